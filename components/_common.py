@@ -1,0 +1,43 @@
+"""Small helpers every component shares."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import pulumi
+
+PACKAGE = "amlws"
+
+
+def token(name: str) -> str:
+    """`amlws:index:Name`, the type token the Pulumi component guidelines ask for."""
+    return f"{PACKAGE}:index:{name}"
+
+
+def child(parent: pulumi.Resource, **options: Any) -> pulumi.ResourceOptions:
+    """Options for a child: always parented to the component, never the caller's whole opts."""
+    return pulumi.ResourceOptions(parent=parent, **options)
+
+
+def merged_tags(*layers: Mapping[str, str] | None) -> dict[str, str]:
+    """Later layers win; empty or missing layers are skipped."""
+    tags: dict[str, str] = {}
+    for layer in layers:
+        if layer:
+            tags.update(layer)
+    return tags
+
+
+class ComponentInputError(ValueError):
+    """A component input Azure would reject (or the docs forbid), raised before any resource exists.
+
+    The message names the component, the input and the value so the caller can fix it without
+    reading the traceback.
+    """
+
+    def __init__(self, component: str, setting: str, value: Any, problem: str):
+        self.component = component
+        self.setting = setting
+        self.value = value
+        self.problem = problem
+        super().__init__(f"{component}: {setting}={value!r}: {problem}")

@@ -1,0 +1,173 @@
+"""Compute instances and clusters of a workspace: typed settings, checked before anything exists.
+
+Secure by default (local auth off, SSH off, no public login port) and cheap by default (clusters
+scale to zero, instances shut down when idle).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NotRequired, Sequence, TypedDict
+
+import pulumi
+from pulumi_azure_native import machinelearningservices as ml
+
+from amlws_rules import cluster_scale_violations, idle_shutdown_violation, parse_arm_id, parse_duration
+
+from ._common import ComponentInputError
+
+SUBNET_TYPE = "Microsoft.Network/virtualNetworks"
+_INSTANCE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{2,23}$")
+_CLUSTER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,15}$")
+
+
+class ComputeInstanceSettings(TypedDict):
+    """One compute instance: a personal development VM with Jupyter."""
+
+    name: str
+    """Compute name, 3-24 letters, digits and hyphens, starting with a letter; unique in the region."""
+    vm_size: str
+    """`vmSize`, e.g. `Standard_DS3_v2`."""
+    idle_time_before_shutdown: str
+    """`idleTimeBeforeShutdown` as ISO 8601, 15 minutes to 3 days (`PT30M`). Required: an idle VM costs money."""
+    assigned_user_object_id: NotRequired[str]
+    """Object ID of the Microsoft Entra user the instance is created for (`personalComputeInstanceSettings`)."""
+    assigned_user_tenant_id: NotRequired[str]
+    """Tenant of the assigned user; the deploying identity's tenant by default."""
+    ssh_public_access: NotRequired[str]
+    """`sshSettings.sshPublicAccess`: `Disabled` (default) or `Enabled` (then `ssh_admin_public_key` is required)."""
+    ssh_admin_public_key: NotRequired[str]
+    """`sshSettings.adminPublicKey`, an OpenSSH public key."""
+    subnet_id: NotRequired[str]
+    """`subnet.id`: put the instance in a subnet of a virtual network the stack brings."""
+    enable_node_public_ip: NotRequired[bool]
+    """`enableNodePublicIp`; default true without a subnet, false inside one."""
+    disable_local_auth: NotRequired[bool]
+    """`disableLocalAuth`, default true (Azure Policy e96a9a5f)."""
+
+
+class ComputeClusterSettings(TypedDict):
+    """One compute cluster (AmlCompute) for training jobs."""
+
+    name: str
+    """Compute name, 2-16 letters, digits and hyphens, starting with a letter."""
+    vm_size: str
+    """`vmSize`, e.g. `Standard_DS3_v2`."""
+    max_node_count: int
+    """`scaleSettings.maxNodeCount`, at least 1."""
+    min_node_count: NotRequired[int]
+    """`scaleSettings.minNodeCount`, default 0 so an idle cluster costs nothing (CKV_AZURE_150)."""
+    vm_priority: NotRequired[str]
+    """`vmPriority`: `Dedicated` (default) or `LowPriority` (cheaper, can be pre-empted)."""
+    node_idle_time_before_scale_down: NotRequired[str]
+    """`scaleSettings.nodeIdleTimeBeforeScaleDown` as ISO 8601, default `PT120S`."""
+    subnet_id: NotRequired[str]
+    """`subnet.id`: put the cluster's nodes in a subnet of a virtual network the stack brings."""
+    enable_node_public_ip: NotRequired[bool]
+    """`enableNodePublicIp`; default true without a subnet, false inside one."""
+    disable_local_auth: NotRequired[bool]
+    """`disableLocalAuth`, default true (CKV_AZURE_142)."""
+
+
+def _check_subnet(component: str, setting: str, subnet_id: str | None) -> None:
+    if subnet_id and "/subnets/" not in subnet_id.lower():
+        raise ComponentInputError(component, setting, subnet_id, "must be a subnet ID (.../virtualNetworks/<vnet>/subnets/<subnet>)")
+    if subnet_id:
+        try:
+            parse_arm_id(subnet_id.rsplit("/subnets/", 1)[0], SUBNET_TYPE)
+        except ValueError as err:
+            raise ComponentInputError(component, setting, subnet_id, str(err)) from None
+
+
+def validate_compute_settings(
+    component: str, instances: Sequence[ComputeInstanceSettings], clusters: Sequence[ComputeClusterSettings]
+) -> None:
+    """Refuse what Azure would refuse: bad names, duplicate names, idle shutdown outside 15 min to 3 days, min > max."""
+    seen: set[str] = set()
+    for i, ci in enumerate(instances):
+        where = f"compute_instances[{i}]"
+        name = ci.get("name", "")
+        if not _INSTANCE_NAME.match(name):
+            raise ComponentInputError(component, f"{where}.name", name, "3-24 letters, digits or hyphens, starting with a letter")
+        problem = idle_shutdown_violation(ci.get("idle_time_before_shutdown"))
+        if problem:
+            raise ComponentInputError(component, f"{where}.idle_time_before_shutdown", ci.get("idle_time_before_shutdown"), problem)
+        access = ci.get("ssh_public_access", "Disabled")
+        if access not in ("Enabled", "Disabled"):
+            raise ComponentInputError(component, f"{where}.ssh_public_access", access, "must be Enabled or Disabled")
+        if access == "Enabled" and not ci.get("ssh_admin_public_key"):
+            raise ComponentInputError(component, f"{where}.ssh_admin_public_key", None, "required when ssh_public_access is Enabled")
+        _check_subnet(component, f"{where}.subnet_id", ci.get("subnet_id"))
+        if name.lower() in seen:
+            raise ComponentInputError(component, f"{where}.name", name, "another compute in this workspace has that name")
+        seen.add(name.lower())
+    for i, cc in enumerate(clusters):
+        where = f"compute_clusters[{i}]"
+        name = cc.get("name", "")
+        if not _CLUSTER_NAME.match(name):
+            raise ComponentInputError(component, f"{where}.name", name, "2-16 letters, digits or hyphens, starting with a letter")
+        problems = cluster_scale_violations(cc.get("min_node_count", 0), cc.get("max_node_count"))
+        if problems:
+            raise ComponentInputError(
+                component, f"{where}.min_node_count/max_node_count", (cc.get("min_node_count", 0), cc.get("max_node_count")), "; ".join(problems)
+            )
+        priority = cc.get("vm_priority", "Dedicated")
+        if priority not in ("Dedicated", "LowPriority"):
+            raise ComponentInputError(component, f"{where}.vm_priority", priority, "must be Dedicated or LowPriority")
+        scale_down = cc.get("node_idle_time_before_scale_down", "PT120S")
+        try:
+            parse_duration(scale_down)
+        except ValueError as err:
+            raise ComponentInputError(component, f"{where}.node_idle_time_before_scale_down", scale_down, str(err)) from None
+        _check_subnet(component, f"{where}.subnet_id", cc.get("subnet_id"))
+        if name.lower() in seen:
+            raise ComponentInputError(component, f"{where}.name", name, "another compute in this workspace has that name")
+        seen.add(name.lower())
+
+
+def compute_instance_properties(ci: ComputeInstanceSettings, tenant_id: pulumi.Input[str]) -> ml.ComputeInstanceArgs:
+    subnet = ci.get("subnet_id")
+    user = ci.get("assigned_user_object_id")
+    return ml.ComputeInstanceArgs(
+        compute_type="ComputeInstance",
+        disable_local_auth=ci.get("disable_local_auth", True),
+        properties=ml.ComputeInstancePropertiesArgs(
+            vm_size=ci["vm_size"],
+            idle_time_before_shutdown=ci["idle_time_before_shutdown"],
+            compute_instance_authorization_type="personal",
+            ssh_settings=ml.ComputeInstanceSshSettingsArgs(
+                ssh_public_access=ci.get("ssh_public_access", "Disabled"),
+                admin_public_key=ci.get("ssh_admin_public_key"),
+            ),
+            personal_compute_instance_settings=ml.PersonalComputeInstanceSettingsArgs(
+                assigned_user=ml.AssignedUserArgs(
+                    object_id=user, tenant_id=ci.get("assigned_user_tenant_id") or tenant_id
+                )
+            )
+            if user
+            else None,
+            subnet=ml.ResourceIdArgs(id=subnet) if subnet else None,
+            enable_node_public_ip=ci.get("enable_node_public_ip", not subnet),
+        ),
+    )
+
+
+def compute_cluster_properties(cc: ComputeClusterSettings) -> ml.AmlComputeArgs:
+    subnet = cc.get("subnet_id")
+    return ml.AmlComputeArgs(
+        compute_type="AmlCompute",
+        disable_local_auth=cc.get("disable_local_auth", True),
+        properties=ml.AmlComputePropertiesArgs(
+            vm_size=cc["vm_size"],
+            vm_priority=cc.get("vm_priority", "Dedicated"),
+            os_type="Linux",
+            scale_settings=ml.ScaleSettingsArgs(
+                min_node_count=cc.get("min_node_count", 0),
+                max_node_count=cc["max_node_count"],
+                node_idle_time_before_scale_down=cc.get("node_idle_time_before_scale_down", "PT120S"),
+            ),
+            remote_login_port_public_access="Disabled",
+            subnet=ml.ResourceIdArgs(id=subnet) if subnet else None,
+            enable_node_public_ip=cc.get("enable_node_public_ip", not subnet),
+        ),
+    )

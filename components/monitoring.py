@@ -1,0 +1,120 @@
+"""Workspace-based Application Insights with its Log Analytics workspace, or existing ones by ID.
+
+Classic (non-workspace-based) Application Insights was retired on 2024-02-29, so the component only
+ever creates the workspace-based kind (`ingestionMode: LogAnalytics`, `workspaceResourceId` set).
+"""
+
+from __future__ import annotations
+
+from typing import NotRequired, Optional, TypedDict
+
+import pulumi
+from pulumi_azure_native import applicationinsights, operationalinsights
+
+from amlws_rules import parse_arm_id
+
+from ._common import ComponentInputError, child, token
+
+APP_INSIGHTS_TYPE = "Microsoft.Insights/components"
+LOG_ANALYTICS_TYPE = "Microsoft.OperationalInsights/workspaces"
+
+
+class WorkspaceMonitoringArgs(TypedDict):
+    """Inputs of WorkspaceMonitoring: existing IDs, or the settings of new resources."""
+
+    resource_group_name: NotRequired[pulumi.Input[str]]
+    """Resource group of new resources (required unless both existing IDs are set)."""
+    location: NotRequired[pulumi.Input[str]]
+    """Azure region of new resources."""
+    existing_application_insights_id: NotRequired[str]
+    """Resource ID of an existing workspace-based Application Insights component."""
+    existing_log_analytics_workspace_id: NotRequired[str]
+    """Resource ID of an existing Log Analytics workspace (new App Insights is attached to it)."""
+    retention_in_days: NotRequired[int]
+    """`retentionInDays` of the Log Analytics workspace, 30 to 730, default 30."""
+    disable_local_auth: NotRequired[bool]
+    """`DisableLocalAuth` of Application Insights, default true: ingestion needs Microsoft Entra ID."""
+    public_network_access: NotRequired[str]
+    """`publicNetworkAccessForIngestion/ForQuery`: `Enabled` (default) or `Disabled`."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for new resources."""
+    protect: NotRequired[bool]
+    """Protect new resources from deletion: deleting the App Insights a workspace uses can only be undone by recreating the workspace."""
+
+
+def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "WorkspaceMonitoring") -> None:
+    """Everything Azure would refuse, before any resource is declared."""
+    ai_id = args.get("existing_application_insights_id")
+    law_id = args.get("existing_log_analytics_workspace_id")
+    for setting, value, kind in (
+        ("monitoring.existing_application_insights_id", ai_id, APP_INSIGHTS_TYPE),
+        ("monitoring.existing_log_analytics_workspace_id", law_id, LOG_ANALYTICS_TYPE),
+    ):
+        if value:
+            try:
+                parse_arm_id(value, kind)
+            except ValueError as err:
+                raise ComponentInputError(component, setting, value, str(err)) from None
+    if not (ai_id and law_id) and "resource_group_name" not in args:
+        raise ComponentInputError(component, "resource_group_name", None, "required unless existing IDs are given")
+    retention = args.get("retention_in_days", 30)
+    if not 30 <= retention <= 730:
+        raise ComponentInputError(component, "monitoring.retention_in_days", retention, "Log Analytics accepts 30 to 730 days")
+
+
+class WorkspaceMonitoring(pulumi.ComponentResource):
+    """Log Analytics plus workspace-based Application Insights for an Azure ML workspace."""
+
+    application_insights_id: pulumi.Output[str]
+    """Resource ID of the Application Insights component."""
+    log_analytics_workspace_id: pulumi.Output[Optional[str]]
+    """Resource ID of the Log Analytics workspace (None when only an existing App Insights was given)."""
+
+    def __init__(self, name: str, args: WorkspaceMonitoringArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        ai_id = args.get("existing_application_insights_id")
+        law_id = args.get("existing_log_analytics_workspace_id")
+        validate_monitoring_args(args)
+        super().__init__(token("WorkspaceMonitoring"), name, None, opts)
+        protect = args.get("protect", False)
+        access = args.get("public_network_access", "Enabled")
+
+        law_output: pulumi.Output[Optional[str]]
+        if law_id:
+            law_output = pulumi.Output.from_input(law_id)
+        elif ai_id:
+            law_output = pulumi.Output.from_input(None)
+        else:
+            law = operationalinsights.Workspace(
+                f"{name}-log",
+                resource_group_name=args["resource_group_name"],
+                location=args.get("location"),
+                sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
+                retention_in_days=args.get("retention_in_days", 30),
+                public_network_access_for_ingestion=access,
+                public_network_access_for_query=access,
+                tags=args.get("tags"),
+                opts=child(self, protect=protect),
+            )
+            law_output = law.id
+        if ai_id:
+            self.application_insights_id = pulumi.Output.from_input(ai_id)
+        else:
+            insights = applicationinsights.Component(
+                f"{name}-appi",
+                resource_group_name=args["resource_group_name"],
+                location=args.get("location"),
+                kind="web",
+                application_type="web",
+                ingestion_mode="LogAnalytics",
+                workspace_resource_id=law_output,
+                disable_local_auth=args.get("disable_local_auth", True),
+                public_network_access_for_ingestion=access,
+                public_network_access_for_query=access,
+                tags=args.get("tags"),
+                opts=child(self, protect=protect),
+            )
+            self.application_insights_id = insights.id
+        self.log_analytics_workspace_id = law_output
+        self.register_outputs(
+            {"application_insights_id": self.application_insights_id, "log_analytics_workspace_id": self.log_analytics_workspace_id}
+        )

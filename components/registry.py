@@ -1,0 +1,103 @@
+"""The workspace's container registry, created by us so it carries the stack's tags.
+
+The docs warn that the registry Azure ML creates on its own first image build has no tags, and
+fails under subscriptions that require tags. Creating it here avoids that, with the admin user and
+anonymous pull off; identities pull with AcrPull instead.
+"""
+
+from __future__ import annotations
+
+from typing import NotRequired, Optional, TypedDict
+
+import pulumi
+from pulumi_azure_native import containerregistry
+
+from amlws_rules import parse_arm_id
+
+from ._common import ComponentInputError, child, token
+
+REGISTRY_TYPE = "Microsoft.ContainerRegistry/registries"
+SKUS = ("Basic", "Standard", "Premium")
+
+
+class WorkspaceContainerRegistryArgs(TypedDict):
+    """Inputs of WorkspaceContainerRegistry: either `existing_id`, or the settings of a new registry."""
+
+    resource_group_name: NotRequired[pulumi.Input[str]]
+    """Resource group of the new registry (required unless `existing_id` is set)."""
+    location: NotRequired[pulumi.Input[str]]
+    """Azure region of the new registry."""
+    registry_name: NotRequired[str]
+    """Globally unique registry name (5-50 letters and digits); auto-named when omitted."""
+    existing_id: NotRequired[str]
+    """Resource ID of an existing registry to use instead of creating one."""
+    sku_name: NotRequired[str]
+    """`Basic` (default), `Standard` or `Premium`. Only Premium can turn public network access off."""
+    public_network_access: NotRequired[str]
+    """`publicNetworkAccess`: `Enabled` (default) or `Disabled` (Premium only)."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for the new registry; required, since the point of creating it ourselves is that it is tagged."""
+    protect: NotRequired[bool]
+    """Protect the registry from deletion (it holds the workspace's images)."""
+
+
+def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str = "WorkspaceContainerRegistry") -> None:
+    """Everything Azure would refuse (and an untagged registry), before any resource is declared."""
+    existing = args.get("existing_id")
+    if existing:
+        try:
+            parse_arm_id(existing, REGISTRY_TYPE)
+        except ValueError as err:
+            raise ComponentInputError(component, "container_registry.existing_id", existing, str(err)) from None
+        return
+    sku = args.get("sku_name", "Basic")
+    access = args.get("public_network_access", "Enabled")
+    if "resource_group_name" not in args:
+        raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
+    if sku not in SKUS:
+        raise ComponentInputError(component, "container_registry.sku_name", sku, f"must be one of {', '.join(SKUS)}")
+    if access == "Disabled" and sku != "Premium":
+        raise ComponentInputError(
+            component, "container_registry.public_network_access", access,
+            f"only a Premium registry can disable public network access (sku_name is {sku})",
+        )
+    if not args.get("tags"):
+        raise ComponentInputError(
+            component, "container_registry.tags", args.get("tags"),
+            "a registry we create must carry tags: the one Azure ML would create itself has none, "
+            "and fails under tag-enforcing subscriptions",
+        )
+
+
+class WorkspaceContainerRegistry(pulumi.ComponentResource):
+    """An Azure Container Registry for the images Azure ML builds for custom environments."""
+
+    id: pulumi.Output[str]
+    """Resource ID of the registry (created or existing)."""
+    login_server: pulumi.Output[str]
+    """`<name>.azurecr.io`."""
+
+    def __init__(self, name: str, args: WorkspaceContainerRegistryArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        validate_registry_args(args)
+        super().__init__(token("WorkspaceContainerRegistry"), name, None, opts)
+        existing = args.get("existing_id")
+        if existing:
+            self.id = pulumi.Output.from_input(existing)
+            self.login_server = pulumi.Output.from_input(f"{parse_arm_id(existing).name.lower()}.azurecr.io")
+        else:
+            registry = containerregistry.Registry(
+                f"{name}-acr",
+                registry_name=args.get("registry_name"),
+                resource_group_name=args["resource_group_name"],
+                location=args.get("location"),
+                sku=containerregistry.SkuArgs(name=args.get("sku_name", "Basic")),
+                admin_user_enabled=False,
+                anonymous_pull_enabled=False,
+                public_network_access=args.get("public_network_access", "Enabled"),
+                network_rule_bypass_options="AzureServices",
+                tags=args.get("tags"),
+                opts=child(self, protect=args.get("protect", False)),
+            )
+            self.id = registry.id
+            self.login_server = registry.login_server
+        self.register_outputs({"id": self.id, "login_server": self.login_server})

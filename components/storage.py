@@ -1,0 +1,185 @@
+"""The workspace's default storage account: created with secure defaults, or brought by ID.
+
+Either way the documented workspace-storage rules (`amlws_rules.storage`) are applied before any
+resource is declared, so a premium, BlobStorage or HNS account never gets as far as the workspace.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import NotRequired, Optional, TypedDict
+
+import pulumi
+from pulumi_azure_native import storage
+
+
+from amlws_rules import parse_arm_id, workspace_storage_findings
+
+from ._common import ComponentInputError, child, token
+
+STORAGE_ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
+
+
+class WorkspaceStorageArgs(TypedDict):
+    """Inputs of WorkspaceStorage: either `existing_id`, or the settings of a new account."""
+
+    resource_group_name: NotRequired[pulumi.Input[str]]
+    """Resource group of the new account (required unless `existing_id` is set)."""
+    location: NotRequired[pulumi.Input[str]]
+    """Azure region of the new account; the resource group's by default."""
+    account_name: NotRequired[str]
+    """Globally unique account name (3-24 lowercase letters and digits); auto-named when omitted."""
+    existing_id: NotRequired[str]
+    """Resource ID of an existing account to use instead of creating one. It is looked up and must obey the workspace storage rules."""
+    sku_name: NotRequired[str]
+    """Storage SKU (`sku.name`), default `Standard_LRS`. Premium SKUs are refused for workspace storage."""
+    kind: NotRequired[str]
+    """Account kind, default `StorageV2`. `BlobStorage`, `FileStorage` and `BlockBlobStorage` are refused."""
+    is_hns_enabled: NotRequired[bool]
+    """Hierarchical namespace (`isHnsEnabled`); must stay false for workspace storage."""
+    allow_shared_key_access: NotRequired[bool]
+    """`allowSharedKeyAccess`, default false: the workspace reaches its storage with its identity."""
+    public_network_access: NotRequired[str]
+    """`publicNetworkAccess`: `Enabled` (default) or `Disabled`."""
+    network_default_action: NotRequired[str]
+    """`networkRuleSet.defaultAction`: `Allow` (default) or `Deny`; Azure services are always let through."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for the new account."""
+    protect: NotRequired[bool]
+    """Protect the account from deletion (it holds the workspace's data)."""
+
+
+class WorkspaceStorageError(ComponentInputError):
+    """The account breaks a documented workspace-storage rule."""
+
+
+@dataclass(frozen=True)
+class ExistingStorage:
+    """What the lookup of an existing account told us."""
+
+    id: str
+    name: str
+    kind: str | None
+    sku_name: str | None
+    is_hns_enabled: bool | None
+
+
+# One lookup per account per deployment: the stack's preflight and the component ask for the same
+# account, and the answer cannot change within one run. Keyed weakly by the runtime's monitor so a
+# new deployment (or a new test) never sees a stale answer.
+_lookups: "weakref.WeakKeyDictionary[object, dict[str, ExistingStorage]]" = weakref.WeakKeyDictionary()
+
+
+def lookup_existing_storage(resource_id: str, component: str = "WorkspaceStorage") -> ExistingStorage:
+    """Look up an existing account (`azure-native:storage:getStorageAccount`) and apply the rules.
+
+    Synchronous on purpose: it runs before any resource is declared. Raises WorkspaceStorageError
+    quoting the documented rule; logs a warning for a general-purpose v1 account.
+    """
+    try:
+        arm = parse_arm_id(resource_id, STORAGE_ACCOUNT_TYPE)
+    except ValueError as err:
+        raise ComponentInputError(component, "storage.existing_id", resource_id, str(err)) from None
+    monitor = pulumi.runtime.settings.get_monitor()
+    cache = _lookups.setdefault(monitor, {}) if monitor is not None else {}
+    found = cache.get(resource_id.lower())
+    if found is None:
+        result = storage.get_storage_account(account_name=arm.name, resource_group_name=arm.resource_group_name)
+        sku = result.sku
+        found = ExistingStorage(
+            id=result.id or resource_id,
+            name=result.name or arm.name,
+            kind=result.kind,
+            sku_name=sku.name if sku is not None else None,
+            is_hns_enabled=result.is_hns_enabled,
+        )
+        check_workspace_storage(
+            component, "storage.existing_id", resource_id,
+            kind=found.kind, sku_name=found.sku_name, is_hns_enabled=found.is_hns_enabled,
+        )
+        cache[resource_id.lower()] = found
+    return found
+
+
+def check_workspace_storage(
+    component: str, setting: str, value: object, *, kind: str | None, sku_name: str | None, is_hns_enabled: bool | None
+) -> None:
+    """Raise quoting every rule the account breaks; warn through the engine log on a GPv1 account."""
+    findings = workspace_storage_findings(kind=kind, sku_name=sku_name, is_hns_enabled=is_hns_enabled)
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        problem = " ".join(f"The workspace's storage account: {f.message}" for f in errors)
+        raise WorkspaceStorageError(component, setting, value, problem)
+    for warning in findings:
+        pulumi.log.warn(f"{component}: {setting}={value!r}: {warning.message}")
+
+
+def validate_storage_args(args: WorkspaceStorageArgs, component: str = "WorkspaceStorage") -> ExistingStorage | None:
+    """Everything Azure or the docs would refuse, before any resource is declared.
+
+    Returns what the lookup found for `existing_id`, or None for an account we create.
+    """
+    existing = args.get("existing_id")
+    if existing:
+        return lookup_existing_storage(existing, component)
+    kind = args.get("kind", "StorageV2")
+    sku_name = args.get("sku_name", "Standard_LRS")
+    is_hns = args.get("is_hns_enabled", False)
+    check_workspace_storage(
+        component, "storage (kind, sku_name, is_hns_enabled)", (kind, sku_name, is_hns),
+        kind=kind, sku_name=sku_name, is_hns_enabled=is_hns,
+    )
+    if "resource_group_name" not in args:
+        raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
+    return None
+
+
+class WorkspaceStorage(pulumi.ComponentResource):
+    """The storage account an Azure ML workspace uses for its artifacts, logs and notebooks."""
+
+    id: pulumi.Output[str]
+    """Resource ID of the account (created or existing)."""
+    account_name: pulumi.Output[str]
+    """Name of the account."""
+
+    def __init__(self, name: str, args: WorkspaceStorageArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        found = validate_storage_args(args)
+        super().__init__(token("WorkspaceStorage"), name, None, opts)
+        if found is not None:
+            self.id = pulumi.Output.from_input(found.id)
+            self.account_name = pulumi.Output.from_input(found.name)
+        else:
+            account = storage.StorageAccount(
+                f"{name}-st",
+                account_name=args.get("account_name"),
+                resource_group_name=args["resource_group_name"],
+                location=args.get("location"),
+                kind=args.get("kind", "StorageV2"),
+                sku=storage.SkuArgs(name=args.get("sku_name", "Standard_LRS")),
+                is_hns_enabled=False,
+                minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
+                enable_https_traffic_only=True,
+                allow_blob_public_access=False,
+                allow_shared_key_access=args.get("allow_shared_key_access", False),
+                allow_cross_tenant_replication=False,
+                default_to_o_auth_authentication=True,
+                public_network_access=args.get("public_network_access", "Enabled"),
+                network_rule_set=storage.NetworkRuleSetArgs(
+                    default_action=args.get("network_default_action", "Allow"),
+                    bypass="AzureServices",
+                ),
+                encryption=storage.EncryptionArgs(
+                    key_source="Microsoft.Storage",
+                    require_infrastructure_encryption=True,
+                    services=storage.EncryptionServicesArgs(
+                        blob=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
+                        file=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
+                    ),
+                ),
+                tags=args.get("tags"),
+                opts=child(self, protect=args.get("protect", False)),
+            )
+            self.id = account.id
+            self.account_name = account.name
+        self.register_outputs({"id": self.id, "account_name": self.account_name})

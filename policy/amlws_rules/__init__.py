@@ -1,0 +1,37 @@
+"""The documented Azure Machine Learning workspace rules, as plain functions.
+
+This package has no dependencies on purpose: it is imported by the components (installed with the
+`pulumi-azureml-workspace` distribution) and by the CrossGuard policy pack (from the pack's own
+directory, so the pack still works when the Pulumi CLI installs it into its own virtualenv from
+`policy/requirements.txt`, and when it is published on its own).
+"""
+
+from .compute import (
+    IDLE_SHUTDOWN_MAX,
+    IDLE_SHUTDOWN_MIN,
+    cluster_scale_violations,
+    idle_shutdown_violation,
+    parse_duration,
+)
+from .storage import (
+    StorageFinding,
+    workspace_storage_findings,
+    workspace_storage_violations,
+)
+from .tokens import is_type, split_token
+from .arm import ArmId, parse_arm_id
+
+__all__ = [
+    "ArmId",
+    "IDLE_SHUTDOWN_MAX",
+    "IDLE_SHUTDOWN_MIN",
+    "StorageFinding",
+    "cluster_scale_violations",
+    "idle_shutdown_violation",
+    "is_type",
+    "parse_arm_id",
+    "parse_duration",
+    "split_token",
+    "workspace_storage_findings",
+    "workspace_storage_violations",
+]

@@ -1,0 +1,57 @@
+"""What Azure rejects for compute instances and clusters, checked before anything is declared."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+# Azure ML: "idle shutdown ... can be set between 15 minutes and 3 days".
+IDLE_SHUTDOWN_MIN = timedelta(minutes=15)
+IDLE_SHUTDOWN_MAX = timedelta(days=3)
+
+_DURATION = re.compile(
+    r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
+
+
+def parse_duration(value: str) -> timedelta:
+    """Parse the ISO 8601 day-time durations ARM uses (`PT30M`, `PT120S`, `P1DT2H`).
+
+    Raises ValueError naming the value; years, months and weeks are refused because ARM's
+    `idleTimeBeforeShutdown` and `nodeIdleTimeBeforeScaleDown` do not take them.
+    """
+    match = _DURATION.match(str(value).strip().upper()) if value is not None else None
+    if not match or value in ("P", "PT") or str(value).upper().endswith("T"):
+        raise ValueError(f"{value!r} is not an ISO 8601 duration such as PT30M, PT2H or P1D")
+    parts = {k: int(v) for k, v in match.groupdict().items() if v}
+    if not parts:
+        raise ValueError(f"{value!r} is not an ISO 8601 duration such as PT30M, PT2H or P1D")
+    return timedelta(**parts)
+
+
+def idle_shutdown_violation(value: str | None) -> str | None:
+    """Why this `idleTimeBeforeShutdown` would be rejected, or None when Azure accepts it."""
+    if value is None:
+        return "idle shutdown is not set; Azure ML accepts 15 minutes to 3 days (PT15M to P3D)"
+    try:
+        duration = parse_duration(value)
+    except ValueError as err:
+        return str(err)
+    if not IDLE_SHUTDOWN_MIN <= duration <= IDLE_SHUTDOWN_MAX:
+        return f"idle shutdown {value} is outside the 15 minutes to 3 days (PT15M to P3D) that Azure ML accepts"
+    return None
+
+
+def cluster_scale_violations(min_node_count: int | None, max_node_count: int | None) -> list[str]:
+    """Why this scale setting would be rejected: negative counts, a max of 0, min above max."""
+    problems: list[str] = []
+    low = 0 if min_node_count is None else min_node_count
+    if low < 0:
+        problems.append(f"minNodeCount {low} is negative")
+    if max_node_count is None:
+        problems.append("maxNodeCount is required")
+    elif max_node_count < 1:
+        problems.append(f"maxNodeCount {max_node_count} must be at least 1")
+    elif low > max_node_count:
+        problems.append(f"minNodeCount {low} is greater than maxNodeCount {max_node_count}")
+    return problems
