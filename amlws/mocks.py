@@ -1,0 +1,115 @@
+"""Mocks that answer like Azure would: ARM-shaped IDs, and invokes answered from a fixture file.
+
+Where this differs from the real engine: the real azure-native provider auto-names resources with a
+random suffix and leaves computed outputs unknown during `pulumi preview`; here names are the
+explicit ones (or the Pulumi logical name) and outputs are the inputs plus a few computed values.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from pulumi.runtime import mocks
+
+from amlws_rules import split_token
+
+SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+TENANT_ID = "11111111-1111-1111-1111-111111111111"
+CLIENT_ID = "22222222-2222-2222-2222-222222222222"
+
+# module, Name -> (ARM provider/type, the input that holds the explicit name)
+_ARM_TYPES: dict[tuple[str, str], tuple[str, str]] = {
+    ("storage", "StorageAccount"): ("Microsoft.Storage/storageAccounts", "accountName"),
+    ("keyvault", "Vault"): ("Microsoft.KeyVault/vaults", "vaultName"),
+    ("operationalinsights", "Workspace"): ("Microsoft.OperationalInsights/workspaces", "workspaceName"),
+    ("applicationinsights", "Component"): ("Microsoft.Insights/components", "resourceName"),
+    ("containerregistry", "Registry"): ("Microsoft.ContainerRegistry/registries", "registryName"),
+    ("machinelearningservices", "Workspace"): ("Microsoft.MachineLearningServices/workspaces", "workspaceName"),
+}
+
+
+class FixtureError(Exception):
+    """The preview needed an answer the fixture file does not hold."""
+
+
+def load_fixtures(path: str | Path | None) -> dict[str, dict[str, Any]]:
+    """`{"resources": {"<ARM id>": {<getX result in camelCase>}}}`; IDs are matched case-insensitively."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise FixtureError(f"fixture file {path}: {err}") from None
+    resources = data.get("resources") if isinstance(data, dict) else None
+    if not isinstance(resources, dict):
+        raise FixtureError(f'fixture file {path}: expected {{"resources": {{"<resource id>": {{...}}}}}}')
+    return dict(resources)
+
+
+def _principal(urn_seed: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, urn_seed))
+
+
+class ArmMocks(mocks.Mocks):
+    """new_resource returns an ARM ID and state; call answers client config and existing lookups."""
+
+    def __init__(self, fixtures: dict[str, dict[str, Any]] | None = None, subscription_id: str = SUBSCRIPTION_ID):
+        self.fixtures = fixtures or {}
+        self.subscription_id = subscription_id
+
+    def arm_id(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, str]:
+        """(id, name) of a resource of this type."""
+        _, module, kind = split_token(typ)
+        sub = f"/subscriptions/{self.subscription_id}"
+        if (module, kind) == ("resources", "ResourceGroup"):
+            rg = inputs.get("resourceGroupName") or name
+            return f"{sub}/resourceGroups/{rg}", rg
+        rg = inputs.get("resourceGroupName", "unknown-rg")
+        if (module, kind) == ("machinelearningservices", "Compute"):
+            compute = inputs.get("computeName") or name
+            return (
+                f"{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/"
+                f"{inputs.get('workspaceName')}/computes/{compute}",
+                compute,
+            )
+        arm_type, name_input = _ARM_TYPES.get((module, kind), (f"Microsoft.{module}/{kind}", "name"))
+        explicit = inputs.get(name_input) or name
+        return f"{sub}/resourceGroups/{rg}/providers/{arm_type}/{explicit}", explicit
+
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict]:
+        if not args.custom:
+            return None, {}
+        resource_id, name = self.arm_id(args.typ, args.name, args.inputs)
+        state = dict(args.inputs, id=resource_id, name=name)
+        _, module, kind = split_token(args.typ)
+        if "identity" in args.inputs and isinstance(args.inputs["identity"], dict):
+            identity = dict(args.inputs["identity"])
+            if "SystemAssigned" in str(identity.get("type", "")):
+                identity.update(principalId=_principal(resource_id), tenantId=TENANT_ID)
+            state["identity"] = identity
+        if (module, kind) == ("keyvault", "Vault"):
+            state["properties"] = dict(args.inputs.get("properties", {}), vaultUri=f"https://{name}.vault.azure.net/")
+        if (module, kind) == ("containerregistry", "Registry"):
+            state["loginServer"] = f"{name.lower()}.azurecr.io"
+        return resource_id, state
+
+    def call(self, args: mocks.MockCallArgs) -> dict:  # type: ignore[override]
+        _, module, name = split_token(args.token)
+        if name == "getClientConfig":
+            return {"clientId": CLIENT_ID, "objectId": CLIENT_ID, "subscriptionId": self.subscription_id, "tenantId": TENANT_ID}
+        if name.startswith("get") and "resourceGroupName" in args.args:
+            rg = args.args["resourceGroupName"]
+            target = next((v for v in args.args if v.endswith("Name") and v != "resourceGroupName"), None)
+            wanted = f"/resourcegroups/{rg}/".lower()
+            suffix = f"/{args.args.get(target)}".lower() if target else ""
+            for resource_id, result in self.fixtures.items():
+                if wanted in resource_id.lower() and resource_id.lower().endswith(suffix):
+                    return dict(result, id=result.get("id", resource_id), name=result.get("name", args.args.get(target)))
+            raise FixtureError(
+                f"{args.token}: no fixture for {target}={args.args.get(target)!r} in resource group {rg!r}; "
+                "pass --fixtures FILE with its properties"
+            )
+        raise FixtureError(f"{args.token}: the offline preview has no answer for this invoke")

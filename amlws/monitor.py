@@ -1,0 +1,83 @@
+"""A MockMonitor that records what the engine would see of each resource registration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime import mocks
+from pulumi.runtime.settings import get_project, get_stack
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+RESOURCE_VALUE = "5cf8f73096256a8f31e491e813e4eb8e"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+MASK = "[secret]"
+
+
+def plain(value: Any, mask: bool = True) -> Any:
+    """Wire values to JSON: secrets masked (or unwrapped when mask=False), references as URNs."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG) == SECRET_VALUE:
+            return MASK if mask else plain(value.get("value"), mask)
+        if value.get(SECRET_SIG) == RESOURCE_VALUE:
+            return value.get("urn")
+        return {k: plain(v, mask) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v, mask) for v in value]
+    if value == UNKNOWN:
+        return "[unknown]"
+    return value
+
+
+@dataclass
+class Registration:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    protect: bool
+    inputs: dict[str, Any]
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None
+
+
+class RecordingMonitor(mocks.MockMonitor):
+    """Records every RegisterResource request; URNs are derived the way the engine derives them."""
+
+    def __init__(self, mocks_: mocks.Mocks):
+        super().__init__(mocks_)
+        self.registrations: list[Registration] = []
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # The engine qualifies a child's type with its parent's whole type chain, except for the
+        # root stack; the stock MockMonitor keeps only the last link and includes the stack.
+        if parent:
+            qualified = parent.split("::")[2]
+            if qualified != "pulumi:pulumi:Stack":
+                type_ = f"{qualified}${type_}"
+        return f"urn:pulumi:{get_stack()}::{get_project()}::{type_}::{name}"
+
+    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.registrations.append(
+                Registration(
+                    urn=response.urn,
+                    type=request.type,
+                    name=request.name,
+                    parent=request.parent,
+                    custom=bool(request.custom),
+                    protect=bool(request.protect),
+                    inputs=json_format.MessageToDict(request.object),
+                    dependencies=list(request.dependencies),
+                    property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                    outputs=json_format.MessageToDict(response.object) if response.object else {},
+                    id=response.id or None,
+                )
+            )
+        return response

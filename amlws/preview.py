@@ -1,0 +1,185 @@
+"""Run the real stack program in-process under the mock monitor: the offline preview.
+
+Each run gets a fresh `contextvars.Context`, so the Pulumi runtime's globals (root stack, config,
+settings) never leak from one preview (or test) into the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks, settings
+from pulumi.runtime.stack import wait_for_rpcs
+
+from .mocks import ArmMocks, FixtureError, load_fixtures
+from .monitor import RecordingMonitor, Registration, plain
+
+SECURE_PLACEHOLDER = "[secret]"
+
+
+class PreviewError(Exception):
+    """Configuration or program error; the CLI prints it and exits 2.
+
+    `cause` is the original exception; `registrations` what had been registered when it happened
+    (tests use it to prove that a refusal came before any resource was declared).
+    """
+
+    def __init__(self, message: str, cause: BaseException | None = None, registrations: list[Registration] | None = None):
+        super().__init__(message)
+        self.cause = cause
+        self.registrations = registrations or []
+
+
+@dataclass
+class PreviewResult:
+    project: str
+    stack: str
+    registrations: list[Registration]
+    warnings: list[str] = field(default_factory=list)
+    violations: list[dict[str, Any]] = field(default_factory=list)
+
+    def resource_json(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "urn": r.urn,
+                "type": r.type,
+                "name": r.name,
+                "parent": r.parent,
+                "inputs": plain(r.inputs),
+                "dependencies": r.dependencies,
+                "propertyDependencies": r.property_dependencies,
+                "protect": r.protect,
+            }
+            for r in self.registrations
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack,
+            "project": self.project,
+            "resources": self.resource_json(),
+            "violations": self.violations,
+        }
+
+
+def project_name(project_dir: Path) -> str:
+    try:
+        data = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    except OSError as err:
+        raise PreviewError(f"{project_dir}: no Pulumi.yaml ({err.strerror})") from None
+    return str(data["name"])
+
+
+def _unsecure(value: Any, secrets: list[bool]) -> Any:
+    """Offline there is no key to decrypt `secure:` values: replace them, remember they were secret."""
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            secrets.append(True)
+            return SECURE_PLACEHOLDER
+        return {k: _unsecure(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unsecure(v, secrets) for v in value]
+    return value
+
+
+def stack_config(project_dir: Path, project: str, stack: str) -> tuple[dict[str, str], list[str]]:
+    """The config map the engine would give the program: `ns:key` -> string (objects as JSON)."""
+    path = project_dir / f"Pulumi.{stack}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except OSError:
+        stacks = sorted(p.name for p in project_dir.glob("Pulumi.*.yaml"))
+        raise PreviewError(f"{path.name}: no such stack file (found: {', '.join(stacks) or 'none'})") from None
+    except yaml.YAMLError as err:
+        raise PreviewError(f"{path.name}: not valid YAML: {err}") from None
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in (data.get("config") or {}).items():
+        full = key if ":" in key else f"{project}:{key}"
+        secret: list[bool] = []
+        value = _unsecure(value, secret)
+        if secret:
+            secret_keys.append(full)
+        if isinstance(value, (dict, list)):
+            config[full] = json.dumps(value)
+        elif isinstance(value, bool):
+            config[full] = "true" if value else "false"
+        else:
+            config[full] = "" if value is None else str(value)
+    return config, secret_keys
+
+
+class _Collector:
+    """Engine log lines (pulumi.log.warn and friends) seen during the run."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def _record(self, msg: str, *args: Any, **_: Any) -> None:
+        self.lines.append(msg % args if args else msg)
+
+    debug = info = lambda self, *a, **k: None  # noqa: E731
+    warning = error = exception = _record
+
+
+def run_program(
+    program: Callable[[], None],
+    project: str,
+    stack: str,
+    config: dict[str, str],
+    secret_keys: list[str] | None = None,
+    mocks_: mocks.Mocks | None = None,
+) -> PreviewResult:
+    """Run `program` under a recording mock monitor in a fresh context; raise PreviewError on failure."""
+
+    def run() -> PreviewResult:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            pulumi.runtime.set_all_config(dict(config), list(secret_keys or []))
+            the_mocks = mocks_ or ArmMocks()
+            monitor = RecordingMonitor(the_mocks)
+            log = _Collector()
+            mocks.set_mocks(the_mocks, project, stack, preview=False, monitor=monitor, logger=log)  # type: ignore[arg-type]
+            try:
+                program()
+                loop.run_until_complete(wait_for_rpcs())
+            except pulumi.RunError as err:
+                raise PreviewError(str(err), err, monitor.registrations) from None
+            except (FixtureError, ValueError) as err:
+                raise PreviewError(f"Pulumi.{stack}.yaml: {err}", err, monitor.registrations) from None
+            return PreviewResult(project, stack, monitor.registrations, warnings=log.lines)
+        finally:
+            # Output tasks are tracked in a process-wide set, not a context variable: drop this
+            # run's leftovers (a failed program leaves some) so the next run never waits on them.
+            with settings.SETTINGS.lock:
+                settings.SETTINGS.outputs.clear()
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.close()
+            asyncio.set_event_loop(None)
+
+    return contextvars.Context().run(run)
+
+
+def preview_stack(project_dir: str | Path, stack: str, fixtures: str | Path | None = None) -> PreviewResult:
+    """Offline preview of `Pulumi.<stack>.yaml` in `project_dir`, running the project's real program."""
+    directory = Path(project_dir)
+    project = project_name(directory)
+    config, secret_keys = stack_config(directory, project, stack)
+    try:
+        the_mocks = ArmMocks(load_fixtures(fixtures))
+    except FixtureError as err:
+        raise PreviewError(str(err)) from None
+    from amlws.stacks.program import main
+
+    return run_program(main, project, stack, config, secret_keys, the_mocks)

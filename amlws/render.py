@@ -1,0 +1,87 @@
+"""Terminal output of a preview: a tree of components and resources, a violation table, a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from amlws_rules import split_token
+
+from .monitor import plain
+from .preview import PreviewResult
+
+# The settings worth seeing at a glance, per resource kind (camelCase input paths).
+KEY_SETTINGS: dict[str, tuple[str, ...]] = {
+    "StorageAccount": ("kind", "sku.name", "isHnsEnabled", "allowSharedKeyAccess", "publicNetworkAccess"),
+    "Vault": ("properties.enablePurgeProtection", "properties.enableRbacAuthorization", "properties.publicNetworkAccess"),
+    "Registry": ("sku.name", "adminUserEnabled", "publicNetworkAccess"),
+    "Component": ("ingestionMode", "disableLocalAuth"),
+    "Workspace": ("publicNetworkAccess", "hbiWorkspace", "identity.type", "sku.name", "retentionInDays"),
+    "Compute": (
+        "properties.computeType",
+        "properties.properties.vmSize",
+        "properties.properties.vmPriority",
+        "properties.properties.scaleSettings.maxNodeCount",
+        "properties.properties.idleTimeBeforeShutdown",
+    ),
+    "ResourceGroup": ("location",),
+}
+
+
+def _get(inputs: dict[str, Any], path: str) -> Any:
+    value: Any = inputs
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def settings_line(kind: str, inputs: dict[str, Any]) -> str:
+    shown = []
+    for path in KEY_SETTINGS.get(kind, ()):
+        value = _get(inputs, path)
+        if value is not None:
+            shown.append(f"{path.rsplit('.', 1)[-1]}={value}")
+    return ", ".join(shown)
+
+
+def print_tree(result: PreviewResult, console: Console) -> None:
+    root = Tree(f"[bold]{result.project}/{result.stack}[/bold]")
+    nodes: dict[str, Tree] = {}
+    for reg in result.registrations:
+        _, _, kind = split_token(reg.type)
+        label = f"[cyan]{reg.type}[/cyan] {reg.name}"
+        details = settings_line(kind, plain(reg.inputs)) if reg.custom else ""
+        if details:
+            label += f" [dim]({details})[/dim]"
+        if reg.protect:
+            label += " [yellow]protected[/yellow]"
+        nodes[reg.urn] = nodes.get(reg.parent, root).add(label)
+    console.print(root)
+
+
+def print_violations(violations: list[dict[str, Any]], console: Console) -> None:
+    if not violations:
+        return
+    table = Table(title="Policy violations", show_lines=True)
+    for column in ("level", "policy", "resource", "message"):
+        table.add_column(column, overflow="fold")
+    for v in violations:
+        style = "red" if v["level"] == "mandatory" else "yellow"
+        table.add_row(f"[{style}]{v['level']}[/{style}]", v["policy"], v["urn"].rsplit("::", 1)[-1] if v["urn"] else "(stack)", v["message"])
+    console.print(table)
+
+
+def summary_line(result: PreviewResult) -> str:
+    custom = sum(1 for r in result.registrations if r.custom)
+    components = len(result.registrations) - custom
+    levels = Counter(v["level"] for v in result.violations)
+    text = f"{result.project}/{result.stack}: {custom} resources in {components} components, {sum(1 for r in result.registrations if r.protect)} protected"
+    if result.violations or levels:
+        text += f"; policy violations: {levels.get('mandatory', 0)} mandatory, {levels.get('advisory', 0)} advisory"
+    return text
