@@ -27,6 +27,7 @@ from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_ar
 
 COMPONENT = "MachineLearningWorkspace"
 IDENTITY_TYPES = ("SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned")
+ISOLATION_MODES = ("Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound")
 
 
 class MachineLearningWorkspaceArgs(TypedDict):
@@ -58,6 +59,8 @@ class MachineLearningWorkspaceArgs(TypedDict):
     """`primaryUserAssignedIdentity`: the identity the workspace uses to reach its resources."""
     public_network_access: NotRequired[str]
     """`publicNetworkAccess`: `Enabled` (default) or `Disabled`."""
+    managed_network_isolation_mode: NotRequired[str]
+    """`managedNetwork.isolationMode`: `Disabled` (default), `AllowInternetOutbound` or `AllowOnlyApprovedOutbound`."""
     hbi_workspace: NotRequired[bool]
     """`hbiWorkspace`: high business impact data; settable only at creation."""
     compute_instances: NotRequired[list[ComputeInstanceSettings]]
@@ -92,6 +95,9 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> None:
     access = args.get("public_network_access", "Enabled")
     if access not in ("Enabled", "Disabled"):
         raise ComponentInputError(COMPONENT, "public_network_access", access, "must be Enabled or Disabled")
+    isolation = args.get("managed_network_isolation_mode", "Disabled")
+    if isolation not in ISOLATION_MODES:
+        raise ComponentInputError(COMPONENT, "managed_network_isolation_mode", isolation, f"must be one of {', '.join(ISOLATION_MODES)}")
     tags = args.get("tags") or {}
     validate_storage_args(_nested(args.get("storage"), args, tags), COMPONENT)  # type: ignore[arg-type]
     validate_key_vault_args(_nested(args.get("key_vault"), args, tags), COMPONENT)  # type: ignore[arg-type]
@@ -159,6 +165,9 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             container_registry=registry.id if registry else None,
             public_network_access=args.get("public_network_access", "Enabled"),
             hbi_workspace=args.get("hbi_workspace", False),
+            managed_network=ml.ManagedNetworkSettingsArgs(isolation_mode=args["managed_network_isolation_mode"])
+            if "managed_network_isolation_mode" in args
+            else None,
             system_datastores_auth_mode="accessKey" if shared_key else "identity",
             v1_legacy_mode=False,
             tags=tags,

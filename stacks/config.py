@@ -135,6 +135,7 @@ class WorkspaceConfig(_Model):
     description: Optional[str] = None
     public_network_access: Access = "Enabled"
     hbi_workspace: bool = False
+    managed_network_isolation_mode: Optional[Literal["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"]] = None
     identity_type: Literal["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"] = "SystemAssigned"
     user_assigned_identity_ids: Optional[list[str]] = None
     primary_user_assigned_identity: Optional[str] = None

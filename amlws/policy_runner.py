@@ -1,0 +1,208 @@
+"""Run a CrossGuard policy pack over an offline preview, the way the Pulumi CLI does.
+
+The pack is launched as its own process (`python -u -m pulumi.policy <engine-address> <pack-dir>`),
+its gRPC port read from the first line it prints, then driven over the analyzer protocol:
+GetAnalyzerInfo, Configure (schema defaults merged in, as the CLI does), ConfigureStack, Analyze for
+every resource and AnalyzeStack once. A pack that fails to start, or a policy that raises, is an
+error naming it, never a pass.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from concurrent import futures
+from pathlib import Path
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc, plugin_pb2
+
+from .preview import PreviewError, PreviewResult
+
+START_TIMEOUT_S = 60.0
+LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY, "disabled": analyzer_pb2.DISABLED, "remediate": analyzer_pb2.REMEDIATE}
+LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
+
+
+class _Engine(engine_pb2_grpc.EngineServicer):
+    """The engine endpoint the pack is given: collects what policies log."""
+
+    def __init__(self) -> None:
+        self.logs: list[str] = []
+
+    def Log(self, request, context):  # noqa: N802
+        self.logs.append(request.message)
+        return empty_pb2.Empty()
+
+
+def _struct(value: dict[str, Any]) -> struct_pb2.Struct:
+    out = struct_pb2.Struct()
+    out.update(value)
+    return out
+
+
+def load_policy_config(path: str | Path | None) -> dict[str, Any]:
+    """The `--policy-pack-config` JSON format: `{"<policy>": "advisory" | {"enforcementLevel": ..., <props>}}`."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise PreviewError(f"policy config {path}: {err}") from None
+    if not isinstance(data, dict):
+        raise PreviewError(f"policy config {path}: expected a JSON object keyed by policy name")
+    return data
+
+
+def build_configuration(info: analyzer_pb2.AnalyzerInfo, given: dict[str, Any], source: str) -> dict[str, analyzer_pb2.PolicyConfig]:
+    """Per-policy level and properties: schema defaults, then `all`, then the policy's own entry."""
+    known = {p.name: p for p in info.policies}
+    unknown = sorted(set(given) - set(known) - {"all"})
+    if unknown:
+        raise PreviewError(f"policy config {source}: no policy named {', '.join(unknown)} in pack {info.name}")
+    config: dict[str, analyzer_pb2.PolicyConfig] = {}
+    for name, policy in known.items():
+        level = LEVEL_NAMES.get(policy.enforcementLevel, "advisory")
+        if isinstance(given.get("all"), str):
+            level = given["all"]
+        entry = given.get(name, {})
+        if isinstance(entry, str):
+            entry = {"enforcementLevel": entry}
+        props = {k: v.get("default") for k, v in _schema(policy).items() if isinstance(v, dict) and "default" in v}
+        props.update({k: v for k, v in entry.items() if k != "enforcementLevel"})
+        level = entry.get("enforcementLevel", level)
+        if level not in LEVELS:
+            raise PreviewError(f"policy config {source}: {name}.enforcementLevel = {level!r}: use one of {', '.join(LEVELS)}")
+        schema = _schema(policy)
+        extra = sorted(set(props) - set(schema))
+        if extra:
+            raise PreviewError(f"policy config {source}: {name} has no setting {', '.join(extra)} (it has: {', '.join(sorted(schema)) or 'none'})")
+        config[name] = analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level], properties=_struct(props))
+    return config
+
+
+def _schema(policy: analyzer_pb2.PolicyInfo) -> dict[str, Any]:
+    from google.protobuf import json_format
+
+    return json_format.MessageToDict(policy.configSchema.properties) if policy.HasField("configSchema") else {}
+
+
+class PolicyPackProcess:
+    """The pack as a child process plus a channel to it; a context manager that always stops it."""
+
+    def __init__(self, pack_dir: str | Path, env: dict[str, str]):
+        self.pack_dir = Path(pack_dir).resolve()
+        if not (self.pack_dir / "PulumiPolicy.yaml").exists():
+            raise PreviewError(f"policy pack {pack_dir}: no PulumiPolicy.yaml there")
+        self.engine = _Engine()
+        self.engine_server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        engine_pb2_grpc.add_EngineServicer_to_server(self.engine, self.engine_server)
+        engine_port = self.engine_server.add_insecure_port("127.0.0.1:0")
+        self.engine_server.start()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pulumi.policy", f"127.0.0.1:{engine_port}", str(self.pack_dir)],
+            cwd=self.pack_dir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **env},
+        )
+        self.port = self._read_port()
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+
+    def _read_port(self) -> int:
+        lines: queue.Queue[str] = queue.Queue()
+        assert self.proc.stdout is not None
+        threading.Thread(target=lambda: lines.put(self.proc.stdout.readline()), daemon=True).start()  # type: ignore[union-attr]
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.1)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            if line.strip().isdigit():
+                return int(line.strip())
+            break
+        self.close()
+        stderr = self.proc.stderr.read() if self.proc.stderr else ""
+        raise PreviewError(f"policy pack {self.pack_dir} failed to start (exit {self.proc.returncode}):\n{stderr.strip()}")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.engine_server.stop(0)
+
+    def __enter__(self) -> "PolicyPackProcess":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if hasattr(self, "channel"):
+            self.channel.close()
+        self.close()
+
+
+def _options(reg) -> analyzer_pb2.AnalyzerResourceOptions:
+    return analyzer_pb2.AnalyzerResourceOptions(protect=reg.protect, parent=reg.parent)
+
+
+def _violation(diag: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> dict[str, Any]:
+    return {"policy": diag.policyName, "level": LEVEL_NAMES.get(diag.enforcementLevel, "advisory"), "urn": diag.urn or urn, "message": diag.message}
+
+
+def analyze(pack: PolicyPackProcess, result: PreviewResult, given: dict[str, Any], source: str) -> tuple[list[dict[str, Any]], int]:
+    """(violations, number of Analyze calls) for one preview."""
+    try:
+        info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        pack.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=build_configuration(info, given, source)))
+        pack.stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(stack=result.stack, project=result.project, dry_run=True))
+        violations: list[dict[str, Any]] = []
+        for reg in result.registrations:
+            response = pack.stub.Analyze(
+                analyzer_pb2.AnalyzeRequest(type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg))
+            )
+            violations.extend(_violation(d, reg.urn) for d in response.diagnostics)
+        stack = analyzer_pb2.AnalyzeStackRequest(
+            resources=[
+                analyzer_pb2.AnalyzerResource(
+                    type=reg.type,
+                    properties=_struct(reg.outputs or reg.inputs),
+                    urn=reg.urn,
+                    name=reg.name,
+                    options=_options(reg),
+                    parent=reg.parent,
+                    dependencies=reg.dependencies,
+                    propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in reg.property_dependencies.items()},
+                )
+                for reg in result.registrations
+            ]
+        )
+        violations.extend(_violation(d, "") for d in pack.stub.AnalyzeStack(stack).diagnostics)
+        return violations, len(result.registrations)
+    except grpc.RpcError as err:
+        detail = err.details() if hasattr(err, "details") else str(err)  # type: ignore[attr-defined]
+        raise PreviewError(f"policy pack {pack.pack_dir}: {detail}") from None
+
+
+def run_policy_pack(pack_dir: str | Path, result: PreviewResult, config_file: str | Path | None = None, project_dir: str | Path = ".") -> list[dict[str, Any]]:
+    given = load_policy_config(config_file)
+    env = {"PULUMI_PROJECT": result.project, "PULUMI_STACK": result.stack, "PULUMI_DRY_RUN": "true"}
+    path = Path(pack_dir)
+    if not path.exists() and not path.is_absolute():
+        path = Path(project_dir) / pack_dir  # `--cwd proj --policy-pack policy` means proj/policy
+    with PolicyPackProcess(path, env) as pack:
+        violations, _ = analyze(pack, result, given, str(config_file or "(none)"))
+    return violations

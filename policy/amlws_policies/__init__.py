@@ -1,0 +1,8 @@
+"""The policies of the amlws pack, importable without starting the pack's gRPC server."""
+
+from .documented import DOCUMENTED_POLICIES
+from .governance import GOVERNANCE_POLICIES
+
+ALL_POLICIES = [*DOCUMENTED_POLICIES, *GOVERNANCE_POLICIES]
+
+__all__ = ["ALL_POLICIES", "DOCUMENTED_POLICIES", "GOVERNANCE_POLICIES"]

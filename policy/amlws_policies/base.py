@@ -1,0 +1,102 @@
+"""Building blocks: a resource policy from a check function, config with schema defaults, and
+errors that name the policy instead of surfacing as an anonymous gRPC failure."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Mapping
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import UnknownValueError
+
+from amlws_rules import is_type
+
+Check = Callable[[Mapping[str, Any], Mapping[str, Any]], Iterable[str]]
+
+
+class PolicyRaised(RuntimeError):
+    """A policy's own code failed: reported as an error naming the policy, never as a pass."""
+
+
+def config_with_defaults(schema: Mapping[str, Mapping[str, Any]], given: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The CLI merges schema defaults into policy config; the Python SDK does not, so we do it here too."""
+    merged = {key: spec["default"] for key, spec in schema.items() if "default" in spec}
+    merged.update(given or {})
+    return merged
+
+
+def _guard(name: str, fn: Callable[..., None]) -> Callable[..., None]:
+    def guarded(args: Any, report: ReportViolation) -> None:
+        try:
+            fn(args, report)
+        except UnknownValueError:
+            raise  # the SDK turns this into "can't run policy during preview"
+        except Exception as err:  # noqa: BLE001 - re-raised with the policy's name
+            raise PolicyRaised(f"policy {name!r} raised {type(err).__name__}: {err}") from err
+
+    return guarded
+
+
+def resource_policy(
+    name: str,
+    description: str,
+    types: Iterable[tuple[str, str]],
+    check: Check,
+    schema: Mapping[str, Mapping[str, Any]] | None = None,
+    level: EnforcementLevel = EnforcementLevel.MANDATORY,
+) -> ResourceValidationPolicy:
+    """A policy over resources of `types` ((module, Name), any API version): one violation per message."""
+    wanted = tuple(types)
+    properties = dict(schema or {})
+
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        if not any(is_type(args.resource_type, module, kind) for module, kind in wanted):
+            return
+        for message in check(args.props, config_with_defaults(properties, args.get_config())):
+            report(message)
+
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        validate=_guard(name, validate),
+        enforcement_level=level,
+        config_schema=PolicyConfigSchema(properties=properties) if properties else None,
+    )
+
+
+def stack_policy(
+    name: str,
+    description: str,
+    check: Callable[[StackValidationArgs, dict[str, Any], ReportViolation], None],
+    schema: Mapping[str, Mapping[str, Any]] | None = None,
+    level: EnforcementLevel = EnforcementLevel.MANDATORY,
+) -> StackValidationPolicy:
+    properties = dict(schema or {})
+
+    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+        check(args, config_with_defaults(properties, args.get_config()), report)
+
+    return StackValidationPolicy(
+        name=name,
+        description=description,
+        validate=_guard(name, validate),
+        enforcement_level=level,
+        config_schema=PolicyConfigSchema(properties=properties) if properties else None,
+    )
+
+
+def get(props: Mapping[str, Any], path: str) -> Any:
+    """`a.b.c` through nested mappings; None where anything is missing."""
+    value: Any = props
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value

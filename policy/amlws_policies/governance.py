@@ -1,0 +1,190 @@
+"""Governance the Azure Policy built-ins, Checkov and PSRule for Azure check on these resources.
+
+Each description names its anchors. Levels default to mandatory; the shipped dev config lowers the
+network rules to advisory.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from amlws_rules import parse_duration
+
+from .base import get, resource_policy
+from .documented import REQUIRED_TAGS_SCHEMA
+
+ML_WORKSPACE = [("machinelearningservices", "Workspace")]
+ML_COMPUTE = [("machinelearningservices", "Compute")]
+STORAGE = [("storage", "StorageAccount")]
+VAULT = [("keyvault", "Vault")]
+ACR = [("containerregistry", "Registry")]
+REQUIRED = {"required": {"type": "boolean", "default": False, "description": "Enforce this rule in this environment."}}
+ISOLATED_MODES = ("AllowInternetOutbound", "AllowOnlyApprovedOutbound")
+
+
+def _compute_kind(props: Mapping[str, Any]) -> str | None:
+    return get(props, "properties.computeType")
+
+
+def _when(condition: bool, message: str) -> Iterable[str]:
+    return [message] if condition else []
+
+
+# Workspace -------------------------------------------------------------------------------------
+
+def _public_access(props, _cfg):
+    return _when(props.get("publicNetworkAccess") != "Disabled", f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}, not 'Disabled'")
+
+
+def _isolation(props, _cfg):
+    mode = get(props, "managedNetwork.isolationMode")
+    return _when(mode not in ISOLATED_MODES, f"managedNetwork.isolationMode is {mode!r}; use AllowOnlyApprovedOutbound or AllowInternetOutbound (or a private endpoint)")
+
+
+def _cmk(props, cfg):
+    return _when(cfg["required"] and get(props, "encryption.status") != "Enabled", "encryption.status is not 'Enabled' (customer-managed key required)")
+
+
+def _user_identity(props, cfg):
+    kind = str(get(props, "identity.type") or "")
+    return _when(cfg["required"] and "UserAssigned" not in kind, f"identity.type is {kind!r}; a user-assigned identity is required")
+
+
+# Compute ---------------------------------------------------------------------------------------
+
+def _local_auth(props, _cfg):
+    return _when(get(props, "properties.disableLocalAuth") is not True, f"{_compute_kind(props)} has local authentication enabled (disableLocalAuth is not true)")
+
+
+def _idle_shutdown(props, cfg):
+    if _compute_kind(props) != "ComputeInstance":
+        return []
+    value = get(props, "properties.properties.idleTimeBeforeShutdown")
+    if not value:
+        return ["compute instance has no idleTimeBeforeShutdown"]
+    minutes = parse_duration(value).total_seconds() / 60
+    limit = float(cfg["maxIdleMinutes"])  # config integers arrive as floats
+    return _when(minutes > limit, f"idleTimeBeforeShutdown {value} is longer than the {limit:g} minutes allowed")
+
+
+def _cluster_scale(props, cfg):
+    if _compute_kind(props) != "AmlCompute":
+        return []
+    scale = get(props, "properties.properties.scaleSettings") or {}
+    problems = []
+    if (scale.get("minNodeCount") or 0) != 0:
+        problems.append(f"minNodeCount is {scale.get('minNodeCount')}; 0 lets an idle cluster cost nothing")
+    cap = float(cfg["maxNodeCount"])
+    if scale.get("maxNodeCount") is not None and float(scale["maxNodeCount"]) > cap:
+        problems.append(f"maxNodeCount {scale['maxNodeCount']} is above the cap of {cap:g}")
+    return problems
+
+
+def _vm_size(props, cfg):
+    allowed = list(cfg["allowedVmSizes"])
+    size = get(props, "properties.properties.vmSize")
+    return _when(bool(allowed) and size is not None and size not in allowed, f"vmSize {size} is not in the allowed list: {', '.join(allowed)}")
+
+
+def _subnet(props, cfg):
+    return _when(cfg["required"] and not get(props, "properties.properties.subnet.id"), f"{_compute_kind(props)} is not in a subnet")
+
+
+# Registry, storage, key vault, insights ---------------------------------------------------------
+
+def _acr_admin(props, _cfg):
+    return _when(props.get("adminUserEnabled") is not False, "adminUserEnabled is not false")
+
+
+def _acr_anonymous(props, _cfg):
+    return _when(props.get("anonymousPullEnabled") is True, "anonymousPullEnabled is true")
+
+
+def _acr_public(props, _cfg):
+    return _when(props.get("publicNetworkAccess") != "Disabled", f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}")
+
+
+def _https(props, _cfg):
+    return _when(props.get("enableHttpsTrafficOnly") is False, "enableHttpsTrafficOnly is false")
+
+
+def _tls(props, _cfg):
+    return _when(props.get("minimumTlsVersion") not in ("TLS1_2", "TLS1_3"), f"minimumTlsVersion is {props.get('minimumTlsVersion')!r}, not TLS1_2")
+
+
+def _blob_public(props, _cfg):
+    return _when(props.get("allowBlobPublicAccess") is not False, "allowBlobPublicAccess is not false")
+
+
+def _shared_key(props, _cfg):
+    return _when(props.get("allowSharedKeyAccess") is not False, "allowSharedKeyAccess is not false")
+
+
+def _kv_soft_delete(props, _cfg):
+    return _when(get(props, "properties.enableSoftDelete") is False, "soft delete is disabled")
+
+
+def _kv_purge(props, _cfg):
+    return _when(get(props, "properties.enablePurgeProtection") is not True, "enablePurgeProtection is not true")
+
+
+def _kv_rbac(props, _cfg):
+    return _when(get(props, "properties.enableRbacAuthorization") is not True, "enableRbacAuthorization is not true (access policies in use)")
+
+
+def _kv_public(props, _cfg):
+    return _when(get(props, "properties.publicNetworkAccess") != "Disabled", f"publicNetworkAccess is {get(props, 'properties.publicNetworkAccess')!r}")
+
+
+def _ai_local_auth(props, _cfg):
+    return _when(props.get("disableLocalAuth") is not True, "disableLocalAuth is not true (instrumentation-key ingestion allowed)")
+
+
+# Tags (stack policy: every taggable resource) -----------------------------------------------
+
+TAGGABLE = {
+    ("resources", "ResourceGroup"), ("storage", "StorageAccount"), ("keyvault", "Vault"),
+    ("operationalinsights", "Workspace"), ("applicationinsights", "Component"), ("containerregistry", "Registry"),
+    ("machinelearningservices", "Workspace"), ("machinelearningservices", "Compute"), ("machinelearningservices", "Registry"),
+}
+
+
+def _tags(props, cfg):
+    tags = props.get("tags") or {}
+    missing = [t for t in cfg["requiredTags"] if t not in tags]
+    return _when(bool(missing), f"missing required tags: {', '.join(missing)}")
+
+
+def _taggable_types() -> list[tuple[str, str]]:
+    return sorted(TAGGABLE)
+
+
+GOVERNANCE_POLICIES = [
+    resource_policy("workspace-public-network-access-disabled", "Azure ML workspaces should disable public network access. Anchors: Azure Policy 438c38d2, Checkov CKV_AZURE_144 / CKV2_AZURE_49, PSRule Azure.ML.PublicAccess.", ML_WORKSPACE, _public_access),
+    resource_policy("workspace-network-isolation", "Azure ML workspaces should use a managed virtual network isolation mode or private endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.", ML_WORKSPACE, _isolation),
+    resource_policy("workspace-cmk-encryption", "Azure ML workspaces should be encrypted with a customer-managed key, where required. Anchor: Azure Policy ba769a63.", ML_WORKSPACE, _cmk, REQUIRED),
+    resource_policy("workspace-user-assigned-identity", "Azure ML workspaces should use a user-assigned managed identity, where required. Anchors: Azure Policy 5f0c7d88, PSRule Azure.ML.UserManagedIdentity.", ML_WORKSPACE, _user_identity, REQUIRED),
+    resource_policy("compute-local-auth-disabled", "Azure ML computes should have local authentication disabled. Anchors: Azure Policy e96a9a5f, Checkov CKV_AZURE_142, PSRule Azure.ML.DisableLocalAuth.", ML_COMPUTE, _local_auth),
+    resource_policy("compute-instance-idle-shutdown", "Azure ML compute instances should shut down when idle, within a maximum. Anchors: Azure Policy 679ddf89, PSRule Azure.ML.ComputeIdleShutdown.", ML_COMPUTE, _idle_shutdown,
+                    {"maxIdleMinutes": {"type": "number", "default": 240, "description": "Longest idleTimeBeforeShutdown allowed, in minutes."}}),
+    resource_policy("compute-cluster-scale", "Azure ML compute clusters should scale to 0 nodes and stay under a node cap. Anchor: Checkov CKV_AZURE_150.", ML_COMPUTE, _cluster_scale,
+                    {"maxNodeCount": {"type": "number", "default": 10, "description": "Largest maxNodeCount allowed."}}),
+    resource_policy("compute-vm-size-allowed", "Azure ML computes should use VM sizes from the allowed list. Anchor: cost governance (Azure Policy 'Allowed virtual machine size SKUs').", ML_COMPUTE, _vm_size,
+                    {"allowedVmSizes": {"type": "array", "items": {"type": "string"}, "default": [], "description": "Allowed vmSize values; empty allows all."}}),
+    resource_policy("compute-in-subnet", "Azure ML computes should be in a virtual network, where required. Anchors: Azure Policy 7804b5c7, PSRule Azure.ML.ComputeVnet.", ML_COMPUTE, _subnet, REQUIRED),
+    resource_policy("acr-admin-user-disabled", "Container registries should have the admin user disabled. Anchors: Azure Policy dc921057, Checkov CKV_AZURE_137.", ACR, _acr_admin),
+    resource_policy("acr-anonymous-pull-disabled", "Container registries should have anonymous pull disabled. Anchors: Azure Policy 9f2dea28, Checkov CKV_AZURE_138.", ACR, _acr_anonymous),
+    resource_policy("acr-public-network-access-disabled", "Container registries should disable public network access. Anchors: Azure Policy 0fdf0491, Checkov CKV_AZURE_139.", ACR, _acr_public),
+    resource_policy("storage-https-only", "Secure transfer to storage accounts should be enabled. Anchors: Azure Policy 404c3081, Checkov CKV_AZURE_3.", STORAGE, _https),
+    resource_policy("storage-minimum-tls-1-2", "Storage accounts should require TLS 1.2 or later. Anchors: Azure Policy fe83a0eb, Checkov CKV_AZURE_44.", STORAGE, _tls),
+    resource_policy("storage-no-public-blob-access", "Storage account public (anonymous blob) access should be disallowed. Anchors: Azure Policy 4fa4b6c0, Checkov CKV_AZURE_59.", STORAGE, _blob_public),
+    resource_policy("storage-shared-key-access-disabled", "Storage accounts should prevent shared key access. Anchor: Azure Policy 8c6a50c6.", STORAGE, _shared_key),
+    resource_policy("key-vault-soft-delete", "Key vaults should have soft delete enabled. Anchors: Azure Policy 1e66c121, Checkov CKV_AZURE_42.", VAULT, _kv_soft_delete),
+    resource_policy("key-vault-purge-protection", "Key vaults should have deletion (purge) protection enabled. Anchors: Azure Policy 0b60c0b2, Checkov CKV_AZURE_110.", VAULT, _kv_purge),
+    resource_policy("key-vault-rbac-authorization", "Key vaults should use the RBAC permission model. Anchor: Azure Policy 12d4fa5e.", VAULT, _kv_rbac),
+    resource_policy("key-vault-public-network-access-disabled", "Key vaults should disable public network access. Anchors: Azure Policy 405c5871, Checkov CKV_AZURE_189.", VAULT, _kv_public),
+    resource_policy("application-insights-local-auth-disabled", "Application Insights should block non-Microsoft Entra ID based ingestion. Anchor: Azure Policy 199d5677.", [("applicationinsights", "Component")], _ai_local_auth),
+    resource_policy("required-tags", "Every taggable resource carries the cost-allocation tags. Anchor: Azure Policy 'Require a tag on resources' (871b6d14).", _taggable_types(), _tags, REQUIRED_TAGS_SCHEMA),
+]
+
+__all__ = ["GOVERNANCE_POLICIES"]

@@ -1,0 +1,133 @@
+"""Every policy, called directly: where it fires and where it stays silent."""
+
+import pytest
+from pulumi_policy import ResourceValidationPolicy
+
+from policy_harness import ALL_POLICIES, check_resource, check_stack, resource
+
+WS = "azure-native:machinelearningservices:Workspace"
+WS_VERSIONED = "azure-native:machinelearningservices/v20240401:Workspace"
+COMPUTE = "azure-native:machinelearningservices:Compute"
+ST = "azure-native:storage:StorageAccount"
+KV = "azure-native:keyvault:Vault"
+ACR = "azure-native:containerregistry:Registry"
+AI = "azure-native:applicationinsights:Component"
+TAGS = {"project": "p", "environment": "e", "owner": "o"}
+
+
+def instance(**props):
+    return {"properties": {"computeType": "ComputeInstance", "disableLocalAuth": True, "properties": {"vmSize": "Standard_DS3_v2", "idleTimeBeforeShutdown": "PT30M", **props}}}
+
+
+def cluster(**scale):
+    return {"properties": {"computeType": "AmlCompute", "disableLocalAuth": True, "properties": {"vmSize": "Standard_DS3_v2", "scaleSettings": {"minNodeCount": 0, "maxNodeCount": 4, **scale}}}}
+
+
+# (policy, type, firing props, silent props, config)
+CASES = [
+    ("workspace-public-network-access-disabled", WS, {"publicNetworkAccess": "Enabled"}, {"publicNetworkAccess": "Disabled"}, None),
+    ("workspace-public-network-access-disabled", WS_VERSIONED, {}, {"publicNetworkAccess": "Disabled"}, None),
+    ("workspace-network-isolation", WS, {"managedNetwork": {"isolationMode": "Disabled"}}, {"managedNetwork": {"isolationMode": "AllowOnlyApprovedOutbound"}}, None),
+    ("workspace-cmk-encryption", WS, {}, {"encryption": {"status": "Enabled"}}, {"required": True}),
+    ("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned"}}, {"identity": {"type": "SystemAssigned,UserAssigned"}}, {"required": True}),
+    ("compute-local-auth-disabled", COMPUTE, {"properties": {"computeType": "AmlCompute", "disableLocalAuth": False}}, cluster(), None),
+    ("compute-instance-idle-shutdown", COMPUTE, instance(idleTimeBeforeShutdown="P1D"), instance(idleTimeBeforeShutdown="PT2H"), {"maxIdleMinutes": 120.0}),
+    ("compute-instance-idle-shutdown", COMPUTE, instance(idleTimeBeforeShutdown=None), cluster(), None),
+    ("compute-cluster-scale", COMPUTE, cluster(minNodeCount=1), cluster(), None),
+    ("compute-cluster-scale", COMPUTE, cluster(maxNodeCount=50), cluster(maxNodeCount=10), {"maxNodeCount": 10.0}),
+    ("compute-vm-size-allowed", COMPUTE, cluster(), cluster(), None),
+    ("compute-in-subnet", COMPUTE, cluster(), {"properties": {"computeType": "AmlCompute", "properties": {"subnet": {"id": "/x/subnets/s"}}}}, {"required": True}),
+    ("acr-admin-user-disabled", ACR, {"adminUserEnabled": True}, {"adminUserEnabled": False}, None),
+    ("acr-anonymous-pull-disabled", ACR, {"anonymousPullEnabled": True}, {"anonymousPullEnabled": False}, None),
+    ("acr-public-network-access-disabled", ACR, {"publicNetworkAccess": "Enabled"}, {"publicNetworkAccess": "Disabled"}, None),
+    ("storage-https-only", ST, {"enableHttpsTrafficOnly": False}, {"enableHttpsTrafficOnly": True}, None),
+    ("storage-minimum-tls-1-2", ST, {"minimumTlsVersion": "TLS1_0"}, {"minimumTlsVersion": "TLS1_2"}, None),
+    ("storage-no-public-blob-access", ST, {"allowBlobPublicAccess": True}, {"allowBlobPublicAccess": False}, None),
+    ("storage-shared-key-access-disabled", ST, {}, {"allowSharedKeyAccess": False}, None),
+    ("key-vault-soft-delete", KV, {"properties": {"enableSoftDelete": False}}, {"properties": {"enableSoftDelete": True}}, None),
+    ("key-vault-purge-protection", KV, {"properties": {}}, {"properties": {"enablePurgeProtection": True}}, None),
+    ("key-vault-rbac-authorization", KV, {"properties": {"enableRbacAuthorization": False}}, {"properties": {"enableRbacAuthorization": True}}, None),
+    ("key-vault-public-network-access-disabled", KV, {"properties": {"publicNetworkAccess": "Enabled"}}, {"properties": {"publicNetworkAccess": "Disabled"}}, None),
+    ("application-insights-local-auth-disabled", AI, {"disableLocalAuth": False}, {"disableLocalAuth": True}, None),
+    ("application-insights-workspace-based", AI, {"ingestionMode": "ApplicationInsights"}, {"ingestionMode": "LogAnalytics", "workspaceResourceId": "/x"}, None),
+    ("required-tags", ST, {"tags": {"project": "p"}}, {"tags": TAGS}, None),
+    ("required-tags", COMPUTE, {}, {"tags": {"cc": "1"}}, {"requiredTags": ["cc"]}),
+]
+
+
+@pytest.mark.parametrize("policy, typ, firing, silent, config", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_resource_policy_fires_and_stays_silent(policy, typ, firing, silent, config):
+    if policy == "compute-vm-size-allowed":
+        assert check_resource(policy, typ, firing, {"allowedVmSizes": ["Standard_D4s_v3"]})
+        assert check_resource(policy, typ, silent, {"allowedVmSizes": ["Standard_DS3_v2"]}) == []
+        assert check_resource(policy, typ, silent) == []  # default: no restriction
+        return
+    assert check_resource(policy, typ, firing, config), "should fire"
+    assert check_resource(policy, typ, silent, config) == [], "should stay silent"
+
+
+@pytest.mark.parametrize("policy", ["workspace-cmk-encryption", "workspace-user-assigned-identity", "compute-in-subnet"])
+def test_where_required_rules_are_silent_by_default(policy):
+    typ = COMPUTE if policy.startswith("compute") else WS
+    assert check_resource(policy, typ, cluster() if typ == COMPUTE else {}) == []
+
+
+def test_resource_policies_ignore_other_resource_types():
+    for policy in ALL_POLICIES:
+        if isinstance(policy, ResourceValidationPolicy):
+            assert check_resource(policy.name, "azure-native:network:VirtualNetwork", {}) == [], policy.name
+
+
+def test_every_description_names_an_anchor():
+    for policy in ALL_POLICIES:
+        assert "Anchor" in policy.description, policy.name
+
+
+def _workspace_with(storage_props, deps=True, **ws_props):
+    account = resource(ST, "st", {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st", **storage_props})
+    ws = resource(WS, "ws", {"storageAccount": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st", **ws_props})
+    if deps:
+        ws.property_dependencies["storageAccount"] = [account]
+    return ws, account
+
+
+@pytest.mark.parametrize(
+    "props, quote",
+    [
+        ({"kind": "BlobStorage", "sku": {"name": "Standard_LRS"}}, "account of type BlobStorage"),
+        ({"kind": "StorageV2", "sku": {"name": "Premium_LRS"}}, "premium account (Premium_LRS and Premium_GRS)"),
+        ({"kind": "StorageV2", "sku": {"name": "Standard_LRS"}, "isHnsEnabled": True}, "hierarchical namespace"),
+    ],
+)
+@pytest.mark.parametrize("by_dependency", [True, False])
+def test_workspace_storage_restrictions_fire_quoting_the_docs(props, quote, by_dependency):
+    ws, account = _workspace_with(props, deps=by_dependency)
+    [(message, urn)] = check_stack("workspace-storage-documented-restrictions", [ws, account])
+    assert quote in message and urn == ws.urn
+
+
+def test_workspace_storage_is_silent_for_datastore_accounts_beside_compliant_storage():
+    ws, account = _workspace_with({"kind": "StorageV2", "sku": {"name": "Standard_LRS"}, "isHnsEnabled": False})
+    adls = resource(ST, "adls", {"kind": "StorageV2", "sku": {"name": "Standard_LRS"}, "isHnsEnabled": True})
+    premium = resource(ST, "prem", {"kind": "BlockBlobStorage", "sku": {"name": "Premium_LRS"}})
+    assert check_stack("workspace-storage-documented-restrictions", [ws, account, adls, premium]) == []
+
+
+def test_versioned_workspace_token_is_matched_by_the_stack_policy():
+    ws, account = _workspace_with({"kind": "BlobStorage"})
+    versioned = resource(WS_VERSIONED, "ws", dict(ws.props))
+    versioned.property_dependencies["storageAccount"] = [account]
+    assert check_stack("workspace-storage-documented-restrictions", [versioned, account])
+
+
+def test_registry_used_by_a_workspace_must_be_tagged():
+    acr = resource(ACR, "acr", {"tags": {"project": "p"}})
+    ws = resource(WS, "ws", {})
+    ws.property_dependencies["containerRegistry"] = [acr]
+    [(message, urn)] = check_stack("workspace-container-registry-tagged", [ws, acr])
+    assert "lacks tags environment, owner" in message and urn == acr.urn
+    tagged = resource(ACR, "acr", {"tags": TAGS})
+    ws.property_dependencies["containerRegistry"] = [tagged]
+    assert check_stack("workspace-container-registry-tagged", [ws, tagged]) == []
+    unused = resource(ACR, "other", {})
+    assert check_stack("workspace-container-registry-tagged", [resource(WS, "ws2", {}), unused]) == []

@@ -1,0 +1,106 @@
+"""The pack as the CLI runs it: its own process, driven over the analyzer gRPC protocol."""
+
+import pytest
+
+from amlws.cli import main
+from amlws.policy_runner import PolicyPackProcess, analyze, run_policy_pack
+from amlws.preview import PreviewError, preview_stack, run_program
+from amlws.mocks import ArmMocks
+from harness import ROOT
+
+PACK = ROOT / "policy"
+
+
+@pytest.fixture(scope="module")
+def pack():
+    with PolicyPackProcess(PACK, {"PULUMI_PROJECT": "amlws", "PULUMI_STACK": "test", "PULUMI_DRY_RUN": "true"}) as running:
+        yield running
+
+
+def bad_example():
+    from examples.bad_workspace.__main__ import main as bad_main
+
+    return run_program(bad_main, "amlws", "bad", {}, [], ArmMocks())
+
+
+def test_bad_example_triggers_each_documented_restriction_quoting_it(pack):
+    violations, analyzed = analyze(pack, bad_example(), {}, "(none)")
+    assert analyzed == 12
+    storage = [v for v in violations if v["policy"] == "workspace-storage-documented-restrictions"]
+    by_workspace = {v["urn"].rsplit("::", 1)[1]: v["message"] for v in storage}
+    assert set(by_workspace) == {"ws-blob", "ws-premium", "ws-hns"}  # not ws-good: its datastore-only neighbours stay silent
+    assert "account of type BlobStorage" in by_workspace["ws-blob"]
+    assert "premium account (Premium_LRS and Premium_GRS)" in by_workspace["ws-premium"]
+    assert "hierarchical namespace (used with Azure Data Lake Storage Gen2)" in by_workspace["ws-hns"]
+    assert all(v["level"] == "mandatory" for v in storage)
+    assert any(v["policy"] == "workspace-container-registry-tagged" and v["urn"].endswith("::acruntagged") for v in violations)
+    assert any(v["policy"] == "application-insights-workspace-based" and v["urn"].endswith("::classic") for v in violations)
+
+
+def test_prod_has_no_mandatory_violation_and_dev_only_advisories():
+    prod = preview_stack(ROOT, "prod")
+    assert run_policy_pack(PACK, prod, ROOT / "policy/config/prod.json") == []
+    dev = preview_stack(ROOT, "dev")
+    found = run_policy_pack(PACK, dev, ROOT / "policy/config/dev.json")
+    assert found and {v["level"] for v in found} == {"advisory"}
+    assert {v["policy"] for v in found} >= {"workspace-public-network-access-disabled", "key-vault-purge-protection"}
+
+
+def test_schema_defaults_are_applied_like_the_cli(pack):
+    """No config at all: maxIdleMinutes defaults to 240, so a 5 h idle shutdown fires."""
+    dev = preview_stack(ROOT, "dev")
+    for reg in dev.registrations:
+        if reg.name.endswith("ci1"):
+            reg.inputs["properties"]["properties"]["idleTimeBeforeShutdown"] = "PT5H"
+    violations, _ = analyze(pack, dev, {}, "(none)")
+    assert any(v["policy"] == "compute-instance-idle-shutdown" and "240 minutes" in v["message"] for v in violations)
+
+
+def test_config_can_lower_levels_and_disable(pack):
+    violations, _ = analyze(pack, bad_example(), {"all": "advisory", "workspace-storage-documented-restrictions": "disabled"}, "(test)")
+    assert violations and all(v["level"] == "advisory" for v in violations)
+    assert not any(v["policy"] == "workspace-storage-documented-restrictions" for v in violations)
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [({"no-such-policy": "advisory"}, "no policy named no-such-policy"), ({"compute-cluster-scale": {"maxNodes": 3}}, "has no setting maxNodes"), ({"required-tags": "sometimes"}, "enforcementLevel = 'sometimes'")],
+)
+def test_bad_policy_config_is_an_error(pack, config, message):
+    with pytest.raises(PreviewError, match=message):
+        analyze(pack, bad_example(), config, "cfg.json")
+
+
+def test_a_policy_that_raises_is_an_error_naming_it(pack):
+    dev = preview_stack(ROOT, "dev")
+    for reg in dev.registrations:
+        if reg.name.endswith("ci1"):
+            reg.inputs["properties"]["properties"]["idleTimeBeforeShutdown"] = "thirty minutes"
+    with pytest.raises(PreviewError, match="policy 'compute-instance-idle-shutdown' raised ValueError"):
+        analyze(pack, dev, {}, "(none)")
+
+
+def test_a_pack_that_fails_to_start_is_an_error(tmp_path):
+    (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\n")
+    (tmp_path / "__main__.py").write_text("import no_such_module\n")
+    with pytest.raises(PreviewError, match="failed to start"):
+        run_policy_pack(tmp_path, preview_stack(ROOT, "dev"))
+
+
+def test_cli_exit_1_on_mandatory_violations_with_json_and_sarif(tmp_path, capsys, monkeypatch):
+    import json
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (project / "Pulumi.dev.yaml").write_text((ROOT / "Pulumi.dev.yaml").read_text())
+    out, sarif = tmp_path / "dev.json", tmp_path / "dev.sarif"
+    code = main(["preview", "dev", "--cwd", str(project), "--policy-pack", str(PACK), "--json", str(out), "--sarif", str(sarif)])
+    assert code == 1  # no config: every network rule is mandatory
+    data = json.loads(out.read_text())
+    assert data["violations"] and set(data["violations"][0]) == {"policy", "level", "urn", "message"}
+    log = json.loads(sarif.read_text())
+    assert log["version"] == "2.1.0" and log["runs"][0]["tool"]["driver"]["rules"]
+    result = log["runs"][0]["results"][0]
+    assert result["level"] in ("error", "warning") and result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "Pulumi.dev.yaml"
+    assert "Policy violations" in capsys.readouterr().out
