@@ -28,6 +28,8 @@ def plain(value: Any, mask: bool = True) -> Any:
         return [plain(v, mask) for v in value]
     if value == UNKNOWN:
         return "[unknown]"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # protobuf Struct numbers are doubles; ARM integers read better as ints
     return value
 
 

@@ -155,7 +155,9 @@ def run_program(
                 raise PreviewError(str(err), err, monitor.registrations) from None
             except (FixtureError, ValueError) as err:
                 raise PreviewError(f"Pulumi.{stack}.yaml: {err}", err, monitor.registrations) from None
-            return PreviewResult(project, stack, monitor.registrations, warnings=log.lines)
+            # Registration order depends on async scheduling; parents first, then by URN, is stable.
+            ordered = sorted(monitor.registrations, key=lambda r: (r.urn.split("::")[2].count("$"), r.urn))
+            return PreviewResult(project, stack, ordered, warnings=log.lines)
         finally:
             # Output tasks are tracked in a process-wide set, not a context variable: drop this
             # run's leftovers (a failed program leaves some) so the next run never waits on them.

@@ -46,7 +46,8 @@ def settings_line(kind: str, inputs: dict[str, Any]) -> str:
     for path in KEY_SETTINGS.get(kind, ()):
         value = _get(inputs, path)
         if value is not None:
-            shown.append(f"{path.rsplit('.', 1)[-1]}={value}")
+            label = ".".join(path.split(".")[-2:]) if path.endswith(".name") else path.rsplit(".", 1)[-1]
+            shown.append(f"{label}={value}")
     return ", ".join(shown)
 
 
