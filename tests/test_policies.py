@@ -27,7 +27,6 @@ def cluster(**scale):
 CASES = [
     ("workspace-public-network-access-disabled", WS, {"publicNetworkAccess": "Enabled"}, {"publicNetworkAccess": "Disabled"}, None),
     ("workspace-public-network-access-disabled", WS_VERSIONED, {}, {"publicNetworkAccess": "Disabled"}, None),
-    ("workspace-network-isolation", WS, {"managedNetwork": {"isolationMode": "Disabled"}}, {"managedNetwork": {"isolationMode": "AllowOnlyApprovedOutbound"}}, None),
     ("workspace-cmk-encryption", WS, {}, {"encryption": {"status": "Enabled"}}, {"required": True}),
     ("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned"}}, {"identity": {"type": "SystemAssigned,UserAssigned"}}, {"required": True}),
     ("compute-local-auth-disabled", COMPUTE, {"properties": {"computeType": "AmlCompute", "disableLocalAuth": False}}, cluster(), None),
@@ -131,3 +130,16 @@ def test_registry_used_by_a_workspace_must_be_tagged():
     assert check_stack("workspace-container-registry-tagged", [ws, tagged]) == []
     unused = resource(ACR, "other", {})
     assert check_stack("workspace-container-registry-tagged", [resource(WS, "ws2", {}), unused]) == []
+
+
+def test_network_isolation_accepts_managed_network_or_a_private_endpoint():
+    policy = "workspace-network-isolation"
+    open_ws = resource(WS, "ws", {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws"})
+    [(message, urn)] = check_stack(policy, [open_ws])
+    assert "no private endpoint" in message and urn == open_ws.urn
+    assert check_stack(policy, [resource(WS_VERSIONED, "ws", {"managedNetwork": {"isolationMode": "AllowOnlyApprovedOutbound"}})]) == []
+    by_id = resource("azure-native:network:PrivateEndpoint", "pe", {"privateLinkServiceConnections": [{"privateLinkServiceId": open_ws.props["id"].upper()}]})
+    assert check_stack(policy, [open_ws, by_id]) == []
+    by_dependency = resource("azure-native:network:PrivateEndpoint", "pe", {})
+    by_dependency.property_dependencies["privateLinkServiceConnections"] = [open_ws]
+    assert check_stack(policy, [open_ws, by_dependency]) == []

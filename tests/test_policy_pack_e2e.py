@@ -4,9 +4,11 @@ import pytest
 
 from amlws.cli import main
 from amlws.policy_runner import PolicyPackProcess, analyze, run_policy_pack
-from amlws.preview import PreviewError, preview_stack, run_program
+from amlws.preview import PreviewError, PreviewResult, preview_stack, run_program
 from amlws.mocks import ArmMocks
+from amlws.monitor import Registration
 from harness import ROOT
+from test_policies import CASES
 
 PACK = ROOT / "policy"
 
@@ -104,3 +106,34 @@ def test_cli_exit_1_on_mandatory_violations_with_json_and_sarif(tmp_path, capsys
     result = log["runs"][0]["results"][0]
     assert result["level"] in ("error", "warning") and result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "Pulumi.dev.yaml"
     assert "Policy violations" in capsys.readouterr().out
+
+
+def _single(typ: str, props: dict) -> PreviewResult:
+    reg = Registration(urn=f"urn:pulumi:e2e::amlws::{typ}::r", type=typ, name="r", parent="", custom=True, protect=False,
+                       inputs=props, dependencies=[], property_dependencies={}, outputs=props)
+    return PreviewResult("amlws", "e2e", [reg])
+
+
+@pytest.mark.parametrize("policy, typ, firing, silent, config", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_every_resource_policy_fires_and_stays_silent_through_the_protocol(pack, policy, typ, firing, silent, config):
+    settings = dict(config or {})
+    if policy == "compute-vm-size-allowed":
+        settings = {"allowedVmSizes": ["Standard_DS3_v2"]}
+        firing = {"properties": {"computeType": "AmlCompute", "properties": {"vmSize": "Standard_NC24"}}}
+    given = {policy: {"enforcementLevel": "mandatory", **settings}}
+    fired, _ = analyze(pack, _single(typ, firing), given, "(test)")
+    assert any(v["policy"] == policy and v["level"] == "mandatory" for v in fired)
+    quiet, _ = analyze(pack, _single(typ, silent), given, "(test)")
+    assert not any(v["policy"] == policy for v in quiet)
+
+
+def test_stack_policies_fire_and_stay_silent_through_the_protocol(pack):
+    open_ws = _single("azure-native:machinelearningservices:Workspace", {"publicNetworkAccess": "Enabled"})
+    fired, _ = analyze(pack, open_ws, {}, "(test)")
+    assert any(v["policy"] == "workspace-network-isolation" for v in fired)
+    isolated = _single("azure-native:machinelearningservices/v20240401:Workspace", {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}})
+    quiet, _ = analyze(pack, isolated, {}, "(test)")
+    assert not any(v["policy"] == "workspace-network-isolation" for v in quiet)
+    prod = preview_stack(ROOT, "prod")  # compliant storage, tagged registry: both documented stack policies silent
+    quiet, _ = analyze(pack, prod, {}, "(test)")
+    assert not any(v["policy"] in ("workspace-storage-documented-restrictions", "workspace-container-registry-tagged") for v in quiet)

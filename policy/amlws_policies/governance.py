@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from amlws_rules import parse_duration
+from amlws_rules import is_type, parse_duration
 
-from .base import get, resource_policy
+from .base import get, resource_policy, stack_policy
 from .documented import REQUIRED_TAGS_SCHEMA
 
 ML_WORKSPACE = [("machinelearningservices", "Workspace")]
@@ -36,9 +36,34 @@ def _public_access(props, _cfg):
     return _when(props.get("publicNetworkAccess") != "Disabled", f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}, not 'Disabled'")
 
 
-def _isolation(props, _cfg):
-    mode = get(props, "managedNetwork.isolationMode")
-    return _when(mode not in ISOLATED_MODES, f"managedNetwork.isolationMode is {mode!r}; use AllowOnlyApprovedOutbound or AllowInternetOutbound (or a private endpoint)")
+def _private_endpoint_targets(resources) -> tuple[set[str], set[str]]:
+    """(URNs, lowercased IDs) that private endpoints in the stack connect to."""
+    urns: set[str] = set()
+    ids: set[str] = set()
+    for r in resources:
+        if not is_type(r.resource_type, "network", "PrivateEndpoint"):
+            continue
+        for dep in r.property_dependencies.get("privateLinkServiceConnections", []):
+            urns.add(dep.urn)
+        for conn in r.props.get("privateLinkServiceConnections") or []:
+            if isinstance(conn, Mapping) and isinstance(conn.get("privateLinkServiceId"), str):
+                ids.add(conn["privateLinkServiceId"].lower())
+    return urns, ids
+
+
+def _isolation(args, _cfg, report) -> None:
+    urns, ids = _private_endpoint_targets(args.resources)
+    for ws in args.resources:
+        if not is_type(ws.resource_type, "machinelearningservices", "Workspace"):
+            continue
+        mode = get(ws.props, "managedNetwork.isolationMode")
+        if mode in ISOLATED_MODES or ws.urn in urns or str(ws.props.get("id", "")).lower() in ids:
+            continue
+        report(
+            f"workspace {ws.name}: managedNetwork.isolationMode is {mode!r} and no private endpoint connects to it; "
+            "use AllowOnlyApprovedOutbound or AllowInternetOutbound, or a private endpoint",
+            ws.urn,
+        )
 
 
 def _cmk(props, cfg):
@@ -161,7 +186,7 @@ def _taggable_types() -> list[tuple[str, str]]:
 
 GOVERNANCE_POLICIES = [
     resource_policy("workspace-public-network-access-disabled", "Azure ML workspaces should disable public network access. Anchors: Azure Policy 438c38d2, Checkov CKV_AZURE_144 / CKV2_AZURE_49, PSRule Azure.ML.PublicAccess.", ML_WORKSPACE, _public_access),
-    resource_policy("workspace-network-isolation", "Azure ML workspaces should use a managed virtual network isolation mode or private endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.", ML_WORKSPACE, _isolation),
+    stack_policy("workspace-network-isolation", "Azure ML workspaces should use a managed virtual network isolation mode or private endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.", _isolation),
     resource_policy("workspace-cmk-encryption", "Azure ML workspaces should be encrypted with a customer-managed key, where required. Anchor: Azure Policy ba769a63.", ML_WORKSPACE, _cmk, REQUIRED),
     resource_policy("workspace-user-assigned-identity", "Azure ML workspaces should use a user-assigned managed identity, where required. Anchors: Azure Policy 5f0c7d88, PSRule Azure.ML.UserManagedIdentity.", ML_WORKSPACE, _user_identity, REQUIRED),
     resource_policy("compute-local-auth-disabled", "Azure ML computes should have local authentication disabled. Anchors: Azure Policy e96a9a5f, Checkov CKV_AZURE_142, PSRule Azure.ML.DisableLocalAuth.", ML_COMPUTE, _local_auth),
