@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from amlws_rules import split_token
+from amlws_rules import get_path, split_token
 
 from .monitor import plain
 from .preview import PreviewResult
@@ -32,19 +32,10 @@ KEY_SETTINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _get(inputs: dict[str, Any], path: str) -> Any:
-    value: Any = inputs
-    for part in path.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return value
-
-
 def settings_line(kind: str, inputs: dict[str, Any]) -> str:
     shown = []
     for path in KEY_SETTINGS.get(kind, ()):
-        value = _get(inputs, path)
+        value = get_path(inputs, path)
         if value is not None:
             label = ".".join(path.split(".")[-2:]) if path.endswith(".name") else path.rsplit(".", 1)[-1]
             shown.append(f"{label}={value}")

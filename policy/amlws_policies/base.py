@@ -16,7 +16,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-from amlws_rules import is_type
+from amlws_rules import get_path, is_type
 
 Check = Callable[[Mapping[str, Any], Mapping[str, Any]], Iterable[str]]
 
@@ -92,11 +92,4 @@ def stack_policy(
     )
 
 
-def get(props: Mapping[str, Any], path: str) -> Any:
-    """`a.b.c` through nested mappings; None where anything is missing."""
-    value: Any = props
-    for part in path.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
-    return value
+get = get_path  # short name for the checks

@@ -20,6 +20,7 @@ from .storage import (
 )
 from .tokens import is_type, split_token
 from .arm import ArmId, parse_arm_id
+from .props import get_path
 
 __all__ = [
     "ArmId",
@@ -27,6 +28,7 @@ __all__ = [
     "IDLE_SHUTDOWN_MIN",
     "StorageFinding",
     "cluster_scale_violations",
+    "get_path",
     "idle_shutdown_violation",
     "is_type",
     "parse_arm_id",
