@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from google.protobuf import empty_pb2, struct_pb2
+from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc, plugin_pb2
 
 from .preview import PreviewError, PreviewResult
@@ -75,12 +75,12 @@ def build_configuration(info: analyzer_pb2.AnalyzerInfo, given: dict[str, Any], 
         entry = given.get(name, {})
         if isinstance(entry, str):
             entry = {"enforcementLevel": entry}
-        props = {k: v.get("default") for k, v in _schema(policy).items() if isinstance(v, dict) and "default" in v}
+        schema = _schema(policy)
+        props = {k: v["default"] for k, v in schema.items() if isinstance(v, dict) and "default" in v}
         props.update({k: v for k, v in entry.items() if k != "enforcementLevel"})
         level = entry.get("enforcementLevel", level)
         if level not in LEVELS:
             raise PreviewError(f"policy config {source}: {name}.enforcementLevel = {level!r}: use one of {', '.join(LEVELS)}")
-        schema = _schema(policy)
         extra = sorted(set(props) - set(schema))
         if extra:
             raise PreviewError(f"policy config {source}: {name} has no setting {', '.join(extra)} (it has: {', '.join(sorted(schema)) or 'none'})")
@@ -89,8 +89,6 @@ def build_configuration(info: analyzer_pb2.AnalyzerInfo, given: dict[str, Any], 
 
 
 def _schema(policy: analyzer_pb2.PolicyInfo) -> dict[str, Any]:
-    from google.protobuf import json_format
-
     return json_format.MessageToDict(policy.configSchema.properties) if policy.HasField("configSchema") else {}
 
 

@@ -122,11 +122,15 @@ class _Collector:
     def __init__(self) -> None:
         self.lines: list[str] = []
 
-    def _record(self, msg: str, *args: Any, **_: Any) -> None:
+    def warning(self, msg: str, *args: Any, **_: Any) -> None:
         self.lines.append(msg % args if args else msg)
 
-    debug = info = lambda self, *a, **k: None  # noqa: E731
-    warning = error = exception = _record
+    error = exception = warning
+
+    def debug(self, *_: Any, **__: Any) -> None:
+        """Debug and info lines are noise in a preview."""
+
+    info = debug
 
 
 def run_program(

@@ -14,7 +14,7 @@ import pulumi
 from pulumi_azure_native import storage
 
 
-from amlws_rules import parse_arm_id, workspace_storage_findings
+from amlws_rules import parse_arm_id, workspace_storage_findings, workspace_storage_violations
 
 from ._common import ComponentInputError, child, token
 
@@ -98,6 +98,7 @@ def lookup_existing_storage(resource_id: str, component: str = "WorkspaceStorage
             component, "storage.existing_id", resource_id,
             kind=found.kind, sku_name=found.sku_name, is_hns_enabled=found.is_hns_enabled,
         )
+        warn_workspace_storage(component, "storage.existing_id", resource_id, kind=found.kind)
         cache[resource_id.lower()] = found
     return found
 
@@ -105,14 +106,19 @@ def lookup_existing_storage(resource_id: str, component: str = "WorkspaceStorage
 def check_workspace_storage(
     component: str, setting: str, value: object, *, kind: str | None, sku_name: str | None, is_hns_enabled: bool | None
 ) -> None:
-    """Raise quoting every rule the account breaks; warn through the engine log on a GPv1 account."""
-    findings = workspace_storage_findings(kind=kind, sku_name=sku_name, is_hns_enabled=is_hns_enabled)
-    errors = [f for f in findings if f.is_error]
+    """Raise quoting every rule the account breaks. Pure: safe to call from every validation pass."""
+    errors = workspace_storage_violations(kind=kind, sku_name=sku_name, is_hns_enabled=is_hns_enabled)
     if errors:
         problem = " ".join(f"The workspace's storage account: {f.message}" for f in errors)
         raise WorkspaceStorageError(component, setting, value, problem)
-    for warning in findings:
-        pulumi.log.warn(f"{component}: {setting}={value!r}: {warning.message}")
+
+
+def warn_workspace_storage(component: str, setting: str, value: object, *, kind: str | None) -> None:
+    """Log the allowed-but-notable findings (a general-purpose v1 account) through the engine, once
+    per account: called where the account is used, not in the validation passes."""
+    for finding in workspace_storage_findings(kind=kind, sku_name=None, is_hns_enabled=None):
+        if not finding.is_error:
+            pulumi.log.warn(f"{component}: {setting}={value!r}: {finding.message}")
 
 
 def validate_storage_args(args: WorkspaceStorageArgs, component: str = "WorkspaceStorage") -> ExistingStorage | None:
@@ -150,12 +156,14 @@ class WorkspaceStorage(pulumi.ComponentResource):
             self.id = pulumi.Output.from_input(found.id)
             self.account_name = pulumi.Output.from_input(found.name)
         else:
+            kind = args.get("kind", "StorageV2")
+            warn_workspace_storage("WorkspaceStorage", "kind", kind, kind=kind)
             account = storage.StorageAccount(
                 f"{name}-st",
                 account_name=args.get("account_name"),
                 resource_group_name=args["resource_group_name"],
                 location=args.get("location"),
-                kind=args.get("kind", "StorageV2"),
+                kind=kind,
                 sku=storage.SkuArgs(name=args.get("sku_name", "Standard_LRS")),
                 is_hns_enabled=False,
                 minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,

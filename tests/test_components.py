@@ -215,3 +215,19 @@ def test_compute_refusals_happen_before_anything_is_declared(computes, match):
 def test_user_assigned_identity_needs_ids():
     with pytest.raises(ComponentInputError, match="user_assigned_identity_ids"):
         run(workspace(identity_type="UserAssigned"))
+
+
+def test_general_purpose_v1_warning_is_logged_once_for_a_created_account():
+    result = run(workspace(storage={"kind": "Storage"}))
+    assert sum("general-purpose v1" in w for w in result.warnings) == 1
+
+
+def test_general_purpose_v1_warning_is_logged_once_for_an_existing_account_through_the_stack():
+    from amlws.stacks.program import main
+    import json
+
+    fixtures = storage_fixture("stgood", "Storage", "Standard_LRS", None)
+    config = {"amlws:environment": "qa", "amlws:location": "westeurope",
+              "amlws:workspaces": json.dumps([{"project": "churn", "storage": {"existingId": GOOD_STORAGE_ID}}])}
+    result = run(main, fixtures, stack="qa", config=config)
+    assert sum("general-purpose v1" in w for w in result.warnings) == 1

@@ -32,6 +32,10 @@ def config_with_defaults(schema: Mapping[str, Mapping[str, Any]], given: Mapping
     return merged
 
 
+def _config_schema(properties: Mapping[str, Mapping[str, Any]]) -> PolicyConfigSchema | None:
+    return PolicyConfigSchema(properties=dict(properties)) if properties else None
+
+
 def _guard(name: str, fn: Callable[..., None]) -> Callable[..., None]:
     def guarded(args: Any, report: ReportViolation) -> None:
         try:
@@ -67,7 +71,7 @@ def resource_policy(
         description=description,
         validate=_guard(name, validate),
         enforcement_level=level,
-        config_schema=PolicyConfigSchema(properties=properties) if properties else None,
+        config_schema=_config_schema(properties),
     )
 
 
@@ -88,7 +92,7 @@ def stack_policy(
         description=description,
         validate=_guard(name, validate),
         enforcement_level=level,
-        config_schema=PolicyConfigSchema(properties=properties) if properties else None,
+        config_schema=_config_schema(properties),
     )
 
 

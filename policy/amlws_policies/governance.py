@@ -180,10 +180,6 @@ def _tags(props, cfg):
     return _when(bool(missing), f"missing required tags: {', '.join(missing)}")
 
 
-def _taggable_types() -> list[tuple[str, str]]:
-    return sorted(TAGGABLE)
-
-
 GOVERNANCE_POLICIES = [
     resource_policy("workspace-public-network-access-disabled", "Azure ML workspaces should disable public network access. Anchors: Azure Policy 438c38d2, Checkov CKV_AZURE_144 / CKV2_AZURE_49, PSRule Azure.ML.PublicAccess.", ML_WORKSPACE, _public_access),
     stack_policy("workspace-network-isolation", "Azure ML workspaces should use a managed virtual network isolation mode or private endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.", _isolation),
@@ -209,7 +205,7 @@ GOVERNANCE_POLICIES = [
     resource_policy("key-vault-rbac-authorization", "Key vaults should use the RBAC permission model. Anchor: Azure Policy 12d4fa5e.", VAULT, _kv_rbac),
     resource_policy("key-vault-public-network-access-disabled", "Key vaults should disable public network access. Anchors: Azure Policy 405c5871, Checkov CKV_AZURE_189.", VAULT, _kv_public),
     resource_policy("application-insights-local-auth-disabled", "Application Insights should block non-Microsoft Entra ID based ingestion. Anchor: Azure Policy 199d5677.", [("applicationinsights", "Component")], _ai_local_auth),
-    resource_policy("required-tags", "Every taggable resource carries the cost-allocation tags. Anchor: Azure Policy 'Require a tag on resources' (871b6d14).", _taggable_types(), _tags, REQUIRED_TAGS_SCHEMA),
+    resource_policy("required-tags", "Every taggable resource carries the cost-allocation tags. Anchor: Azure Policy 'Require a tag on resources' (871b6d14).", sorted(TAGGABLE), _tags, REQUIRED_TAGS_SCHEMA),
 ]
 
 __all__ = ["GOVERNANCE_POLICIES"]
