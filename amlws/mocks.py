@@ -35,8 +35,19 @@ class FixtureError(Exception):
     """The preview needed an answer the fixture file does not hold."""
 
 
+class ResourceNotFound(Exception):
+    """What Azure answers for a resource that does not exist: a fixture given as `null`, or a
+    resource the program probes for before creating it (a workspace's deployed state) that the
+    fixture file does not describe."""
+
+
+# Resources the program reads to compare with what it is about to declare; absent means "not deployed".
+PROBED_BEFORE_CREATION = frozenset({"azure-native:machinelearningservices:getWorkspace"})
+
+
 def load_fixtures(path: str | Path | None) -> dict[str, dict[str, Any]]:
-    """`{"resources": {"<ARM id>": {<getX result in camelCase>}}}`; IDs are matched case-insensitively."""
+    """`{"resources": {"<ARM id>": {<getX result in camelCase>} | null}}`; IDs are matched
+    case-insensitively, and `null` answers like Azure does for a resource that does not exist."""
     if path is None:
         return {}
     try:
@@ -107,7 +118,14 @@ class ArmMocks(mocks.Mocks):
             suffix = f"/{args.args.get(target)}".lower() if target else ""
             for resource_id, result in self.fixtures.items():
                 if wanted in resource_id.lower() and resource_id.lower().endswith(suffix):
+                    if result is None:
+                        raise ResourceNotFound(f"{args.token}: Code=\"ResourceNotFound\" The resource {resource_id!r} was not found.")
                     return dict(result, id=result.get("id", resource_id), name=result.get("name", args.args.get(target)))
+            if args.token in PROBED_BEFORE_CREATION:
+                raise ResourceNotFound(
+                    f"{args.token}: Code=\"ResourceNotFound\" {target}={args.args.get(target)!r} in resource group {rg!r} "
+                    "is not in the fixture file, so the offline preview treats it as not deployed yet"
+                )
             raise FixtureError(
                 f"{args.token}: no fixture for {target}={args.args.get(target)!r} in resource group {rg!r}; "
                 "pass --fixtures FILE with its properties"

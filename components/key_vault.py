@@ -7,14 +7,15 @@ access policy the workspace grants itself (the `accessPolicies: []` trap, Micros
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NotRequired, Optional, TypedDict
 
 import pulumi
 from pulumi_azure_native import authorization, keyvault
 
-from amlws_rules import parse_arm_id
-
 from ._common import ComponentInputError, child, token
+from ._lookup import lookup_existing, remember, require_known
+from .diagnostics import send_diagnostics
 
 KEY_VAULT_TYPE = "Microsoft.KeyVault/vaults"
 
@@ -28,8 +29,8 @@ class WorkspaceKeyVaultArgs(TypedDict):
     """Azure region of the new vault."""
     vault_name: NotRequired[str]
     """Globally unique vault name (3-24 letters, digits, hyphens); auto-named when omitted."""
-    existing_id: NotRequired[str]
-    """Resource ID of an existing vault to use instead of creating one."""
+    existing_id: NotRequired[pulumi.Input[str]]
+    """Resource ID of an existing vault to use instead of creating one (looked up), or the `id` of a WorkspaceKeyVault declared in the same program (a shared vault)."""
     tenant_id: NotRequired[pulumi.Input[str]]
     """Microsoft Entra tenant of the vault; the deploying identity's tenant by default."""
     sku_name: NotRequired[str]
@@ -46,17 +47,39 @@ class WorkspaceKeyVaultArgs(TypedDict):
     """Tags for the new vault."""
     protect: NotRequired[bool]
     """Protect the vault from deletion (it holds the workspace's secrets)."""
+    diagnostics_workspace_id: NotRequired[pulumi.Input[str]]
+    """Log Analytics workspace that receives the vault's audit logs and metrics (a diagnostic setting); none when omitted."""
 
 
-def validate_key_vault_args(args: WorkspaceKeyVaultArgs, component: str = "WorkspaceKeyVault") -> None:
-    """Everything Azure would refuse, before any resource is declared."""
+@dataclass(frozen=True)
+class VaultFacts:
+    """What is known of the vault a workspace will use: enough to place and protect a CMK key."""
+
+    id: pulumi.Input[str]
+    name: pulumi.Input[str]
+    resource_group_name: pulumi.Input[str]
+    enable_purge_protection: bool | None
+    enable_soft_delete: bool | None
+    label: object
+
+
+def _get_vault(name: str, resource_group_name: str) -> VaultFacts:
+    result = keyvault.get_vault(vault_name=name, resource_group_name=resource_group_name)
+    props = result.properties
+    return VaultFacts(
+        id=result.id, name=result.name or name, resource_group_name=resource_group_name,
+        enable_purge_protection=props.enable_purge_protection, enable_soft_delete=props.enable_soft_delete, label=result.id,
+    )
+
+
+def validate_key_vault_args(args: WorkspaceKeyVaultArgs, component: str = "WorkspaceKeyVault") -> VaultFacts | None:
+    """Everything Azure would refuse, before any resource is declared. Returns what is known of an
+    existing (looked up) or shared (declared in this program) vault; None for a vault to create."""
     existing = args.get("existing_id")
-    if existing:
-        try:
-            parse_arm_id(existing, KEY_VAULT_TYPE)
-        except ValueError as err:
-            raise ComponentInputError(component, "key_vault.existing_id", existing, str(err)) from None
-        return
+    if isinstance(existing, str) and existing:
+        return lookup_existing(component, "key_vault.existing_id", existing, KEY_VAULT_TYPE, _get_vault)
+    if existing is not None and not isinstance(existing, str):
+        return require_known(component, "key_vault.existing_id", existing, "WorkspaceKeyVault")["facts"]
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
     retention = args.get("soft_delete_retention_in_days", 90)
@@ -65,6 +88,18 @@ def validate_key_vault_args(args: WorkspaceKeyVaultArgs, component: str = "Works
     sku = args.get("sku_name", "standard")
     if sku not in ("standard", "premium"):
         raise ComponentInputError(component, "key_vault.sku_name", sku, "must be standard or premium")
+    return None
+
+
+def planned_vault(args: WorkspaceKeyVaultArgs, component: str) -> VaultFacts:
+    """Facts of the vault these args lead to (before it exists, for a vault we create)."""
+    found = validate_key_vault_args(args, component)
+    if found is not None:
+        return found
+    return VaultFacts(
+        id="", name="", resource_group_name=args["resource_group_name"],
+        enable_purge_protection=args.get("enable_purge_protection", True), enable_soft_delete=True, label="<new vault>",
+    )
 
 
 class WorkspaceKeyVault(pulumi.ComponentResource):
@@ -75,13 +110,19 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
     vault_uri: pulumi.Output[str]
     """`https://<name>.vault.azure.net/` of the vault."""
 
+    vault_name: pulumi.Output[str]
+    """Name of the vault."""
+    resource_group_name: pulumi.Output[str]
+    """Resource group of the vault."""
+
     def __init__(self, name: str, args: WorkspaceKeyVaultArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        validate_key_vault_args(args)
+        found = validate_key_vault_args(args)
         super().__init__(token("WorkspaceKeyVault"), name, None, opts)
-        existing = args.get("existing_id")
-        if existing:
-            self.id = pulumi.Output.from_input(existing)
-            self.vault_uri = pulumi.Output.from_input(f"https://{parse_arm_id(existing).name}.vault.azure.net/")
+        if found is not None:
+            self.id = pulumi.Output.from_input(found.id)
+            self.vault_name = pulumi.Output.from_input(found.name)
+            self.resource_group_name = pulumi.Output.from_input(found.resource_group_name)
+            self.vault_uri = self.vault_name.apply(lambda n: f"https://{n}.vault.azure.net/")
         else:
             tenant_id = args.get("tenant_id") or authorization.get_client_config_output(
                 opts=pulumi.InvokeOutputOptions(parent=self)
@@ -111,5 +152,17 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
                 opts=child(self, protect=args.get("protect", False), ignore_changes=["properties.accessPolicies"]),
             )
             self.id = vault.id
+            self.vault_name = vault.name
+            self.resource_group_name = pulumi.Output.from_input(args["resource_group_name"])
             self.vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
-        self.register_outputs({"id": self.id, "vault_uri": self.vault_uri})
+            facts = VaultFacts(
+                id=vault.id, name=vault.name, resource_group_name=args["resource_group_name"],
+                enable_purge_protection=args.get("enable_purge_protection", True), enable_soft_delete=True,
+                label=f"<id of WorkspaceKeyVault {name}>",
+            )
+            remember(self.id, facts=facts)
+            if args.get("diagnostics_workspace_id") is not None:
+                send_diagnostics(self, f"{name}-kv-diag", vault.id, args["diagnostics_workspace_id"])
+        self.register_outputs(
+            {"id": self.id, "vault_uri": self.vault_uri, "vault_name": self.vault_name, "resource_group_name": self.resource_group_name}
+        )

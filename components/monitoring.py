@@ -11,9 +11,8 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 from pulumi_azure_native import applicationinsights, operationalinsights
 
-from amlws_rules import parse_arm_id
-
 from ._common import ComponentInputError, child, token
+from ._lookup import lookup_existing, remember, require_known
 
 APP_INSIGHTS_TYPE = "Microsoft.Insights/components"
 LOG_ANALYTICS_TYPE = "Microsoft.OperationalInsights/workspaces"
@@ -26,9 +25,9 @@ class WorkspaceMonitoringArgs(TypedDict):
     """Resource group of new resources (required unless both existing IDs are set)."""
     location: NotRequired[pulumi.Input[str]]
     """Azure region of new resources."""
-    existing_application_insights_id: NotRequired[str]
+    existing_application_insights_id: NotRequired[pulumi.Input[str]]
     """Resource ID of an existing workspace-based Application Insights component."""
-    existing_log_analytics_workspace_id: NotRequired[str]
+    existing_log_analytics_workspace_id: NotRequired[pulumi.Input[str]]
     """Resource ID of an existing Log Analytics workspace (new App Insights is attached to it)."""
     retention_in_days: NotRequired[int]
     """`retentionInDays` of the Log Analytics workspace, 30 to 730, default 30."""
@@ -43,18 +42,20 @@ class WorkspaceMonitoringArgs(TypedDict):
 
 
 def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "WorkspaceMonitoring") -> None:
-    """Everything Azure would refuse, before any resource is declared."""
+    """Everything Azure would refuse, before any resource is declared. Existing IDs are looked up;
+    Output IDs must come from a WorkspaceMonitoring declared in the same program."""
     ai_id = args.get("existing_application_insights_id")
     law_id = args.get("existing_log_analytics_workspace_id")
-    for setting, value, kind in (
-        ("monitoring.existing_application_insights_id", ai_id, APP_INSIGHTS_TYPE),
-        ("monitoring.existing_log_analytics_workspace_id", law_id, LOG_ANALYTICS_TYPE),
+    for setting, value, kind, invoke in (
+        ("monitoring.existing_application_insights_id", ai_id, APP_INSIGHTS_TYPE,
+         lambda n, rg: applicationinsights.get_component(resource_name=n, resource_group_name=rg).id),
+        ("monitoring.existing_log_analytics_workspace_id", law_id, LOG_ANALYTICS_TYPE,
+         lambda n, rg: operationalinsights.get_workspace(workspace_name=n, resource_group_name=rg).id),
     ):
-        if value:
-            try:
-                parse_arm_id(value, kind)
-            except ValueError as err:
-                raise ComponentInputError(component, setting, value, str(err)) from None
+        if isinstance(value, str) and value:
+            lookup_existing(component, setting, value, kind, invoke)
+        elif value is not None and not isinstance(value, str):
+            require_known(component, setting, value, "WorkspaceMonitoring")
     if not (ai_id and law_id) and "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing IDs are given")
     retention = args.get("retention_in_days", 30)
@@ -115,6 +116,8 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
             )
             self.application_insights_id = insights.id
         self.log_analytics_workspace_id = law_output
+        remember(self.application_insights_id)
+        remember(self.log_analytics_workspace_id)
         self.register_outputs(
             {"application_insights_id": self.application_insights_id, "log_analytics_workspace_id": self.log_analytics_workspace_id}
         )

@@ -12,9 +12,8 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 from pulumi_azure_native import containerregistry
 
-from amlws_rules import parse_arm_id
-
 from ._common import ComponentInputError, child, token
+from ._lookup import lookup_existing, remember, require_known
 
 REGISTRY_TYPE = "Microsoft.ContainerRegistry/registries"
 SKUS = ("Basic", "Standard", "Premium")
@@ -29,8 +28,8 @@ class WorkspaceContainerRegistryArgs(TypedDict):
     """Azure region of the new registry."""
     registry_name: NotRequired[str]
     """Globally unique registry name (5-50 letters and digits); auto-named when omitted."""
-    existing_id: NotRequired[str]
-    """Resource ID of an existing registry to use instead of creating one."""
+    existing_id: NotRequired[pulumi.Input[str]]
+    """Resource ID of an existing registry to use instead of creating one (looked up), or the `id` of a WorkspaceContainerRegistry declared in the same program (a shared registry)."""
     sku_name: NotRequired[str]
     """`Basic` (default), `Standard` or `Premium`. Only Premium can turn public network access off."""
     public_network_access: NotRequired[str]
@@ -41,15 +40,19 @@ class WorkspaceContainerRegistryArgs(TypedDict):
     """Protect the registry from deletion (it holds the workspace's images)."""
 
 
-def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str = "WorkspaceContainerRegistry") -> None:
-    """Everything Azure would refuse (and an untagged registry), before any resource is declared."""
+def _get_registry(name: str, resource_group_name: str) -> pulumi.Input[str]:
+    result = containerregistry.get_registry(registry_name=name, resource_group_name=resource_group_name)
+    return result.login_server or f"{name.lower()}.azurecr.io"
+
+
+def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str = "WorkspaceContainerRegistry") -> pulumi.Input[str] | None:
+    """Everything Azure would refuse (and an untagged registry), before any resource is declared.
+    Returns the login server of an existing or shared registry; None for a registry to create."""
     existing = args.get("existing_id")
-    if existing:
-        try:
-            parse_arm_id(existing, REGISTRY_TYPE)
-        except ValueError as err:
-            raise ComponentInputError(component, "container_registry.existing_id", existing, str(err)) from None
-        return
+    if isinstance(existing, str) and existing:
+        return lookup_existing(component, "container_registry.existing_id", existing, REGISTRY_TYPE, _get_registry)
+    if existing is not None and not isinstance(existing, str):
+        return require_known(component, "container_registry.existing_id", existing, "WorkspaceContainerRegistry")["login_server"]
     sku = args.get("sku_name", "Basic")
     access = args.get("public_network_access", "Enabled")
     if "resource_group_name" not in args:
@@ -78,12 +81,12 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
     """`<name>.azurecr.io`."""
 
     def __init__(self, name: str, args: WorkspaceContainerRegistryArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        validate_registry_args(args)
+        login_server = validate_registry_args(args)
         super().__init__(token("WorkspaceContainerRegistry"), name, None, opts)
         existing = args.get("existing_id")
-        if existing:
+        if existing is not None and login_server is not None:
             self.id = pulumi.Output.from_input(existing)
-            self.login_server = pulumi.Output.from_input(f"{parse_arm_id(existing).name.lower()}.azurecr.io")
+            self.login_server = pulumi.Output.from_input(login_server)
         else:
             registry = containerregistry.Registry(
                 f"{name}-acr",
@@ -100,4 +103,5 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
             )
             self.id = registry.id
             self.login_server = registry.login_server
+            remember(self.id, login_server=registry.login_server)
         self.register_outputs({"id": self.id, "login_server": self.login_server})

@@ -6,7 +6,6 @@ resource is declared, so a premium, BlobStorage or HNS account never gets as far
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import NotRequired, Optional, TypedDict
 
@@ -14,9 +13,11 @@ import pulumi
 from pulumi_azure_native import storage
 
 
-from amlws_rules import parse_arm_id, workspace_storage_findings, workspace_storage_violations
+from amlws_rules import workspace_storage_findings, workspace_storage_violations
 
 from ._common import ComponentInputError, child, token
+from .diagnostics import send_diagnostics
+from ._lookup import lookup_existing, remember, require_known
 
 STORAGE_ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
 
@@ -30,8 +31,8 @@ class WorkspaceStorageArgs(TypedDict):
     """Azure region of the new account; the resource group's by default."""
     account_name: NotRequired[str]
     """Globally unique account name (3-24 lowercase letters and digits); auto-named when omitted."""
-    existing_id: NotRequired[str]
-    """Resource ID of an existing account to use instead of creating one. It is looked up and must obey the workspace storage rules."""
+    existing_id: NotRequired[pulumi.Input[str]]
+    """Resource ID of an existing account to use instead of creating one (looked up, and held to the workspace storage rules), or the `id` of a WorkspaceStorage declared in the same program (a shared account)."""
     sku_name: NotRequired[str]
     """Storage SKU (`sku.name`), default `Standard_LRS`. Premium SKUs are refused for workspace storage."""
     kind: NotRequired[str]
@@ -48,6 +49,8 @@ class WorkspaceStorageArgs(TypedDict):
     """Tags for the new account."""
     protect: NotRequired[bool]
     """Protect the account from deletion (it holds the workspace's data)."""
+    diagnostics_workspace_id: NotRequired[pulumi.Input[str]]
+    """Log Analytics workspace that receives the blob and file services' logs and metrics (diagnostic settings); none when omitted."""
 
 
 class WorkspaceStorageError(ComponentInputError):
@@ -56,50 +59,51 @@ class WorkspaceStorageError(ComponentInputError):
 
 @dataclass(frozen=True)
 class ExistingStorage:
-    """What the lookup of an existing account told us."""
+    """What the lookup of an existing account (or the component that declared it) told us."""
 
-    id: str
-    name: str
+    id: pulumi.Input[str]
+    name: pulumi.Input[str]
     kind: str | None
     sku_name: str | None
     is_hns_enabled: bool | None
 
 
-# One lookup per account per deployment: the stack's preflight and the component ask for the same
-# account, and the answer cannot change within one run. Keyed weakly by the runtime's monitor so a
-# new deployment (or a new test) never sees a stale answer.
-_lookups: "weakref.WeakKeyDictionary[object, dict[str, ExistingStorage]]" = weakref.WeakKeyDictionary()
+def _get_account(name: str, resource_group_name: str) -> ExistingStorage:
+    result = storage.get_storage_account(account_name=name, resource_group_name=resource_group_name)
+    sku = result.sku
+    return ExistingStorage(
+        id=result.id, name=result.name or name, kind=result.kind,
+        sku_name=sku.name if sku is not None else None, is_hns_enabled=result.is_hns_enabled,
+    )
 
 
-def lookup_existing_storage(resource_id: str, component: str = "WorkspaceStorage") -> ExistingStorage:
-    """Look up an existing account (`azure-native:storage:getStorageAccount`) and apply the rules.
+def lookup_existing_storage(resource_id: str, component: str = "WorkspaceStorage", setting: str = "storage.existing_id") -> ExistingStorage:
+    """Look up an existing account (`azure-native:storage:getStorageAccount`) without judging it.
 
-    Synchronous on purpose: it runs before any resource is declared. Raises WorkspaceStorageError
-    quoting the documented rule; logs a warning for a general-purpose v1 account.
+    Synchronous on purpose: it runs before any resource is declared, once per account per
+    deployment. A missing account is a ComponentInputError naming the setting.
     """
-    try:
-        arm = parse_arm_id(resource_id, STORAGE_ACCOUNT_TYPE)
-    except ValueError as err:
-        raise ComponentInputError(component, "storage.existing_id", resource_id, str(err)) from None
-    monitor = pulumi.runtime.settings.get_monitor()
-    cache = _lookups.setdefault(monitor, {}) if monitor is not None else {}
-    found = cache.get(resource_id.lower())
-    if found is None:
-        result = storage.get_storage_account(account_name=arm.name, resource_group_name=arm.resource_group_name)
-        sku = result.sku
+    found: ExistingStorage = lookup_existing(component, setting, resource_id, STORAGE_ACCOUNT_TYPE, _get_account)
+    return ExistingStorage(
+        id=found.id or resource_id, name=found.name, kind=found.kind, sku_name=found.sku_name, is_hns_enabled=found.is_hns_enabled
+    )
+
+
+def existing_workspace_storage(value: pulumi.Input[str], component: str = "WorkspaceStorage") -> ExistingStorage:
+    """An account the workspace will use: looked up (a string ID) or vouched for by the component
+    that declared it (an Output), then held to the documented workspace-storage rules."""
+    if isinstance(value, str):
+        found = lookup_existing_storage(value, component)
+        shown: object = value
+    else:
+        facts = require_known(component, "storage.existing_id", value, "WorkspaceStorage")
         found = ExistingStorage(
-            id=result.id or resource_id,
-            name=result.name or arm.name,
-            kind=result.kind,
-            sku_name=sku.name if sku is not None else None,
-            is_hns_enabled=result.is_hns_enabled,
+            id=value, name=facts["name"], kind=facts["kind"], sku_name=facts["sku_name"], is_hns_enabled=facts["is_hns_enabled"]
         )
-        check_workspace_storage(
-            component, "storage.existing_id", resource_id,
-            kind=found.kind, sku_name=found.sku_name, is_hns_enabled=found.is_hns_enabled,
-        )
-        warn_workspace_storage(component, "storage.existing_id", resource_id, kind=found.kind)
-        cache[resource_id.lower()] = found
+        shown = facts["label"]
+    check_workspace_storage(
+        component, "storage.existing_id", shown, kind=found.kind, sku_name=found.sku_name, is_hns_enabled=found.is_hns_enabled
+    )
     return found
 
 
@@ -128,7 +132,7 @@ def validate_storage_args(args: WorkspaceStorageArgs, component: str = "Workspac
     """
     existing = args.get("existing_id")
     if existing:
-        return lookup_existing_storage(existing, component)
+        return existing_workspace_storage(existing, component)
     kind = args.get("kind", "StorageV2")
     sku_name = args.get("sku_name", "Standard_LRS")
     is_hns = args.get("is_hns_enabled", False)
@@ -153,6 +157,8 @@ class WorkspaceStorage(pulumi.ComponentResource):
         found = validate_storage_args(args)
         super().__init__(token("WorkspaceStorage"), name, None, opts)
         if found is not None:
+            if isinstance(args.get("existing_id"), str):
+                warn_workspace_storage("WorkspaceStorage", "storage.existing_id", args.get("existing_id"), kind=found.kind)
             self.id = pulumi.Output.from_input(found.id)
             self.account_name = pulumi.Output.from_input(found.name)
         else:
@@ -190,4 +196,14 @@ class WorkspaceStorage(pulumi.ComponentResource):
             )
             self.id = account.id
             self.account_name = account.name
+            remember(
+                self.id, name=account.name, kind=kind, sku_name=args.get("sku_name", "Standard_LRS"),
+                is_hns_enabled=False, label=f"<id of WorkspaceStorage {name}>",
+            )
+            if args.get("diagnostics_workspace_id") is not None:
+                for service in ("blobServices", "fileServices"):
+                    send_diagnostics(
+                        self, f"{name}-{service[:4]}-diag", account.id.apply(lambda i, s=service: f"{i}/{s}/default"),
+                        args["diagnostics_workspace_id"], metrics_only=False,
+                    )
         self.register_outputs({"id": self.id, "account_name": self.account_name})

@@ -122,8 +122,18 @@ def test_monitoring_is_workspace_based_application_insights():
 def test_monitoring_with_existing_ids_creates_nothing():
     ai = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
     law = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law"
-    result = run(lambda: WorkspaceMonitoring("m", {"existing_application_insights_id": ai, "existing_log_analytics_workspace_id": law}))
+    result = run(
+        lambda: WorkspaceMonitoring("m", {"existing_application_insights_id": ai, "existing_log_analytics_workspace_id": law}),
+        {ai: {"kind": "web"}, law: {}},
+    )
     assert [r.type for r in result.registrations] == ["amlws:index:WorkspaceMonitoring"]
+
+
+def test_existing_monitoring_that_does_not_exist_is_refused():
+    ai = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
+    law = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law"
+    with pytest.raises(ComponentInputError, match=r"monitoring.existing_application_insights_id=.*no such Microsoft.Insights/components exists"):
+        run(lambda: WorkspaceMonitoring("m", {"existing_application_insights_id": ai, "existing_log_analytics_workspace_id": law}), {ai: None, law: {}})
 
 
 def test_registry_is_tagged_with_admin_and_anonymous_pull_off():

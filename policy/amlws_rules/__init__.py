@@ -21,8 +21,21 @@ from .storage import (
 from .tokens import is_type, split_token
 from .arm import ArmId, parse_arm_id
 from .props import get_path
+from .roles import GROUP_ROLES, assignment_name, is_guid, role_definition_id, role_guid
+from .datastore import DATASTORE_TYPES, datastore_violations
+from .encryption import cmk_vault_violations
+from .budget import budget_violations
 
 __all__ = [
+    "DATASTORE_TYPES",
+    "GROUP_ROLES",
+    "assignment_name",
+    "budget_violations",
+    "cmk_vault_violations",
+    "datastore_violations",
+    "is_guid",
+    "role_definition_id",
+    "role_guid",
     "ArmId",
     "IDLE_SHUTDOWN_MAX",
     "IDLE_SHUTDOWN_MIN",

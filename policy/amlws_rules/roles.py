@@ -1,0 +1,51 @@
+"""Built-in Azure role definitions the workspace uses, and the ID Azure expects for each.
+
+A role definition ID is subscription-scoped (`/subscriptions/<sub>/providers/Microsoft.Authorization/
+roleDefinitions/<guid>`): an assignment that names the GUID of another subscription is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+AZUREML_DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
+AZUREML_COMPUTE_OPERATOR = "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815"
+AZUREML_REGISTRY_USER = "1823dd4f-9b8c-4ab6-ab4e-7397a3684615"
+READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
+CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd"
+KEY_VAULT_ADMINISTRATOR = "00482a5a-887f-4fb3-b363-3b7fe8e74483"
+KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6"
+ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+ACR_PUSH = "8311e382-0749-4cb8-b61a-304f252e45ec"
+
+# The group roles a workspace offers, by the name used in stack config and component args.
+GROUP_ROLES: dict[str, str] = {
+    "data_scientists": AZUREML_DATA_SCIENTIST,
+    "compute_operators": AZUREML_COMPUTE_OPERATOR,
+    "readers": READER,
+    "admins": CONTRIBUTOR,
+}
+
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+
+
+def is_guid(value: object) -> bool:
+    return isinstance(value, str) and bool(_GUID.match(value))
+
+
+def role_definition_id(subscription_id: str, role_guid: str) -> str:
+    """The subscription-scoped ID of a built-in role."""
+    return f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{role_guid}"
+
+
+def role_guid(role_definition: str) -> str:
+    """The GUID at the end of a role definition ID (or the GUID itself)."""
+    return role_definition.rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+def assignment_name(*parts: str) -> str:
+    """A stable GUID name for a role assignment, so re-running never creates a duplicate."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(p.lower() for p in parts)))
