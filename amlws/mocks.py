@@ -28,6 +28,13 @@ _ARM_TYPES: dict[tuple[str, str], tuple[str, str]] = {
     ("applicationinsights", "Component"): ("Microsoft.Insights/components", "resourceName"),
     ("containerregistry", "Registry"): ("Microsoft.ContainerRegistry/registries", "registryName"),
     ("machinelearningservices", "Workspace"): ("Microsoft.MachineLearningServices/workspaces", "workspaceName"),
+    ("machinelearningservices", "Registry"): ("Microsoft.MachineLearningServices/registries", "registryName"),
+    ("managedidentity", "UserAssignedIdentity"): ("Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName"),
+    ("authorization", "RoleAssignment"): ("Microsoft.Authorization/roleAssignments", "roleAssignmentName"),
+    ("authorization", "RoleDefinition"): ("Microsoft.Authorization/roleDefinitions", "roleDefinitionId"),
+    ("network", "PrivateEndpoint"): ("Microsoft.Network/privateEndpoints", "privateEndpointName"),
+    ("privatedns", "PrivateZone"): ("Microsoft.Network/privateDnsZones", "privateZoneName"),
+    ("consumption", "Budget"): ("Microsoft.Consumption/budgets", "budgetName"),
 }
 
 
@@ -100,15 +107,37 @@ class ArmMocks(mocks.Mocks):
             identity = dict(args.inputs["identity"])
             if "SystemAssigned" in str(identity.get("type", "")):
                 identity.update(principalId=_principal(resource_id), tenantId=TENANT_ID)
+            if isinstance(identity.get("userAssignedIdentities"), list):
+                # Inputs list the identities' IDs; Azure answers with a map of ID -> principal and client ID.
+                identity["userAssignedIdentities"] = {
+                    uid: {"principalId": _principal(uid), "clientId": _principal(uid + "/client")}
+                    for uid in identity["userAssignedIdentities"]
+                }
             state["identity"] = identity
+        if (module, kind) == ("managedidentity", "UserAssignedIdentity"):
+            state.update(principalId=_principal(resource_id), clientId=_principal(resource_id + "/client"), tenantId=TENANT_ID)
+        if (module, kind) == ("keyvault", "Key"):
+            uri = f"https://{args.inputs.get('vaultName')}.vault.azure.net/keys/{name}"
+            state.update(keyUri=uri, keyUriWithVersion=f"{uri}/{'0' * 32}")
         if (module, kind) == ("keyvault", "Vault"):
             state["properties"] = dict(args.inputs.get("properties", {}), vaultUri=f"https://{name}.vault.azure.net/")
         if (module, kind) == ("containerregistry", "Registry"):
             state["loginServer"] = f"{name.lower()}.azurecr.io"
         return resource_id, state
 
-    def call(self, args: mocks.MockCallArgs) -> dict:  # type: ignore[override]
+    def call(self, args: mocks.MockCallArgs):  # type: ignore[override]
+        """Answer an invoke. A missing resource comes back as an invoke failure, the way the engine
+        returns a provider's error: the caller gets an exception, and the run is not failed for it."""
+        try:
+            return self._answer(args)
+        except ResourceNotFound as err:
+            return {}, [("id", str(err))]
+
+    def _answer(self, args: mocks.MockCallArgs) -> dict:
         _, module, name = split_token(args.token)
+        if name == "getClientToken":
+            # Only ever used to push an image, which a preview does not do.
+            return {"token": "offline-preview-placeholder-token"}
         if name == "getClientConfig":
             return {"clientId": CLIENT_ID, "objectId": CLIENT_ID, "subscriptionId": self.subscription_id, "tenantId": TENANT_ID}
         if name.startswith("get") and "resourceGroupName" in args.args:

@@ -151,7 +151,7 @@ def run_program(
             the_mocks = mocks_ or ArmMocks()
             monitor = RecordingMonitor(the_mocks)
             log = _Collector()
-            mocks.set_mocks(the_mocks, project, stack, preview=False, monitor=monitor, logger=log)  # type: ignore[arg-type]
+            mocks.set_mocks(the_mocks, project, stack, preview=True, monitor=monitor, logger=log)  # type: ignore[arg-type]
             try:
                 program()
                 loop.run_until_complete(wait_for_rpcs())

@@ -1,14 +1,35 @@
 """Pulumi components for an Azure Machine Learning workspace and its associated resources."""
 
 from ._common import ComponentInputError
+from .access import CustomRoleSettings, WorkspaceAccessSettings
+from .budget import BudgetSettings, monthly_budget, validate_budget
+from .datastore import DatastoreSettings
+from .environment import EnvironmentSettings
+from .network import OutboundRuleSettings, PrivateDnsZones, PrivateDnsZonesArgs, PrivateEndpointSettings
+from .shared import MachineLearningRegistrySettings, SharedWorkspaceResources, SharedWorkspaceResourcesArgs
 from .compute import ComputeClusterSettings, ComputeInstanceSettings
 from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs
 from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, WorkspaceStorageError, lookup_existing_storage
-from .workspace import MachineLearningWorkspace, MachineLearningWorkspaceArgs
+from .workspace import CustomerManagedKeySettings, MachineLearningWorkspace, MachineLearningWorkspaceArgs
 
 __all__ = [
+    "BudgetSettings",
+    "CustomRoleSettings",
+    "CustomerManagedKeySettings",
+    "DatastoreSettings",
+    "EnvironmentSettings",
+    "MachineLearningRegistrySettings",
+    "OutboundRuleSettings",
+    "PrivateDnsZones",
+    "PrivateDnsZonesArgs",
+    "PrivateEndpointSettings",
+    "SharedWorkspaceResources",
+    "SharedWorkspaceResourcesArgs",
+    "WorkspaceAccessSettings",
+    "monthly_budget",
+    "validate_budget",
     "ComponentInputError",
     "ComputeClusterSettings",
     "ComputeInstanceSettings",

@@ -69,7 +69,7 @@ class ComputeClusterSettings(TypedDict):
     """`disableLocalAuth`, default true (CKV_AZURE_142)."""
 
 
-def _check_subnet(component: str, setting: str, subnet_id: str | None) -> None:
+def check_subnet(component: str, setting: str, subnet_id: str | None) -> None:
     if subnet_id and "/subnets/" not in subnet_id.lower():
         raise ComponentInputError(component, setting, subnet_id, "must be a subnet ID (.../virtualNetworks/<vnet>/subnets/<subnet>)")
     if subnet_id:
@@ -97,7 +97,7 @@ def validate_compute_settings(
             raise ComponentInputError(component, f"{where}.ssh_public_access", access, "must be Enabled or Disabled")
         if access == "Enabled" and not ci.get("ssh_admin_public_key"):
             raise ComponentInputError(component, f"{where}.ssh_admin_public_key", None, "required when ssh_public_access is Enabled")
-        _check_subnet(component, f"{where}.subnet_id", ci.get("subnet_id"))
+        check_subnet(component, f"{where}.subnet_id", ci.get("subnet_id"))
         if name.lower() in seen:
             raise ComponentInputError(component, f"{where}.name", name, "another compute in this workspace has that name")
         seen.add(name.lower())
@@ -119,7 +119,7 @@ def validate_compute_settings(
             parse_duration(scale_down)
         except ValueError as err:
             raise ComponentInputError(component, f"{where}.node_idle_time_before_scale_down", scale_down, str(err)) from None
-        _check_subnet(component, f"{where}.subnet_id", cc.get("subnet_id"))
+        check_subnet(component, f"{where}.subnet_id", cc.get("subnet_id"))
         if name.lower() in seen:
             raise ComponentInputError(component, f"{where}.name", name, "another compute in this workspace has that name")
         seen.add(name.lower())

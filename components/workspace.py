@@ -6,13 +6,30 @@ an existing storage account), so a bad input fails before the component or any c
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NotRequired, Optional, TypedDict
 
 import pulumi
-from pulumi_azure_native import authorization
+from pulumi_azure_native import authorization, keyvault, managedidentity
 from pulumi_azure_native import machinelearningservices as ml
 
+from amlws_rules import cmk_vault_violations
+from amlws_rules import roles as role_ids
+
 from ._common import ComponentInputError, child, merged_tags, token
+from ._lookup import probe
+from .access import WorkspaceAccessSettings, assign_role, builtin_role, grant_groups, validate_access
+from .datastore import DatastoreSettings, declare_accounts, declare_datastores, validate_datastores
+from .diagnostics import send_diagnostics
+from .environment import EnvironmentSettings, declare_environments, validate_environments
+from .network import (
+    OutboundRuleSettings,
+    PrivateEndpointSettings,
+    outbound_rule_args,
+    private_endpoint,
+    validate_outbound_rules,
+    validate_private_endpoints,
+)
 from .compute import (
     ComputeClusterSettings,
     ComputeInstanceSettings,
@@ -20,7 +37,7 @@ from .compute import (
     compute_instance_properties,
     validate_compute_settings,
 )
-from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, validate_key_vault_args
+from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, validate_key_vault_args
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, validate_monitoring_args
 from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_args
@@ -28,6 +45,15 @@ from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_ar
 COMPONENT = "MachineLearningWorkspace"
 IDENTITY_TYPES = ("SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned")
 ISOLATION_MODES = ("Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound")
+
+
+class CustomerManagedKeySettings(TypedDict):
+    """Encryption with a customer-managed key kept in the workspace's key vault (settable only at creation)."""
+
+    key_name: str
+    """Name of the RSA key created in the workspace's key vault (which must have purge protection)."""
+    key_size: NotRequired[int]
+    """RSA key size: 2048, 3072 (default) or 4096."""
 
 
 class MachineLearningWorkspaceArgs(TypedDict):
@@ -71,6 +97,22 @@ class MachineLearningWorkspaceArgs(TypedDict):
     """Tags for the workspace and every resource it creates."""
     protect_data: NotRequired[bool]
     """Protect the resources that hold data (workspace, storage, key vault, registry, monitoring) from deletion."""
+    customer_managed_key: NotRequired[CustomerManagedKeySettings]
+    """`encryption`: a customer-managed key, reached through a user-assigned identity the component creates. Settable only at creation."""
+    access: NotRequired[WorkspaceAccessSettings]
+    """Microsoft Entra groups (object IDs) per role on the workspace, and custom roles."""
+    grant_workspace_identity_data_roles: NotRequired[bool]
+    """Give the workspace's system-assigned identity the data roles it needs on its storage, key vault and registry (default true), so access keys and admin users can stay off."""
+    diagnostics: NotRequired[bool]
+    """Send the workspace's (and its created storage's and vault's) logs and metrics to the Log Analytics workspace; default true when there is one."""
+    private_endpoints: NotRequired[PrivateEndpointSettings]
+    """Private endpoints for the workspace and the storage, key vault and registry it creates, in the stack's own subnet."""
+    managed_network_outbound_rules: NotRequired[dict[str, OutboundRuleSettings]]
+    """`managedNetwork.outboundRules` by rule name; datastore accounts get a private endpoint rule automatically under `AllowOnlyApprovedOutbound`."""
+    datastores: NotRequired[list[DatastoreSettings]]
+    """Datastores on additional storage (premium and HNS accounts belong here), identity-based."""
+    environments: NotRequired[list[EnvironmentSettings]]
+    """Custom environments: images built from Dockerfiles, pushed to the workspace's registry, registered as environment versions."""
 
 
 def _nested(section: Optional[dict], args: MachineLearningWorkspaceArgs, tags: dict[str, str]) -> dict:
@@ -81,6 +123,44 @@ def _nested(section: Optional[dict], args: MachineLearningWorkspaceArgs, tags: d
     merged.update(section or {})
     merged["tags"] = merged_tags(tags, (section or {}).get("tags"))
     return merged
+
+
+def _identity_includes_system(args: MachineLearningWorkspaceArgs) -> bool:
+    return "SystemAssigned" in args.get("identity_type", "SystemAssigned")
+
+
+def refuse_immutable_changes(args: MachineLearningWorkspaceArgs, resource_group_name: str, workspace_name: str) -> None:
+    """Refuse a change to what Azure sets only at creation (HBI, customer-managed key).
+
+    The deployed workspace is read (`getWorkspace`) and compared with the request. Changing either
+    would need a new workspace, and replacing one loses its runs, models and data; so instead of a
+    silent replacement the change is refused, naming the setting. A workspace that does not exist
+    yet (Azure answers "not found") has nothing to compare.
+    """
+    current = probe(
+        f"workspace|{resource_group_name}|{workspace_name}",
+        lambda: ml.get_workspace(resource_group_name=resource_group_name, workspace_name=workspace_name),
+    )
+    if current is None:
+        return
+    deployed_hbi = bool(current.hbi_workspace)
+    wanted_hbi = bool(args.get("hbi_workspace", False))
+    if deployed_hbi != wanted_hbi:
+        raise ComponentInputError(
+            COMPONENT, "hbi_workspace", wanted_hbi,
+            f"the deployed workspace {workspace_name} has hbiWorkspace={deployed_hbi}; Azure sets it only at creation. "
+            "Changing it would replace the workspace and lose its data: keep the deployed value, or create a new workspace",
+        )
+    encryption = current.encryption
+    deployed_cmk = encryption is not None and str(encryption.status).lower() == "enabled"
+    wanted_cmk = "customer_managed_key" in args
+    if deployed_cmk != wanted_cmk:
+        raise ComponentInputError(
+            COMPONENT, "customer_managed_key", args.get("customer_managed_key"),
+            f"the deployed workspace {workspace_name} {'uses' if deployed_cmk else 'does not use'} a customer-managed key; "
+            "Azure sets encryption only at creation. Changing it would replace the workspace and lose its data: "
+            "keep the deployed setting, or create a new workspace",
+        )
 
 
 def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> None:
@@ -100,11 +180,44 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> None:
         raise ComponentInputError(COMPONENT, "managed_network_isolation_mode", isolation, f"must be one of {', '.join(ISOLATION_MODES)}")
     tags = args.get("tags") or {}
     validate_storage_args(_nested(args.get("storage"), args, tags), COMPONENT)  # type: ignore[arg-type]
-    validate_key_vault_args(_nested(args.get("key_vault"), args, tags), COMPONENT)  # type: ignore[arg-type]
+    vault = planned_vault(_nested(args.get("key_vault"), args, tags), COMPONENT)  # type: ignore[arg-type]
     validate_monitoring_args(_nested(args.get("monitoring"), args, tags), COMPONENT)  # type: ignore[arg-type]
     if "container_registry" in args:
         validate_registry_args(_nested(args.get("container_registry"), args, tags), COMPONENT)  # type: ignore[arg-type]
     validate_compute_settings(COMPONENT, args.get("compute_instances", []), args.get("compute_clusters", []))
+    cmk = args.get("customer_managed_key")
+    if cmk is not None:
+        if not cmk.get("key_name"):
+            raise ComponentInputError(COMPONENT, "customer_managed_key.key_name", cmk.get("key_name"), "required")
+        if cmk.get("key_size", 3072) not in (2048, 3072, 4096):
+            raise ComponentInputError(COMPONENT, "customer_managed_key.key_size", cmk.get("key_size"), "must be 2048, 3072 or 4096")
+        problems = cmk_vault_violations(enable_purge_protection=vault.enable_purge_protection, enable_soft_delete=vault.enable_soft_delete)
+        if problems:
+            raise ComponentInputError(COMPONENT, "key_vault", vault.label, "; ".join(problems))
+    validate_access(COMPONENT, args.get("access"))
+    monitoring = args.get("monitoring") or {}
+    has_law = bool(monitoring.get("existing_log_analytics_workspace_id")) or not monitoring.get("existing_application_insights_id")
+    if args.get("diagnostics") is True and not has_law:
+        raise ComponentInputError(
+            COMPONENT, "diagnostics", True, "needs a Log Analytics workspace: set monitoring.existing_log_analytics_workspace_id"
+        )
+    endpoint_groups = ["amlworkspace"]
+    if not (args.get("storage") or {}).get("existing_id"):
+        endpoint_groups += ["blob", "file"]
+    if not (args.get("key_vault") or {}).get("existing_id"):
+        endpoint_groups.append("vault")
+    if "container_registry" in args and not (args.get("container_registry") or {}).get("existing_id"):
+        endpoint_groups.append("registry")
+        if args.get("private_endpoints") and (args.get("container_registry") or {}).get("sku_name", "Basic") != "Premium":
+            raise ComponentInputError(COMPONENT, "container_registry.sku_name", (args.get("container_registry") or {}).get("sku_name", "Basic"),
+                                      "private endpoints need a Premium registry")
+    validate_private_endpoints(COMPONENT, args.get("private_endpoints"), endpoint_groups)
+    validate_outbound_rules(COMPONENT, args.get("managed_network_outbound_rules") or {}, isolation)
+    validate_datastores(COMPONENT, args.get("datastores", []))
+    validate_environments(COMPONENT, args.get("environments", []), "container_registry" in args, Path.cwd())
+    rg, ws_name = args.get("resource_group_name"), args.get("workspace_name")
+    if isinstance(rg, str) and isinstance(ws_name, str):
+        refuse_immutable_changes(args, rg, ws_name)
 
 
 class MachineLearningWorkspace(pulumi.ComponentResource):
@@ -128,35 +241,104 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
     """Resource ID of the workspace's container registry, if it has one."""
     compute_ids: pulumi.Output[dict[str, str]]
     """Resource IDs of the computes, by compute name."""
+    datastore_ids: pulumi.Output[dict[str, str]]
+    """Resource IDs of the datastores, by datastore name."""
+    environment_version_ids: pulumi.Output[dict[str, str]]
+    """Resource IDs of the registered environment versions, by environment name."""
+    cmk_identity_principal_id: pulumi.Output[Optional[str]]
+    """Principal ID of the user-assigned identity that unwraps the customer-managed key (None without CMK)."""
 
     def __init__(self, name: str, args: MachineLearningWorkspaceArgs, opts: Optional[pulumi.ResourceOptions] = None):
         validate_workspace_args(args)
         super().__init__(token(COMPONENT), name, None, opts)
         tags = args.get("tags") or {}
         protect = args.get("protect_data", False)
+        rg = args["resource_group_name"]
+        location = args.get("location")
+        client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        subscription_id, tenant_id = client.subscription_id, client.tenant_id
 
-        store = WorkspaceStorage(f"{name}-storage", _nested(args.get("storage"), args, tags), child(self))  # type: ignore[arg-type]
-        vault = WorkspaceKeyVault(f"{name}-keyvault", _nested(args.get("key_vault"), args, tags), child(self))  # type: ignore[arg-type]
         monitor = WorkspaceMonitoring(f"{name}-monitoring", _nested(args.get("monitoring"), args, tags), child(self))  # type: ignore[arg-type]
+        law_id = monitor.log_analytics_workspace_id
+        monitoring_args = args.get("monitoring") or {}
+        diagnostics = args.get("diagnostics", True) and (
+            bool(monitoring_args.get("existing_log_analytics_workspace_id")) or not monitoring_args.get("existing_application_insights_id")
+        )
+        diag = {"diagnostics_workspace_id": law_id} if diagnostics else {}
+        store = WorkspaceStorage(f"{name}-storage", {**_nested(args.get("storage"), args, tags), **diag}, child(self))  # type: ignore[arg-type]
+        vault = WorkspaceKeyVault(f"{name}-keyvault", {**_nested(args.get("key_vault"), args, tags), **diag}, child(self))  # type: ignore[arg-type]
         registry = (
             WorkspaceContainerRegistry(f"{name}-registry", _nested(args.get("container_registry"), args, tags), child(self))  # type: ignore[arg-type]
             if "container_registry" in args
             else None
         )
+        planned_datastores = validate_datastores(COMPONENT, args.get("datastores", []))
+        declare_accounts(
+            self, name, planned_datastores, resource_group_name=rg, location=location, tags=tags, protect=protect,
+            public_network_access=(args.get("storage") or {}).get("public_network_access", "Enabled"),
+        )
+
         identity_type = args.get("identity_type", "SystemAssigned")
+        user_identities: list[pulumi.Input[str]] = list(args.get("user_assigned_identity_ids") or [])
+        encryption = None
+        cmk_grant: list[pulumi.Resource] = []
+        self.cmk_identity_principal_id = pulumi.Output.from_input(None)
+        cmk = args.get("customer_managed_key")
+        if cmk is not None:
+            cmk_identity = managedidentity.UserAssignedIdentity(
+                f"{name}-cmk-id", resource_group_name=rg, location=location, tags=tags, opts=child(self, protect=protect)
+            )
+            cmk_grant.append(
+                assign_role(
+                    self, f"{name}-cmk-crypto",
+                    scope=vault.id, role=builtin_role(subscription_id, role_ids.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER),
+                    principal_id=cmk_identity.principal_id, principal_type="ServicePrincipal", key=(name, "cmk", cmk["key_name"]),
+                )
+            )
+            key = keyvault.Key(
+                f"{name}-cmk",
+                key_name=cmk["key_name"],
+                vault_name=vault.vault_name,
+                resource_group_name=vault.resource_group_name,
+                properties=keyvault.KeyPropertiesArgs(
+                    kty="RSA", key_size=cmk.get("key_size", 3072), key_ops=["wrapKey", "unwrapKey", "encrypt", "decrypt"]
+                ),
+                tags=tags,
+                opts=child(self, protect=protect),
+            )
+            if "UserAssigned" not in identity_type:
+                identity_type = f"{identity_type},UserAssigned"
+            user_identities.append(cmk_identity.id)
+            encryption = ml.EncryptionPropertyArgs(
+                status="Enabled",
+                identity=ml.IdentityForCmkArgs(user_assigned_identity=cmk_identity.id),
+                key_vault_properties=ml.KeyVaultPropertiesArgs(
+                    key_identifier=key.key_uri_with_version, key_vault_arm_id=vault.id, identity_client_id=cmk_identity.client_id
+                ),
+            )
+            self.cmk_identity_principal_id = cmk_identity.principal_id
+
+        isolation = args.get("managed_network_isolation_mode")
+        rules: dict[str, object] = {k: outbound_rule_args(v) for k, v in (args.get("managed_network_outbound_rules") or {}).items()}
+        if isolation == "AllowOnlyApprovedOutbound":
+            for ds in planned_datastores:
+                rules.setdefault(
+                    f"datastore-{ds.settings['name'].lower()}",
+                    outbound_rule_args({"type": "PrivateEndpoint", "service_resource_id": ds.account_id, "subresource_target": ds.subresource}),
+                )
         storage_args = args.get("storage") or {}
         shared_key = storage_args.get("allow_shared_key_access", False) and not storage_args.get("existing_id")
         workspace = ml.Workspace(
             f"{name}-mlw",
             workspace_name=args.get("workspace_name"),
-            resource_group_name=args["resource_group_name"],
-            location=args.get("location"),
+            resource_group_name=rg,
+            location=location,
             friendly_name=args.get("friendly_name"),
             description=args.get("description"),
             sku=ml.SkuArgs(name="Basic", tier="Basic"),
             identity=ml.ManagedServiceIdentityArgs(
                 type=identity_type,
-                user_assigned_identities=args.get("user_assigned_identity_ids"),
+                user_assigned_identities=user_identities or None,
             ),
             primary_user_assigned_identity=args.get("primary_user_assigned_identity"),
             storage_account=store.id,
@@ -165,23 +347,61 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             container_registry=registry.id if registry else None,
             public_network_access=args.get("public_network_access", "Enabled"),
             hbi_workspace=args.get("hbi_workspace", False),
-            managed_network=ml.ManagedNetworkSettingsArgs(isolation_mode=args["managed_network_isolation_mode"])
-            if "managed_network_isolation_mode" in args
+            encryption=encryption,
+            managed_network=ml.ManagedNetworkSettingsArgs(isolation_mode=isolation, outbound_rules=rules or None)
+            if isolation is not None
             else None,
             system_datastores_auth_mode="accessKey" if shared_key else "identity",
             v1_legacy_mode=False,
             tags=tags,
-            opts=child(self, protect=protect),
+            opts=child(self, protect=protect, depends_on=cmk_grant),
         )
-        tenant_id = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).tenant_id
+        if diagnostics:
+            send_diagnostics(self, f"{name}-mlw-diag", workspace.id, law_id)  # type: ignore[arg-type]
+
+        principal: pulumi.Output[str] | None = None
+        if _identity_includes_system(args):
+            principal = workspace.identity.apply(lambda i: (i.principal_id if i else None) or "")
+        if principal is not None and args.get("grant_workspace_identity_data_roles", True):
+            grants = [
+                ("storage-blob-data", store.id, role_ids.STORAGE_BLOB_DATA_CONTRIBUTOR),
+                ("storage-file-data", store.id, role_ids.STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
+                ("keyvault-admin", vault.id, role_ids.KEY_VAULT_ADMINISTRATOR),
+            ]
+            if registry is not None:
+                grants.append(("acr-push", registry.id, role_ids.ACR_PUSH))
+            for suffix, scope, guid in grants:
+                assign_role(
+                    self, f"{name}-identity-{suffix}",
+                    scope=scope, role=builtin_role(subscription_id, guid), principal_id=principal,
+                    principal_type="ServicePrincipal", key=(name, "identity", suffix),
+                )
+        if args.get("access"):
+            grant_groups(self, f"{name}-access", scope=workspace.id, subscription_id=subscription_id, access=args["access"])
+
+        endpoints = args.get("private_endpoints")
+        if endpoints is not None:
+            targets: list[tuple[str, pulumi.Input[str], str]] = [("mlw", workspace.id, "amlworkspace")]
+            if not storage_args.get("existing_id"):
+                targets += [("st-blob", store.id, "blob"), ("st-file", store.id, "file")]
+            if not (args.get("key_vault") or {}).get("existing_id"):
+                targets.append(("kv", vault.id, "vault"))
+            if registry is not None and not (args.get("container_registry") or {}).get("existing_id"):
+                targets.append(("acr", registry.id, "registry"))
+            for suffix, target, group in targets:
+                private_endpoint(
+                    self, f"{name}-pe-{suffix}", target_id=target, group=group, settings=endpoints,
+                    resource_group_name=rg, location=location, tags=tags,
+                )
+
         compute_ids: dict[str, pulumi.Output[str]] = {}
         for ci in args.get("compute_instances", []):
             compute = ml.Compute(
                 f"{name}-{ci['name']}",
                 compute_name=ci["name"],
-                resource_group_name=args["resource_group_name"],
+                resource_group_name=rg,
                 workspace_name=workspace.name,
-                location=args.get("location"),
+                location=location,
                 properties=compute_instance_properties(ci, tenant_id),
                 tags=tags,
                 opts=child(self),
@@ -191,9 +411,9 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             compute = ml.Compute(
                 f"{name}-{cc['name']}",
                 compute_name=cc["name"],
-                resource_group_name=args["resource_group_name"],
+                resource_group_name=rg,
                 workspace_name=workspace.name,
-                location=args.get("location"),
+                location=location,
                 identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
                 properties=compute_cluster_properties(cc),
                 tags=tags,
@@ -201,15 +421,30 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             )
             compute_ids[cc["name"]] = compute.id
 
+        datastore_ids = declare_datastores(
+            self, name, planned_datastores, workspace=workspace, resource_group_name=rg,
+            subscription_id=subscription_id, principal_id=principal,
+        )
+        environment_ids = (
+            declare_environments(
+                self, name, args.get("environments", []), login_server=registry.login_server, workspace=workspace,
+                resource_group_name=rg, base_dir=Path.cwd(),
+            )
+            if registry is not None
+            else {}
+        )
+
         self.workspace_id = workspace.id
         self.workspace_name = workspace.name
         self.principal_id = workspace.identity.apply(lambda i: (i.principal_id if i else None) or "")
         self.storage_account_id = store.id
         self.key_vault_id = vault.id
         self.application_insights_id = monitor.application_insights_id
-        self.log_analytics_workspace_id = monitor.log_analytics_workspace_id
+        self.log_analytics_workspace_id = law_id
         self.container_registry_id = registry.id if registry else pulumi.Output.from_input(None)
         self.compute_ids = pulumi.Output.all(**compute_ids) if compute_ids else pulumi.Output.from_input({})
+        self.datastore_ids = pulumi.Output.all(**datastore_ids) if datastore_ids else pulumi.Output.from_input({})
+        self.environment_version_ids = pulumi.Output.all(**environment_ids) if environment_ids else pulumi.Output.from_input({})
         self.register_outputs(
             {
                 "workspace_id": self.workspace_id,
@@ -221,5 +456,8 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 "log_analytics_workspace_id": self.log_analytics_workspace_id,
                 "container_registry_id": self.container_registry_id,
                 "compute_ids": self.compute_ids,
+                "datastore_ids": self.datastore_ids,
+                "environment_version_ids": self.environment_version_ids,
+                "cmk_identity_principal_id": self.cmk_identity_principal_id,
             }
         )

@@ -14,7 +14,15 @@ import pulumi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from amlws_rules import cluster_scale_violations, idle_shutdown_violation, parse_duration, workspace_storage_violations
+from amlws_rules import (
+    budget_violations,
+    cluster_scale_violations,
+    datastore_violations,
+    idle_shutdown_violation,
+    is_guid,
+    parse_duration,
+    workspace_storage_violations,
+)
 
 NAMESPACE = "amlws"
 
@@ -126,6 +134,144 @@ class ComputeClusterConfig(_Model):
         return self
 
 
+def _guids(values: list[str]) -> list[str]:
+    bad = [v for v in values if not is_guid(v)]
+    if bad:
+        raise ValueError(f"Microsoft Entra object IDs are GUIDs: {', '.join(map(str, bad))}")
+    if not values:
+        raise ValueError("list at least one Microsoft Entra group object ID, or leave the setting out")
+    return values
+
+
+GroupIds = list[str]
+
+
+class CustomRoleConfig(_Model):
+    role_name: str = Field(min_length=1, max_length=128)
+    description: Optional[str] = None
+    actions: list[str] = []
+    not_actions: list[str] = []
+    data_actions: list[str] = []
+    group_object_ids: GroupIds
+
+    _check_groups = field_validator("group_object_ids")(classmethod(lambda cls, v: _guids(v)))
+
+    @model_validator(mode="after")
+    def _some_action(self) -> "CustomRoleConfig":
+        if not self.actions and not self.data_actions:
+            raise ValueError("a role needs at least one action or data action")
+        return self
+
+
+class AccessConfig(_Model):
+    """Microsoft Entra groups (object IDs) per workspace role."""
+
+    data_scientists: Optional[GroupIds] = None
+    compute_operators: Optional[GroupIds] = None
+    readers: Optional[GroupIds] = None
+    admins: Optional[GroupIds] = None
+    custom_roles: list[CustomRoleConfig] = []
+
+    _check_groups = field_validator("data_scientists", "compute_operators", "readers", "admins")(
+        classmethod(lambda cls, v: v if v is None else _guids(v))
+    )
+
+
+class CustomerManagedKeyConfig(_Model):
+    key_name: str = Field(pattern=r"^[A-Za-z0-9-]{1,127}$")
+    key_size: Literal[2048, 3072, 4096] = 3072
+
+
+class PrivateEndpointsConfig(_Model):
+    subnet_id: str = Field(pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$")
+
+
+class OutboundRuleConfig(_Model):
+    type: Literal["FQDN", "PrivateEndpoint", "ServiceTag"]
+    destination: Optional[str] = None
+    service_resource_id: Optional[str] = None
+    subresource_target: Optional[str] = None
+    service_tag: Optional[str] = None
+    protocol: Optional[Literal["TCP", "UDP", "ICMP", "*"]] = None
+    port_ranges: Optional[str] = None
+
+
+class DatastoreConfig(_Model):
+    """A datastore on additional storage: premium and HNS (ADLS Gen2) accounts belong here."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_]{1,255}$")
+    datastore_type: Literal["AzureBlob", "AzureDataLakeGen2"] = "AzureBlob"
+    container_name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
+    existing_storage_id: Optional[str] = None
+    account_name: Optional[str] = Field(None, pattern=r"^[a-z0-9]{3,24}$")
+    sku_name: str = "Standard_LRS"
+    kind: str = "StorageV2"
+    is_hns_enabled: Optional[bool] = None
+    description: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> "DatastoreConfig":
+        if self.existing_storage_id is None:
+            hns = self.is_hns_enabled if self.is_hns_enabled is not None else self.datastore_type == "AzureDataLakeGen2"
+            problems = datastore_violations(self.datastore_type, kind=self.kind, is_hns_enabled=hns, credentials_type=None)
+            if problems:
+                raise ValueError("; ".join(problems))
+        return self
+
+
+class EnvironmentConfig(_Model):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$")
+    version: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,29}$")
+    docker_context: str = Field(min_length=1)
+    dockerfile: Optional[str] = None
+    description: Optional[str] = None
+    platform: Optional[str] = None
+
+
+class BudgetConfig(_Model):
+    amount: float
+    start_date: str
+    thresholds: list[float] = [80, 100]
+    forecast_thresholds: list[float] = []
+    contact_emails: list[str]
+
+    @model_validator(mode="after")
+    def _rules(self) -> "BudgetConfig":
+        problems = budget_violations(
+            amount=self.amount, start_date=self.start_date, thresholds=[*self.thresholds, *self.forecast_thresholds],
+            contact_emails=self.contact_emails,
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class MachineLearningRegistryConfig(_Model):
+    registry_name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,32}$")
+    locations: Optional[list[str]] = None
+    public_network_access: Access = "Enabled"
+    user_group_object_ids: Optional[GroupIds] = None
+
+    _check_groups = field_validator("user_group_object_ids")(classmethod(lambda cls, v: v if v is None else _guids(v)))
+
+
+class SharedConfig(_Model):
+    """Associated resources the stack's workspaces share; each present section is used by every workspace."""
+
+    resource_group_name: Optional[str] = None
+    container_registry: Optional["ContainerRegistryConfig"] = None
+    key_vault: Optional["KeyVaultConfig"] = None
+    monitoring: Optional["MonitoringConfig"] = None
+    storage: Optional["StorageConfig"] = None
+    ml_registry: Optional[MachineLearningRegistryConfig] = None
+
+
+class NetworkConfig(_Model):
+    """The stack's own virtual network, for private endpoints: its private DNS zones live in the shared resource group."""
+
+    virtual_network_id: str = Field(pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+$")
+
+
 class WorkspaceConfig(_Model):
     """One project's workspace (the docs recommend a workspace per project)."""
 
@@ -146,6 +292,14 @@ class WorkspaceConfig(_Model):
     compute_instances: list[ComputeInstanceConfig] = []
     compute_clusters: list[ComputeClusterConfig] = []
     tags: dict[str, str] = {}
+    access: Optional[AccessConfig] = None
+    customer_managed_key: Optional[CustomerManagedKeyConfig] = None
+    diagnostics: bool = True
+    private_endpoints: Optional[PrivateEndpointsConfig] = None
+    managed_network_outbound_rules: dict[str, OutboundRuleConfig] = {}
+    datastores: list[DatastoreConfig] = []
+    environments: list[EnvironmentConfig] = []
+    budget: Optional[BudgetConfig] = None
 
     @model_validator(mode="after")
     def _unique_compute_names(self) -> "WorkspaceConfig":
@@ -163,6 +317,8 @@ class StackConfig(_Model):
     location: str = Field(min_length=2)
     tags: dict[str, str] = {}
     protect: bool = False
+    shared: Optional[SharedConfig] = None
+    network: Optional[NetworkConfig] = None
     workspaces: list[WorkspaceConfig] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -171,6 +327,33 @@ class StackConfig(_Model):
         duplicates = sorted({p for p in projects if projects.count(p) > 1})
         if duplicates:
             raise ValueError(f"each project may have one workspace per stack: {', '.join(duplicates)}")
+        return self
+
+    @field_validator("tags")
+    @classmethod
+    def _cost_allocation_tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        if not tags.get("owner"):
+            raise ValueError("an owner tag is required: every resource carries project, environment and owner for cost allocation")
+        return tags
+
+    @model_validator(mode="after")
+    def _shared_or_own(self) -> "StackConfig":
+        """A workspace may not also configure a resource the stack shares: which one would win is a guess."""
+        if self.shared is None:
+            return self
+        problems = []
+        for i, workspace in enumerate(self.workspaces):
+            for field, key in (("container_registry", "containerRegistry"), ("key_vault", "keyVault"), ("monitoring", "monitoring"), ("storage", "storage")):
+                if getattr(self.shared, field) is not None and field in workspace.model_fields_set:
+                    problems.append(f"workspaces[{i}].{key} is set, but the stack shares one (amlws:shared.{key}); remove one of them")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _private_endpoints_need_network(self) -> "StackConfig":
+        if self.network is None and any(w.private_endpoints for w in self.workspaces):
+            raise ValueError("private endpoints need amlws:network.virtualNetworkId (their private DNS zones are linked to it)")
         return self
 
 
@@ -191,6 +374,8 @@ def _describe(error: dict[str, Any]) -> str:
         return f"{_key_path(error['loc'])}: unknown setting (misspelt?)"
     if error["type"] == "missing":
         return f"{_key_path(error['loc'])}: required setting is missing"
+    if not error["loc"]:
+        return f"{NAMESPACE}: {message}"
     return f"{_key_path(error['loc'])} = {json.dumps(error.get('input'), default=str)}: {message}"
 
 

@@ -1,23 +1,40 @@
-"""The stack program: one resource group and one MachineLearningWorkspace per project.
+"""The stack program: shared resources, then one resource group and MachineLearningWorkspace per project.
 
-Two phases. First everything is validated (typed config, then each workspace's component inputs,
-including the lookup of existing storage accounts); only then is anything declared, so a typo in the
-second workspace never leaves the first half-deployed.
+Two phases. First everything is validated (typed config, then every component's inputs, including
+the lookups of existing resources and the deployed state of each workspace); only then is anything
+declared, so a typo in the second workspace never leaves the first half-deployed.
 """
 
 from __future__ import annotations
 
-import pulumi
-from pulumi_azure_native import resources
+from typing import Any
 
-from amlws.components import ComponentInputError, MachineLearningWorkspace, MachineLearningWorkspaceArgs
+import pulumi
+from pulumi_azure_native import authorization, resources
+
+from amlws.components import (
+    ComponentInputError,
+    MachineLearningWorkspace,
+    MachineLearningWorkspaceArgs,
+    PrivateDnsZones,
+    SharedWorkspaceResources,
+    SharedWorkspaceResourcesArgs,
+    monthly_budget,
+    validate_budget,
+)
+from amlws.components.network import ALL_ZONES
+from amlws.components.shared import validate_shared_args
 from amlws.components.workspace import validate_workspace_args
 
 from .config import StackConfig, StackConfigError, WorkspaceConfig, read_stack_config
 
+SHARED_SECTIONS = {"container_registry": "container_registry", "key_vault": "key_vault", "monitoring": "monitoring", "storage": "storage"}
 
-def cost_tags(stack: StackConfig, workspace: WorkspaceConfig) -> dict[str, str]:
+
+def cost_tags(stack: StackConfig, workspace: WorkspaceConfig | None) -> dict[str, str]:
     """Stack tags, then the cost-allocation tags every resource carries, then the workspace's own."""
+    if workspace is None:
+        return {**stack.tags, "project": "shared", "environment": stack.environment, "managed-by": "pulumi"}
     return {**stack.tags, "project": workspace.project, "environment": stack.environment, "managed-by": "pulumi", **workspace.tags}
 
 
@@ -25,10 +42,33 @@ def resource_group_name(stack: StackConfig, workspace: WorkspaceConfig) -> str:
     return workspace.resource_group_name or f"rg-{workspace.project}-{stack.environment}"
 
 
-def workspace_args(stack: StackConfig, workspace: WorkspaceConfig, rg_name: pulumi.Input[str]) -> MachineLearningWorkspaceArgs:
-    """Config (camelCase, typed) to component args (snake_case TypedDict)."""
+def shared_resource_group_name(stack: StackConfig) -> str:
+    return (stack.shared.resource_group_name if stack.shared else None) or f"rg-shared-{stack.environment}"
+
+
+def _dump(model: Any) -> Any:
+    return model.model_dump(exclude_none=True) if model is not None else None
+
+
+def shared_args(stack: StackConfig, rg_name: pulumi.Input[str]) -> SharedWorkspaceResourcesArgs:
+    assert stack.shared is not None
+    args: dict = {"resource_group_name": rg_name, "location": stack.location, "tags": cost_tags(stack, None), "protect": stack.protect}
+    for field in (*SHARED_SECTIONS, "ml_registry"):
+        section = getattr(stack.shared, field)
+        if section is not None:
+            args[field] = _dump(section)
+    return args  # type: ignore[return-value]
+
+
+def workspace_args(
+    stack: StackConfig, workspace: WorkspaceConfig, rg_name: pulumi.Input[str],
+    shared: dict[str, pulumi.Input[str]] | None = None, zone_ids: dict[str, pulumi.Input[str]] | None = None,
+) -> MachineLearningWorkspaceArgs:
+    """Config (camelCase, typed) to component args (snake_case TypedDict). `shared` maps a section
+    to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones."""
     body = workspace.model_dump(
-        exclude_none=True, exclude={"project", "resource_group_name", "tags", "container_registry"}
+        exclude_none=True,
+        exclude={"project", "resource_group_name", "tags", "container_registry", "budget", "private_endpoints"},
     )
     args: dict = {
         **body,
@@ -39,16 +79,38 @@ def workspace_args(stack: StackConfig, workspace: WorkspaceConfig, rg_name: pulu
         "protect_data": stack.protect,
     }
     if workspace.container_registry is not None:
-        args["container_registry"] = workspace.container_registry.model_dump(exclude_none=True)
+        args["container_registry"] = _dump(workspace.container_registry)
+    for field, shared_id in (shared or {}).items():
+        if field == "monitoring":
+            args["monitoring"] = dict(shared_id)  # type: ignore[arg-type]
+        else:
+            args[field] = {"existing_id": shared_id}
+    if workspace.private_endpoints is not None:
+        args["private_endpoints"] = {"subnet_id": workspace.private_endpoints.subnet_id, "private_dns_zone_ids": dict(zone_ids or {})}
     return args  # type: ignore[return-value]
 
 
 def preflight(stack: StackConfig, stack_file: str) -> None:
-    """Run every component check for every workspace before anything is declared."""
+    """Run every component check for every workspace (and the shared resources) before anything is declared."""
     problems: list[str] = []
-    for i, workspace in enumerate(stack.workspaces):
+    if stack.shared is not None:
         try:
-            validate_workspace_args(workspace_args(stack, workspace, resource_group_name(stack, workspace)))
+            validate_shared_args(shared_args(stack, shared_resource_group_name(stack)))
+        except ComponentInputError as err:
+            problems.append(f"amlws:shared: {err}")
+    placeholder_zones = {zone: f"<zone {zone}>" for zone in ALL_ZONES}
+    for i, workspace in enumerate(stack.workspaces):
+        args = workspace_args(stack, workspace, resource_group_name(stack, workspace), None, placeholder_zones)
+        if stack.shared is not None:
+            # Check each workspace as if it owned the shared resources: what it needs of them (a CMK
+            # vault's purge protection, a registry for its images) is then checked against their settings.
+            for field in SHARED_SECTIONS:
+                section = getattr(stack.shared, field)
+                if section is not None:
+                    args[field] = {**_dump(section), "tags": cost_tags(stack, None)}  # type: ignore[literal-required]
+        try:
+            validate_workspace_args(args)
+            validate_budget("MachineLearningWorkspace", workspace.budget.model_dump() if workspace.budget else None)  # type: ignore[arg-type]
         except ComponentInputError as err:
             problems.append(f"amlws:workspaces[{i}] (project {workspace.project}): {err}")
     if problems:
@@ -58,11 +120,53 @@ def preflight(stack: StackConfig, stack_file: str) -> None:
 def main() -> None:
     stack = read_stack_config()
     preflight(stack, f"Pulumi.{pulumi.get_stack()}.yaml")
+    subscription_id = authorization.get_client_config_output().subscription_id
+
+    shared_ids: dict[str, Any] = {}
+    zone_ids: dict[str, pulumi.Input[str]] = {}
+    if stack.shared is not None or stack.network is not None:
+        shared_group = resources.ResourceGroup(
+            "shared-rg",
+            resource_group_name=shared_resource_group_name(stack),
+            location=stack.location,
+            tags=cost_tags(stack, None),
+            opts=pulumi.ResourceOptions(protect=stack.protect),
+        )
+        if stack.shared is not None:
+            shared = SharedWorkspaceResources("shared", shared_args(stack, shared_group.name))
+            if shared.registry is not None:
+                shared_ids["container_registry"] = shared.registry.id
+            if shared.vault is not None:
+                shared_ids["key_vault"] = shared.vault.id
+            if shared.store is not None:
+                shared_ids["storage"] = shared.store.id
+            if shared.monitor is not None:
+                shared_ids["monitoring"] = {
+                    "existing_application_insights_id": shared.monitor.application_insights_id,
+                    "existing_log_analytics_workspace_id": shared.monitor.log_analytics_workspace_id,
+                }
+            pulumi.export("shared", {
+                "containerRegistryId": shared.container_registry_id,
+                "keyVaultId": shared.key_vault_id,
+                "applicationInsightsId": shared.application_insights_id,
+                "logAnalyticsWorkspaceId": shared.log_analytics_workspace_id,
+                "storageAccountId": shared.storage_account_id,
+                "mlRegistryId": shared.ml_registry_id,
+            })
+        if stack.network is not None:
+            dns = PrivateDnsZones(
+                "private-dns",
+                {"resource_group_name": shared_group.name, "virtual_network_id": stack.network.virtual_network_id, "tags": cost_tags(stack, None)},
+            )
+            zone_ids = {zone: dns.zone_ids.apply(lambda ids, z=zone: ids[z]) for zone in ALL_ZONES}
+
     for workspace in stack.workspaces:
         tags = cost_tags(stack, workspace)
         rg_name: pulumi.Input[str]
+        rg_id: pulumi.Input[str]
         if workspace.resource_group_name:
             rg_name = workspace.resource_group_name
+            rg_id = pulumi.Output.concat("/subscriptions/", subscription_id, "/resourceGroups/", workspace.resource_group_name)
         else:
             group = resources.ResourceGroup(
                 f"{workspace.project}-rg",
@@ -71,8 +175,10 @@ def main() -> None:
                 tags=tags,
                 opts=pulumi.ResourceOptions(protect=stack.protect),
             )
-            rg_name = group.name
-        ml = MachineLearningWorkspace(workspace.project, workspace_args(stack, workspace, rg_name))
+            rg_name, rg_id = group.name, group.id
+        ml = MachineLearningWorkspace(workspace.project, workspace_args(stack, workspace, rg_name, shared_ids, zone_ids))
+        if workspace.budget is not None:
+            monthly_budget(f"budget-{workspace.project}-{stack.environment}", workspace.budget.model_dump(), scope=rg_id)  # type: ignore[arg-type]
         pulumi.export(
             workspace.project,
             {
@@ -84,5 +190,7 @@ def main() -> None:
                 "applicationInsightsId": ml.application_insights_id,
                 "containerRegistryId": ml.container_registry_id,
                 "computeIds": ml.compute_ids,
+                "datastoreIds": ml.datastore_ids,
+                "environmentVersionIds": ml.environment_version_ids,
             },
         )

@@ -143,3 +143,63 @@ def test_network_isolation_accepts_managed_network_or_a_private_endpoint():
     by_dependency = resource("azure-native:network:PrivateEndpoint", "pe", {})
     by_dependency.property_dependencies["privateLinkServiceConnections"] = [open_ws]
     assert check_stack(policy, [open_ws, by_dependency]) == []
+
+
+VAULT_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"
+
+
+def test_cmk_key_vault_needs_purge_protection():
+    policy = "workspace-cmk-key-vault-purge-protection"
+    ws = resource(WS, "ws", {"encryption": {"status": "Enabled", "keyVaultProperties": {"keyVaultArmId": VAULT_ID}}})
+    unprotected = resource(KV, "kv", {"id": VAULT_ID, "properties": {"enableSoftDelete": True}})
+    [(message, urn)] = check_stack(policy, [ws, unprotected])
+    assert "purge protection" in message and urn == ws.urn
+    protected = resource(KV, "kv", {"id": VAULT_ID, "properties": {"enablePurgeProtection": True, "enableSoftDelete": True}})
+    assert check_stack(policy, [ws, protected]) == []
+    by_dependency = resource(WS, "ws", {"encryption": {"status": "Enabled"}})
+    by_dependency.property_dependencies["encryption"] = [unprotected]
+    assert check_stack(policy, [by_dependency, unprotected])
+    assert check_stack(policy, [resource(WS, "plain", {}), unprotected]) == []  # no CMK, no rule
+
+
+def test_datastore_rules_accept_hns_for_adls_and_refuse_keys():
+    policy = "datastore-documented-rules"
+    DS = "azure-native:machinelearningservices:Datastore"
+    lake = resource(ST, "lake", {"accountName": "lake", "kind": "StorageV2", "isHnsEnabled": True})
+    flat = resource(ST, "flat", {"accountName": "flat", "kind": "StorageV2", "isHnsEnabled": False})
+    good = resource(DS, "good", {"properties": {"datastoreType": "AzureDataLakeGen2", "accountName": "lake", "credentials": {"credentialsType": "None"}}})
+    assert check_stack(policy, [good, lake, flat]) == []
+    on_flat = resource(DS, "onflat", {"properties": {"datastoreType": "AzureDataLakeGen2", "accountName": "flat", "credentials": {"credentialsType": "None"}}})
+    [(message, _)] = check_stack(policy, [on_flat, lake, flat])
+    assert "hierarchical namespace" in message
+    keyed = resource(DS, "keyed", {"properties": {"datastoreType": "AzureBlob", "accountName": "flat", "credentials": {"credentialsType": "AccountKey"}}})
+    [(message, _)] = check_stack(policy, [keyed, flat])
+    assert "identity-based" in message
+    premium_blob = resource(ST, "premium", {"accountName": "premium", "kind": "BlockBlobStorage", "sku": {"name": "Premium_LRS"}})
+    blob = resource(DS, "blob", {"properties": {"datastoreType": "AzureBlob", "accountName": "premium", "credentials": {"credentialsType": "None"}}})
+    assert check_stack(policy, [blob, premium_blob]) == []  # premium is fine behind a datastore
+
+
+def test_workspace_needs_a_diagnostic_setting():
+    policy = "workspace-diagnostic-settings"
+    ws = resource(WS, "ws", {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws"})
+    [(message, urn)] = check_stack(policy, [ws])
+    assert "no diagnostic setting" in message and urn == ws.urn
+    setting = resource("azure-native:monitor:DiagnosticSetting", "diag", {"resourceUri": ws.props["id"], "workspaceId": "/law"})
+    assert check_stack(policy, [ws, setting]) == []
+    no_sink = resource("azure-native:monitor:DiagnosticSetting", "diag", {"resourceUri": ws.props["id"]})
+    assert check_stack(policy, [ws, no_sink])
+
+
+def test_budget_covers_each_workspace_resource_group_where_required():
+    policy = "workspace-cost-budget"
+    ws = resource(WS, "ws", {"resourceGroupName": "rg-churn-prod"})
+    assert check_stack(policy, [ws]) == []  # not required by default
+    [(message, _)] = check_stack(policy, [ws], {"required": True})
+    assert "rg-churn-prod" in message
+    budget = resource("azure-native:consumption:Budget", "b", {"scope": "/subscriptions/s/resourceGroups/rg-churn-prod"})
+    assert check_stack(policy, [ws, budget], {"required": True}) == []
+    group = resource("azure-native:resources:ResourceGroup", "churn-rg", {"resourceGroupName": "rg-churn-prod"})
+    by_dependency = resource("azure-native:consumption:Budget", "b", {})
+    by_dependency.property_dependencies["scope"] = [group]
+    assert check_stack(policy, [ws, group, by_dependency], {"required": True}) == []

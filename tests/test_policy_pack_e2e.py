@@ -27,7 +27,7 @@ def bad_example():
 
 def test_bad_example_triggers_each_documented_restriction_quoting_it(pack):
     violations, analyzed = analyze(pack, bad_example(), {}, "(none)")
-    assert analyzed == 12
+    assert analyzed == 19
     storage = [v for v in violations if v["policy"] == "workspace-storage-documented-restrictions"]
     by_workspace = {v["urn"].rsplit("::", 1)[1]: v["message"] for v in storage}
     assert set(by_workspace) == {"ws-blob", "ws-premium", "ws-hns"}  # not ws-good: its datastore-only neighbours stay silent
@@ -37,6 +37,25 @@ def test_bad_example_triggers_each_documented_restriction_quoting_it(pack):
     assert all(v["level"] == "mandatory" for v in storage)
     assert any(v["policy"] == "workspace-container-registry-tagged" and v["urn"].endswith("::acruntagged") for v in violations)
     assert any(v["policy"] == "application-insights-workspace-based" and v["urn"].endswith("::classic") for v in violations)
+    [cmk] = [v for v in violations if v["policy"] == "workspace-cmk-key-vault-purge-protection"]
+    assert cmk["urn"].endswith("::ws-cmk") and "purge protection" in cmk["message"]
+    datastores = [v for v in violations if v["policy"] == "datastore-documented-rules"]
+    assert {v["urn"].rsplit("::", 1)[1] for v in datastores} == {"ds-bad"}  # ds-good, on its HNS account, is silent
+    assert any("hierarchical namespace" in v["message"] for v in datastores)
+    assert any("identity-based" in v["message"] for v in datastores)
+    no_diagnostics = {v["urn"].rsplit("::", 1)[1] for v in violations if v["policy"] == "workspace-diagnostic-settings"}
+    assert no_diagnostics == {"ws-blob", "ws-premium", "ws-hns", "ws-good", "ws-cmk"}
+    assert not any(v["policy"] == "workspace-cost-budget" for v in violations)  # not required by default
+
+
+def test_budget_policy_fires_where_required_and_prod_budgets_satisfy_it(pack):
+    fired, _ = analyze(pack, bad_example(), {"workspace-cost-budget": {"required": True}}, "(test)")
+    assert {v["urn"].rsplit("::", 1)[1] for v in fired if v["policy"] == "workspace-cost-budget"} == {
+        "ws-blob", "ws-premium", "ws-hns", "ws-good", "ws-cmk"
+    }
+    quiet, _ = analyze(pack, preview_stack(ROOT, "prod"), {"workspace-cost-budget": {"required": True}}, "(test)")
+    assert not any(v["policy"] in ("workspace-cost-budget", "workspace-diagnostic-settings", "datastore-documented-rules",
+                                   "workspace-cmk-key-vault-purge-protection") for v in quiet)
 
 
 def test_prod_has_no_mandatory_violation_and_dev_only_advisories():

@@ -2,6 +2,8 @@
 
 import json
 
+from amlws.mocks import SUBSCRIPTION_ID
+
 import pytest
 
 from amlws.preview import PreviewError, preview_stack, run_program
@@ -15,7 +17,7 @@ def preview_config(config: dict, fixtures: dict | None = None, stack: str = "qa"
     return run_program(main, "amlws", stack, raw, [], ArmMocks(fixtures or {}))
 
 
-BASE = {"environment": "qa", "location": "westeurope", "workspaces": [{"project": "churn"}]}
+BASE = {"environment": "qa", "location": "westeurope", "tags": {"owner": "qa-team"}, "workspaces": [{"project": "churn"}]}
 
 
 def test_dev_is_cheap_and_open():
@@ -32,24 +34,81 @@ def test_dev_is_cheap_and_open():
 
 def test_prod_is_locked_down():
     result = preview_stack(ROOT, "prod")
-    ws = inputs(one(result, "machinelearningservices:Workspace"))
-    assert ws["publicNetworkAccess"] == "Disabled" and ws["hbiWorkspace"] is True
-    assert inputs(one(result, "keyvault:Vault"))["properties"]["enablePurgeProtection"] is True
-    assert inputs(one(result, "keyvault:Vault"))["properties"]["publicNetworkAccess"] == "Disabled"
+    for ws in map(inputs, by_type(result, "machinelearningservices:Workspace")):
+        assert ws["publicNetworkAccess"] == "Disabled" and ws["hbiWorkspace"] is True
+        assert ws["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound"
+    vault = inputs(one(result, "keyvault:Vault"))["properties"]
+    assert vault["enablePurgeProtection"] is True and vault["publicNetworkAccess"] == "Disabled"
     acr = inputs(one(result, "containerregistry:Registry"))
     assert acr["sku"] == {"name": "Premium"} and acr["publicNetworkAccess"] == "Disabled"
-    assert acr["tags"]["environment"] == "prod" and acr["tags"]["project"] == "churn"
-    assert inputs(one(result, "storage:StorageAccount"))["publicNetworkAccess"] == "Disabled"
-    for kind in ("Workspace", "StorageAccount", "Vault", "Registry"):
-        assert all(r.protect for r in by_type(result, f":{kind}")), kind
+    assert acr["tags"]["environment"] == "prod" and acr["tags"]["project"] == "shared"
+    assert all(inputs(r)["publicNetworkAccess"] == "Disabled" for r in by_type(result, "storage:StorageAccount"))
+    for kind in ("machinelearningservices:Workspace", "StorageAccount", "keyvault:Vault", "containerregistry:Registry",
+                 "keyvault:Key", "machinelearningservices:Registry", "BlobContainer"):
+        assert all(r.protect for r in by_type(result, kind)), kind
+
+
+def test_prod_shows_sharing_isolation_cmk_access_registry_datastore_environment_diagnostics_and_budget():
+    result = preview_stack(ROOT, "prod")
+    workspaces = {r.name: r for r in by_type(result, "machinelearningservices:Workspace")}
+    assert set(workspaces) == {"churn-mlw", "fraud-mlw"}
+    shared = {kind: one(result, kind) for kind in ("containerregistry:Registry", "keyvault:Vault", "applicationinsights:Component")}
+    prop = {"containerregistry:Registry": "containerRegistry", "keyvault:Vault": "keyVault", "applicationinsights:Component": "applicationInsights"}
+    for kind, reg in shared.items():
+        assert "SharedWorkspaceResources" in reg.urn
+        for ws in workspaces.values():  # both workspaces point at the one shared resource
+            assert ws.property_dependencies[prop[kind]] == [reg.urn] or reg.urn in ws.property_dependencies[prop[kind]]
+    for ws in workspaces.values():
+        got = inputs(ws)
+        assert got["encryption"]["status"] == "Enabled"
+        assert got["encryption"]["keyVaultProperties"]["keyVaultArmId"] == shared["keyvault:Vault"].id  # the key lives in the shared vault
+        assert got["identity"]["type"] == "SystemAssigned,UserAssigned"
+    churn = inputs(workspaces["churn-mlw"])
+    [(rule_name, rule)] = churn["managedNetwork"]["outboundRules"].items()
+    assert rule_name == "datastore-churn_lake" and rule["destination"]["subresourceTarget"] == "dfs"
+    roles = [inputs(r) for r in by_type(result, "authorization:RoleAssignment")]
+    groups = [r for r in roles if r["principalType"] == "Group"]
+    assert {r["roleDefinitionId"].rsplit("/", 1)[1] for r in groups} >= {
+        "f6c7c914-8db3-469d-8ca1-694a8f32e121", "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815", "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+        "b24988ac-6180-42a0-ab88-20f7382dd24c", "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
+    }
+    builtin = [r for r in roles if r["roleDefinitionId"].rsplit("/", 1)[1] != inputs(one(result, "authorization:RoleDefinition"))["roleDefinitionId"]]
+    assert all(r["roleDefinitionId"].startswith(f"/subscriptions/{SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/") for r in builtin)
+    custom = inputs(one(result, "authorization:RoleDefinition"))
+    assert "Microsoft.MachineLearningServices/workspaces/computes/*" in custom["permissions"][0]["actions"]
+    registry = inputs(one(result, "machinelearningservices:Registry"))
+    assert [d["location"] for d in registry["regionDetails"]] == ["westeurope", "northeurope"]
+    datastore = inputs(one(result, "machinelearningservices:Datastore"))["properties"]
+    assert datastore["datastoreType"] == "AzureDataLakeGen2" and datastore["credentials"] == {"credentialsType": "None"}
+    lake = next(inputs(r) for r in by_type(result, "storage:StorageAccount") if "churn-lake" in r.name)
+    assert lake["isHnsEnabled"] is True
+    version = inputs(one(result, "machinelearningservices:EnvironmentVersion"))
+    assert version["version"] == "1" and version["properties"]["image"].endswith("/churn-training:1")
+    image = one(result, "docker:index/image:Image")
+    assert inputs(image)["registry"]["username"] == "00000000-0000-0000-0000-000000000000"
+    diagnostics = by_type(result, "monitor:DiagnosticSetting")
+    assert {d.name for d in diagnostics} >= {"churn-mlw-diag", "fraud-mlw-diag", "shared-keyvault-kv-diag"}
+    budgets = {r.name: inputs(r) for r in by_type(result, "consumption:Budget")}
+    assert set(budgets) == {"budget-churn-prod", "budget-fraud-prod"}
+    assert budgets["budget-churn-prod"]["scope"].endswith("/resourceGroups/rg-churn-prod")
+    assert set(budgets["budget-churn-prod"]["notifications"]) == {"actual-50", "actual-80", "actual-100", "forecasted-110"}
+
+
+# Types whose ARM resource has no `tags`: sub-resources, role assignments, settings, budgets, images.
+UNTAGGABLE = (
+    "authorization:RoleAssignment", "authorization:RoleDefinition", "monitor:DiagnosticSetting", "storage:BlobContainer",
+    "network:PrivateDnsZoneGroup", "machinelearningservices:Datastore", "machinelearningservices:EnvironmentContainer",
+    "machinelearningservices:EnvironmentVersion", "consumption:Budget", "docker:index/image:Image",
+)
 
 
 def test_every_resource_carries_cost_allocation_tags():
     result = preview_stack(ROOT, "prod")
-    for reg in result.registrations:
-        if reg.custom:
-            tags = inputs(reg).get("tags", {})
-            assert {"project", "environment", "owner"} <= set(tags), reg.urn
+    taggable = [r for r in result.registrations if r.custom and not r.type.endswith(UNTAGGABLE)]
+    assert len(taggable) >= 15
+    for reg in taggable:
+        tags = inputs(reg).get("tags", {})
+        assert {"project", "environment", "owner"} <= set(tags), reg.urn
 
 
 def test_several_workspaces_in_one_stack_get_their_own_resources():

@@ -6,7 +6,7 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 
-from amlws_rules import is_type, workspace_storage_violations
+from amlws_rules import cmk_vault_violations, datastore_violations, is_type, parse_arm_id, workspace_storage_violations
 from amlws_rules.storage import DOC_URL
 
 from .base import get, resource_policy, stack_policy
@@ -73,6 +73,50 @@ def _check_app_insights(props: Any, _config: dict[str, Any]):
         yield f"ingestionMode is {props.get('ingestionMode')}; a workspace-based component ingests to LogAnalytics"
 
 
+def _in_stack(prop_value: Any, deps: list[PolicyResource], resources: list[PolicyResource], module: str, kind: str) -> list[PolicyResource]:
+    """Resources of (module, kind) a property refers to: by property dependency, else by ID or name."""
+    found = [r for r in deps if is_type(r.resource_type, module, kind)]
+    if found or not isinstance(prop_value, str):
+        return found
+    wanted = prop_value.lower()
+    return [
+        r for r in resources
+        if is_type(r.resource_type, module, kind)
+        and wanted in (str(r.props.get("id", "")).lower(), str(r.props.get("name", "")).lower(), str(r.props.get("accountName", "")).lower(), str(r.props.get("vaultName", "")).lower())
+    ]
+
+
+def _check_cmk_vault(args: StackValidationArgs, _config: dict[str, Any], report: ReportViolation) -> None:
+    for workspace in _workspaces(args):
+        if str(get(workspace.props, "encryption.status") or "").lower() != "enabled":
+            continue
+        vault_id = get(workspace.props, "encryption.keyVaultProperties.keyVaultArmId")
+        deps = workspace.property_dependencies.get("encryption", [])
+        for vault in _in_stack(vault_id, deps, args.resources, "keyvault", "Vault"):
+            for problem in cmk_vault_violations(
+                enable_purge_protection=get(vault.props, "properties.enablePurgeProtection"),
+                enable_soft_delete=get(vault.props, "properties.enableSoftDelete"),
+            ):
+                report(f"workspace {workspace.name} encrypts with a key in vault {vault.name}: {problem}", workspace.urn)
+
+
+def _check_datastores(args: StackValidationArgs, _config: dict[str, Any], report: ReportViolation) -> None:
+    for datastore in args.resources:
+        if not is_type(datastore.resource_type, "machinelearningservices", "Datastore"):
+            continue
+        props = datastore.props.get("properties") or {}
+        kind_of = str(props.get("datastoreType") or "")
+        if kind_of not in ("AzureBlob", "AzureDataLakeGen2"):
+            continue  # file shares, OneLake and ADLS Gen1 are out of scope here
+        accounts = _in_stack(props.get("accountName"), datastore.property_dependencies.get("properties", []), args.resources, "storage", "StorageAccount")
+        account = accounts[0].props if accounts else {}
+        for problem in datastore_violations(
+            kind_of, kind=account.get("kind"), is_hns_enabled=account.get("isHnsEnabled") if accounts else None,
+            credentials_type=get(props, "credentials.credentialsType"),
+        ):
+            report(f"datastore {datastore.name}: {problem}", datastore.urn)
+
+
 WORKSPACE_STORAGE = stack_policy(
     "workspace-storage-documented-restrictions",
     "The workspace's storage account may not be of kind BlobStorage, premium (Premium_LRS, Premium_GRS, ...) "
@@ -96,4 +140,19 @@ APP_INSIGHTS_WORKSPACE_BASED = resource_policy(
     _check_app_insights,
 )
 
-DOCUMENTED_POLICIES = [WORKSPACE_STORAGE, REGISTRY_TAGS, APP_INSIGHTS_WORKSPACE_BASED]
+CMK_VAULT = stack_policy(
+    "workspace-cmk-key-vault-purge-protection",
+    "The key vault holding a workspace's customer-managed key has purge protection and soft delete: "
+    "\"CMK workspaces should have purge protection enabled on their CMK keyvault\". Anchor: Azure ML docs (concept-customer-managed-keys).",
+    _check_cmk_vault,
+)
+
+DATASTORES = stack_policy(
+    "datastore-documented-rules",
+    "Premium and hierarchical-namespace storage is added as a datastore: an AzureDataLakeGen2 datastore needs an HNS account, "
+    "and access is identity-based (credentialsType None), so no key or SAS is stored in the workspace. "
+    "Anchor: Azure ML docs (concept-workspace, how-to-datastore, identity-based data access).",
+    _check_datastores,
+)
+
+DOCUMENTED_POLICIES = [WORKSPACE_STORAGE, REGISTRY_TAGS, APP_INSIGHTS_WORKSPACE_BASED, CMK_VAULT, DATASTORES]

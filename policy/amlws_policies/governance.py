@@ -167,10 +167,56 @@ def _ai_local_auth(props, _cfg):
 
 # Tags (stack policy: every taggable resource) -----------------------------------------------
 
+def _references(resource, prop: str, target) -> bool:
+    """Does `resource.prop` point at `target` (by property dependency, else by ID)?"""
+    if any(dep.urn == target.urn for dep in resource.property_dependencies.get(prop, [])):
+        return True
+    value, wanted = resource.props.get(prop), target.props.get("id")
+    return isinstance(value, str) and isinstance(wanted, str) and value.lower() == wanted.lower()
+
+
+def _diagnostics(args, _cfg, report) -> None:
+    settings = [r for r in args.resources if is_type(r.resource_type, "monitor", "DiagnosticSetting")]
+    for ws in args.resources:
+        if not is_type(ws.resource_type, "machinelearningservices", "Workspace"):
+            continue
+        sinks = [s for s in settings if _references(s, "resourceUri", ws) and (s.props.get("workspaceId") or s.property_dependencies.get("workspaceId"))]
+        if not sinks:
+            report(f"workspace {ws.name} has no diagnostic setting sending its logs to a Log Analytics workspace", ws.urn)
+
+
+def _budget_groups(resources) -> set[str]:
+    """Lowercased names of the resource groups some budget covers."""
+    groups: set[str] = set()
+    for budget in resources:
+        if not is_type(budget.resource_type, "consumption", "Budget"):
+            continue
+        for dep in budget.property_dependencies.get("scope", []):
+            if is_type(dep.resource_type, "resources", "ResourceGroup"):
+                groups.add(str(dep.props.get("resourceGroupName") or dep.name).lower())
+        scope = budget.props.get("scope")
+        if isinstance(scope, str) and "/resourcegroups/" in scope.lower():
+            groups.add(scope.lower().split("/resourcegroups/", 1)[1].split("/", 1)[0])
+    return groups
+
+
+def _budget(args, cfg, report) -> None:
+    if not cfg["required"]:
+        return
+    covered = _budget_groups(args.resources)
+    for ws in args.resources:
+        if not is_type(ws.resource_type, "machinelearningservices", "Workspace"):
+            continue
+        group = ws.props.get("resourceGroupName")
+        if isinstance(group, str) and group.lower() not in covered:
+            report(f"workspace {ws.name}: no budget covers its resource group {group}", ws.urn)
+
+
 TAGGABLE = {
     ("resources", "ResourceGroup"), ("storage", "StorageAccount"), ("keyvault", "Vault"),
     ("operationalinsights", "Workspace"), ("applicationinsights", "Component"), ("containerregistry", "Registry"),
     ("machinelearningservices", "Workspace"), ("machinelearningservices", "Compute"), ("machinelearningservices", "Registry"),
+    ("managedidentity", "UserAssignedIdentity"), ("network", "PrivateEndpoint"), ("privatedns", "PrivateZone"), ("keyvault", "Key"),
 }
 
 
@@ -205,6 +251,8 @@ GOVERNANCE_POLICIES = [
     resource_policy("key-vault-rbac-authorization", "Key vaults should use the RBAC permission model. Anchor: Azure Policy 12d4fa5e.", VAULT, _kv_rbac),
     resource_policy("key-vault-public-network-access-disabled", "Key vaults should disable public network access. Anchors: Azure Policy 405c5871, Checkov CKV_AZURE_189.", VAULT, _kv_public),
     resource_policy("application-insights-local-auth-disabled", "Application Insights should block non-Microsoft Entra ID based ingestion. Anchor: Azure Policy 199d5677.", [("applicationinsights", "Component")], _ai_local_auth),
+    stack_policy("workspace-diagnostic-settings", "Resource logs in Azure ML workspaces should be enabled: a diagnostic setting sends them to Log Analytics. Anchor: Azure Policy afe0c3be.", _diagnostics),
+    stack_policy("workspace-cost-budget", "Each workspace's resource group has a monthly budget with alerts, where required. Anchor: Azure Cost Management budgets (cost governance); the docs' \"workspaces for cost management\".", _budget, REQUIRED),
     resource_policy("required-tags", "Every taggable resource carries the cost-allocation tags. Anchor: Azure Policy 'Require a tag on resources' (871b6d14).", sorted(TAGGABLE), _tags, REQUIRED_TAGS_SCHEMA),
 ]
 

@@ -1,0 +1,182 @@
+"""Additional storage behind datastores: where premium and HNS (ADLS Gen2) accounts belong.
+
+The docs forbid such accounts as the workspace's own storage and send them here instead, so the
+workspace-storage rules do not apply; the datastore rules do (`amlws_rules.datastore`): an ADLS Gen2
+datastore needs a hierarchical namespace, and access is identity-based (`credentialsType: None`), so
+no account key or SAS token is ever stored in the workspace. The workspace's identity gets Storage
+Blob Data Contributor on each account instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NotRequired, Sequence, TypedDict
+
+import pulumi
+from pulumi_azure_native import machinelearningservices as ml
+from pulumi_azure_native import storage
+
+from amlws_rules import datastore_violations, parse_arm_id
+from amlws_rules.roles import STORAGE_BLOB_DATA_CONTRIBUTOR
+
+from ._common import ComponentInputError, child
+from .access import assign_role, builtin_role
+from .storage import lookup_existing_storage
+
+_NAME = re.compile(r"^[A-Za-z0-9_]{1,255}$")
+_CONTAINER = re.compile(r"^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")
+
+
+class DatastoreSettings(TypedDict):
+    """A datastore on additional storage: a new account (premium and HNS allowed) or an existing one."""
+
+    name: str
+    """Datastore name: letters, digits and underscores."""
+    datastore_type: NotRequired[str]
+    """`datastoreType`: `AzureBlob` (default) or `AzureDataLakeGen2` (needs a hierarchical namespace)."""
+    container_name: str
+    """Blob container (`containerName`) or ADLS Gen2 file system (`filesystem`); created in a new account."""
+    existing_storage_id: NotRequired[str]
+    """Resource ID of an existing account; looked up and held to the datastore rules. The container must exist."""
+    account_name: NotRequired[str]
+    """Name of a new account (3-24 lowercase letters and digits); auto-named when omitted."""
+    sku_name: NotRequired[str]
+    """`sku.name` of a new account, default `Standard_LRS`; premium SKUs are fine here."""
+    kind: NotRequired[str]
+    """`kind` of a new account, default `StorageV2` (`BlockBlobStorage` for premium block blobs)."""
+    is_hns_enabled: NotRequired[bool]
+    """`isHnsEnabled` of a new account; default true for `AzureDataLakeGen2`, false otherwise."""
+    description: NotRequired[str]
+    """`description` of the datastore."""
+
+
+@dataclass
+class PlannedDatastore:
+    settings: DatastoreSettings
+    datastore_type: str
+    existing_id: str | None
+    account_id: pulumi.Input[str] = ""
+    account_name: pulumi.Input[str] = ""
+    resource_group_name: pulumi.Input[str] = ""
+    subresource: str = "blob"
+
+
+def validate_datastores(component: str, datastores: Sequence[DatastoreSettings]) -> list[PlannedDatastore]:
+    """Names, containers and the datastore rules, for new and existing (looked-up) accounts."""
+    planned: list[PlannedDatastore] = []
+    seen: set[str] = set()
+    for i, ds in enumerate(datastores):
+        setting = f"datastores[{i}]"
+        name = ds.get("name", "")
+        if not _NAME.match(name):
+            raise ComponentInputError(component, f"{setting}.name", name, "letters, digits and underscores only")
+        if name.lower() in seen or name.lower() in ("workspaceblobstore", "workspacefilestore", "workspaceartifactstore", "workspaceworkingdirectory"):
+            raise ComponentInputError(component, f"{setting}.name", name, "already used in this workspace (or a system datastore name)")
+        seen.add(name.lower())
+        container = ds.get("container_name", "")
+        if not _CONTAINER.match(container):
+            raise ComponentInputError(component, f"{setting}.container_name", container, "3-63 lowercase letters, digits and single hyphens")
+        kind_of = ds.get("datastore_type", "AzureBlob")
+        existing = ds.get("existing_storage_id")
+        if existing:
+            found = lookup_existing_storage(existing, component, f"{setting}.existing_storage_id")
+            kind, hns, shown = found.kind, found.is_hns_enabled, existing
+        else:
+            kind, hns = ds.get("kind", "StorageV2"), ds.get("is_hns_enabled", kind_of == "AzureDataLakeGen2")
+            shown = {"kind": kind, "is_hns_enabled": hns}
+        problems = datastore_violations(kind_of, kind=kind, is_hns_enabled=hns, credentials_type=None)
+        if problems:
+            raise ComponentInputError(component, setting, shown, "; ".join(problems))
+        planned.append(PlannedDatastore(ds, kind_of, existing, subresource="dfs" if kind_of == "AzureDataLakeGen2" else "blob"))
+    return planned
+
+
+def declare_accounts(
+    parent: pulumi.Resource, name: str, planned: list[PlannedDatastore], *,
+    resource_group_name: pulumi.Input[str], location: pulumi.Input[str] | None, tags: dict[str, str], protect: bool,
+    public_network_access: str,
+) -> None:
+    """The accounts (and containers) behind the datastores; they do not depend on the workspace, so a
+    managed network's outbound rules can point at them."""
+    for ds in planned:
+        s = ds.settings
+        if ds.existing_id:
+            arm = parse_arm_id(ds.existing_id)
+            ds.account_id, ds.account_name, ds.resource_group_name = ds.existing_id, arm.name, arm.resource_group_name
+            continue
+        hns = s.get("is_hns_enabled", ds.datastore_type == "AzureDataLakeGen2")
+        account = storage.StorageAccount(
+            f"{name}-{s['name'].lower().replace('_', '-')}-st",
+            account_name=s.get("account_name"),
+            resource_group_name=resource_group_name,
+            location=location,
+            kind=s.get("kind", "StorageV2"),
+            sku=storage.SkuArgs(name=s.get("sku_name", "Standard_LRS")),
+            is_hns_enabled=hns,
+            minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
+            enable_https_traffic_only=True,
+            allow_blob_public_access=False,
+            allow_shared_key_access=False,
+            allow_cross_tenant_replication=False,
+            default_to_o_auth_authentication=True,
+            public_network_access=public_network_access,
+            network_rule_set=storage.NetworkRuleSetArgs(
+                default_action="Deny" if public_network_access == "Disabled" else "Allow", bypass="AzureServices"
+            ),
+            tags=tags,
+            opts=child(parent, protect=protect),
+        )
+        storage.BlobContainer(
+            f"{name}-{s['name'].lower().replace('_', '-')}-container",
+            container_name=s["container_name"],
+            account_name=account.name,
+            resource_group_name=resource_group_name,
+            public_access=storage.PublicAccess.NONE,
+            opts=child(parent, protect=protect),
+        )
+        ds.account_id, ds.account_name, ds.resource_group_name = account.id, account.name, resource_group_name
+
+
+def declare_datastores(
+    parent: pulumi.Resource, name: str, planned: list[PlannedDatastore], *,
+    workspace: ml.Workspace, resource_group_name: pulumi.Input[str], subscription_id: pulumi.Input[str],
+    principal_id: pulumi.Input[str] | None,
+) -> dict[str, pulumi.Output[str]]:
+    """Identity-based datastores, and the data role the workspace identity needs on each account."""
+    ids: dict[str, pulumi.Output[str]] = {}
+    for ds in planned:
+        s = ds.settings
+        slug = s["name"].lower().replace("_", "-")
+        grants = []
+        if principal_id is not None:
+            grants.append(
+                assign_role(
+                    parent, f"{name}-{slug}-blob-data",
+                    scope=ds.account_id, role=builtin_role(subscription_id, STORAGE_BLOB_DATA_CONTRIBUTOR),
+                    principal_id=principal_id, principal_type="ServicePrincipal", key=(name, "datastore", s["name"]),
+                )
+            )
+        common = dict(
+            account_name=ds.account_name,
+            credentials=ml.NoneDatastoreCredentialsArgs(credentials_type="None"),
+            description=s.get("description"),
+            resource_group=ds.resource_group_name,
+            subscription_id=subscription_id,
+            service_data_access_auth_identity="WorkspaceSystemAssignedIdentity",
+        )
+        properties = (
+            ml.AzureDataLakeGen2DatastoreArgs(datastore_type="AzureDataLakeGen2", filesystem=s["container_name"], **common)
+            if ds.datastore_type == "AzureDataLakeGen2"
+            else ml.AzureBlobDatastoreArgs(datastore_type="AzureBlob", container_name=s["container_name"], **common)
+        )
+        datastore = ml.Datastore(
+            f"{name}-{slug}-datastore",
+            name=s["name"],
+            resource_group_name=resource_group_name,
+            workspace_name=workspace.name,
+            properties=properties,
+            opts=child(parent, depends_on=grants),
+        )
+        ids[s["name"]] = datastore.id
+    return ids

@@ -1,0 +1,196 @@
+"""Network isolation: private endpoints (with their private DNS zones) and managed-network outbound rules.
+
+Two documented ways to isolate a workspace. A managed virtual network (`AllowInternetOutbound` or
+`AllowOnlyApprovedOutbound`) is run by Azure ML; its outbound rules reach anything else, e.g. a
+private endpoint rule to a datastore account. Or the stack brings its own virtual network: private
+endpoints for the workspace, storage (blob, file), key vault and registry, each registered in the
+private DNS zone of its service. A virtual network can link only one zone of each name, so the zones
+belong to the stack (`PrivateDnsZones`), not to each workspace.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, NotRequired, Optional, Sequence, TypedDict
+
+import pulumi
+from pulumi_azure_native import machinelearningservices as ml
+from pulumi_azure_native import network, privatedns
+
+from amlws_rules import parse_arm_id
+
+from ._common import ComponentInputError, child, token
+from .compute import check_subnet
+
+# Private link sub-resource (group ID) -> the private DNS zones its records go in (public Azure cloud).
+ZONES_BY_GROUP: dict[str, tuple[str, ...]] = {
+    "amlworkspace": ("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"),
+    "blob": ("privatelink.blob.core.windows.net",),
+    "file": ("privatelink.file.core.windows.net",),
+    "dfs": ("privatelink.dfs.core.windows.net",),
+    "vault": ("privatelink.vaultcore.azure.net",),
+    "registry": ("privatelink.azurecr.io",),
+}
+ALL_ZONES = tuple(sorted({z for zones in ZONES_BY_GROUP.values() for z in zones}))
+OUTBOUND_TYPES = ("FQDN", "PrivateEndpoint", "ServiceTag")
+
+
+class PrivateEndpointSettings(TypedDict):
+    """Private endpoints in a subnet of the stack's own virtual network."""
+
+    subnet_id: str
+    """Resource ID of the subnet the private endpoints' network interfaces go in."""
+    private_dns_zone_ids: dict[str, str]
+    """Private DNS zone name -> zone resource ID, e.g. from `PrivateDnsZones.zone_ids`; every zone the endpoints need."""
+
+
+class OutboundRuleSettings(TypedDict):
+    """One managed-network outbound rule."""
+
+    type: str
+    """`FQDN` (only with `AllowOnlyApprovedOutbound`; Azure runs a firewall for it), `PrivateEndpoint` or `ServiceTag`."""
+    destination: NotRequired[str]
+    """FQDN rules: the host name, e.g. `pypi.org`."""
+    service_resource_id: NotRequired[str]
+    """PrivateEndpoint rules: resource ID of the target."""
+    subresource_target: NotRequired[str]
+    """PrivateEndpoint rules: the sub-resource (`blob`, `dfs`, `vault`, `registry`, ...)."""
+    service_tag: NotRequired[str]
+    """ServiceTag rules: the tag, e.g. `AzureMonitor`."""
+    protocol: NotRequired[str]
+    """ServiceTag rules: `TCP` (default), `UDP`, `ICMP` or `*`."""
+    port_ranges: NotRequired[str]
+    """ServiceTag rules: ports, e.g. `443`."""
+
+
+def validate_private_endpoints(component: str, settings: PrivateEndpointSettings | None, groups: Sequence[str]) -> None:
+    if settings is None:
+        return
+    if not settings.get("subnet_id"):
+        raise ComponentInputError(component, "private_endpoints.subnet_id", None, "required")
+    check_subnet(component, "private_endpoints.subnet_id", settings["subnet_id"])
+    zones = settings.get("private_dns_zone_ids") or {}
+    needed = sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
+    missing = [z for z in needed if z not in zones]
+    if missing:
+        raise ComponentInputError(
+            component, "private_endpoints.private_dns_zone_ids", sorted(zones), f"missing zones {', '.join(missing)}"
+        )
+
+
+def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSettings], isolation_mode: str) -> None:
+    if rules and isolation_mode not in ("AllowInternetOutbound", "AllowOnlyApprovedOutbound"):
+        raise ComponentInputError(
+            component, "managed_network_outbound_rules", sorted(rules), "outbound rules need a managed network (managed_network_isolation_mode)"
+        )
+    for rule_name, rule in rules.items():
+        setting = f"managed_network_outbound_rules.{rule_name}"
+        kind = rule.get("type")
+        if kind not in OUTBOUND_TYPES:
+            raise ComponentInputError(component, f"{setting}.type", kind, f"must be one of {', '.join(OUTBOUND_TYPES)}")
+        if kind == "FQDN" and isolation_mode != "AllowOnlyApprovedOutbound":
+            raise ComponentInputError(component, f"{setting}.type", kind, "FQDN rules exist only with AllowOnlyApprovedOutbound")
+        required = {"FQDN": ["destination"], "PrivateEndpoint": ["service_resource_id", "subresource_target"], "ServiceTag": ["service_tag"]}[kind]
+        for key in required:
+            if not rule.get(key):
+                raise ComponentInputError(component, f"{setting}.{key}", rule.get(key), f"required for a {kind} rule")
+
+
+def outbound_rule_args(rule: OutboundRuleSettings | dict) -> object:
+    kind = rule["type"]
+    if kind == "FQDN":
+        return ml.FqdnOutboundRuleArgs(type="FQDN", category="UserDefined", destination=rule["destination"])
+    if kind == "PrivateEndpoint":
+        return ml.PrivateEndpointOutboundRuleArgs(
+            type="PrivateEndpoint", category="UserDefined",
+            destination=ml.PrivateEndpointDestinationArgs(
+                service_resource_id=rule["service_resource_id"], subresource_target=rule["subresource_target"], spark_enabled=False
+            ),
+        )
+    return ml.ServiceTagOutboundRuleArgs(
+        type="ServiceTag", category="UserDefined",
+        destination=ml.ServiceTagDestinationArgs(
+            service_tag=rule["service_tag"], protocol=rule.get("protocol", "TCP"), port_ranges=rule.get("port_ranges", "443"), action="Allow"
+        ),
+    )
+
+
+def private_endpoint(
+    parent: pulumi.Resource, name: str, *, target_id: pulumi.Input[str], group: str, settings: PrivateEndpointSettings,
+    resource_group_name: pulumi.Input[str], location: pulumi.Input[str] | None, tags: dict[str, str],
+) -> network.PrivateEndpoint:
+    """A private endpoint for one sub-resource, with its DNS zone group (the A records)."""
+    endpoint = network.PrivateEndpoint(
+        name,
+        resource_group_name=resource_group_name,
+        location=location,
+        subnet=network.SubnetArgs(id=settings["subnet_id"]),
+        private_link_service_connections=[
+            network.PrivateLinkServiceConnectionArgs(name=f"{name}-{group}", private_link_service_id=target_id, group_ids=[group])
+        ],
+        tags=tags,
+        opts=child(parent),
+    )
+    network.PrivateDnsZoneGroup(
+        f"{name}-dns",
+        private_dns_zone_group_name="default",
+        private_endpoint_name=endpoint.name,
+        resource_group_name=resource_group_name,
+        private_dns_zone_configs=[
+            network.PrivateDnsZoneConfigArgs(name=zone.replace(".", "-"), private_dns_zone_id=settings["private_dns_zone_ids"][zone])
+            for zone in ZONES_BY_GROUP[group]
+        ],
+        opts=child(parent),
+    )
+    return endpoint
+
+
+class PrivateDnsZonesArgs(TypedDict):
+    """Inputs of PrivateDnsZones."""
+
+    resource_group_name: pulumi.Input[str]
+    """Resource group of the zones."""
+    virtual_network_id: str
+    """Resource ID of the virtual network the zones are linked to."""
+    zones: NotRequired[list[str]]
+    """Zone names, default every zone a workspace's private endpoints use."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for the zones and links."""
+
+
+class PrivateDnsZones(pulumi.ComponentResource):
+    """The private DNS zones of Azure ML, storage, key vault and registry, linked to one virtual network."""
+
+    zone_ids: pulumi.Output[dict[str, str]]
+    """Zone name -> zone resource ID."""
+
+    def __init__(self, name: str, args: PrivateDnsZonesArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        try:
+            parse_arm_id(args.get("virtual_network_id", ""), "Microsoft.Network/virtualNetworks")
+        except ValueError as err:
+            raise ComponentInputError("PrivateDnsZones", "virtual_network_id", args.get("virtual_network_id"), str(err)) from None
+        zones = args.get("zones") or list(ALL_ZONES)
+        super().__init__(token("PrivateDnsZones"), name, None, opts)
+        ids: dict[str, pulumi.Output[str]] = {}
+        for zone_name in zones:
+            slug = zone_name.replace("privatelink.", "").replace(".", "-")
+            zone = privatedns.PrivateZone(
+                f"{name}-{slug}",
+                private_zone_name=zone_name,
+                resource_group_name=args["resource_group_name"],
+                location="global",
+                tags=args.get("tags"),
+                opts=child(self),
+            )
+            privatedns.VirtualNetworkLink(
+                f"{name}-{slug}-link",
+                private_zone_name=zone.name,
+                resource_group_name=args["resource_group_name"],
+                location="global",
+                registration_enabled=False,
+                virtual_network=privatedns.SubResourceArgs(id=args["virtual_network_id"]),
+                tags=args.get("tags"),
+                opts=child(self),
+            )
+            ids[zone_name] = zone.id
+        self.zone_ids = pulumi.Output.all(**ids)
+        self.register_outputs({"zone_ids": self.zone_ids})

@@ -1,0 +1,190 @@
+"""Associated resources several project workspaces of one environment share, and the Azure ML registry.
+
+The docs allow one key vault, registry and Application Insights to serve several workspaces (and a
+storage account, though sharing it mixes projects' data, so only where asked). Each is declared once
+here, in its own resource group, and handed to every workspace as `existing_id=<this component's
+output>`; the workspace components accept such Outputs because this component vouches for them.
+
+The Azure ML registry shares models, environments and components across workspaces (and regions).
+"""
+
+from __future__ import annotations
+
+from typing import NotRequired, Optional, TypedDict
+
+import pulumi
+from pulumi_azure_native import authorization
+from pulumi_azure_native import machinelearningservices as ml
+
+from amlws_rules import is_guid
+from amlws_rules.roles import AZUREML_REGISTRY_USER
+
+from ._common import ComponentInputError, child, merged_tags, token
+from .access import assign_role, builtin_role
+from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, validate_key_vault_args
+from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, validate_monitoring_args
+from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args
+from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_args
+
+COMPONENT = "SharedWorkspaceResources"
+
+
+class MachineLearningRegistrySettings(TypedDict):
+    """An Azure ML registry (models, environments, components shared across workspaces)."""
+
+    registry_name: str
+    """Registry name: 3-33 letters, digits, hyphens and underscores, starting with a letter or digit."""
+    locations: NotRequired[list[str]]
+    """Regions the registry replicates to; the shared resource group's region by default."""
+    public_network_access: NotRequired[str]
+    """`publicNetworkAccess`: `Enabled` (default) or `Disabled`."""
+    user_group_object_ids: NotRequired[list[str]]
+    """Microsoft Entra groups given AzureML Registry User (1823dd4f-9b8c-4ab6-ab4e-7397a3684615) on the registry."""
+
+
+class SharedWorkspaceResourcesArgs(TypedDict):
+    """Inputs of SharedWorkspaceResources. Every section is optional: share only what is given."""
+
+    resource_group_name: pulumi.Input[str]
+    """Resource group of the shared resources."""
+    location: NotRequired[pulumi.Input[str]]
+    """Azure region of the shared resources."""
+    container_registry: NotRequired[WorkspaceContainerRegistryArgs]
+    """One container registry for all workspaces (created with these settings, or `existing_id`)."""
+    key_vault: NotRequired[WorkspaceKeyVaultArgs]
+    """One key vault for all workspaces (created with these settings, or `existing_id`)."""
+    monitoring: NotRequired[WorkspaceMonitoringArgs]
+    """One Log Analytics workspace and Application Insights for all workspaces."""
+    storage: NotRequired[WorkspaceStorageArgs]
+    """One storage account for all workspaces: only when asked, since it mixes the projects' data."""
+    ml_registry: NotRequired[MachineLearningRegistrySettings]
+    """An Azure ML registry for sharing models, environments and components."""
+    diagnostics: NotRequired[bool]
+    """Send the created vault's and storage's logs to the shared Log Analytics workspace (default true when monitoring is shared)."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for every shared resource."""
+    protect: NotRequired[bool]
+    """Protect the shared resources that hold data from deletion."""
+
+
+def _section(args: SharedWorkspaceResourcesArgs, key: str) -> dict:
+    section = dict(args.get(key) or {})  # type: ignore[arg-type]
+    merged = {"resource_group_name": args["resource_group_name"], "protect": args.get("protect", False), **section}
+    if "location" in args:
+        merged.setdefault("location", args["location"])
+    merged["tags"] = merged_tags(args.get("tags"), section.get("tags"))
+    return merged
+
+
+def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> None:
+    if "container_registry" in args:
+        validate_registry_args(_section(args, "container_registry"), COMPONENT)  # type: ignore[arg-type]
+    if "key_vault" in args:
+        validate_key_vault_args(_section(args, "key_vault"), COMPONENT)  # type: ignore[arg-type]
+    if "monitoring" in args:
+        validate_monitoring_args(_section(args, "monitoring"), COMPONENT)  # type: ignore[arg-type]
+    if "storage" in args:
+        validate_storage_args(_section(args, "storage"), COMPONENT)  # type: ignore[arg-type]
+    registry = args.get("ml_registry")
+    if registry is not None:
+        name = registry.get("registry_name", "")
+        if not (3 <= len(name) <= 33 and name[0].isalnum() and all(c.isalnum() or c in "-_" for c in name)):
+            raise ComponentInputError(COMPONENT, "ml_registry.registry_name", name, "3-33 letters, digits, '-' and '_', starting with a letter or digit")
+        for group in registry.get("user_group_object_ids", []):
+            if not is_guid(group):
+                raise ComponentInputError(COMPONENT, "ml_registry.user_group_object_ids", group, "a Microsoft Entra group object ID is a GUID")
+
+
+class SharedWorkspaceResources(pulumi.ComponentResource):
+    """Associated resources shared by the workspaces of one environment, plus an Azure ML registry."""
+
+    container_registry_id: pulumi.Output[Optional[str]]
+    """Resource ID of the shared container registry."""
+    key_vault_id: pulumi.Output[Optional[str]]
+    """Resource ID of the shared key vault."""
+    application_insights_id: pulumi.Output[Optional[str]]
+    """Resource ID of the shared Application Insights."""
+    log_analytics_workspace_id: pulumi.Output[Optional[str]]
+    """Resource ID of the shared Log Analytics workspace."""
+    storage_account_id: pulumi.Output[Optional[str]]
+    """Resource ID of the shared storage account."""
+    ml_registry_id: pulumi.Output[Optional[str]]
+    """Resource ID of the Azure ML registry."""
+
+    def __init__(self, name: str, args: SharedWorkspaceResourcesArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        validate_shared_args(args)
+        super().__init__(token(COMPONENT), name, None, opts)
+        none = pulumi.Output.from_input(None)
+        # The Output objects handed to workspaces must be the very ones the children vouched for.
+        self.registry: WorkspaceContainerRegistry | None = None
+        self.vault: WorkspaceKeyVault | None = None
+        self.monitor: WorkspaceMonitoring | None = None
+        self.store: WorkspaceStorage | None = None
+        diag: dict = {}
+        if "monitoring" in args:
+            self.monitor = WorkspaceMonitoring(f"{name}-monitoring", _section(args, "monitoring"), child(self))  # type: ignore[arg-type]
+            if args.get("diagnostics", True) and (
+                (args["monitoring"] or {}).get("existing_log_analytics_workspace_id") or not (args["monitoring"] or {}).get("existing_application_insights_id")
+            ):
+                diag = {"diagnostics_workspace_id": self.monitor.log_analytics_workspace_id}
+        if "container_registry" in args:
+            self.registry = WorkspaceContainerRegistry(f"{name}-registry", _section(args, "container_registry"), child(self))  # type: ignore[arg-type]
+        if "key_vault" in args:
+            self.vault = WorkspaceKeyVault(f"{name}-keyvault", {**_section(args, "key_vault"), **diag}, child(self))  # type: ignore[arg-type]
+        if "storage" in args:
+            self.store = WorkspaceStorage(f"{name}-storage", {**_section(args, "storage"), **diag}, child(self))  # type: ignore[arg-type]
+        self.ml_registry_id = none
+        registry_settings = args.get("ml_registry")
+        if registry_settings is not None:
+            self.ml_registry_id = self._ml_registry(name, args, registry_settings)
+        self.container_registry_id = self.registry.id if self.registry else none
+        self.key_vault_id = self.vault.id if self.vault else none
+        self.application_insights_id = self.monitor.application_insights_id if self.monitor else none
+        self.log_analytics_workspace_id = self.monitor.log_analytics_workspace_id if self.monitor else none
+        self.storage_account_id = self.store.id if self.store else none
+        self.register_outputs(
+            {
+                "container_registry_id": self.container_registry_id,
+                "key_vault_id": self.key_vault_id,
+                "application_insights_id": self.application_insights_id,
+                "log_analytics_workspace_id": self.log_analytics_workspace_id,
+                "storage_account_id": self.storage_account_id,
+                "ml_registry_id": self.ml_registry_id,
+            }
+        )
+
+    def _ml_registry(self, name: str, args: SharedWorkspaceResourcesArgs, settings: MachineLearningRegistrySettings) -> pulumi.Output[str]:
+        locations = settings.get("locations") or ([args["location"]] if "location" in args else [])
+        registry = ml.Registry(
+            f"{name}-mlreg",
+            registry_name=settings["registry_name"],
+            resource_group_name=args["resource_group_name"],
+            location=args.get("location"),
+            identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
+            sku=ml.SkuArgs(name="Basic", tier="Basic"),
+            public_network_access=settings.get("public_network_access", "Enabled"),
+            region_details=[
+                ml.RegistryRegionArmDetailsArgs(
+                    location=loc,
+                    acr_details=[ml.AcrDetailsArgs(system_created_acr_account=ml.SystemCreatedAcrAccountArgs(acr_account_sku="Premium"))],
+                    storage_account_details=[
+                        ml.StorageAccountDetailsArgs(
+                            system_created_storage_account=ml.SystemCreatedStorageAccountArgs(
+                                storage_account_type="Standard_LRS", storage_account_hns_enabled=False, allow_blob_public_access=False
+                            )
+                        )
+                    ],
+                )
+                for loc in locations
+            ],
+            tags=args.get("tags"),
+            opts=child(self, protect=args.get("protect", False)),
+        )
+        subscription_id = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).subscription_id
+        for group in settings.get("user_group_object_ids", []):
+            assign_role(
+                self, f"{name}-mlreg-user-{group[:8]}",
+                scope=registry.id, role=builtin_role(subscription_id, AZUREML_REGISTRY_USER),
+                principal_id=group, principal_type="Group", key=(name, "mlreg", group),
+            )
+        return registry.id
