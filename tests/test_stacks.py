@@ -166,3 +166,62 @@ def test_missing_stack_file_is_named(tmp_path):
     (tmp_path / "Pulumi.yaml").write_text("name: amlws\nruntime: python\n")
     with pytest.raises(PreviewError, match="Pulumi.nope.yaml: no such stack file"):
         preview_stack(tmp_path, "nope")
+
+
+SHARED = {"containerRegistry": {"skuName": "Premium"}, "keyVault": {}, "monitoring": {}}
+
+
+def test_shared_section_gives_several_workspaces_one_registry_vault_and_insights():
+    config = {**BASE, "shared": SHARED, "workspaces": [{"project": "churn"}, {"project": "fraud"}]}
+    result = preview_config(config)
+    for kind in ("containerregistry:Registry", "keyvault:Vault", "applicationinsights:Component"):
+        assert len(by_type(result, kind)) == 1, kind
+    assert len(by_type(result, "storage:StorageAccount")) == 2  # storage only where asked
+    group = next(inputs(r) for r in by_type(result, "resources:ResourceGroup") if r.name == "shared-rg")
+    assert group["resourceGroupName"] == "rg-shared-qa" and group["tags"]["project"] == "shared"
+    assert len(by_type(preview_config({**config, "shared": {**SHARED, "storage": {}}}), "storage:StorageAccount")) == 1
+
+
+@pytest.mark.parametrize(
+    "config, problem",
+    [
+        ({**BASE, "shared": SHARED, "workspaces": [{"project": "churn", "keyVault": {"enablePurgeProtection": False}}]},
+         "workspaces[0].keyVault is set, but the stack shares one (amlws:shared.keyVault)"),
+        ({**BASE, "workspaces": [{"project": "churn", "privateEndpoints": {"subnetId": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/s"}}]},
+         "private endpoints need amlws:network.virtualNetworkId"),
+        ({**BASE, "tags": {"costCenter": "1"}}, 'amlws:tags = {"costCenter": "1"}: an owner tag is required'),
+        ({**BASE, "workspaces": [{"project": "churn", "access": {"dataScientists": []}}]}, "amlws:workspaces[0].access.dataScientists = []: list at least one"),
+        ({**BASE, "workspaces": [{"project": "churn", "customerManagedKey": {"keyName": "k"}, "keyVault": {"enablePurgeProtection": False}}]},
+         "amlws:workspaces[0] (project churn): MachineLearningWorkspace: key_vault='<new vault>': the key vault that holds a workspace's customer-managed key must have purge protection"),
+        ({**BASE, "workspaces": [{"project": "churn", "budget": {"amount": 10, "startDate": "2026-12-02", "contactEmails": ["a@b.c"]}}]},
+         "startDate 2026-12-02 must be the first day of a month"),
+        ({**BASE, "workspaces": [{"project": "churn", "datastores": [{"name": "lake", "containerName": "raw", "datastoreType": "AzureDataLakeGen2", "isHnsEnabled": False}]}]},
+         "needs an account with a hierarchical namespace"),
+    ],
+)
+def test_enterprise_settings_are_refused_with_the_stack_file_and_key(config, problem):
+    with pytest.raises(PreviewError) as err:
+        preview_config(config)
+    assert "Pulumi.qa.yaml" in str(err.value) and problem in str(err.value)
+    assert err.value.registrations == []
+
+
+def test_changing_hbi_on_a_deployed_workspace_is_refused_before_anything_is_declared():
+    deployed = {"/subscriptions/s/resourceGroups/rg-churn-qa/providers/Microsoft.MachineLearningServices/workspaces/mlw-churn-qa": {"hbiWorkspace": False}}
+    config = {**BASE, "workspaces": [{"project": "churn", "hbiWorkspace": True}]}
+    with pytest.raises(PreviewError) as err:
+        preview_config(config, deployed)
+    assert "amlws:workspaces[0] (project churn)" in str(err.value) and "hbiWorkspace=False; Azure sets it only at creation" in str(err.value)
+    assert err.value.registrations == []
+    preview_config({**BASE, "workspaces": [{"project": "churn", "hbiWorkspace": False}]}, deployed)
+
+
+def test_private_endpoints_use_the_stacks_dns_zones():
+    vnet = "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"
+    config = {**BASE, "network": {"virtualNetworkId": vnet},
+              "workspaces": [{"project": "churn", "publicNetworkAccess": "Disabled", "privateEndpoints": {"subnetId": f"{vnet}/subnets/pe"}}]}
+    result = preview_config(config)
+    zones = {inputs(r)["privateZoneName"]: r for r in by_type(result, "privatedns:PrivateZone")}
+    groups = {r.name: r for r in by_type(result, "network:PrivateDnsZoneGroup")}
+    assert zones["privatelink.api.azureml.ms"].urn in groups["churn-pe-mlw-dns"].property_dependencies["privateDnsZoneConfigs"]
+    assert len(by_type(result, "network:PrivateEndpoint")) == 4  # workspace, blob, file, vault
