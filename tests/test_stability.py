@@ -46,3 +46,12 @@ def test_every_component_args_field_has_a_docstring():
                     if isinstance(item, ast.AnnAssign):
                         doc = node.body[i + 1] if i + 1 < len(node.body) else None
                         assert isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant), f"{path.name}:{node.name}.{ast.unparse(item.target)}"
+
+
+def test_readme_generated_sections_are_current():
+    """The input and policy tables in README.md are generated; regenerate with scripts/readme_tables.py."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/readme_tables.py"), "--check"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -1,0 +1,104 @@
+"""Regenerate the README's generated sections: the component input tables (from the Args/Settings
+TypedDicts and their field docstrings) and the policy table (from the pack and its stack configs).
+
+    python scripts/readme_tables.py          # rewrite README.md in place
+    python scripts/readme_tables.py --check  # exit 1 if README.md is stale (the tests run this)
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "policy"))
+
+COMPONENT_FILES = ["workspace.py", "shared.py", "storage.py", "key_vault.py", "monitoring.py", "registry.py", "compute.py",
+                   "access.py", "datastore.py", "environment.py", "network.py", "budget.py"]
+
+
+def _typed_dicts(path: Path):
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ClassDef) and any(ast.unparse(b) == "TypedDict" for b in node.bases):
+            fields = []
+            for i, item in enumerate(node.body):
+                if isinstance(item, ast.AnnAssign):
+                    annotation = ast.unparse(item.annotation)
+                    required = not annotation.startswith("NotRequired[")
+                    if not required:
+                        annotation = annotation[len("NotRequired["):-1]
+                    doc = node.body[i + 1].value.value if i + 1 < len(node.body) else ""  # type: ignore[union-attr]
+                    fields.append((ast.unparse(item.target), annotation, required, " ".join(str(doc).split())))
+            yield node.name, fields
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def input_tables() -> str:
+    out: list[str] = []
+    for filename in COMPONENT_FILES:
+        for name, fields in _typed_dicts(ROOT / "components" / filename):
+            out += [f"#### `{name}`", "", "| input | type | required | description |", "|---|---|---|---|"]
+            out += [f"| `{f}` | `{t}` | {'yes' if r else 'no'} | {_cell(d)} |" for f, t, r, d in fields]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _level(config: dict, policy) -> str:
+    entry = config.get(policy.name)
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict) and "enforcementLevel" in entry:
+        return entry["enforcementLevel"]
+    return config.get("all", str(policy.enforcement_level.value))
+
+
+def policy_table() -> str:
+    from amlws_policies import ALL_POLICIES
+
+    configs = {s: json.loads((ROOT / f"policy/config/{s}.json").read_text()) for s in ("dev", "prod")}
+    rows = ["| policy | kind | what it enforces (and its anchor) | dev | prod | config (schema default → dev / prod) |", "|---|---|---|---|---|---|"]
+    for policy in ALL_POLICIES:
+        kind = "stack" if type(policy).__name__.startswith("Stack") else "resource"
+        schema = policy.config_schema.properties if policy.config_schema else {}
+        settings = []
+        for key, spec in schema.items():
+            given = [f"`{key}`={json.dumps(c[policy.name][key])}" for c in configs.values()
+                     if isinstance(c.get(policy.name), dict) and key in c[policy.name]]
+            settings.append(f"`{key}` (default {json.dumps(spec.get('default'))})" + (f" → {' / '.join(given)}" if given else ""))
+        rows.append(f"| `{policy.name}` | {kind} | {policy.description} | {_level(configs['dev'], policy)} | {_level(configs['prod'], policy)} | {'; '.join(settings)} |")
+    return f"{len(ALL_POLICIES)} policies.\n\n" + "\n".join(rows) + "\n"
+
+
+SECTIONS = {"inputs": input_tables, "policies": policy_table}
+
+
+def render(readme: str) -> str:
+    for key, make in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- {key}:start -->\n).*?(<!-- {key}:end -->)", re.S)
+        if not pattern.search(readme):
+            raise SystemExit(f"README.md has no <!-- {key}:start --> ... <!-- {key}:end --> markers")
+        readme = pattern.sub(lambda m: m.group(1) + make() + m.group(2), readme)
+    return readme
+
+
+def main() -> int:
+    path = ROOT / "README.md"
+    current = path.read_text()
+    fresh = render(current)
+    if "--check" in sys.argv:
+        if fresh != current:
+            print("README.md is stale: run python scripts/readme_tables.py", file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(fresh)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
