@@ -1,6 +1,5 @@
 """Small helpers every component shares."""
 
-from __future__ import annotations
 
 from typing import Any, Mapping
 

@@ -6,7 +6,6 @@ through when the workspace is created against it. Azure answers a missing resour
 the resource is missing, and is re-raised as it is.
 """
 
-from __future__ import annotations
 
 import weakref
 from typing import Any, Callable

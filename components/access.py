@@ -6,7 +6,6 @@ scientists may run jobs and register models") are expressed as `custom_roles` wi
 `Microsoft.MachineLearningServices/workspaces/...` actions they need.
 """
 
-from __future__ import annotations
 
 from typing import NotRequired, Sequence, TypedDict
 

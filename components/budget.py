@@ -4,7 +4,6 @@ One workspace per project, in its own resource group, makes the resource group t
 boundary: the budget covers the workspace and everything it created (computes included).
 """
 
-from __future__ import annotations
 
 from typing import NotRequired, Optional, TypedDict
 

@@ -4,7 +4,6 @@ Secure by default (local auth off, SSH off, no public login port) and cheap by d
 scale to zero, instances shut down when idle).
 """
 
-from __future__ import annotations
 
 import re
 from typing import NotRequired, Sequence, TypedDict

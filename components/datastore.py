@@ -7,7 +7,6 @@ no account key or SAS token is ever stored in the workspace. The workspace's ide
 Blob Data Contributor on each account instead.
 """
 
-from __future__ import annotations
 
 import re
 from dataclasses import dataclass

@@ -6,7 +6,6 @@ for a storage account the logs live on its blob and file services (`<account>/bl
 `categoryGroup: allLogs` keeps the setting correct when Azure adds log categories.
 """
 
-from __future__ import annotations
 
 import pulumi
 from pulumi_azure_native import monitor

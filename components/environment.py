@@ -8,7 +8,6 @@ refresh token, which Docker presents with the fixed user name `00000000-0000-000
 (`pulumi up`); a preview neither builds nor pushes. The identity needs AcrPush on the registry.
 """
 
-from __future__ import annotations
 
 import json
 import re

@@ -5,7 +5,6 @@ access policy the workspace grants itself (the `accessPolicies: []` trap, Micros
 `ignore_changes` on `properties.accessPolicies` keeps that true for vaults switched over later.
 """
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import NotRequired, Optional, TypedDict

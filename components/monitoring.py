@@ -4,7 +4,6 @@ Classic (non-workspace-based) Application Insights was retired on 2024-02-29, so
 ever creates the workspace-based kind (`ingestionMode: LogAnalytics`, `workspaceResourceId` set).
 """
 
-from __future__ import annotations
 
 from typing import NotRequired, Optional, TypedDict
 

@@ -8,7 +8,6 @@ private DNS zone of its service. A virtual network can link only one zone of eac
 belong to the stack (`PrivateDnsZones`), not to each workspace.
 """
 
-from __future__ import annotations
 
 from typing import Mapping, NotRequired, Optional, Sequence, TypedDict
 

@@ -5,7 +5,6 @@ fails under subscriptions that require tags. Creating it here avoids that, with 
 anonymous pull off; identities pull with AcrPull instead.
 """
 
-from __future__ import annotations
 
 from typing import NotRequired, Optional, TypedDict
 

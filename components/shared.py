@@ -8,7 +8,6 @@ output>`; the workspace components accept such Outputs because this component vo
 The Azure ML registry shares models, environments and components across workspaces (and regions).
 """
 
-from __future__ import annotations
 
 from typing import NotRequired, Optional, TypedDict
 

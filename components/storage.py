@@ -4,7 +4,6 @@ Either way the documented workspace-storage rules (`amlws_rules.storage`) are ap
 resource is declared, so a premium, BlobStorage or HNS account never gets as far as the workspace.
 """
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import NotRequired, Optional, TypedDict

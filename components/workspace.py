@@ -4,7 +4,6 @@ Everything the component will be asked to create or use is validated first (incl
 an existing storage account), so a bad input fails before the component or any child is declared.
 """
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import NotRequired, Optional, TypedDict
