@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--policy-config", metavar="FILE", help="policy config JSON, as for pulumi --policy-pack-config")
     preview.add_argument("--sarif", metavar="FILE", help="write policy violations as SARIF 2.1.0")
     preview.add_argument("--quiet", action="store_true", help="print only the summary line")
+    graph = sub.add_parser("graph", help="draw a stack's components, resources and references (Mermaid or SVG)")
+    graph.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml")
+    graph.add_argument("--cwd", default=".", help="project directory (holds Pulumi.yaml); default: current")
+    graph.add_argument("--fixtures", metavar="FILE", help="JSON answers for lookups of existing resources")
+    graph.add_argument("--format", choices=("mermaid", "svg"), default="mermaid", help="output format (default mermaid)")
+    graph.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     return parser
 
 
@@ -61,6 +67,18 @@ def run_preview(args: argparse.Namespace, console: Console) -> int:
     return EXIT_VIOLATIONS if any(v["level"] == "mandatory" for v in result.violations) else EXIT_OK
 
 
+def run_graph(args: argparse.Namespace) -> int:
+    from .graph import build_graph, to_mermaid, to_svg
+
+    graph = build_graph(preview_stack(args.cwd, args.stack, args.fixtures))
+    text = to_svg(graph) if args.format == "svg" else to_mermaid(graph)
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console()
@@ -70,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "preview":
             return run_preview(args, console)
+        if args.command == "graph":
+            return run_graph(args)
     except PreviewError as err:
         errors.print(f"[red]error:[/red] {err}", markup=True, highlight=False)
         return EXIT_ERROR

@@ -1,5 +1,6 @@
 """Regenerate the README's generated sections: the component input tables (from the Args/Settings
-TypedDicts and their field docstrings) and the policy table (from the pack and its stack configs).
+TypedDicts and their field docstrings), the policy table (from the pack and its stack configs), and the
+pictures of the dev and prod stacks (Mermaid in the README, SVG in docs/graphs/, from `amlws graph`).
 
     python scripts/readme_tables.py          # rewrite README.md in place
     python scripts/readme_tables.py --check  # exit 1 if README.md is stale (the tests run this)
@@ -75,7 +76,29 @@ def policy_table() -> str:
     return f"{len(ALL_POLICIES)} policies.\n\n" + "\n".join(rows) + "\n"
 
 
-SECTIONS = {"inputs": input_tables, "policies": policy_table}
+def _graph(stack: str):
+    from amlws.graph import build_graph
+    from amlws.preview import preview_stack
+
+    return build_graph(preview_stack(ROOT, stack))
+
+
+def mermaid(stack: str):
+    def make() -> str:
+        from amlws.graph import to_mermaid
+
+        return "```mermaid\n" + to_mermaid(_graph(stack)) + "```\n"
+
+    return make
+
+
+def svg_files() -> dict[Path, str]:
+    from amlws.graph import to_svg
+
+    return {ROOT / f"docs/graphs/{stack}.svg": to_svg(_graph(stack)) for stack in ("dev", "prod")}
+
+
+SECTIONS = {"inputs": input_tables, "policies": policy_table, "graph-dev": mermaid("dev"), "graph-prod": mermaid("prod")}
 
 
 def render(readme: str) -> str:
@@ -91,12 +114,19 @@ def main() -> int:
     path = ROOT / "README.md"
     current = path.read_text()
     fresh = render(current)
+    pictures = svg_files()
     if "--check" in sys.argv:
+        stale = [str(p.relative_to(ROOT)) for p, text in pictures.items() if not p.exists() or p.read_text() != text]
         if fresh != current:
-            print("README.md is stale: run python scripts/readme_tables.py", file=sys.stderr)
+            stale.insert(0, "README.md")
+        if stale:
+            print(f"stale: {', '.join(stale)}: run python scripts/readme_tables.py", file=sys.stderr)
             return 1
         return 0
     path.write_text(fresh)
+    for picture, text in pictures.items():
+        picture.parent.mkdir(parents=True, exist_ok=True)
+        picture.write_text(text)
     return 0
 
 
