@@ -86,13 +86,11 @@ class ArmMocks(mocks.Mocks):
             rg = inputs.get("resourceGroupName") or name
             return f"{sub}/resourceGroups/{rg}", rg
         rg = inputs.get("resourceGroupName", "unknown-rg")
-        if (module, kind) == ("machinelearningservices", "Compute"):
-            compute = inputs.get("computeName") or name
-            return (
-                f"{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/"
-                f"{inputs.get('workspaceName')}/computes/{compute}",
-                compute,
-            )
+        workspace_children = {"Compute": "computes", "Datastore": "datastores", "EnvironmentContainer": "environments", "EnvironmentVersion": "environments"}
+        if module == "machinelearningservices" and kind in workspace_children:
+            child = inputs.get("computeName") or inputs.get("name") or name
+            path = f"{workspace_children[kind]}/{child}" + (f"/versions/{inputs.get('version')}" if kind == "EnvironmentVersion" else "")
+            return f"{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{inputs.get('workspaceName')}/{path}", child
         arm_type, name_input = _ARM_TYPES.get((module, kind), (f"Microsoft.{module}/{kind}", "name"))
         explicit = inputs.get(name_input) or name
         return f"{sub}/resourceGroups/{rg}/providers/{arm_type}/{explicit}", explicit

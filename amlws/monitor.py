@@ -54,6 +54,7 @@ class RecordingMonitor(mocks.MockMonitor):
     def __init__(self, mocks_: mocks.Mocks):
         super().__init__(mocks_)
         self.registrations: list[Registration] = []
+        self.stack_outputs: dict[str, Any] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         # The engine qualifies a child's type with its parent's whole type chain, except for the
@@ -63,6 +64,12 @@ class RecordingMonitor(mocks.MockMonitor):
             if qualified != "pulumi:pulumi:Stack":
                 type_ = f"{qualified}${type_}"
         return f"urn:pulumi:{get_stack()}::{get_project()}::{type_}::{name}"
+
+    def RegisterResourceOutputs(self, request):  # noqa: N802 (gRPC method name)
+        """The stack's exports arrive as the root stack's outputs (wire form: secrets stay marked)."""
+        if "::pulumi:pulumi:Stack::" in request.urn:
+            self.stack_outputs = json_format.MessageToDict(request.outputs)
+        return super().RegisterResourceOutputs(request)
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)

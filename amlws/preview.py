@@ -19,6 +19,8 @@ from pulumi.runtime import mocks, settings
 from pulumi.runtime.stack import wait_for_rpcs
 
 from .mocks import ArmMocks, FixtureError, load_fixtures
+from pulumi.runtime.stack import Stack, massage
+
 from .monitor import RecordingMonitor, Registration, plain
 
 SECURE_PLACEHOLDER = "[secret]"
@@ -44,6 +46,8 @@ class PreviewResult:
     registrations: list[Registration]
     warnings: list[str] = field(default_factory=list)
     violations: list[dict[str, Any]] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """The stack's exports in wire form (secrets still marked; `to_json` masks them)."""
 
     def resource_json(self) -> list[dict[str, Any]]:
         return [
@@ -66,6 +70,7 @@ class PreviewResult:
             "project": self.project,
             "resources": self.resource_json(),
             "violations": self.violations,
+            "outputs": plain(self.outputs),
         }
 
 
@@ -154,6 +159,11 @@ def run_program(
             mocks.set_mocks(the_mocks, project, stack, preview=True, monitor=monitor, logger=log)  # type: ignore[arg-type]
             try:
                 program()
+                root = settings.get_root_resource()
+                if isinstance(root, Stack):
+                    # Under mocks the stack registered its (then empty) outputs when it was made; register
+                    # the exports now, as an engine-driven run does when the program ends.
+                    root.register_outputs(massage(root.outputs, []))
                 loop.run_until_complete(wait_for_rpcs())
             except pulumi.RunError as err:
                 raise PreviewError(str(err), err, monitor.registrations) from None
@@ -161,7 +171,7 @@ def run_program(
                 raise PreviewError(f"Pulumi.{stack}.yaml: {err}", err, monitor.registrations) from None
             # Registration order depends on async scheduling; parents first, then by URN, is stable.
             ordered = sorted(monitor.registrations, key=lambda r: (r.urn.split("::")[2].count("$"), r.urn))
-            return PreviewResult(project, stack, ordered, warnings=log.lines)
+            return PreviewResult(project, stack, ordered, warnings=log.lines, outputs=monitor.stack_outputs)
         finally:
             # Output tasks are tracked in a process-wide set, not a context variable: drop this
             # run's leftovers (a failed program leaves some) so the next run never waits on them.
