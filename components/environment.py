@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import NotRequired, Sequence, TypedDict
 
 import pulumi
-import pulumi_docker as docker
 from pulumi_azure_native import authorization
 from pulumi_azure_native import machinelearningservices as ml
 
@@ -103,6 +102,8 @@ def declare_environments(
     ids: dict[str, pulumi.Output[str]] = {}
     if not environments:
         return ids
+    import pulumi_docker as docker  # imported on use: only stacks with custom environments need it
+
     password = registry_password(parent, login_server)
     for env in environments:
         slug = env["name"].lower().replace("_", "-").replace(".", "-")

@@ -13,7 +13,6 @@ from typing import Mapping, NotRequired, Optional, Sequence, TypedDict
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
-from pulumi_azure_native import network, privatedns
 
 from amlws_rules import parse_arm_id
 
@@ -116,8 +115,10 @@ def outbound_rule_args(rule: OutboundRuleSettings | dict) -> object:
 def private_endpoint(
     parent: pulumi.Resource, name: str, *, target_id: pulumi.Input[str], group: str, settings: PrivateEndpointSettings,
     resource_group_name: pulumi.Input[str], location: pulumi.Input[str] | None, tags: dict[str, str],
-) -> network.PrivateEndpoint:
+) -> pulumi.CustomResource:
     """A private endpoint for one sub-resource, with its DNS zone group (the A records)."""
+    from pulumi_azure_native import network  # imported on use: the module takes half a second to load
+
     endpoint = network.PrivateEndpoint(
         name,
         resource_group_name=resource_group_name,
@@ -169,6 +170,8 @@ class PrivateDnsZones(pulumi.ComponentResource):
             raise ComponentInputError("PrivateDnsZones", "virtual_network_id", args.get("virtual_network_id"), str(err)) from None
         zones = args.get("zones") or list(ALL_ZONES)
         super().__init__(token("PrivateDnsZones"), name, None, opts)
+        from pulumi_azure_native import privatedns  # imported on use, like network above
+
         ids: dict[str, pulumi.Output[str]] = {}
         for zone_name in zones:
             slug = zone_name.replace("privatelink.", "").replace(".", "-")
