@@ -27,6 +27,17 @@ def merged_tags(*layers: Mapping[str, str] | None) -> dict[str, str]:
     return tags
 
 
+def inherited(section: Mapping[str, Any] | None, parent_args: Mapping[str, Any], *, protect: bool, tags: Mapping[str, str] | None) -> dict[str, Any]:
+    """A sub-component's args: the parent's resource group, region, protection and tags, then the
+    section's own settings (its tags added to the parent's)."""
+    merged: dict[str, Any] = {"resource_group_name": parent_args["resource_group_name"], "protect": protect}
+    if "location" in parent_args:
+        merged["location"] = parent_args["location"]
+    merged.update(section or {})
+    merged["tags"] = merged_tags(tags, (section or {}).get("tags"))
+    return merged
+
+
 class ComponentInputError(ValueError):
     """A component input Azure would reject (or the docs forbid), raised before any resource exists.
 

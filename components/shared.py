@@ -18,7 +18,7 @@ from pulumi_azure_native import machinelearningservices as ml
 from amlws_rules import is_guid
 from amlws_rules.roles import AZUREML_REGISTRY_USER
 
-from ._common import ComponentInputError, child, merged_tags, token
+from ._common import ComponentInputError, child, inherited, token
 from .access import assign_role, builtin_role
 from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, validate_key_vault_args
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, validate_monitoring_args
@@ -67,12 +67,7 @@ class SharedWorkspaceResourcesArgs(TypedDict):
 
 
 def _section(args: SharedWorkspaceResourcesArgs, key: str) -> dict:
-    section = dict(args.get(key) or {})  # type: ignore[arg-type]
-    merged = {"resource_group_name": args["resource_group_name"], "protect": args.get("protect", False), **section}
-    if "location" in args:
-        merged.setdefault("location", args["location"])
-    merged["tags"] = merged_tags(args.get("tags"), section.get("tags"))
-    return merged
+    return inherited(args.get(key), args, protect=args.get("protect", False), tags=args.get("tags"))  # type: ignore[arg-type]
 
 
 def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> None:

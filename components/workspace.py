@@ -15,7 +15,7 @@ from pulumi_azure_native import machinelearningservices as ml
 from amlws_rules import cmk_vault_violations
 from amlws_rules import roles as role_ids
 
-from ._common import ComponentInputError, child, merged_tags, token
+from ._common import ComponentInputError, child, inherited, token
 from ._lookup import probe
 from .access import WorkspaceAccessSettings, assign_role, builtin_role, grant_groups, validate_access
 from .datastore import DatastoreSettings, declare_accounts, declare_datastores, validate_datastores
@@ -83,7 +83,7 @@ class MachineLearningWorkspaceArgs(TypedDict):
     primary_user_assigned_identity: NotRequired[str]
     """`primaryUserAssignedIdentity`: the identity the workspace uses to reach its resources."""
     public_network_access: NotRequired[str]
-    """`publicNetworkAccess`: `Enabled` (default) or `Disabled`."""
+    """`publicNetworkAccess`: `Enabled` or `Disabled`; by default `Disabled` when the workspace is isolated (managed network or private endpoints), else `Enabled`."""
     managed_network_isolation_mode: NotRequired[str]
     """`managedNetwork.isolationMode`: `Disabled` (default), `AllowInternetOutbound` or `AllowOnlyApprovedOutbound`."""
     hbi_workspace: NotRequired[bool]
@@ -116,12 +116,13 @@ class MachineLearningWorkspaceArgs(TypedDict):
 
 def _nested(section: Optional[dict], args: MachineLearningWorkspaceArgs, tags: dict[str, str]) -> dict:
     """A child's args inherit the resource group, region, tags and protection of the workspace."""
-    merged: dict = {"resource_group_name": args["resource_group_name"], "protect": args.get("protect_data", False)}
-    if "location" in args:
-        merged["location"] = args["location"]
-    merged.update(section or {})
-    merged["tags"] = merged_tags(tags, (section or {}).get("tags"))
-    return merged
+    return inherited(section, args, protect=args.get("protect_data", False), tags=tags)
+
+
+def workspace_public_network_access(args: MachineLearningWorkspaceArgs) -> str:
+    """As given; otherwise off when the workspace is isolated (a managed network or private endpoints)."""
+    isolated = args.get("managed_network_isolation_mode", "Disabled") != "Disabled" or "private_endpoints" in args
+    return args.get("public_network_access", "Disabled" if isolated else "Enabled")
 
 
 def _identity_includes_system(args: MachineLearningWorkspaceArgs) -> bool:
@@ -171,7 +172,7 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> None:
         raise ComponentInputError(COMPONENT, "user_assigned_identity_ids", None, f"required when identity_type is {identity}")
     if identity == "UserAssigned" and not args.get("primary_user_assigned_identity"):
         raise ComponentInputError(COMPONENT, "primary_user_assigned_identity", None, "required when identity_type is UserAssigned")
-    access = args.get("public_network_access", "Enabled")
+    access = workspace_public_network_access(args)
     if access not in ("Enabled", "Disabled"):
         raise ComponentInputError(COMPONENT, "public_network_access", access, "must be Enabled or Disabled")
     isolation = args.get("managed_network_isolation_mode", "Disabled")
@@ -344,7 +345,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             key_vault=vault.id,
             application_insights=monitor.application_insights_id,
             container_registry=registry.id if registry else None,
-            public_network_access=args.get("public_network_access", "Enabled"),
+            public_network_access=workspace_public_network_access(args),
             hbi_workspace=args.get("hbi_workspace", False),
             encryption=encryption,
             managed_network=ml.ManagedNetworkSettingsArgs(isolation_mode=isolation, outbound_rules=rules or None)

@@ -279,7 +279,7 @@ class WorkspaceConfig(_Model):
     resource_group_name: Optional[str] = None
     friendly_name: Optional[str] = None
     description: Optional[str] = None
-    public_network_access: Access = "Enabled"
+    public_network_access: Optional[Access] = None  # the component decides: off when isolated
     hbi_workspace: bool = False
     managed_network_isolation_mode: Optional[Literal["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"]] = None
     identity_type: Literal["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"] = "SystemAssigned"
@@ -315,7 +315,7 @@ class StackConfig(_Model):
 
     environment: str = Field(pattern=r"^[a-z][a-z0-9]{1,9}$")
     location: str = Field(min_length=2)
-    tags: dict[str, str] = {}
+    tags: dict[str, str]  # required: the owner tag is
     protect: bool = False
     shared: Optional[SharedConfig] = None
     network: Optional[NetworkConfig] = None

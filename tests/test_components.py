@@ -237,7 +237,7 @@ def test_general_purpose_v1_warning_is_logged_once_for_an_existing_account_throu
     import json
 
     fixtures = storage_fixture("stgood", "Storage", "Standard_LRS", None)
-    config = {"amlws:environment": "qa", "amlws:location": "westeurope",
+    config = {"amlws:environment": "qa", "amlws:location": "westeurope", "amlws:tags": json.dumps({"owner": "qa"}),
               "amlws:workspaces": json.dumps([{"project": "churn", "storage": {"existingId": GOOD_STORAGE_ID}}])}
     result = run(main, fixtures, stack="qa", config=config)
     assert sum("general-purpose v1" in w for w in result.warnings) == 1

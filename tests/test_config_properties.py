@@ -3,7 +3,7 @@ configuration error (stack file, key, value), never a traceback."""
 
 import json
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from amlws.mocks import ArmMocks
@@ -81,6 +81,7 @@ def assert_named(err: StackConfigError) -> None:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(stack_configs)
+@example({"location": "westeurope", "environment": "dev", "workspaces": [{"project": "churn"}]})  # no tags: once parsed without an owner
 def test_any_config_parses_or_names_the_problem(config):
     try:
         parsed = parse_stack_config(as_pulumi_config(config), STACK_FILE)

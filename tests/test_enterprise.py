@@ -419,3 +419,13 @@ def test_monthly_budget_with_actual_and_forecast_alerts():
 def test_budget_rules(budget, match):
     with pytest.raises(ComponentInputError, match=match):
         validate_budget("MachineLearningWorkspace", budget)
+
+
+def test_public_network_access_is_off_by_default_when_isolated():
+    def access(**overrides):
+        return inputs(one(run(workspace(**overrides)), "machinelearningservices:Workspace"))["publicNetworkAccess"]
+
+    assert access() == "Enabled"
+    assert access(managed_network_isolation_mode="AllowOnlyApprovedOutbound") == "Disabled"
+    assert access(private_endpoints={"subnet_id": SUBNET, "private_dns_zone_ids": zones()}) == "Disabled"
+    assert access(managed_network_isolation_mode="AllowInternetOutbound", public_network_access="Enabled") == "Enabled"
