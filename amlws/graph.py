@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .preview import PreviewResult
 
@@ -112,6 +113,8 @@ def to_svg(graph: StackGraph) -> str:
         """Hashed by a stable number: grandalf keeps vertices and edges in sets, and identity hashes
         would make the drawing differ from one run to the next."""
 
+        view: Any
+
         def __init__(self, data: str, number: int):
             super().__init__(data)
             self.number = number
@@ -165,4 +168,4 @@ def to_svg(graph: StackGraph) -> str:
                                          stroke_width=2 if node.protect else 1, stroke_dasharray="5,3" if node.component else None))
         drawing.append(drawsvg.Text(node.short_type, FONT, x, y - 3, text_anchor="middle", fill="#374151"))
         drawing.append(drawsvg.Text(node.name + (" (protected)" if node.protect else ""), FONT, x, y + 11, text_anchor="middle", font_weight="bold"))
-    return drawing.as_svg()
+    return drawing.as_svg() or ""

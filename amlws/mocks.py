@@ -99,7 +99,7 @@ class ArmMocks(mocks.Mocks):
         if not args.custom:
             return None, {}
         resource_id, name = self.arm_id(args.typ, args.name, args.inputs)
-        state = dict(args.inputs, id=resource_id, name=name)
+        state: dict[str, Any] = dict(args.inputs, id=resource_id, name=name)
         _, module, kind = split_token(args.typ)
         if "identity" in args.inputs and isinstance(args.inputs["identity"], dict):
             identity = dict(args.inputs["identity"])

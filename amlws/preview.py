@@ -163,7 +163,7 @@ def run_program(
                 if isinstance(root, Stack):
                     # Under mocks the stack registered its (then empty) outputs when it was made; register
                     # the exports now, as an engine-driven run does when the program ends.
-                    root.register_outputs(massage(root.outputs, []))
+                    root.register_outputs(massage(root.outputs, []))  # pyright: ignore[reportArgumentType] - massage keeps the dict a dict
                 loop.run_until_complete(wait_for_rpcs())
             except pulumi.RunError as err:
                 raise PreviewError(str(err), err, monitor.registrations) from None
@@ -175,8 +175,9 @@ def run_program(
         finally:
             # Output tasks are tracked in a process-wide set, not a context variable: drop this
             # run's leftovers (a failed program leaves some) so the next run never waits on them.
-            with settings.SETTINGS.lock:
-                settings.SETTINGS.outputs.clear()
+            runtime_settings: Any = settings.SETTINGS  # lock and outputs are set in __init__, unseen by the stubs
+            with runtime_settings.lock:
+                runtime_settings.outputs.clear()
             pending = asyncio.all_tasks(loop)
             for task in pending:
                 task.cancel()

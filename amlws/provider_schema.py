@@ -25,7 +25,9 @@ def package_schema() -> dict[str, Any]:
     """The schema the provider serves (GetSchema), as a dict."""
     from pulumi.provider.experimental.component import ComponentProvider
 
-    return json.loads(ComponentProvider(list(PROVIDED_COMPONENTS), PACKAGE, version=PACKAGE_VERSION).schema)
+    schema = ComponentProvider(list(PROVIDED_COMPONENTS), PACKAGE, version=PACKAGE_VERSION).schema
+    assert schema is not None, "the component provider inferred no schema"
+    return json.loads(schema)
 
 
 def schema_problems(schema: dict[str, Any]) -> list[str]:

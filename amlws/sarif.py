@@ -1,5 +1,9 @@
 """Policy violations as SARIF 2.1.0 (via the sarif-om object model) for GitHub code scanning."""
 
+# sarif-om builds its classes with attrs' legacy `attr.ib` API, whose generated __init__ pyright cannot
+# see; the tests validate the output against the SARIF 2.1.0 schema instead.
+# pyright: reportCallIssue=false
+
 from __future__ import annotations
 
 import json

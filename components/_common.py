@@ -27,6 +27,13 @@ def merged_tags(*layers: Mapping[str, str] | None) -> dict[str, str]:
     return tags
 
 
+def required(args: Mapping[str, Any], key: str, component: str) -> Any:
+    """A key the validation made sure of (e.g. `resource_group_name` of a resource to create)."""
+    if args.get(key) is None:
+        raise ComponentInputError(component, key, None, "required")
+    return args[key]
+
+
 def inherited(section: Mapping[str, Any] | None, parent_args: Mapping[str, Any], *, protect: bool, tags: Mapping[str, str] | None) -> dict[str, Any]:
     """A sub-component's args: the parent's resource group, region, protection and tags, then the
     section's own settings (its tags added to the parent's)."""

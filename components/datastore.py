@@ -121,7 +121,8 @@ def declare_accounts(
             default_to_o_auth_authentication=True,
             public_network_access=public_network_access,
             network_rule_set=storage.NetworkRuleSetArgs(
-                default_action="Deny" if public_network_access == "Disabled" else "Allow", bypass="AzureServices"
+                default_action=storage.DefaultAction.DENY if public_network_access == "Disabled" else storage.DefaultAction.ALLOW,
+                bypass="AzureServices",
             ),
             tags=tags,
             opts=child(parent, protect=protect),
@@ -156,19 +157,20 @@ def declare_datastores(
                     principal_id=principal_id, principal_type="ServicePrincipal", key=(name, "datastore", s["name"]),
                 )
             )
-        common = dict(
-            account_name=ds.account_name,
-            credentials=ml.NoneDatastoreCredentialsArgs(credentials_type="None"),
-            description=s.get("description"),
-            resource_group=ds.resource_group_name,
-            subscription_id=subscription_id,
-            service_data_access_auth_identity="WorkspaceSystemAssignedIdentity",
-        )
-        properties = (
-            ml.AzureDataLakeGen2DatastoreArgs(datastore_type="AzureDataLakeGen2", filesystem=s["container_name"], **common)
-            if ds.datastore_type == "AzureDataLakeGen2"
-            else ml.AzureBlobDatastoreArgs(datastore_type="AzureBlob", container_name=s["container_name"], **common)
-        )
+        identity_based = ml.NoneDatastoreCredentialsArgs(credentials_type="None")
+        properties: ml.AzureDataLakeGen2DatastoreArgs | ml.AzureBlobDatastoreArgs
+        if ds.datastore_type == "AzureDataLakeGen2":
+            properties = ml.AzureDataLakeGen2DatastoreArgs(
+                datastore_type="AzureDataLakeGen2", filesystem=s["container_name"], account_name=ds.account_name,
+                credentials=identity_based, description=s.get("description"), resource_group=ds.resource_group_name,
+                subscription_id=subscription_id, service_data_access_auth_identity="WorkspaceSystemAssignedIdentity",
+            )
+        else:
+            properties = ml.AzureBlobDatastoreArgs(
+                datastore_type="AzureBlob", container_name=s["container_name"], account_name=ds.account_name,
+                credentials=identity_based, description=s.get("description"), resource_group=ds.resource_group_name,
+                subscription_id=subscription_id, service_data_access_auth_identity="WorkspaceSystemAssignedIdentity",
+            )
         datastore = ml.Datastore(
             f"{name}-{slug}-datastore",
             name=s["name"],

@@ -12,7 +12,7 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 from pulumi_azure_native import authorization, keyvault
 
-from ._common import ComponentInputError, child, token
+from ._common import ComponentInputError, child, required, token
 from ._lookup import lookup_existing, remember, require_known
 from .diagnostics import send_diagnostics
 
@@ -96,7 +96,7 @@ def planned_vault(args: WorkspaceKeyVaultArgs, component: str) -> VaultFacts:
     if found is not None:
         return found
     return VaultFacts(
-        id="", name="", resource_group_name=args["resource_group_name"],
+        id="", name="", resource_group_name=required(args, "resource_group_name", "WorkspaceKeyVault"),
         enable_purge_protection=args.get("enable_purge_protection", True), enable_soft_delete=True, label="<new vault>",
     )
 
@@ -129,11 +129,11 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             vault = keyvault.Vault(
                 f"{name}-kv",
                 vault_name=args.get("vault_name"),
-                resource_group_name=args["resource_group_name"],
+                resource_group_name=required(args, "resource_group_name", "WorkspaceKeyVault"),
                 location=args.get("location"),
                 properties=keyvault.VaultPropertiesArgs(
                     tenant_id=tenant_id,
-                    sku=keyvault.SkuArgs(family="A", name=args.get("sku_name", "standard")),
+                    sku=keyvault.SkuArgs(family="A", name=keyvault.SkuName(args.get("sku_name", "standard"))),
                     enable_rbac_authorization=True,
                     enable_soft_delete=True,
                     soft_delete_retention_in_days=args.get("soft_delete_retention_in_days", 90),
@@ -152,16 +152,17 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             )
             self.id = vault.id
             self.vault_name = vault.name
-            self.resource_group_name = pulumi.Output.from_input(args["resource_group_name"])
+            self.resource_group_name = pulumi.Output.from_input(required(args, "resource_group_name", "WorkspaceKeyVault"))
             self.vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
             facts = VaultFacts(
-                id=vault.id, name=vault.name, resource_group_name=args["resource_group_name"],
+                id=vault.id, name=vault.name, resource_group_name=required(args, "resource_group_name", "WorkspaceKeyVault"),
                 enable_purge_protection=args.get("enable_purge_protection", True), enable_soft_delete=True,
                 label=f"<id of WorkspaceKeyVault {name}>",
             )
             remember(self.id, facts=facts)
-            if args.get("diagnostics_workspace_id") is not None:
-                send_diagnostics(self, f"{name}-kv-diag", vault.id, args["diagnostics_workspace_id"])
+            diagnostics_workspace_id = args.get("diagnostics_workspace_id")
+            if diagnostics_workspace_id is not None:
+                send_diagnostics(self, f"{name}-kv-diag", vault.id, diagnostics_workspace_id)
         self.register_outputs(
             {"id": self.id, "vault_uri": self.vault_uri, "vault_name": self.vault_name, "resource_group_name": self.resource_group_name}
         )

@@ -10,7 +10,7 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 from pulumi_azure_native import applicationinsights, operationalinsights
 
-from ._common import ComponentInputError, child, token
+from ._common import ComponentInputError, child, required, token
 from ._lookup import lookup_existing, remember, require_known
 
 APP_INSIGHTS_TYPE = "Microsoft.Insights/components"
@@ -86,7 +86,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
         else:
             law = operationalinsights.Workspace(
                 f"{name}-log",
-                resource_group_name=args["resource_group_name"],
+                resource_group_name=required(args, "resource_group_name", "WorkspaceMonitoring"),
                 location=args.get("location"),
                 sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
                 retention_in_days=args.get("retention_in_days", 30),
@@ -101,7 +101,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
         else:
             insights = applicationinsights.Component(
                 f"{name}-appi",
-                resource_group_name=args["resource_group_name"],
+                resource_group_name=required(args, "resource_group_name", "WorkspaceMonitoring"),
                 location=args.get("location"),
                 kind="web",
                 application_type="web",

@@ -9,7 +9,7 @@ belong to the stack (`PrivateDnsZones`), not to each workspace.
 """
 
 
-from typing import Mapping, NotRequired, Optional, Sequence, TypedDict
+from typing import Any, Mapping, NotRequired, Optional, Sequence, TypedDict
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
@@ -93,7 +93,7 @@ def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSett
                 raise ComponentInputError(component, f"{setting}.{key}", rule.get(key), f"required for a {kind} rule")
 
 
-def outbound_rule_args(rule: OutboundRuleSettings | dict) -> object:
+def outbound_rule_args(rule: Mapping[str, Any]) -> "ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs":
     kind = rule["type"]
     if kind == "FQDN":
         return ml.FqdnOutboundRuleArgs(type="FQDN", category="UserDefined", destination=rule["destination"])

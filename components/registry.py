@@ -11,7 +11,7 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 from pulumi_azure_native import containerregistry
 
-from ._common import ComponentInputError, child, token
+from ._common import ComponentInputError, child, required, token
 from ._lookup import lookup_existing, remember, require_known
 
 REGISTRY_TYPE = "Microsoft.ContainerRegistry/registries"
@@ -90,7 +90,7 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
             registry = containerregistry.Registry(
                 f"{name}-acr",
                 registry_name=args.get("registry_name"),
-                resource_group_name=args["resource_group_name"],
+                resource_group_name=required(args, "resource_group_name", "WorkspaceContainerRegistry"),
                 location=args.get("location"),
                 sku=containerregistry.SkuArgs(name=args.get("sku_name", "Basic")),
                 admin_user_enabled=False,

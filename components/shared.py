@@ -155,7 +155,7 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             resource_group_name=args["resource_group_name"],
             location=args.get("location"),
             identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
-            sku=ml.SkuArgs(name="Basic", tier="Basic"),
+            sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
             public_network_access=settings.get("public_network_access", "Enabled"),
             region_details=[
                 ml.RegistryRegionArmDetailsArgs(

@@ -14,7 +14,7 @@ from pulumi_azure_native import storage
 
 from amlws_rules import workspace_storage_findings, workspace_storage_violations
 
-from ._common import ComponentInputError, child, token
+from ._common import ComponentInputError, child, required, token
 from .diagnostics import send_diagnostics
 from ._lookup import lookup_existing, remember, require_known
 
@@ -166,7 +166,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
             account = storage.StorageAccount(
                 f"{name}-st",
                 account_name=args.get("account_name"),
-                resource_group_name=args["resource_group_name"],
+                resource_group_name=required(args, "resource_group_name", "WorkspaceStorage"),
                 location=args.get("location"),
                 kind=kind,
                 sku=storage.SkuArgs(name=args.get("sku_name", "Standard_LRS")),
@@ -179,7 +179,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
                 default_to_o_auth_authentication=True,
                 public_network_access=args.get("public_network_access", "Enabled"),
                 network_rule_set=storage.NetworkRuleSetArgs(
-                    default_action=args.get("network_default_action", "Allow"),
+                    default_action=storage.DefaultAction(args.get("network_default_action", "Allow")),
                     bypass="AzureServices",
                 ),
                 encryption=storage.EncryptionArgs(
@@ -199,10 +199,11 @@ class WorkspaceStorage(pulumi.ComponentResource):
                 self.id, name=account.name, kind=kind, sku_name=args.get("sku_name", "Standard_LRS"),
                 is_hns_enabled=False, label=f"<id of WorkspaceStorage {name}>",
             )
-            if args.get("diagnostics_workspace_id") is not None:
+            diagnostics_workspace_id = args.get("diagnostics_workspace_id")
+            if diagnostics_workspace_id is not None:
                 for service in ("blobServices", "fileServices"):
                     send_diagnostics(
                         self, f"{name}-{service[:4]}-diag", account.id.apply(lambda i, s=service: f"{i}/{s}/default"),
-                        args["diagnostics_workspace_id"], metrics_only=False,
+                        diagnostics_workspace_id, metrics_only=False,
                     )
         self.register_outputs({"id": self.id, "account_name": self.account_name})

@@ -319,7 +319,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             self.cmk_identity_principal_id = cmk_identity.principal_id
 
         isolation = args.get("managed_network_isolation_mode")
-        rules: dict[str, object] = {k: outbound_rule_args(v) for k, v in (args.get("managed_network_outbound_rules") or {}).items()}
+        rules: dict[str, "ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs"] = {k: outbound_rule_args(v) for k, v in (args.get("managed_network_outbound_rules") or {}).items()}
         if isolation == "AllowOnlyApprovedOutbound":
             for ds in planned_datastores:
                 rules.setdefault(
@@ -335,7 +335,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             location=location,
             friendly_name=args.get("friendly_name"),
             description=args.get("description"),
-            sku=ml.SkuArgs(name="Basic", tier="Basic"),
+            sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
             identity=ml.ManagedServiceIdentityArgs(
                 type=identity_type,
                 user_assigned_identities=user_identities or None,
@@ -376,8 +376,9 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                     scope=scope, role=builtin_role(subscription_id, guid), principal_id=principal,
                     principal_type="ServicePrincipal", key=(name, "identity", suffix),
                 )
-        if args.get("access"):
-            grant_groups(self, f"{name}-access", scope=workspace.id, subscription_id=subscription_id, access=args["access"])
+        access = args.get("access")
+        if access:
+            grant_groups(self, f"{name}-access", scope=workspace.id, subscription_id=subscription_id, access=access)
 
         endpoints = args.get("private_endpoints")
         if endpoints is not None:

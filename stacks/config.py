@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Mapping, Optional
 
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -67,7 +67,7 @@ class KeyVaultConfig(_Model):
     existing_id: Optional[str] = None
     sku_name: Literal["standard", "premium"] = "standard"
     enable_purge_protection: bool = True
-    soft_delete_retention_in_days: int = Field(90, ge=7, le=90)
+    soft_delete_retention_in_days: int = Field(default=90, ge=7, le=90)
     public_network_access: Access = "Enabled"
     network_default_action: Literal["Allow", "Deny"] = "Allow"
 
@@ -75,7 +75,7 @@ class KeyVaultConfig(_Model):
 class MonitoringConfig(_Model):
     existing_application_insights_id: Optional[str] = None
     existing_log_analytics_workspace_id: Optional[str] = None
-    retention_in_days: int = Field(30, ge=30, le=730)
+    retention_in_days: int = Field(default=30, ge=30, le=730)
     disable_local_auth: bool = True
     public_network_access: Access = "Enabled"
 
@@ -368,7 +368,7 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     return path
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         return f"{_key_path(error['loc'])}: unknown setting (misspelt?)"

@@ -7,7 +7,7 @@ declared, so a typo in the second workspace never leaves the first half-deployed
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 import pulumi
 from pulumi_azure_native import authorization, resources
@@ -62,7 +62,7 @@ def shared_args(stack: StackConfig, rg_name: pulumi.Input[str]) -> SharedWorkspa
 
 def workspace_args(
     stack: StackConfig, workspace: WorkspaceConfig, rg_name: pulumi.Input[str],
-    shared: dict[str, pulumi.Input[str]] | None = None, zone_ids: dict[str, pulumi.Input[str]] | None = None,
+    shared: Mapping[str, Any] | None = None, zone_ids: Mapping[str, pulumi.Input[str]] | None = None,
 ) -> MachineLearningWorkspaceArgs:
     """Config (camelCase, typed) to component args (snake_case TypedDict). `shared` maps a section
     to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones."""

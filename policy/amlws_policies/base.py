@@ -33,7 +33,7 @@ def config_with_defaults(schema: Mapping[str, Mapping[str, Any]], given: Mapping
 
 
 def _config_schema(properties: Mapping[str, Mapping[str, Any]]) -> PolicyConfigSchema | None:
-    return PolicyConfigSchema(properties=dict(properties)) if properties else None
+    return PolicyConfigSchema(properties={k: dict(v) for k, v in properties.items()}) if properties else None
 
 
 def _guard(name: str, fn: Callable[..., None]) -> Callable[..., None]:
@@ -64,7 +64,7 @@ def resource_policy(
         if not any(is_type(args.resource_type, module, kind) for module, kind in wanted):
             return
         for message in check(args.props, config_with_defaults(properties, args.get_config())):
-            report(message)
+            report(message, None)
 
     return ResourceValidationPolicy(
         name=name,

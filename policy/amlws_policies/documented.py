@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 
@@ -66,7 +66,7 @@ def _check_registry_tags(args: StackValidationArgs, config: dict[str, Any], repo
                 )
 
 
-def _check_app_insights(props: Any, _config: dict[str, Any]):
+def _check_app_insights(props: Any, _config: Mapping[str, Any]):
     if not props.get("workspaceResourceId"):
         yield "Application Insights has no workspaceResourceId: classic Application Insights was retired on 2024-02-29"
     if props.get("ingestionMode") not in (None, "LogAnalytics"):
