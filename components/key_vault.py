@@ -122,6 +122,7 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             self.vault_name = pulumi.Output.from_input(found.name)
             self.resource_group_name = pulumi.Output.from_input(found.resource_group_name)
             self.vault_uri = self.vault_name.apply(lambda n: f"https://{n}.vault.azure.net/")
+            remember(self.id, facts=found)  # so a shared, existing vault can be handed on by its id Output
         else:
             tenant_id = args.get("tenant_id") or authorization.get_client_config_output(
                 opts=pulumi.InvokeOutputOptions(parent=self)

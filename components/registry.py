@@ -86,6 +86,7 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
         if existing is not None and login_server is not None:
             self.id = pulumi.Output.from_input(existing)
             self.login_server = pulumi.Output.from_input(login_server)
+            remember(self.id, login_server=self.login_server)  # so a shared, existing registry can be handed on
         else:
             registry = containerregistry.Registry(
                 f"{name}-acr",

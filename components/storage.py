@@ -160,6 +160,11 @@ class WorkspaceStorage(pulumi.ComponentResource):
                 warn_workspace_storage("WorkspaceStorage", "storage.existing_id", args.get("existing_id"), kind=found.kind)
             self.id = pulumi.Output.from_input(found.id)
             self.account_name = pulumi.Output.from_input(found.name)
+            existing = args.get("existing_id")
+            remember(  # so a shared, existing account can be handed on by its id Output
+                self.id, name=found.name, kind=found.kind, sku_name=found.sku_name, is_hns_enabled=found.is_hns_enabled,
+                label=existing if isinstance(existing, str) else f"<id of WorkspaceStorage {name}>",
+            )
         else:
             kind = args.get("kind", "StorageV2")
             warn_workspace_storage("WorkspaceStorage", "kind", kind, kind=kind)

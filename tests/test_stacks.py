@@ -225,3 +225,35 @@ def test_private_endpoints_use_the_stacks_dns_zones():
     groups = {r.name: r for r in by_type(result, "network:PrivateDnsZoneGroup")}
     assert zones["privatelink.api.azureml.ms"].urn in groups["churn-pe-mlw-dns"].property_dependencies["privateDnsZoneConfigs"]
     assert len(by_type(result, "network:PrivateEndpoint")) == 4  # workspace, blob, file, vault
+
+
+EXISTING_VAULT = "/subscriptions/s/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv-central"
+EXISTING_ACR = "/subscriptions/s/resourceGroups/rg-sec/providers/Microsoft.ContainerRegistry/registries/acrcentral"
+
+
+def test_shared_section_can_share_existing_resources_looked_up_by_id():
+    fixtures = {EXISTING_VAULT: {"properties": {"enablePurgeProtection": True, "enableSoftDelete": True}},
+                EXISTING_ACR: {"loginServer": "acrcentral.azurecr.io"}}
+    config = {**BASE, "shared": {"keyVault": {"existingId": EXISTING_VAULT}, "containerRegistry": {"existingId": EXISTING_ACR}},
+              "workspaces": [{"project": "churn", "customerManagedKey": {"keyName": "cmk"}}, {"project": "fraud"}]}
+    result = preview_config(config, fixtures)
+    assert not by_type(result, "keyvault:Vault") and not by_type(result, "containerregistry:Registry")  # used, not created
+    for ws in map(inputs, by_type(result, "machinelearningservices:Workspace")):
+        assert ws["keyVault"] == EXISTING_VAULT and ws["containerRegistry"] == EXISTING_ACR
+    key = inputs(one(result, "keyvault:Key"))
+    assert key["vaultName"] == "kv-central" and key["resourceGroupName"] == "rg-sec"
+
+
+def test_a_shared_resource_that_does_not_exist_is_refused_through_the_stack():
+    config = {**BASE, "shared": {"keyVault": {"existingId": EXISTING_VAULT}}}
+    with pytest.raises(PreviewError) as err:
+        preview_config(config, {EXISTING_VAULT: None})
+    assert "amlws:shared" in str(err.value) and f"key_vault.existing_id='{EXISTING_VAULT}': no such Microsoft.KeyVault/vaults exists" in str(err.value)
+    assert err.value.registrations == []
+
+
+def test_cmk_on_a_shared_existing_vault_without_purge_protection_is_refused():
+    config = {**BASE, "shared": {"keyVault": {"existingId": EXISTING_VAULT}}, "workspaces": [{"project": "churn", "customerManagedKey": {"keyName": "cmk"}}]}
+    with pytest.raises(PreviewError) as err:
+        preview_config(config, {EXISTING_VAULT: {"properties": {"enableSoftDelete": True}}})
+    assert "amlws:workspaces[0] (project churn)" in str(err.value) and "purge protection" in str(err.value)
