@@ -21,6 +21,7 @@ from amlws_rules.roles import AZUREML_REGISTRY_USER
 from ._common import ComponentInputError, child, inherited, token
 from .access import assign_role, builtin_role
 from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, validate_key_vault_args
+from .network import PrivateEndpointSettings, private_endpoint, validate_private_endpoints
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, validate_monitoring_args
 from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_args
@@ -58,6 +59,8 @@ class SharedWorkspaceResourcesArgs(TypedDict):
     """One storage account for all workspaces: only when asked, since it mixes the projects' data."""
     ml_registry: NotRequired[MachineLearningRegistrySettings]
     """An Azure ML registry for sharing models, environments and components."""
+    private_endpoints: NotRequired[PrivateEndpointSettings]
+    """Private endpoints for the shared resources this component creates (registry, which must be Premium; vault; storage blob and file)."""
     diagnostics: NotRequired[bool]
     """Send the created vault's and storage's logs to the shared Log Analytics workspace (default true when monitoring is shared)."""
     tags: NotRequired[dict[str, str]]
@@ -87,6 +90,22 @@ def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> None:
         for group in registry.get("user_group_object_ids", []):
             if not is_guid(group):
                 raise ComponentInputError(COMPONENT, "ml_registry.user_group_object_ids", group, "a Microsoft Entra group object ID is a GUID")
+    endpoints = args.get("private_endpoints")
+    if endpoints is not None:
+        validate_private_endpoints(COMPONENT, endpoints, [group for _, group, _ in _endpoint_targets(args)])
+        registry_args = args.get("container_registry") or {}
+        if "container_registry" in args and not registry_args.get("existing_id") and registry_args.get("sku_name", "Basic") != "Premium":
+            raise ComponentInputError(COMPONENT, "container_registry.sku_name", registry_args.get("sku_name", "Basic"), "private endpoints need a Premium registry")
+
+
+def _endpoint_targets(args: SharedWorkspaceResourcesArgs) -> list[tuple[str, str, str]]:
+    """(section, private link group, endpoint name suffix) for each shared resource this component creates."""
+    created = [key for key in ("container_registry", "key_vault", "storage") if key in args and not (args.get(key) or {}).get("existing_id")]  # type: ignore[misc]
+    targets = []
+    for key in created:
+        targets += {"container_registry": [(key, "registry", "acr")], "key_vault": [(key, "vault", "kv")],
+                    "storage": [(key, "blob", "st-blob"), (key, "file", "st-file")]}[key]
+    return targets
 
 
 class SharedWorkspaceResources(pulumi.ComponentResource):
@@ -127,6 +146,15 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             self.vault = WorkspaceKeyVault(f"{name}-keyvault", {**_section(args, "key_vault"), **diag}, child(self))  # type: ignore[arg-type]
         if "storage" in args:
             self.store = WorkspaceStorage(f"{name}-storage", {**_section(args, "storage"), **diag}, child(self))  # type: ignore[arg-type]
+        endpoints = args.get("private_endpoints")
+        if endpoints is not None:
+            ids = {"container_registry": self.registry.id if self.registry else None, "key_vault": self.vault.id if self.vault else None,
+                   "storage": self.store.id if self.store else None}
+            for section, group, suffix in _endpoint_targets(args):
+                private_endpoint(
+                    self, f"{name}-pe-{suffix}", target_id=ids[section], group=group, settings=endpoints,  # type: ignore[arg-type]
+                    resource_group_name=args["resource_group_name"], location=args.get("location"), tags=args.get("tags") or {},
+                )
         self.ml_registry_id = none
         registry_settings = args.get("ml_registry")
         if registry_settings is not None:

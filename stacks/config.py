@@ -264,6 +264,7 @@ class SharedConfig(_Model):
     monitoring: Optional["MonitoringConfig"] = None
     storage: Optional["StorageConfig"] = None
     ml_registry: Optional[MachineLearningRegistryConfig] = None
+    private_endpoints: Optional[PrivateEndpointsConfig] = None
 
 
 class NetworkConfig(_Model):
@@ -352,7 +353,7 @@ class StackConfig(_Model):
 
     @model_validator(mode="after")
     def _private_endpoints_need_network(self) -> "StackConfig":
-        if self.network is None and any(w.private_endpoints for w in self.workspaces):
+        if self.network is None and (any(w.private_endpoints for w in self.workspaces) or (self.shared and self.shared.private_endpoints)):
             raise ValueError("private endpoints need amlws:network.virtualNetworkId (their private DNS zones are linked to it)")
         return self
 

@@ -257,3 +257,26 @@ def test_cmk_on_a_shared_existing_vault_without_purge_protection_is_refused():
     with pytest.raises(PreviewError) as err:
         preview_config(config, {EXISTING_VAULT: {"properties": {"enableSoftDelete": True}}})
     assert "amlws:workspaces[0] (project churn)" in str(err.value) and "purge protection" in str(err.value)
+
+
+def test_shared_resources_get_their_own_private_endpoints():
+    vnet = "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"
+    config = {**BASE, "network": {"virtualNetworkId": vnet},
+              "shared": {"containerRegistry": {"skuName": "Premium"}, "keyVault": {}, "privateEndpoints": {"subnetId": f"{vnet}/subnets/shared"}},
+              "workspaces": [{"project": "churn", "privateEndpoints": {"subnetId": f"{vnet}/subnets/pe"}}]}
+    result = preview_config(config)
+    endpoints = {r.name: inputs(r) for r in by_type(result, "network:PrivateEndpoint")}
+    assert {"shared-pe-acr", "shared-pe-kv"} <= set(endpoints) and endpoints["shared-pe-acr"]["subnet"]["id"].endswith("/subnets/shared")
+    assert {"churn-pe-mlw", "churn-pe-st-blob", "churn-pe-st-file"} <= set(endpoints)
+    assert "churn-pe-kv" not in endpoints  # the workspace does not own the shared vault
+    ws = inputs(one(result, "machinelearningservices:Workspace"))
+    assert ws["publicNetworkAccess"] == "Disabled"  # isolated by private endpoints: off by default
+
+
+def test_a_basic_shared_registry_is_fine_when_only_the_workspace_has_private_endpoints_but_not_for_its_own():
+    vnet = "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"
+    config = {**BASE, "network": {"virtualNetworkId": vnet}, "shared": {"containerRegistry": {}},
+              "workspaces": [{"project": "churn", "privateEndpoints": {"subnetId": f"{vnet}/subnets/pe"}}]}
+    preview_config(config)
+    with pytest.raises(PreviewError, match="private endpoints need a Premium registry"):
+        preview_config({**config, "shared": {"containerRegistry": {}, "privateEndpoints": {"subnetId": f"{vnet}/subnets/shared"}}})
