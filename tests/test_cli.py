@@ -14,7 +14,8 @@ def test_preview_dev_writes_the_json_contract(tmp_path, capsys):
     out = tmp_path / "dev.json"
     assert main(["preview", "dev", "--cwd", str(ROOT), "--json", str(out)]) == 0
     data = json.loads(out.read_text())
-    assert set(data) >= {"stack", "project", "resources", "violations"}
+    assert set(data) >= {"stack", "project", "resources", "violations", "outputs"}
+    assert data["outputs"]["churn"]["workspaceName"] == "mlw-churn-dev"
     assert (data["stack"], data["project"], data["violations"]) == ("dev", "amlws", [])
     for resource in data["resources"]:
         assert set(resource) >= {"urn", "type", "name", "parent", "inputs", "dependencies", "propertyDependencies", "protect"}
