@@ -429,3 +429,22 @@ def test_public_network_access_is_off_by_default_when_isolated():
     assert access(managed_network_isolation_mode="AllowOnlyApprovedOutbound") == "Disabled"
     assert access(private_endpoints={"subnet_id": SUBNET, "private_dns_zone_ids": zones()}) == "Disabled"
     assert access(managed_network_isolation_mode="AllowInternetOutbound", public_network_access="Enabled") == "Enabled"
+
+
+def test_acr_token_exchange_posts_the_documented_form(monkeypatch):
+    """The AAD-to-ACR exchange (az acr login --expose-token's flow); the network call itself is not made here."""
+    import io
+    import urllib.parse
+
+    from amlws.components import environment
+
+    seen = {}
+
+    def fake_urlopen(request, timeout):
+        seen["url"], seen["method"], seen["body"] = request.full_url, request.get_method(), urllib.parse.parse_qs(request.data.decode())
+        return io.BytesIO(b'{"refresh_token": "acr-refresh"}')
+
+    monkeypatch.setattr(environment.urllib.request, "urlopen", fake_urlopen)
+    assert environment.exchange_for_acr_refresh_token("acr.azurecr.io", "tenant", "aad-token") == "acr-refresh"
+    assert seen["url"] == "https://acr.azurecr.io/oauth2/exchange" and seen["method"] == "POST"
+    assert seen["body"] == {"grant_type": ["access_token"], "service": ["acr.azurecr.io"], "tenant": ["tenant"], "access_token": ["aad-token"]}
