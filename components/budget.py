@@ -45,7 +45,8 @@ def validate_budget(component: str, budget: BudgetSettings | None) -> None:
 def monthly_budget(
     name: str, budget: BudgetSettings, *, scope: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None
 ) -> consumption.Budget:
-    """`Microsoft.Consumption/budgets` at `scope` (a resource group ID)."""
+    """`Microsoft.Consumption/budgets` at `scope` (a resource group ID); refused before declaring if Azure would refuse it."""
+    validate_budget("monthly_budget", budget)
     notifications: dict[str, consumption.NotificationArgs] = {}
     for kind, key, default in (("Actual", "thresholds", [80, 100]), ("Forecasted", "forecast_thresholds", [])):
         for threshold in budget.get(key, default):  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ access policy the workspace grants itself (the `accessPolicies: []` trap, Micros
 """
 
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NotRequired, Optional, TypedDict
 
 import pulumi
@@ -101,6 +101,11 @@ def planned_vault(args: WorkspaceKeyVaultArgs, component: str) -> VaultFacts:
     )
 
 
+def vouch_for_vault(output: object, facts: VaultFacts) -> None:
+    """Let workspaces accept `output` as `key_vault.existing_id` (a CMK is then checked against these facts)."""
+    remember(output, facts=facts)
+
+
 class WorkspaceKeyVault(pulumi.ComponentResource):
     """The key vault that holds secrets for the workspace and its compute targets."""
 
@@ -122,7 +127,7 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             self.vault_name = pulumi.Output.from_input(found.name)
             self.resource_group_name = pulumi.Output.from_input(found.resource_group_name)
             self.vault_uri = self.vault_name.apply(lambda n: f"https://{n}.vault.azure.net/")
-            remember(self.id, facts=found)  # so a shared, existing vault can be handed on by its id Output
+            vouch_for_vault(self.id, found)  # so a shared, existing vault can be handed on by its id Output
         else:
             tenant_id = args.get("tenant_id") or authorization.get_client_config_output(
                 opts=pulumi.InvokeOutputOptions(parent=self)
@@ -155,12 +160,7 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             self.vault_name = vault.name
             self.resource_group_name = pulumi.Output.from_input(required(args, "resource_group_name", "WorkspaceKeyVault"))
             self.vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
-            facts = VaultFacts(
-                id=vault.id, name=vault.name, resource_group_name=required(args, "resource_group_name", "WorkspaceKeyVault"),
-                enable_purge_protection=args.get("enable_purge_protection", True), enable_soft_delete=True,
-                label=f"<id of WorkspaceKeyVault {name}>",
-            )
-            remember(self.id, facts=facts)
+            vouch_for_vault(self.id, replace(planned_vault(args, "WorkspaceKeyVault"), id=vault.id, name=vault.name, label=f"<id of WorkspaceKeyVault {name}>"))
             diagnostics_workspace_id = args.get("diagnostics_workspace_id")
             if diagnostics_workspace_id is not None:
                 send_diagnostics(self, f"{name}-kv-diag", vault.id, diagnostics_workspace_id)

@@ -5,7 +5,7 @@ ever creates the workspace-based kind (`ingestionMode: LogAnalytics`, `workspace
 """
 
 
-from typing import NotRequired, Optional, TypedDict
+from typing import Any, Mapping, NotRequired, Optional, TypedDict
 
 import pulumi
 from pulumi_azure_native import applicationinsights, operationalinsights
@@ -38,6 +38,12 @@ class WorkspaceMonitoringArgs(TypedDict):
     """Tags for new resources."""
     protect: NotRequired[bool]
     """Protect new resources from deletion: deleting the App Insights a workspace uses can only be undone by recreating the workspace."""
+
+
+def has_log_analytics(monitoring: Mapping[str, Any] | None) -> bool:
+    """A Log Analytics workspace is created, or given: all but the case of an existing App Insights alone."""
+    monitoring = monitoring or {}
+    return bool(monitoring.get("existing_log_analytics_workspace_id")) or not monitoring.get("existing_application_insights_id")
 
 
 def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "WorkspaceMonitoring") -> None:

@@ -60,9 +60,37 @@ class OutboundRuleSettings(TypedDict):
     """ServiceTag rules: ports, e.g. `443`."""
 
 
-def validate_private_endpoints(component: str, settings: PrivateEndpointSettings | None, groups: Sequence[str]) -> None:
+# Section of a component's args -> (endpoint name suffix, private link group) for the resource it creates.
+ENDPOINTS_BY_SECTION: dict[str, tuple[tuple[str, str], ...]] = {
+    "storage": (("st-blob", "blob"), ("st-file", "file")),
+    "key_vault": (("kv", "vault"),),
+    "container_registry": (("acr", "registry"),),
+}
+
+
+def endpoint_targets(args: Mapping[str, Any], created_by_default: Sequence[str] = ()) -> list[tuple[str, str, str]]:
+    """(section, endpoint suffix, group) for each associated resource these args create rather than bring by ID.
+    `created_by_default` names sections created even when absent (a workspace always has storage and a vault)."""
+    return [
+        (section, suffix, group)
+        for section, endpoints in ENDPOINTS_BY_SECTION.items()
+        if (section in args or section in created_by_default) and not (args.get(section) or {}).get("existing_id")
+        for suffix, group in endpoints
+    ]
+
+
+def validate_private_endpoints(
+    component: str, settings: PrivateEndpointSettings | None, targets: Sequence[tuple[str, str, str]], args: Mapping[str, Any],
+    extra_groups: Sequence[str] = (),
+) -> None:
+    """The subnet, the DNS zones every endpoint needs, and a Premium registry (only Premium has private link)."""
     if settings is None:
         return
+    groups = [*extra_groups, *(group for _, _, group in targets)]
+    if any(section == "container_registry" for section, _, _ in targets):
+        sku = (args.get("container_registry") or {}).get("sku_name", "Basic")
+        if sku != "Premium":
+            raise ComponentInputError(component, "container_registry.sku_name", sku, "private endpoints need a Premium registry")
     if not settings.get("subnet_id"):
         raise ComponentInputError(component, "private_endpoints.subnet_id", None, "required")
     check_subnet(component, "private_endpoints.subnet_id", settings["subnet_id"])

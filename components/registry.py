@@ -71,6 +71,11 @@ def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str 
         )
 
 
+def vouch_for_registry(output: object, login_server: pulumi.Input[str]) -> None:
+    """Let workspaces accept `output` as `container_registry.existing_id`."""
+    remember(output, login_server=login_server)
+
+
 class WorkspaceContainerRegistry(pulumi.ComponentResource):
     """An Azure Container Registry for the images Azure ML builds for custom environments."""
 
@@ -86,7 +91,7 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
         if existing is not None and login_server is not None:
             self.id = pulumi.Output.from_input(existing)
             self.login_server = pulumi.Output.from_input(login_server)
-            remember(self.id, login_server=self.login_server)  # so a shared, existing registry can be handed on
+            vouch_for_registry(self.id, self.login_server)  # so a shared, existing registry can be handed on
         else:
             registry = containerregistry.Registry(
                 f"{name}-acr",
@@ -103,5 +108,5 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
             )
             self.id = registry.id
             self.login_server = registry.login_server
-            remember(self.id, login_server=registry.login_server)
+            vouch_for_registry(self.id, registry.login_server)
         self.register_outputs({"id": self.id, "login_server": self.login_server})

@@ -9,7 +9,8 @@ The Azure ML registry shares models, environments and components across workspac
 """
 
 
-from typing import NotRequired, Optional, TypedDict
+from dataclasses import replace
+from typing import Any, NotRequired, Optional, TypedDict
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -20,11 +21,12 @@ from amlws_rules.roles import AZUREML_REGISTRY_USER
 
 from ._common import ComponentInputError, child, inherited, token
 from .access import assign_role, builtin_role
-from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, validate_key_vault_args
-from .network import PrivateEndpointSettings, private_endpoint, validate_private_endpoints
-from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, validate_monitoring_args
-from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args
-from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_args
+from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, validate_key_vault_args, vouch_for_vault
+from ._lookup import remember
+from .network import PrivateEndpointSettings, endpoint_targets, private_endpoint, validate_private_endpoints
+from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
+from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args, vouch_for_registry
+from .storage import WorkspaceStorage, WorkspaceStorageArgs, planned_storage, validate_storage_args, vouch_for_storage
 
 COMPONENT = "SharedWorkspaceResources"
 
@@ -90,22 +92,42 @@ def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> None:
         for group in registry.get("user_group_object_ids", []):
             if not is_guid(group):
                 raise ComponentInputError(COMPONENT, "ml_registry.user_group_object_ids", group, "a Microsoft Entra group object ID is a GUID")
-    endpoints = args.get("private_endpoints")
-    if endpoints is not None:
-        validate_private_endpoints(COMPONENT, endpoints, [group for _, group, _ in _endpoint_targets(args)])
-        registry_args = args.get("container_registry") or {}
-        if "container_registry" in args and not registry_args.get("existing_id") and registry_args.get("sku_name", "Basic") != "Premium":
-            raise ComponentInputError(COMPONENT, "container_registry.sku_name", registry_args.get("sku_name", "Basic"), "private endpoints need a Premium registry")
+    validate_private_endpoints(COMPONENT, args.get("private_endpoints"), endpoint_targets(args), args)
 
 
-def _endpoint_targets(args: SharedWorkspaceResourcesArgs) -> list[tuple[str, str, str]]:
-    """(section, private link group, endpoint name suffix) for each shared resource this component creates."""
-    created = [key for key in ("container_registry", "key_vault", "storage") if key in args and not (args.get(key) or {}).get("existing_id")]  # type: ignore[misc]
-    targets = []
-    for key in created:
-        targets += {"container_registry": [(key, "registry", "acr")], "key_vault": [(key, "vault", "kv")],
-                    "storage": [(key, "blob", "st-blob"), (key, "file", "st-file")]}[key]
-    return targets
+def planned_workspace_sections(args: SharedWorkspaceResourcesArgs) -> dict[str, dict[str, Any]]:
+    """What `workspace_sections` will hand each workspace, before anything exists (for a preflight).
+
+    A resource brought by ID is handed on as that ID (looked up like any other). One this component will
+    create is handed on as a stand-in Output vouched for with the facts its settings fix (a vault's purge
+    protection, a storage account's kind and SKU), so each workspace is checked on the path the run takes.
+    """
+    sections: dict[str, dict[str, Any]] = {}
+    for key in ("container_registry", "key_vault", "storage"):
+        if key not in args:
+            continue
+        settings = _section(args, key)
+        existing = settings.get("existing_id")
+        if isinstance(existing, str):
+            sections[key] = {"existing_id": existing}
+            continue
+        stand_in = pulumi.Output.from_input(f"<shared {key}>")
+        label = f"<the shared {key} (SharedWorkspaceResources.{key})>"
+        if key == "key_vault":
+            vouch_for_vault(stand_in, replace(planned_vault(settings, COMPONENT), label=label))  # type: ignore[arg-type]
+        elif key == "storage":
+            vouch_for_storage(stand_in, planned_storage(settings, COMPONENT), label)  # type: ignore[arg-type]
+        else:
+            vouch_for_registry(stand_in, "<shared>.azurecr.io")
+        sections[key] = {"existing_id": stand_in}
+    if "monitoring" in args:
+        monitoring = dict(args.get("monitoring") or {})
+        for key in ("existing_application_insights_id", "existing_log_analytics_workspace_id"):
+            if not monitoring.get(key):
+                monitoring[key] = pulumi.Output.from_input(f"<shared {key}>")
+                remember(monitoring[key])
+        sections["monitoring"] = {k: v for k, v in monitoring.items() if k.startswith("existing_")}
+    return sections
 
 
 class SharedWorkspaceResources(pulumi.ComponentResource):
@@ -136,9 +158,7 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
         diag: dict = {}
         if "monitoring" in args:
             self.monitor = WorkspaceMonitoring(f"{name}-monitoring", _section(args, "monitoring"), child(self))  # type: ignore[arg-type]
-            if args.get("diagnostics", True) and (
-                (args["monitoring"] or {}).get("existing_log_analytics_workspace_id") or not (args["monitoring"] or {}).get("existing_application_insights_id")
-            ):
+            if args.get("diagnostics", True) and has_log_analytics(args.get("monitoring")):
                 diag = {"diagnostics_workspace_id": self.monitor.log_analytics_workspace_id}
         if "container_registry" in args:
             self.registry = WorkspaceContainerRegistry(f"{name}-registry", _section(args, "container_registry"), child(self))  # type: ignore[arg-type]
@@ -150,7 +170,7 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
         if endpoints is not None:
             ids = {"container_registry": self.registry.id if self.registry else None, "key_vault": self.vault.id if self.vault else None,
                    "storage": self.store.id if self.store else None}
-            for section, group, suffix in _endpoint_targets(args):
+            for section, suffix, group in endpoint_targets(args):
                 private_endpoint(
                     self, f"{name}-pe-{suffix}", target_id=ids[section], group=group, settings=endpoints,  # type: ignore[arg-type]
                     resource_group_name=args["resource_group_name"], location=args.get("location"), tags=args.get("tags") or {},
@@ -174,6 +194,22 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
                 "ml_registry_id": self.ml_registry_id,
             }
         )
+
+    def workspace_sections(self) -> dict[str, dict[str, Any]]:
+        """The args sections that hand each workspace the shared resources (`existing_id` = a vouched-for id Output)."""
+        sections: dict[str, dict[str, Any]] = {}
+        if self.registry is not None:
+            sections["container_registry"] = {"existing_id": self.registry.id}
+        if self.vault is not None:
+            sections["key_vault"] = {"existing_id": self.vault.id}
+        if self.store is not None:
+            sections["storage"] = {"existing_id": self.store.id}
+        if self.monitor is not None:
+            sections["monitoring"] = {
+                "existing_application_insights_id": self.monitor.application_insights_id,
+                "existing_log_analytics_workspace_id": self.monitor.log_analytics_workspace_id,
+            }
+        return sections
 
     def _ml_registry(self, name: str, args: SharedWorkspaceResourcesArgs, settings: MachineLearningRegistrySettings) -> pulumi.Output[str]:
         locations = settings.get("locations") or ([args["location"]] if "location" in args else [])

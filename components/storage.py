@@ -5,7 +5,7 @@ resource is declared, so a premium, BlobStorage or HNS account never gets as far
 """
 
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NotRequired, Optional, TypedDict
 
 import pulumi
@@ -106,6 +106,21 @@ def existing_workspace_storage(value: pulumi.Input[str], component: str = "Works
     return found
 
 
+def planned_storage(args: WorkspaceStorageArgs, component: str = "WorkspaceStorage") -> ExistingStorage:
+    """What is known of the account these args lead to: looked up, vouched for, or the settings of a new one."""
+    found = validate_storage_args(args, component)
+    if found is not None:
+        return found
+    return ExistingStorage(
+        id="", name="<new account>", kind=args.get("kind", "StorageV2"), sku_name=args.get("sku_name", "Standard_LRS"), is_hns_enabled=False
+    )
+
+
+def vouch_for_storage(output: object, facts: ExistingStorage, label: str) -> None:
+    """Let workspaces accept `output` as `storage.existing_id`, held to the rules through these facts."""
+    remember(output, name=facts.name, kind=facts.kind, sku_name=facts.sku_name, is_hns_enabled=facts.is_hns_enabled, label=label)
+
+
 def check_workspace_storage(
     component: str, setting: str, value: object, *, kind: str | None, sku_name: str | None, is_hns_enabled: bool | None
 ) -> None:
@@ -160,11 +175,8 @@ class WorkspaceStorage(pulumi.ComponentResource):
                 warn_workspace_storage("WorkspaceStorage", "storage.existing_id", args.get("existing_id"), kind=found.kind)
             self.id = pulumi.Output.from_input(found.id)
             self.account_name = pulumi.Output.from_input(found.name)
-            existing = args.get("existing_id")
-            remember(  # so a shared, existing account can be handed on by its id Output
-                self.id, name=found.name, kind=found.kind, sku_name=found.sku_name, is_hns_enabled=found.is_hns_enabled,
-                label=existing if isinstance(existing, str) else f"<id of WorkspaceStorage {name}>",
-            )
+            existing = args.get("existing_id")  # vouched for, so a shared existing account can be handed on
+            vouch_for_storage(self.id, found, existing if isinstance(existing, str) else f"<id of WorkspaceStorage {name}>")
         else:
             kind = args.get("kind", "StorageV2")
             warn_workspace_storage("WorkspaceStorage", "kind", kind, kind=kind)
@@ -200,10 +212,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
             )
             self.id = account.id
             self.account_name = account.name
-            remember(
-                self.id, name=account.name, kind=kind, sku_name=args.get("sku_name", "Standard_LRS"),
-                is_hns_enabled=False, label=f"<id of WorkspaceStorage {name}>",
-            )
+            vouch_for_storage(self.id, replace(planned_storage(args), name=account.name), f"<id of WorkspaceStorage {name}>")
             diagnostics_workspace_id = args.get("diagnostics_workspace_id")
             if diagnostics_workspace_id is not None:
                 for service in ("blobServices", "fileServices"):

@@ -18,12 +18,13 @@ from amlws_rules import roles as role_ids
 from ._common import ComponentInputError, child, inherited, token
 from ._lookup import probe
 from .access import WorkspaceAccessSettings, assign_role, builtin_role, grant_groups, validate_access
-from .datastore import DatastoreSettings, declare_accounts, declare_datastores, validate_datastores
+from .datastore import DatastoreSettings, PlannedDatastore, declare_accounts, declare_datastores, validate_datastores
 from .diagnostics import send_diagnostics
 from .environment import EnvironmentSettings, declare_environments, validate_environments
 from .network import (
     OutboundRuleSettings,
     PrivateEndpointSettings,
+    endpoint_targets,
     outbound_rule_args,
     private_endpoint,
     validate_outbound_rules,
@@ -37,7 +38,7 @@ from .compute import (
     validate_compute_settings,
 )
 from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, validate_key_vault_args
-from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, validate_monitoring_args
+from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
 from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_args
 
@@ -163,8 +164,12 @@ def refuse_immutable_changes(args: MachineLearningWorkspaceArgs, resource_group_
         )
 
 
-def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> None:
-    """Everything this component would refuse, before anything is declared."""
+WORKSPACE_SECTIONS = ("storage", "key_vault")  # created by default: a workspace always has them
+
+
+def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedDatastore]:
+    """Everything this component would refuse, before anything is declared. Returns the datastores'
+    plan (their accounts looked up), which the component declares from."""
     identity = args.get("identity_type", "SystemAssigned")
     if identity not in IDENTITY_TYPES:
         raise ComponentInputError(COMPONENT, "identity_type", identity, f"must be one of {', '.join(IDENTITY_TYPES)}")
@@ -195,29 +200,20 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> None:
         if problems:
             raise ComponentInputError(COMPONENT, "key_vault", vault.label, "; ".join(problems))
     validate_access(COMPONENT, args.get("access"))
-    monitoring = args.get("monitoring") or {}
-    has_law = bool(monitoring.get("existing_log_analytics_workspace_id")) or not monitoring.get("existing_application_insights_id")
-    if args.get("diagnostics") is True and not has_law:
+    if args.get("diagnostics") is True and not has_log_analytics(args.get("monitoring")):
         raise ComponentInputError(
             COMPONENT, "diagnostics", True, "needs a Log Analytics workspace: set monitoring.existing_log_analytics_workspace_id"
         )
-    endpoint_groups = ["amlworkspace"]
-    if not (args.get("storage") or {}).get("existing_id"):
-        endpoint_groups += ["blob", "file"]
-    if not (args.get("key_vault") or {}).get("existing_id"):
-        endpoint_groups.append("vault")
-    if "container_registry" in args and not (args.get("container_registry") or {}).get("existing_id"):
-        endpoint_groups.append("registry")
-        if args.get("private_endpoints") and (args.get("container_registry") or {}).get("sku_name", "Basic") != "Premium":
-            raise ComponentInputError(COMPONENT, "container_registry.sku_name", (args.get("container_registry") or {}).get("sku_name", "Basic"),
-                                      "private endpoints need a Premium registry")
-    validate_private_endpoints(COMPONENT, args.get("private_endpoints"), endpoint_groups)
+    validate_private_endpoints(
+        COMPONENT, args.get("private_endpoints"), endpoint_targets(args, WORKSPACE_SECTIONS), args, extra_groups=["amlworkspace"]
+    )
     validate_outbound_rules(COMPONENT, args.get("managed_network_outbound_rules") or {}, isolation)
-    validate_datastores(COMPONENT, args.get("datastores", []))
+    planned_datastores = validate_datastores(COMPONENT, args.get("datastores", []))
     validate_environments(COMPONENT, args.get("environments", []), "container_registry" in args, Path.cwd())
     rg, ws_name = args.get("resource_group_name"), args.get("workspace_name")
     if isinstance(rg, str) and isinstance(ws_name, str):
         refuse_immutable_changes(args, rg, ws_name)
+    return planned_datastores
 
 
 class MachineLearningWorkspace(pulumi.ComponentResource):
@@ -249,7 +245,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
     """Principal ID of the user-assigned identity that unwraps the customer-managed key (None without CMK)."""
 
     def __init__(self, name: str, args: MachineLearningWorkspaceArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        validate_workspace_args(args)
+        planned_datastores = validate_workspace_args(args)
         super().__init__(token(COMPONENT), name, None, opts)
         tags = args.get("tags") or {}
         protect = args.get("protect_data", False)
@@ -260,10 +256,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
 
         monitor = WorkspaceMonitoring(f"{name}-monitoring", _nested(args.get("monitoring"), args, tags), child(self))  # type: ignore[arg-type]
         law_id = monitor.log_analytics_workspace_id
-        monitoring_args = args.get("monitoring") or {}
-        diagnostics = args.get("diagnostics", True) and (
-            bool(monitoring_args.get("existing_log_analytics_workspace_id")) or not monitoring_args.get("existing_application_insights_id")
-        )
+        diagnostics = args.get("diagnostics", True) and has_log_analytics(args.get("monitoring"))
         diag = {"diagnostics_workspace_id": law_id} if diagnostics else {}
         store = WorkspaceStorage(f"{name}-storage", {**_nested(args.get("storage"), args, tags), **diag}, child(self))  # type: ignore[arg-type]
         vault = WorkspaceKeyVault(f"{name}-keyvault", {**_nested(args.get("key_vault"), args, tags), **diag}, child(self))  # type: ignore[arg-type]
@@ -272,7 +265,6 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             if "container_registry" in args
             else None
         )
-        planned_datastores = validate_datastores(COMPONENT, args.get("datastores", []))
         declare_accounts(
             self, name, planned_datastores, resource_group_name=rg, location=location, tags=tags, protect=protect,
             public_network_access=(args.get("storage") or {}).get("public_network_access", "Enabled"),
@@ -382,14 +374,12 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
 
         endpoints = args.get("private_endpoints")
         if endpoints is not None:
-            targets: list[tuple[str, pulumi.Input[str], str]] = [("mlw", workspace.id, "amlworkspace")]
-            if not storage_args.get("existing_id"):
-                targets += [("st-blob", store.id, "blob"), ("st-file", store.id, "file")]
-            if not (args.get("key_vault") or {}).get("existing_id"):
-                targets.append(("kv", vault.id, "vault"))
-            if registry is not None and not (args.get("container_registry") or {}).get("existing_id"):
-                targets.append(("acr", registry.id, "registry"))
-            for suffix, target, group in targets:
+            ids: dict[str, pulumi.Input[str]] = {"storage": store.id, "key_vault": vault.id}
+            if registry is not None:
+                ids["container_registry"] = registry.id
+            targets = [(workspace.id, "mlw", "amlworkspace")]
+            targets += [(ids[section], suffix, group) for section, suffix, group in endpoint_targets(args, WORKSPACE_SECTIONS)]
+            for target, suffix, group in targets:
                 private_endpoint(
                     self, f"{name}-pe-{suffix}", target_id=target, group=group, settings=endpoints,
                     resource_group_name=rg, location=location, tags=tags,
