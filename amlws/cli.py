@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 
 from . import render
-from .preview import PreviewError, PreviewResult, preview_stack
+from .preview import PreviewError, PreviewResult, preview_stack, project_name
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -23,13 +25,16 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="amlws", description="Offline tools for the Azure ML workspace stacks.")
     sub = parser.add_subparsers(dest="command", required=True)
     preview = sub.add_parser("preview", help="run a stack's program offline under Pulumi's mock monitor")
-    preview.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml")
+    preview.add_argument("stack", nargs="+", help="stack name(s): reads Pulumi.STACK.yaml; several run in one process")
     preview.add_argument("--cwd", default=".", help="project directory (holds Pulumi.yaml); default: current")
-    preview.add_argument("--json", dest="json_file", metavar="FILE", help="write resources and violations as JSON")
+    preview.add_argument(
+        "--json", dest="json_file", metavar="FILE",
+        help="write resources and violations as JSON; with several stacks FILE must hold {stack} (e.g. out/{stack}.json)",
+    )
     preview.add_argument("--fixtures", metavar="FILE", help="JSON answers for lookups of existing resources")
     preview.add_argument("--policy-pack", metavar="DIR", help="run this CrossGuard policy pack over the preview")
     preview.add_argument("--policy-config", metavar="FILE", help="policy config JSON, as for pulumi --policy-pack-config")
-    preview.add_argument("--sarif", metavar="FILE", help="write policy violations as SARIF 2.1.0")
+    preview.add_argument("--sarif", metavar="FILE", help="write policy violations as SARIF 2.1.0 ({stack} as for --json)")
     preview.add_argument("--quiet", action="store_true", help="print only the summary line")
     graph = sub.add_parser("graph", help="draw a stack's components, resources and references (Mermaid or SVG)")
     graph.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml")
@@ -44,20 +49,58 @@ def _write_json(path: str, payload: dict) -> None:
     Path(path).write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
 
 
-def run_preview(args: argparse.Namespace, console: Console) -> int:
+def per_stack(path: str | None, stack: str, several: bool, option: str) -> str | None:
+    """The output file of one stack: `{stack}` in FILE is replaced; several stacks need it."""
+    if path is None or "{stack}" in path:
+        return path and path.replace("{stack}", stack)
+    if several:
+        raise PreviewError(f"{option} {path}: with several stacks, put {{stack}} in the file name (e.g. out/{{stack}}.json)")
+    return path
+
+
+def run_preview(args: argparse.Namespace, console: Console, errors: Console) -> int:
+    """Preview each stack in turn (imports paid once); the exit code is the worst of them."""
     if (args.policy_config or args.sarif) and not args.policy_pack:
         raise PreviewError("--policy-config and --sarif need --policy-pack")
-    result: PreviewResult = preview_stack(args.cwd, args.stack, args.fixtures)
-    if args.policy_pack:
-        from .policy_runner import run_policy_pack
+    stacks = list(dict.fromkeys(args.stack))
+    several = len(stacks) > 1
+    for option, path in (("--json", args.json_file), ("--sarif", args.sarif)):
+        per_stack(path, stacks[0], several, option)  # refuse a shared file before anything runs
+    worst = EXIT_OK
+    for stack in stacks:
+        try:
+            code = preview_one(args, stack, several, console)
+        except PreviewError as err:
+            if not several:
+                raise
+            errors.print(f"[red]error:[/red] {stack}: {err}", markup=True, highlight=False)
+            code = EXIT_ERROR
+        worst = max(worst, code)
+    return worst
 
-        result.violations = run_policy_pack(args.policy_pack, result, args.policy_config, project_dir=args.cwd)
-    if args.json_file:
-        _write_json(args.json_file, result.to_json())
-    if args.sarif:
+
+def preview_one(args: argparse.Namespace, stack: str, several: bool, console: Console) -> int:
+    pack = None
+    if args.policy_pack:
+        from .policy_runner import run_policy_pack, start_policy_pack
+
+        # Started before the program runs: the pack's own start overlaps the preview.
+        pack = start_policy_pack(args.policy_pack, project_name(Path(args.cwd)), stack, args.cwd)
+    try:
+        result: PreviewResult = preview_stack(args.cwd, stack, args.fixtures)
+        if pack is not None:
+            result.violations = run_policy_pack(args.policy_pack, result, args.policy_config, project_dir=args.cwd, pack=pack)
+    finally:
+        if pack is not None:
+            pack.__exit__(None, None, None)
+    json_file = per_stack(args.json_file, stack, several, "--json")
+    if json_file:
+        _write_json(json_file, result.to_json())
+    sarif_file = per_stack(args.sarif, stack, several, "--sarif")
+    if sarif_file:
         from .sarif import write_sarif
 
-        write_sarif(args.sarif, result, args.policy_pack)
+        write_sarif(sarif_file, result, args.policy_pack)
     if not args.quiet:
         render.print_tree(result, console)
         render.print_violations(result.violations, console)
@@ -87,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     errors = Console(stderr=True, soft_wrap=True)
     try:
         if args.command == "preview":
-            return run_preview(args, console)
+            return run_preview(args, console, errors)
         if args.command == "graph":
             return run_graph(args)
     except PreviewError as err:
@@ -96,5 +139,18 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_ERROR
 
 
+def console_main() -> NoReturn:
+    """The `amlws` command: once output is flushed, end without the interpreter's teardown (about
+    a third of a second spent freeing the SDK's objects one by one). `main()` itself returns, so
+    tests and callers that embed it are unaffected."""
+    try:
+        code = main()
+    except SystemExit as exit_:  # argparse's usage errors
+        code = exit_.code if isinstance(exit_.code, int) else EXIT_OK if exit_.code is None else EXIT_ERROR
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()

@@ -23,7 +23,7 @@ def plain(value: Any, mask: bool = True) -> Any:
             return MASK if mask else plain(value.get("value"), mask)
         if value.get(SECRET_SIG) == RESOURCE_VALUE:
             return value.get("urn")
-        return {k: plain(v, mask) for k, v in value.items()}
+        return {k: plain(value[k], mask) for k in sorted(value)}  # protobuf maps have no order: give one
     if isinstance(value, list):
         return [plain(v, mask) for v in value]
     if value == UNKNOWN:
@@ -83,8 +83,9 @@ class RecordingMonitor(mocks.MockMonitor):
                     custom=bool(request.custom),
                     protect=bool(request.protect),
                     inputs=json_format.MessageToDict(request.object),
-                    dependencies=list(request.dependencies),
-                    property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                    # The SDK builds these from sets: sorted, so every consumer (JSON, graph, pack) is stable.
+                    dependencies=sorted(set(request.dependencies)),
+                    property_dependencies={k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items())},
                     outputs=json_format.MessageToDict(response.object) if response.object else {},
                     id=response.id or None,
                 )

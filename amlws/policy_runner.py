@@ -95,7 +95,9 @@ def _schema(policy: analyzer_pb2.PolicyInfo) -> dict[str, Any]:
 class PolicyPackProcess:
     """The pack as a child process plus a channel to it; a context manager that always stops it."""
 
-    def __init__(self, pack_dir: str | Path, env: dict[str, str]):
+    def __init__(self, pack_dir: str | Path, env: dict[str, str], wait: bool = True):
+        """Launch the pack; with `wait=False` return at once (the pack imports while the program
+        runs) and connect on first use of `stub`."""
         self.pack_dir = Path(pack_dir).resolve()
         if not (self.pack_dir / "PulumiPolicy.yaml").exists():
             raise PreviewError(f"policy pack {pack_dir}: no PulumiPolicy.yaml there")
@@ -112,9 +114,21 @@ class PolicyPackProcess:
             text=True,
             env={**os.environ, **env},
         )
-        self.port = self._read_port()
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
-        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
+        if wait:
+            self.connect()
+
+    def connect(self) -> analyzer_pb2_grpc.AnalyzerStub:
+        """Wait for the pack's port (once) and open the channel."""
+        if self._stub is None:
+            self.port = self._read_port()
+            self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
+            self._stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        return self._stub
+
+    @property
+    def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
+        return self.connect()
 
     def _read_port(self) -> int:
         lines: queue.Queue[str] = queue.Queue()
@@ -148,7 +162,7 @@ class PolicyPackProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if hasattr(self, "channel"):
+        if self._stub is not None:
             self.channel.close()
         self.close()
 
@@ -167,12 +181,14 @@ def analyze(pack: PolicyPackProcess, result: PreviewResult, given: dict[str, Any
         info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
         pack.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=build_configuration(info, given, source)))
         pack.stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(stack=result.stack, project=result.project, dry_run=True))
-        violations: list[dict[str, Any]] = []
-        for reg in result.registrations:
-            response = pack.stub.Analyze(
+        # All calls in flight at once (the pack serves them from its thread pool); read back in
+        # registration order, so the violations come out in the same order every run.
+        calls = [
+            pack.stub.Analyze.future(
                 analyzer_pb2.AnalyzeRequest(type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg))
             )
-            violations.extend(_violation(d, reg.urn) for d in response.diagnostics)
+            for reg in result.registrations
+        ]
         stack = analyzer_pb2.AnalyzeStackRequest(
             resources=[
                 analyzer_pb2.AnalyzerResource(
@@ -188,19 +204,33 @@ def analyze(pack: PolicyPackProcess, result: PreviewResult, given: dict[str, Any
                 for reg in result.registrations
             ]
         )
-        violations.extend(_violation(d, "") for d in pack.stub.AnalyzeStack(stack).diagnostics)
+        stack_call = pack.stub.AnalyzeStack.future(stack)
+        violations = [_violation(d, reg.urn) for reg, call in zip(result.registrations, calls) for d in call.result().diagnostics]
+        violations.extend(_violation(d, "") for d in stack_call.result().diagnostics)
         return violations, len(result.registrations)
     except grpc.RpcError as err:
         detail = err.details() if hasattr(err, "details") else str(err)  # type: ignore[attr-defined]
         raise PreviewError(f"policy pack {pack.pack_dir}: {detail}") from None
 
 
-def run_policy_pack(pack_dir: str | Path, result: PreviewResult, config_file: str | Path | None = None, project_dir: str | Path = ".") -> list[dict[str, Any]]:
-    given = load_policy_config(config_file)
-    env = {"PULUMI_PROJECT": result.project, "PULUMI_STACK": result.stack, "PULUMI_DRY_RUN": "true"}
+def start_policy_pack(pack_dir: str | Path, project: str, stack: str, project_dir: str | Path = ".") -> PolicyPackProcess:
+    """Launch the pack for one stack without waiting for it: it starts while the program runs."""
+    env = {"PULUMI_PROJECT": project, "PULUMI_STACK": stack, "PULUMI_DRY_RUN": "true"}
     path = Path(pack_dir)
     if not path.exists() and not path.is_absolute():
         path = Path(project_dir) / pack_dir  # `--cwd proj --policy-pack policy` means proj/policy
-    with PolicyPackProcess(path, env) as pack:
-        violations, _ = analyze(pack, result, given, str(config_file or "(none)"))
+    return PolicyPackProcess(path, env, wait=False)
+
+
+def run_policy_pack(
+    pack_dir: str | Path,
+    result: PreviewResult,
+    config_file: str | Path | None = None,
+    project_dir: str | Path = ".",
+    pack: PolicyPackProcess | None = None,
+) -> list[dict[str, Any]]:
+    """Violations of `result`, from `pack` if already started (it is stopped either way)."""
+    given = load_policy_config(config_file)
+    with pack or start_policy_pack(pack_dir, result.project, result.stack, project_dir) as running:
+        violations, _ = analyze(running, result, given, str(config_file or "(none)"))
     return violations

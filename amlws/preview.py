@@ -22,6 +22,7 @@ from .mocks import ArmMocks, FixtureError, load_fixtures
 from pulumi.runtime.stack import Stack, massage
 
 from .monitor import RecordingMonitor, Registration, plain
+from .speed import offline_runtime
 
 SECURE_PLACEHOLDER = "[secret]"
 
@@ -138,6 +139,16 @@ class _Collector:
     info = debug
 
 
+def _run_to_completion(program: Callable[[], None], loop: asyncio.AbstractEventLoop) -> None:
+    program()
+    root = settings.get_root_resource()
+    if isinstance(root, Stack):
+        # Under mocks the stack registered its (then empty) outputs when it was made; register
+        # the exports now, as an engine-driven run does when the program ends.
+        root.register_outputs(massage(root.outputs, []))  # pyright: ignore[reportArgumentType] - massage keeps the dict a dict
+    loop.run_until_complete(wait_for_rpcs())
+
+
 def run_program(
     program: Callable[[], None],
     project: str,
@@ -158,13 +169,8 @@ def run_program(
             log = _Collector()
             mocks.set_mocks(the_mocks, project, stack, preview=True, monitor=monitor, logger=log)  # type: ignore[arg-type]
             try:
-                program()
-                root = settings.get_root_resource()
-                if isinstance(root, Stack):
-                    # Under mocks the stack registered its (then empty) outputs when it was made; register
-                    # the exports now, as an engine-driven run does when the program ends.
-                    root.register_outputs(massage(root.outputs, []))  # pyright: ignore[reportArgumentType] - massage keeps the dict a dict
-                loop.run_until_complete(wait_for_rpcs())
+                with offline_runtime():
+                    _run_to_completion(program, loop)
             except pulumi.RunError as err:
                 raise PreviewError(str(err), err, monitor.registrations) from None
             except (FixtureError, ValueError) as err:

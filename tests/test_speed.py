@@ -1,0 +1,93 @@
+"""Issue 12: what the offline preview skips, and what must not change because of it."""
+
+import gc
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pulumi
+import pytest
+
+from amlws.cli import main
+from amlws.speed import offline_runtime, without_version_aliases
+from harness import ROOT, run
+
+
+def test_only_azure_natives_generated_version_aliases_are_dropped():
+    version = pulumi.Alias(type_="azure-native:storage/v20230101:StorageAccount")
+    moved = pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)
+    renamed = pulumi.Alias(name="old-name", type_="azure-native:storage:StorageAccount")
+    opts = pulumi.ResourceOptions(aliases=[version, moved, renamed])
+    trimmed = without_version_aliases("azure-native:storage:StorageAccount", opts)
+    assert trimmed is not None and trimmed.aliases == [moved, renamed]
+    assert opts.aliases == [version, moved, renamed], "the caller's options are never mutated"
+    ours = without_version_aliases("amlws:index:MachineLearningWorkspace", pulumi.ResourceOptions(aliases=[version]))
+    assert ours is not None and ours.aliases == [version], "our components keep every alias"
+
+
+def test_a_preview_registers_azure_native_resources_without_their_version_aliases_and_restores_gc():
+    seen: dict[str, list] = {}
+
+    def program():
+        from pulumi_azure_native import resources, storage
+
+        rg = resources.ResourceGroup("rg")
+        account = storage.StorageAccount(
+            "acct", resource_group_name=rg.name, kind="StorageV2", sku={"name": "Standard_LRS"},
+            opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="old-acct")]),
+        )
+        seen["account"] = account._aliases  # pyright: ignore[reportPrivateUsage]
+
+    assert gc.isenabled()
+    run(program)
+    assert gc.isenabled(), "the cyclic GC is back on after the run"
+    assert len(seen["account"]) == 1, "the user's alias stays, the 30 API-version aliases are gone"
+    with offline_runtime():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_several_stacks_in_one_command_each_with_its_own_json(tmp_path, capsys):
+    assert main(["preview", "dev", "prod", "--cwd", str(ROOT), "--quiet", "--json", str(tmp_path / "{stack}.json")]) == 0
+    printed = capsys.readouterr().out
+    assert "amlws/dev: 17 resources" in printed and "amlws/prod: 54 resources" in printed
+    assert json.loads((tmp_path / "dev.json").read_text())["stack"] == "dev"
+    assert json.loads((tmp_path / "prod.json").read_text())["stack"] == "prod"
+
+
+def test_several_stacks_need_a_stack_placeholder_and_roll_up_the_worst_exit_code(tmp_path, capsys):
+    assert main(["preview", "dev", "prod", "--cwd", str(ROOT), "--json", str(tmp_path / "one.json")]) == 2
+    assert "put {stack} in the file name" in capsys.readouterr().err
+    assert not (tmp_path / "one.json").exists()
+    code = main(["preview", "dev", "staging", "--cwd", str(ROOT), "--quiet", "--json", str(tmp_path / "{stack}.json")])
+    captured = capsys.readouterr()
+    assert code == 2 and "staging: Pulumi.staging.yaml: no such stack file" in captured.err
+    assert "amlws/dev: 17 resources" in captured.out and (tmp_path / "dev.json").exists(), "the good stack still ran"
+
+
+def _json_bytes(tmp_path, seed: str) -> dict[str, str]:
+    out = tmp_path / seed
+    out.mkdir()
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    proc = subprocess.run(
+        [sys.executable, "-m", "amlws.cli", "preview", "dev", "prod", "--quiet", "--json", str(out / "{stack}.json"),
+         "--policy-pack", "policy", "--policy-config", "policy/config/prod.json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )
+    assert proc.returncode in (0, 1), proc.stderr  # 1: dev breaks some of prod's mandatory policies
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
+
+
+def test_json_is_byte_stable_across_processes_and_hash_seeds(tmp_path):
+    first, second = _json_bytes(tmp_path, "1"), _json_bytes(tmp_path, "2")
+    assert set(first) == {"dev.json", "prod.json"}
+    assert first == second
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["preview"]])
+def test_the_console_entry_point_exits_with_mains_code(argv):
+    proc = subprocess.run([sys.executable, "-m", "amlws.cli", *argv], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == (0 if argv == ["--help"] else 2)
+    assert "usage: amlws" in proc.stdout + proc.stderr
