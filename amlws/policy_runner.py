@@ -84,8 +84,38 @@ def build_configuration(info: analyzer_pb2.AnalyzerInfo, given: dict[str, Any], 
         extra = sorted(set(props) - set(schema))
         if extra:
             raise PreviewError(f"policy config {source}: {name} has no setting {', '.join(extra)} (it has: {', '.join(sorted(schema)) or 'none'})")
+        for key, value in props.items():
+            problem = schema_problem(value, schema[key])
+            if problem:
+                raise PreviewError(f"policy config {source}: {name}.{key} = {json.dumps(value)}: {problem}")
         config[name] = analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level], properties=_struct(props))
     return config
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "number": (int, float), "integer": (int, float), "boolean": (bool,), "array": (list,), "object": (dict,),
+}
+
+
+def schema_problem(value: Any, spec: dict[str, Any], where: str = "") -> str | None:
+    """Why `value` does not fit this JSON-schema property (type, items, enum), as the CLI checks
+    policy config before Configure; None when it fits. A string where a number belongs would
+    otherwise reach the policy and fail inside it."""
+    kind = spec.get("type")
+    allowed = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
+    is_bool = isinstance(value, bool)
+    if allowed and (not isinstance(value, allowed) or (is_bool and kind != "boolean")):
+        return f"expected {'an' if kind in ('array', 'object', 'integer') else 'a'} {kind}{where}"
+    if kind == "integer" and isinstance(value, float) and not value.is_integer():
+        return f"expected an integer{where}"
+    if "enum" in spec and value not in spec["enum"]:
+        return f"expected one of {', '.join(map(json.dumps, spec['enum']))}{where}"
+    if kind == "array" and isinstance(spec.get("items"), dict):
+        for i, item in enumerate(value):
+            problem = schema_problem(item, spec["items"], f" at item {i}")
+            if problem:
+                return problem
+    return None
 
 
 def _schema(policy: analyzer_pb2.PolicyInfo) -> dict[str, Any]:

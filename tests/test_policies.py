@@ -185,7 +185,7 @@ def test_workspace_needs_a_diagnostic_setting():
     ws = resource(WS, "ws", {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws"})
     [(message, urn)] = check_stack(policy, [ws])
     assert "no diagnostic setting" in message and urn == ws.urn
-    setting = resource("azure-native:monitor:DiagnosticSetting", "diag", {"resourceUri": ws.props["id"], "workspaceId": "/law"})
+    setting = resource("azure-native:monitor:DiagnosticSetting", "diag", {"resourceUri": ws.props["id"], "workspaceId": "/law", "logs": [{"categoryGroup": "allLogs", "enabled": True}]})
     assert check_stack(policy, [ws, setting]) == []
     no_sink = resource("azure-native:monitor:DiagnosticSetting", "diag", {"resourceUri": ws.props["id"]})
     assert check_stack(policy, [ws, no_sink])

@@ -85,7 +85,10 @@ def test_config_can_lower_levels_and_disable(pack):
 
 @pytest.mark.parametrize(
     "config, message",
-    [({"no-such-policy": "advisory"}, "no policy named no-such-policy"), ({"compute-cluster-scale": {"maxNodes": 3}}, "has no setting maxNodes"), ({"required-tags": "sometimes"}, "enforcementLevel = 'sometimes'")],
+    [({"no-such-policy": "advisory"}, "no policy named no-such-policy"), ({"compute-cluster-scale": {"maxNodes": 3}}, "has no setting maxNodes"), ({"required-tags": "sometimes"}, "enforcementLevel = 'sometimes'"),
+     ({"compute-cluster-scale": {"maxNodeCount": "20"}}, 'compute-cluster-scale.maxNodeCount = "20": expected a number'),
+     ({"required-tags": {"requiredTags": ["owner", 3]}}, "required-tags.requiredTags = .*expected a string at item 1"),
+     ({"workspace-cost-budget": {"required": "yes"}}, 'workspace-cost-budget.required = "yes": expected a boolean')],
 )
 def test_bad_policy_config_is_an_error(pack, config, message):
     with pytest.raises(PreviewError, match=message):
@@ -156,3 +159,12 @@ def test_stack_policies_fire_and_stay_silent_through_the_protocol(pack):
     prod = preview_stack(ROOT, "prod")  # compliant storage, tagged registry: both documented stack policies silent
     quiet, _ = analyze(pack, prod, {}, "(test)")
     assert not any(v["policy"] in ("workspace-storage-documented-restrictions", "workspace-container-registry-tagged") for v in quiet)
+
+
+def test_cli_policy_config_of_the_wrong_type_is_exit_2_naming_policy_and_key(tmp_path, capsys):
+    config = tmp_path / "bad.json"
+    config.write_text('{"compute-instance-idle-shutdown": {"maxIdleMinutes": "two hours"}}')
+    code = main(["preview", "dev", "--cwd", str(ROOT), "--quiet", "--policy-pack", str(PACK), "--policy-config", str(config)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert 'compute-instance-idle-shutdown.maxIdleMinutes = "two hours": expected a number' in err and "Traceback" not in err

@@ -14,7 +14,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.proxy import UnknownValueError, _is_unknown
 
 from amlws_rules import get_path, is_type
 
@@ -97,3 +97,64 @@ def stack_policy(
 
 
 get = get_path  # short name for the checks
+
+
+class _Unknown:
+    """A value computed by the provider and not known yet (a first `pulumi preview`)."""
+
+    def __repr__(self) -> str:
+        return "<unknown during preview>"
+
+    def __bool__(self) -> bool:
+        return True  # an unknown reference is a reference: it will be set
+
+
+UNKNOWN = _Unknown()
+
+
+def peek(props: Any, path: str) -> Any:
+    """`get(props, path)` that answers UNKNOWN instead of raising when the value is unknown.
+
+    For matching resources (IDs, scopes, sinks) a policy must not read an unknown value through
+    the SDK's proxy: that aborts the policy with "can't run policy during preview".
+    """
+    try:
+        value = get_path(props, path)
+    except UnknownValueError:
+        return UNKNOWN
+    return UNKNOWN if _is_unknown(value) else value
+
+
+def text(props: Any, path: str) -> str | None:
+    """A known string value (lowercased for comparing IDs), else None."""
+    value = peek(props, path)
+    return value.lower() if isinstance(value, str) else None
+
+
+def per_resource(items: Iterable[Any], check: Callable[[Any], None]) -> None:
+    """Run `check` on each item; an unknown value costs only that item's verdict.
+
+    Violations found on the other items are reported first; the first unknown is raised last, so
+    the SDK still adds its advisory "can't run policy during preview" naming the value.
+    """
+    deferred: UnknownValueError | None = None
+    for item in items:
+        try:
+            check(item)
+        except UnknownValueError as err:
+            deferred = deferred or err
+    if deferred is not None:
+        raise deferred
+
+
+def of_type(resources: Iterable[Any], module: str, kind: str) -> list[Any]:
+    return [r for r in resources if is_type(r.resource_type, module, kind)]
+
+
+def refers_to(resource: Any, prop: str, target: Any, path: str | None = None) -> bool:
+    """Does `resource`'s property `prop` point at `target`? By property dependency first (known in
+    a preview), then by a known ID at `path` (default: `prop`) equal to the target's known ID."""
+    if any(dep.urn == target.urn for dep in resource.property_dependencies.get(prop, [])):
+        return True
+    value, wanted = text(resource.props, path or prop), text(target.props, "id")
+    return value is not None and wanted is not None and value == wanted

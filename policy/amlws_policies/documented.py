@@ -9,7 +9,9 @@ from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 from amlws_rules import cmk_vault_violations, datastore_violations, is_type, parse_arm_id, workspace_storage_violations
 from amlws_rules.storage import DOC_URL
 
-from .base import get, resource_policy, stack_policy
+from amlws_rules.values import missing_tags, same
+
+from .base import UNKNOWN, get, of_type, peek, per_resource, resource_policy, stack_policy, text
 
 REQUIRED_TAGS_SCHEMA = {
     "requiredTags": {
@@ -22,42 +24,48 @@ REQUIRED_TAGS_SCHEMA = {
 
 
 def _workspaces(args: StackValidationArgs) -> list[PolicyResource]:
-    return [r for r in args.resources if is_type(r.resource_type, "machinelearningservices", "Workspace")]
+    return of_type(args.resources, "machinelearningservices", "Workspace")
 
 
-def _referenced(workspace: PolicyResource, prop: str, resources: list[PolicyResource], module: str, kind: str) -> list[PolicyResource]:
-    """The resources of (module, kind) that the workspace's `prop` refers to: by property dependency
-    (known even while IDs are unknown in a preview), else by ID."""
-    found = [r for r in workspace.property_dependencies.get(prop, []) if is_type(r.resource_type, module, kind)]
-    if found:
+NAME_KEYS = ("id", "name", "accountName", "vaultName", "registryName")
+
+
+def _in_stack(holder: PolicyResource, prop: str, path: str, resources: list[PolicyResource], module: str, kind: str) -> list[PolicyResource]:
+    """Resources of (module, kind) that `holder`'s property `prop` (value at `path`) refers to: by
+    property dependency (known even while IDs are unknown in a preview), else by a known ID or
+    name. Unknown values never match and never abort the policy."""
+    found = [r for r in holder.property_dependencies.get(prop, []) if is_type(r.resource_type, module, kind)]
+    wanted = text(holder.props, path)
+    if found or wanted is None:
         return found
-    wanted = workspace.props.get(prop)
-    if not isinstance(wanted, str):
-        return []
-    return [
-        r for r in resources
-        if is_type(r.resource_type, module, kind) and isinstance(r.props.get("id"), str) and r.props["id"].lower() == wanted.lower()
-    ]
+    return [r for r in of_type(resources, module, kind) if wanted in {text(r.props, key) for key in NAME_KEYS}]
+
+
+def _no_unknown(value: Any) -> Any:
+    """None for a value not known yet: the documented rules refuse only what they can see."""
+    return None if value is UNKNOWN else value
 
 
 def _check_workspace_storage(args: StackValidationArgs, _config: dict[str, Any], report: ReportViolation) -> None:
-    for workspace in _workspaces(args):
-        for account in _referenced(workspace, "storageAccount", args.resources, "storage", "StorageAccount"):
+    def check(workspace: PolicyResource) -> None:
+        for account in _in_stack(workspace, "storageAccount", "storageAccount", args.resources, "storage", "StorageAccount"):
             findings = workspace_storage_violations(
-                kind=account.props.get("kind"),
-                sku_name=get(account.props, "sku.name"),
-                is_hns_enabled=account.props.get("isHnsEnabled"),
+                kind=_no_unknown(peek(account.props, "kind")),
+                sku_name=_no_unknown(peek(account.props, "sku.name")),
+                is_hns_enabled=_no_unknown(peek(account.props, "isHnsEnabled")),
             )
             for finding in findings:
                 report(f"workspace {workspace.name} uses storage account {account.name}: {finding.message}", workspace.urn)
 
+    per_resource(_workspaces(args), check)
+
 
 def _check_registry_tags(args: StackValidationArgs, config: dict[str, Any], report: ReportViolation) -> None:
     required = list(config["requiredTags"])
-    for workspace in _workspaces(args):
-        for registry in _referenced(workspace, "containerRegistry", args.resources, "containerregistry", "Registry"):
-            tags = registry.props.get("tags") or {}
-            missing = [t for t in required if t not in tags]
+
+    def check(workspace: PolicyResource) -> None:
+        for registry in _in_stack(workspace, "containerRegistry", "containerRegistry", args.resources, "containerregistry", "Registry"):
+            missing = missing_tags(registry.props.get("tags"), required)
             if missing:
                 report(
                     f"registry {registry.name} used by workspace {workspace.name} lacks tags {', '.join(missing)}: "
@@ -65,56 +73,46 @@ def _check_registry_tags(args: StackValidationArgs, config: dict[str, Any], repo
                     registry.urn,
                 )
 
+    per_resource(_workspaces(args), check)
+
 
 def _check_app_insights(props: Any, _config: Mapping[str, Any]):
-    if not props.get("workspaceResourceId"):
+    if not peek(props, "workspaceResourceId"):  # an unknown ID is a reference that will be set
         yield "Application Insights has no workspaceResourceId: classic Application Insights was retired on 2024-02-29"
-    if props.get("ingestionMode") not in (None, "LogAnalytics"):
-        yield f"ingestionMode is {props.get('ingestionMode')}; a workspace-based component ingests to LogAnalytics"
-
-
-def _in_stack(prop_value: Any, deps: list[PolicyResource], resources: list[PolicyResource], module: str, kind: str) -> list[PolicyResource]:
-    """Resources of (module, kind) a property refers to: by property dependency, else by ID or name."""
-    found = [r for r in deps if is_type(r.resource_type, module, kind)]
-    if found or not isinstance(prop_value, str):
-        return found
-    wanted = prop_value.lower()
-    return [
-        r for r in resources
-        if is_type(r.resource_type, module, kind)
-        and wanted in (str(r.props.get("id", "")).lower(), str(r.props.get("name", "")).lower(), str(r.props.get("accountName", "")).lower(), str(r.props.get("vaultName", "")).lower())
-    ]
+    mode = props.get("ingestionMode")
+    if mode is not None and not same(mode, "LogAnalytics"):
+        yield f"ingestionMode is {mode}; a workspace-based component ingests to LogAnalytics"
 
 
 def _check_cmk_vault(args: StackValidationArgs, _config: dict[str, Any], report: ReportViolation) -> None:
-    for workspace in _workspaces(args):
-        if str(get(workspace.props, "encryption.status") or "").lower() != "enabled":
-            continue
-        vault_id = get(workspace.props, "encryption.keyVaultProperties.keyVaultArmId")
-        deps = workspace.property_dependencies.get("encryption", [])
-        for vault in _in_stack(vault_id, deps, args.resources, "keyvault", "Vault"):
+    def check(workspace: PolicyResource) -> None:
+        if not same(get(workspace.props, "encryption.status"), "Enabled"):
+            return
+        path = "encryption.keyVaultProperties.keyVaultArmId"
+        for vault in _in_stack(workspace, "encryption", path, args.resources, "keyvault", "Vault"):
             for problem in cmk_vault_violations(
                 enable_purge_protection=get(vault.props, "properties.enablePurgeProtection"),
                 enable_soft_delete=get(vault.props, "properties.enableSoftDelete"),
             ):
                 report(f"workspace {workspace.name} encrypts with a key in vault {vault.name}: {problem}", workspace.urn)
 
+    per_resource(_workspaces(args), check)
+
 
 def _check_datastores(args: StackValidationArgs, _config: dict[str, Any], report: ReportViolation) -> None:
-    for datastore in args.resources:
-        if not is_type(datastore.resource_type, "machinelearningservices", "Datastore"):
-            continue
-        props = datastore.props.get("properties") or {}
-        kind_of = str(props.get("datastoreType") or "")
-        if kind_of not in ("AzureBlob", "AzureDataLakeGen2"):
-            continue  # file shares, OneLake and ADLS Gen1 are out of scope here
-        accounts = _in_stack(props.get("accountName"), datastore.property_dependencies.get("properties", []), args.resources, "storage", "StorageAccount")
+    def check(datastore: PolicyResource) -> None:
+        kind_of = next((t for t in ("AzureBlob", "AzureDataLakeGen2") if same(get(datastore.props, "properties.datastoreType"), t)), None)
+        if kind_of is None:
+            return  # file shares, OneLake and ADLS Gen1 are out of scope here
+        accounts = _in_stack(datastore, "properties", "properties.accountName", args.resources, "storage", "StorageAccount")
         account = accounts[0].props if accounts else {}
         for problem in datastore_violations(
-            kind_of, kind=account.get("kind"), is_hns_enabled=account.get("isHnsEnabled") if accounts else None,
-            credentials_type=get(props, "credentials.credentialsType"),
+            kind_of, kind=_no_unknown(peek(account, "kind")), is_hns_enabled=_no_unknown(peek(account, "isHnsEnabled")) if accounts else None,
+            credentials_type=get(datastore.props, "properties.credentials.credentialsType"),
         ):
             report(f"datastore {datastore.name}: {problem}", datastore.urn)
+
+    per_resource(of_type(args.resources, "machinelearningservices", "Datastore"), check)
 
 
 WORKSPACE_STORAGE = stack_policy(

@@ -6,11 +6,14 @@ network rules to advisory.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
+
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from amlws_rules import is_type, parse_duration
+from amlws_rules.values import missing_tags, one_of, same
 
-from .base import get, resource_policy, stack_policy
+from .base import UNKNOWN, get, of_type, peek, per_resource, refers_to, resource_policy, stack_policy, text
 from .documented import REQUIRED_TAGS_SCHEMA
 
 ML_WORKSPACE = [("machinelearningservices", "Workspace")]
@@ -33,41 +36,48 @@ def _when(condition: bool, message: str) -> Iterable[str]:
 # Workspace -------------------------------------------------------------------------------------
 
 def _public_access(props, _cfg):
-    return _when(props.get("publicNetworkAccess") != "Disabled", f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}, not 'Disabled'")
+    return _when(not same(props.get("publicNetworkAccess"), "Disabled"), f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}, not 'Disabled'")
+
+
+CONNECTIONS = ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections")
 
 
 def _private_endpoint_targets(resources) -> tuple[set[str], set[str]]:
-    """(URNs, lowercased IDs) that private endpoints in the stack connect to."""
+    """(URNs, lowercased IDs) that private endpoints in the stack connect to, automatically or by a
+    manual (approval-requiring) connection: both are private endpoints of the target."""
     urns: set[str] = set()
     ids: set[str] = set()
-    for r in resources:
-        if not is_type(r.resource_type, "network", "PrivateEndpoint"):
-            continue
-        for dep in r.property_dependencies.get("privateLinkServiceConnections", []):
-            urns.add(dep.urn)
-        for conn in r.props.get("privateLinkServiceConnections") or []:
-            if isinstance(conn, Mapping) and isinstance(conn.get("privateLinkServiceId"), str):
-                ids.add(conn["privateLinkServiceId"].lower())
+    for r in of_type(resources, "network", "PrivateEndpoint"):
+        for prop in CONNECTIONS:
+            urns.update(dep.urn for dep in r.property_dependencies.get(prop, []))
+            connections = peek(r.props, prop)
+            for i in range(len(connections) if isinstance(connections, Sequence) and not isinstance(connections, str) else 0):
+                target = text(r.props, f"{prop}.{i}.privateLinkServiceId")
+                if target:
+                    ids.add(target)
     return urns, ids
 
 
 def _isolation(args, _cfg, report) -> None:
     urns, ids = _private_endpoint_targets(args.resources)
-    for ws in args.resources:
-        if not is_type(ws.resource_type, "machinelearningservices", "Workspace"):
-            continue
-        mode = get(ws.props, "managedNetwork.isolationMode")
-        if mode in ISOLATED_MODES or ws.urn in urns or str(ws.props.get("id", "")).lower() in ids:
-            continue
+
+    def check(ws) -> None:
+        mode = peek(ws.props, "managedNetwork.isolationMode")
+        if one_of(mode, ISOLATED_MODES) or ws.urn in urns or text(ws.props, "id") in ids:
+            return
+        if mode is UNKNOWN:
+            raise UnknownValueError(UNKNOWN_STRING_VALUE, ["managedNetwork", "isolationMode"])
         report(
             f"workspace {ws.name}: managedNetwork.isolationMode is {mode!r} and no private endpoint connects to it; "
             "use AllowOnlyApprovedOutbound or AllowInternetOutbound, or a private endpoint",
             ws.urn,
         )
 
+    per_resource(of_type(args.resources, "machinelearningservices", "Workspace"), check)
+
 
 def _cmk(props, cfg):
-    return _when(cfg["required"] and get(props, "encryption.status") != "Enabled", "encryption.status is not 'Enabled' (customer-managed key required)")
+    return _when(cfg["required"] and not same(get(props, "encryption.status"), "Enabled"), "encryption.status is not 'Enabled' (customer-managed key required)")
 
 
 def _user_identity(props, cfg):
@@ -108,17 +118,19 @@ def _cluster_scale(props, cfg):
 def _vm_size(props, cfg):
     allowed = list(cfg["allowedVmSizes"])
     size = get(props, "properties.properties.vmSize")
-    return _when(bool(allowed) and size is not None and size not in allowed, f"vmSize {size} is not in the allowed list: {', '.join(allowed)}")
+    return _when(bool(allowed) and size is not None and not one_of(size, allowed), f"vmSize {size} is not in the allowed list: {', '.join(allowed)}")
 
 
 def _subnet(props, cfg):
-    return _when(cfg["required"] and not get(props, "properties.properties.subnet.id"), f"{_compute_kind(props)} is not in a subnet")
+    return _when(cfg["required"] and not peek(props, "properties.properties.subnet.id"), f"{_compute_kind(props)} is not in a subnet")
 
 
 # Registry, storage, key vault, insights ---------------------------------------------------------
 
 def _acr_admin(props, _cfg):
-    return _when(props.get("adminUserEnabled") is not False, "adminUserEnabled is not false")
+    # ARM's default is false (azure-rest-api-specs, containerregistry .../containerregistry.json,
+    # RegistryProperties.adminUserEnabled: "default": false): only an explicit true is a finding.
+    return _when(props.get("adminUserEnabled") is True, "adminUserEnabled is true")
 
 
 def _acr_anonymous(props, _cfg):
@@ -126,7 +138,7 @@ def _acr_anonymous(props, _cfg):
 
 
 def _acr_public(props, _cfg):
-    return _when(props.get("publicNetworkAccess") != "Disabled", f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}")
+    return _when(not same(props.get("publicNetworkAccess"), "Disabled"), f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}")
 
 
 def _https(props, _cfg):
@@ -134,7 +146,7 @@ def _https(props, _cfg):
 
 
 def _tls(props, _cfg):
-    return _when(props.get("minimumTlsVersion") not in ("TLS1_2", "TLS1_3"), f"minimumTlsVersion is {props.get('minimumTlsVersion')!r}, not TLS1_2")
+    return _when(not one_of(props.get("minimumTlsVersion"), ("TLS1_2", "TLS1_3")), f"minimumTlsVersion is {props.get('minimumTlsVersion')!r}, not TLS1_2")
 
 
 def _blob_public(props, _cfg):
@@ -158,7 +170,7 @@ def _kv_rbac(props, _cfg):
 
 
 def _kv_public(props, _cfg):
-    return _when(get(props, "properties.publicNetworkAccess") != "Disabled", f"publicNetworkAccess is {get(props, 'properties.publicNetworkAccess')!r}")
+    return _when(not same(get(props, "properties.publicNetworkAccess"), "Disabled"), f"publicNetworkAccess is {get(props, 'properties.publicNetworkAccess')!r}")
 
 
 def _ai_local_auth(props, _cfg):
@@ -167,49 +179,66 @@ def _ai_local_auth(props, _cfg):
 
 # Tags (stack policy: every taggable resource) -----------------------------------------------
 
-def _references(resource, prop: str, target) -> bool:
-    """Does `resource.prop` point at `target` (by property dependency, else by ID)?"""
-    if any(dep.urn == target.urn for dep in resource.property_dependencies.get(prop, [])):
+def _logs_enabled(setting) -> bool:
+    """At least one log category (or category group) is enabled: a setting whose logs are all
+    disabled sends nothing, and afe0c3be counts only enabled logs. Unknown counts as enabled."""
+    logs = peek(setting.props, "logs")
+    if logs is UNKNOWN:
         return True
-    value, wanted = resource.props.get(prop), target.props.get("id")
-    return isinstance(value, str) and isinstance(wanted, str) and value.lower() == wanted.lower()
+    count = len(logs) if isinstance(logs, Sequence) and not isinstance(logs, str) else 0
+    return any(peek(setting.props, f"logs.{i}.enabled") in (True, UNKNOWN) for i in range(count))
+
+
+def _has_sink(setting) -> bool:
+    return bool(peek(setting.props, "workspaceId") or setting.property_dependencies.get("workspaceId"))
 
 
 def _diagnostics(args, _cfg, report) -> None:
-    settings = [r for r in args.resources if is_type(r.resource_type, "monitor", "DiagnosticSetting")]
-    for ws in args.resources:
-        if not is_type(ws.resource_type, "machinelearningservices", "Workspace"):
-            continue
-        sinks = [s for s in settings if _references(s, "resourceUri", ws) and (s.props.get("workspaceId") or s.property_dependencies.get("workspaceId"))]
-        if not sinks:
+    settings = of_type(args.resources, "monitor", "DiagnosticSetting")
+
+    def check(ws) -> None:
+        mine = [s for s in settings if refers_to(s, "resourceUri", ws)]
+        if any(_has_sink(s) and _logs_enabled(s) for s in mine):
+            return
+        if any(_has_sink(s) for s in mine):
+            report(f"workspace {ws.name}: its diagnostic setting to Log Analytics has every log category disabled", ws.urn)
+        else:
             report(f"workspace {ws.name} has no diagnostic setting sending its logs to a Log Analytics workspace", ws.urn)
 
+    per_resource(of_type(args.resources, "machinelearningservices", "Workspace"), check)
 
-def _budget_groups(resources) -> set[str]:
-    """Lowercased names of the resource groups some budget covers."""
-    groups: set[str] = set()
-    for budget in resources:
-        if not is_type(budget.resource_type, "consumption", "Budget"):
-            continue
-        for dep in budget.property_dependencies.get("scope", []):
-            if is_type(dep.resource_type, "resources", "ResourceGroup"):
-                groups.add(str(dep.props.get("resourceGroupName") or dep.name).lower())
-        scope = budget.props.get("scope")
-        if isinstance(scope, str) and "/resourcegroups/" in scope.lower():
-            groups.add(scope.lower().split("/resourcegroups/", 1)[1].split("/", 1)[0])
-    return groups
+
+def _group_keys(resource, prop: str) -> set[str]:
+    """What identifies the resource group `prop` names: the URNs of resource groups it depends on,
+    and its known lowercased name (from a name or from a `/resourceGroups/<name>` scope)."""
+    keys = {dep.urn for dep in resource.property_dependencies.get(prop, []) if is_type(dep.resource_type, "resources", "ResourceGroup")}
+    for dep in resource.property_dependencies.get(prop, []):
+        if is_type(dep.resource_type, "resources", "ResourceGroup") and text(dep.props, "resourceGroupName"):
+            keys.add(text(dep.props, "resourceGroupName") or "")
+    value = text(resource.props, prop)
+    if value and "/resourcegroups/" in value:
+        keys.add(value.split("/resourcegroups/", 1)[1].split("/", 1)[0])
+    elif value and not value.startswith("/"):
+        keys.add(value)
+    return keys
 
 
 def _budget(args, cfg, report) -> None:
     if not cfg["required"]:
         return
-    covered = _budget_groups(args.resources)
-    for ws in args.resources:
-        if not is_type(ws.resource_type, "machinelearningservices", "Workspace"):
-            continue
-        group = ws.props.get("resourceGroupName")
-        if isinstance(group, str) and group.lower() not in covered:
+    covered: set[str] = set()
+    for budget in of_type(args.resources, "consumption", "Budget"):
+        covered |= _group_keys(budget, "scope")
+
+    def check(ws) -> None:
+        keys = _group_keys(ws, "resourceGroupName")
+        if not keys:
+            raise UnknownValueError(UNKNOWN_STRING_VALUE, ["resourceGroupName"])
+        if not keys & covered:
+            group = text(ws.props, "resourceGroupName") or sorted(keys)[0]
             report(f"workspace {ws.name}: no budget covers its resource group {group}", ws.urn)
+
+    per_resource(of_type(args.resources, "machinelearningservices", "Workspace"), check)
 
 
 TAGGABLE = {
@@ -217,12 +246,13 @@ TAGGABLE = {
     ("operationalinsights", "Workspace"), ("applicationinsights", "Component"), ("containerregistry", "Registry"),
     ("machinelearningservices", "Workspace"), ("machinelearningservices", "Compute"), ("machinelearningservices", "Registry"),
     ("managedidentity", "UserAssignedIdentity"), ("network", "PrivateEndpoint"), ("privatedns", "PrivateZone"), ("keyvault", "Key"),
+    # VirtualNetworkLink has `tags` (azure-rest-api-specs privatedns .../privatedns.json, TrackedResource).
+    ("privatedns", "VirtualNetworkLink"),
 }
 
 
 def _tags(props, cfg):
-    tags = props.get("tags") or {}
-    missing = [t for t in cfg["requiredTags"] if t not in tags]
+    missing = missing_tags(props.get("tags"), cfg["requiredTags"])
     return _when(bool(missing), f"missing required tags: {', '.join(missing)}")
 
 
