@@ -46,6 +46,7 @@ class Registration:
     property_dependencies: dict[str, list[str]]
     outputs: dict[str, Any] = field(default_factory=dict)
     id: str | None = None
+    ignore_changes: list[str] = field(default_factory=list)
 
 
 class RecordingMonitor(mocks.MockMonitor):
@@ -88,6 +89,7 @@ class RecordingMonitor(mocks.MockMonitor):
                     property_dependencies={k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items())},
                     outputs=json_format.MessageToDict(response.object) if response.object else {},
                     id=response.id or None,
+                    ignore_changes=list(request.ignoreChanges),
                 )
             )
         return response

@@ -5,6 +5,8 @@ from typing import Any, Mapping
 
 import pulumi
 
+from amlws_rules.naming import NameRule, name_violation
+
 PACKAGE = "amlws"
 
 
@@ -43,6 +45,28 @@ def inherited(section: Mapping[str, Any] | None, parent_args: Mapping[str, Any],
     merged.update(section or {})
     merged["tags"] = merged_tags(tags, (section or {}).get("tags"))
     return merged
+
+
+def check_name(component: str, setting: str, rule: NameRule, value: object) -> None:
+    """Refuse a name the user gave that breaks its type's rule, quoting the rule (None: we name it)."""
+    if value is None:
+        return
+    problem = name_violation(rule, value)
+    if problem:
+        raise ComponentInputError(component, setting, value, problem)
+
+
+def default_seed(name: str) -> tuple[str, ...]:
+    """What a component hashes into the suffix of a name it picks itself: the Pulumi project, the stack
+    and the component's own name, all known offline, so preview and up agree (the stack passes names)."""
+    return (pulumi.get_project(), pulumi.get_stack(), name)
+
+
+def keep_earlier_name(given: object, name_property: str) -> list[str]:
+    """`ignore_changes` for a name the component picks itself: a resource an earlier version let
+    azure-native autoname keeps that name instead of being replaced (a replaced vault, identity or
+    Application Insights breaks the workspace that uses it). A name the user gives is always applied."""
+    return [name_property] if given is None else []
 
 
 class ComponentInputError(ValueError):

@@ -12,7 +12,7 @@ from typing import NotRequired, Sequence, TypedDict
 import pulumi
 from pulumi_azure_native import authorization
 
-from amlws_rules import GROUP_ROLES, assignment_name, is_guid, role_definition_id
+from amlws_rules import GROUP_ROLES, assignment_name, is_guid, role_definition_id, role_definition_name
 
 from ._common import ComponentInputError, child
 
@@ -84,13 +84,16 @@ def assign_role(
     role: pulumi.Input[str],
     principal_id: pulumi.Input[str],
     principal_type: str,
-    key: Sequence[str],
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> authorization.RoleAssignment:
-    """One role assignment with a stable GUID name derived from `key`, parented to `parent`."""
+    """One role assignment, parented to `parent`, named by `assignment_name(scope, principal, role)`.
+
+    The name resolves when the three do: in a first preview a scope or principal the provider computes
+    (a new resource's ID, a system-assigned identity) is unknown, and so is the name, as in `pulumi preview`.
+    """
     return authorization.RoleAssignment(
         name,
-        role_assignment_name=assignment_name(*key),
+        role_assignment_name=pulumi.Output.all(scope, principal_id, role).apply(lambda v: assignment_name(*v)),
         scope=scope,
         role_definition_id=role,
         principal_id=principal_id,
@@ -119,14 +122,14 @@ def grant_groups(
                 assign_role(
                     parent, f"{name}-{role.replace('_', '-')}-{group[:8]}",
                     scope=scope, role=builtin_role(subscription_id, guid), principal_id=group,
-                    principal_type="Group", key=(name, role, group),
+                    principal_type="Group",
                 )
             )
     for custom in access.get("custom_roles", []):
         slug = "".join(c if c.isalnum() else "-" for c in custom["role_name"].lower())
         definition = authorization.RoleDefinition(
             f"{name}-role-{slug}",
-            role_definition_id=assignment_name(name, "role", custom["role_name"]),
+            role_definition_id=pulumi.Output.from_input(scope).apply(lambda sc, n=custom["role_name"]: role_definition_name(sc, n)),
             role_name=custom["role_name"],
             description=custom.get("description"),
             role_type="CustomRole",
@@ -147,7 +150,7 @@ def grant_groups(
                 assign_role(
                     parent, f"{name}-role-{slug}-{group[:8]}",
                     scope=scope, role=definition.id, principal_id=group,
-                    principal_type="Group", key=(name, custom["role_name"], group),
+                    principal_type="Group",
                 )
             )
     return declared

@@ -12,12 +12,16 @@ from pulumi_azure_native import consumption
 
 from amlws_rules import budget_violations
 
-from ._common import ComponentInputError
+from amlws_rules.naming import BUDGET
+
+from ._common import ComponentInputError, check_name
 
 
 class BudgetSettings(TypedDict):
     """A monthly budget."""
 
+    budget_name: NotRequired[str]
+    """`budgetName`; the logical name by default."""
     amount: float
     """Monthly amount in the billing currency."""
     start_date: str
@@ -33,6 +37,7 @@ class BudgetSettings(TypedDict):
 def validate_budget(component: str, budget: BudgetSettings | None) -> None:
     if budget is None:
         return
+    check_name(component, "budget.budget_name", BUDGET, budget.get("budget_name"))
     thresholds = [*budget.get("thresholds", [80, 100]), *budget.get("forecast_thresholds", [])]
     problems = budget_violations(
         amount=budget.get("amount", 0), start_date=str(budget.get("start_date", "")), thresholds=thresholds,
@@ -59,7 +64,7 @@ def monthly_budget(
             )
     return consumption.Budget(
         name,
-        budget_name=name,
+        budget_name=budget.get("budget_name") or name,
         scope=scope,
         amount=budget["amount"],
         category="Cost",

@@ -17,9 +17,10 @@ from pulumi_azure_native import machinelearningservices as ml
 from pulumi_azure_native import storage
 
 from amlws_rules import datastore_violations, parse_arm_id
+from amlws_rules.naming import STORAGE_ACCOUNT, compact_name
 from amlws_rules.roles import STORAGE_BLOB_DATA_CONTRIBUTOR
 
-from ._common import ComponentInputError, child
+from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name
 from .access import assign_role, builtin_role
 from .storage import lookup_existing_storage
 
@@ -39,7 +40,7 @@ class DatastoreSettings(TypedDict):
     existing_storage_id: NotRequired[str]
     """Resource ID of an existing account; looked up and held to the datastore rules. The container must exist."""
     account_name: NotRequired[str]
-    """Name of a new account (3-24 lowercase letters and digits); auto-named when omitted."""
+    """`accountName` of a new account (3-24 lowercase letters and digits, unique in all of Azure); by default `st<datastore name><suffix>`."""
     sku_name: NotRequired[str]
     """`sku.name` of a new account, default `Standard_LRS`; premium SKUs are fine here."""
     kind: NotRequired[str]
@@ -77,6 +78,7 @@ def validate_datastores(component: str, datastores: Sequence[DatastoreSettings])
         if not _CONTAINER.match(container):
             raise ComponentInputError(component, f"{setting}.container_name", container, "3-63 lowercase letters, digits and single hyphens")
         kind_of = ds.get("datastore_type", "AzureBlob")
+        check_name(component, f"{setting}.account_name", STORAGE_ACCOUNT, ds.get("account_name"))
         existing = ds.get("existing_storage_id")
         if existing:
             found = lookup_existing_storage(existing, component, f"{setting}.existing_storage_id")
@@ -107,7 +109,7 @@ def declare_accounts(
         hns = s.get("is_hns_enabled", ds.datastore_type == "AzureDataLakeGen2")
         account = storage.StorageAccount(
             f"{name}-{s['name'].lower().replace('_', '-')}-st",
-            account_name=s.get("account_name"),
+            account_name=s.get("account_name") or compact_name(STORAGE_ACCOUNT, "st", [s["name"]], default_seed(f"{name}/{s['name']}")),
             resource_group_name=resource_group_name,
             location=location,
             kind=s.get("kind", "StorageV2"),
@@ -125,7 +127,7 @@ def declare_accounts(
                 bypass="AzureServices",
             ),
             tags=tags,
-            opts=child(parent, protect=protect),
+            opts=child(parent, protect=protect, ignore_changes=keep_earlier_name(s.get("account_name"), "accountName")),
         )
         storage.BlobContainer(
             f"{name}-{s['name'].lower().replace('_', '-')}-container",
@@ -154,7 +156,7 @@ def declare_datastores(
                 assign_role(
                     parent, f"{name}-{slug}-blob-data",
                     scope=ds.account_id, role=builtin_role(subscription_id, STORAGE_BLOB_DATA_CONTRIBUTOR),
-                    principal_id=principal_id, principal_type="ServicePrincipal", key=(name, "datastore", s["name"]),
+                    principal_id=principal_id, principal_type="ServicePrincipal",
                 )
             )
         identity_based = ml.NoneDatastoreCredentialsArgs(credentials_type="None")

@@ -12,7 +12,9 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 from pulumi_azure_native import authorization, keyvault
 
-from ._common import ComponentInputError, child, required, token
+from amlws_rules.naming import KEY_VAULT, hyphenated_name
+
+from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from ._lookup import lookup_existing, remember, require_known
 from .diagnostics import send_diagnostics
 
@@ -27,7 +29,7 @@ class WorkspaceKeyVaultArgs(TypedDict):
     location: NotRequired[pulumi.Input[str]]
     """Azure region of the new vault."""
     vault_name: NotRequired[str]
-    """Globally unique vault name (3-24 letters, digits, hyphens); auto-named when omitted."""
+    """`vaultName`, unique in all of Azure (3-24 letters, digits, hyphens); by default `kv-<name>-<suffix>`, a stable hash suffix."""
     existing_id: NotRequired[pulumi.Input[str]]
     """Resource ID of an existing vault to use instead of creating one (looked up), or the `id` of a WorkspaceKeyVault declared in the same program (a shared vault)."""
     tenant_id: NotRequired[pulumi.Input[str]]
@@ -81,6 +83,7 @@ def validate_key_vault_args(args: WorkspaceKeyVaultArgs, component: str = "Works
         return require_known(component, "key_vault.existing_id", existing, "WorkspaceKeyVault")["facts"]
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
+    check_name(component, "key_vault.vault_name", KEY_VAULT, args.get("vault_name"))
     retention = args.get("soft_delete_retention_in_days", 90)
     if not 7 <= retention <= 90:
         raise ComponentInputError(component, "key_vault.soft_delete_retention_in_days", retention, "Azure accepts 7 to 90 days")
@@ -134,7 +137,7 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             ).tenant_id
             vault = keyvault.Vault(
                 f"{name}-kv",
-                vault_name=args.get("vault_name"),
+                vault_name=args.get("vault_name") or hyphenated_name(KEY_VAULT, "kv", [name], default_seed(name)),
                 resource_group_name=required(args, "resource_group_name", "WorkspaceKeyVault"),
                 location=args.get("location"),
                 properties=keyvault.VaultPropertiesArgs(
@@ -154,7 +157,10 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
                     enabled_for_template_deployment=False,
                 ),
                 tags=args.get("tags"),
-                opts=child(self, protect=args.get("protect", False), ignore_changes=["properties.accessPolicies"]),
+                opts=child(
+                    self, protect=args.get("protect", False),
+                    ignore_changes=["properties.accessPolicies", *keep_earlier_name(args.get("vault_name"), "vaultName")],
+                ),
             )
             self.id = vault.id
             self.vault_name = vault.name

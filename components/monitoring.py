@@ -10,7 +10,9 @@ from typing import Any, Mapping, NotRequired, Optional, TypedDict
 import pulumi
 from pulumi_azure_native import applicationinsights, operationalinsights
 
-from ._common import ComponentInputError, child, required, token
+from amlws_rules.naming import APPLICATION_INSIGHTS, LOG_ANALYTICS, hyphenated_name
+
+from ._common import ComponentInputError, check_name, child, keep_earlier_name, required, token
 from ._lookup import lookup_existing, remember, require_known
 
 APP_INSIGHTS_TYPE = "Microsoft.Insights/components"
@@ -28,6 +30,10 @@ class WorkspaceMonitoringArgs(TypedDict):
     """Resource ID of an existing workspace-based Application Insights component."""
     existing_log_analytics_workspace_id: NotRequired[pulumi.Input[str]]
     """Resource ID of an existing Log Analytics workspace (new App Insights is attached to it)."""
+    log_analytics_workspace_name: NotRequired[str]
+    """`workspaceName` of a new Log Analytics workspace (4-63 letters, digits, hyphens); by default `log-<name>`."""
+    application_insights_name: NotRequired[str]
+    """`resourceName` of a new Application Insights component; by default `appi-<name>`."""
     retention_in_days: NotRequired[int]
     """`retentionInDays` of the Log Analytics workspace, 30 to 730, default 30."""
     disable_local_auth: NotRequired[bool]
@@ -63,6 +69,8 @@ def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "Wo
             require_known(component, setting, value, "WorkspaceMonitoring")
     if not (ai_id and law_id) and "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing IDs are given")
+    check_name(component, "monitoring.log_analytics_workspace_name", LOG_ANALYTICS, args.get("log_analytics_workspace_name"))
+    check_name(component, "monitoring.application_insights_name", APPLICATION_INSIGHTS, args.get("application_insights_name"))
     retention = args.get("retention_in_days", 30)
     if not 30 <= retention <= 730:
         raise ComponentInputError(component, "monitoring.retention_in_days", retention, "Log Analytics accepts 30 to 730 days")
@@ -92,6 +100,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
         else:
             law = operationalinsights.Workspace(
                 f"{name}-log",
+                workspace_name=args.get("log_analytics_workspace_name") or hyphenated_name(LOG_ANALYTICS, "log", [name]),
                 resource_group_name=required(args, "resource_group_name", "WorkspaceMonitoring"),
                 location=args.get("location"),
                 sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
@@ -99,7 +108,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
                 public_network_access_for_ingestion=access,
                 public_network_access_for_query=access,
                 tags=args.get("tags"),
-                opts=child(self, protect=protect),
+                opts=child(self, protect=protect, ignore_changes=keep_earlier_name(args.get("log_analytics_workspace_name"), "workspaceName")),
             )
             law_output = law.id
         if ai_id:
@@ -107,6 +116,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
         else:
             insights = applicationinsights.Component(
                 f"{name}-appi",
+                resource_name_=args.get("application_insights_name") or hyphenated_name(APPLICATION_INSIGHTS, "appi", [name]),
                 resource_group_name=required(args, "resource_group_name", "WorkspaceMonitoring"),
                 location=args.get("location"),
                 kind="web",
@@ -117,7 +127,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
                 public_network_access_for_ingestion=access,
                 public_network_access_for_query=access,
                 tags=args.get("tags"),
-                opts=child(self, protect=protect),
+                opts=child(self, protect=protect, ignore_changes=keep_earlier_name(args.get("application_insights_name"), "resourceName")),
             )
             self.application_insights_id = insights.id
         self.log_analytics_workspace_id = law_output

@@ -15,6 +15,7 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules import parse_arm_id
+from amlws_rules.naming import PRIVATE_ENDPOINT, hyphenated_name
 
 from ._common import ComponentInputError, child, token
 from .compute import check_subnet
@@ -149,6 +150,8 @@ def private_endpoint(
 
     endpoint = network.PrivateEndpoint(
         name,
+        # `pep-<logical name>`: unique in the resource group as the logical name is in the stack.
+        private_endpoint_name=hyphenated_name(PRIVATE_ENDPOINT, "pep", [name]),
         resource_group_name=resource_group_name,
         location=location,
         subnet=network.SubnetArgs(id=settings["subnet_id"]),
@@ -156,7 +159,7 @@ def private_endpoint(
             network.PrivateLinkServiceConnectionArgs(name=f"{name}-{group}", private_link_service_id=target_id, group_ids=[group])
         ],
         tags=tags,
-        opts=child(parent),
+        opts=child(parent, ignore_changes=["privateEndpointName"]),  # earlier versions let azure-native autoname it
     )
     network.PrivateDnsZoneGroup(
         f"{name}-dns",
@@ -200,6 +203,7 @@ class PrivateDnsZones(pulumi.ComponentResource):
         super().__init__(token("PrivateDnsZones"), name, None, opts)
         from pulumi_azure_native import privatedns  # imported on use, like network above
 
+        vnet_name = parse_arm_id(args["virtual_network_id"]).name
         ids: dict[str, pulumi.Output[str]] = {}
         for zone_name in zones:
             slug = zone_name.replace("privatelink.", "").replace(".", "-")
@@ -213,13 +217,15 @@ class PrivateDnsZones(pulumi.ComponentResource):
             )
             privatedns.VirtualNetworkLink(
                 f"{name}-{slug}-link",
+                # A child of its zone: one link per virtual network, named after it.
+                virtual_network_link_name=hyphenated_name(PRIVATE_ENDPOINT, "link", [vnet_name]),
                 private_zone_name=zone.name,
                 resource_group_name=args["resource_group_name"],
                 location="global",
                 registration_enabled=False,
                 virtual_network=privatedns.SubResourceArgs(id=args["virtual_network_id"]),
                 tags=args.get("tags"),
-                opts=child(self),
+                opts=child(self, ignore_changes=["virtualNetworkLinkName"]),  # earlier versions kept the logical name
             )
             ids[zone_name] = zone.id
         self.zone_ids = pulumi.Output.all(**ids)

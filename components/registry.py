@@ -11,7 +11,9 @@ from typing import NotRequired, Optional, TypedDict
 import pulumi
 from pulumi_azure_native import containerregistry
 
-from ._common import ComponentInputError, child, required, token
+from amlws_rules.naming import CONTAINER_REGISTRY, compact_name
+
+from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from ._lookup import lookup_existing, remember, require_known
 
 REGISTRY_TYPE = "Microsoft.ContainerRegistry/registries"
@@ -26,7 +28,7 @@ class WorkspaceContainerRegistryArgs(TypedDict):
     location: NotRequired[pulumi.Input[str]]
     """Azure region of the new registry."""
     registry_name: NotRequired[str]
-    """Globally unique registry name (5-50 letters and digits); auto-named when omitted."""
+    """`registryName`, unique in all of Azure (5-50 letters and digits); by default `cr<name><suffix>`, a stable hash suffix."""
     existing_id: NotRequired[pulumi.Input[str]]
     """Resource ID of an existing registry to use instead of creating one (looked up), or the `id` of a WorkspaceContainerRegistry declared in the same program (a shared registry)."""
     sku_name: NotRequired[str]
@@ -56,6 +58,7 @@ def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str 
     access = args.get("public_network_access", "Enabled")
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
+    check_name(component, "container_registry.registry_name", CONTAINER_REGISTRY, args.get("registry_name"))
     if sku not in SKUS:
         raise ComponentInputError(component, "container_registry.sku_name", sku, f"must be one of {', '.join(SKUS)}")
     if access == "Disabled" and sku != "Premium":
@@ -95,7 +98,7 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
         else:
             registry = containerregistry.Registry(
                 f"{name}-acr",
-                registry_name=args.get("registry_name"),
+                registry_name=args.get("registry_name") or compact_name(CONTAINER_REGISTRY, "cr", [name], default_seed(name)),
                 resource_group_name=required(args, "resource_group_name", "WorkspaceContainerRegistry"),
                 location=args.get("location"),
                 sku=containerregistry.SkuArgs(name=args.get("sku_name", "Basic")),
@@ -104,7 +107,7 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
                 public_network_access=args.get("public_network_access", "Enabled"),
                 network_rule_bypass_options="AzureServices",
                 tags=args.get("tags"),
-                opts=child(self, protect=args.get("protect", False)),
+                opts=child(self, protect=args.get("protect", False), ignore_changes=keep_earlier_name(args.get("registry_name"), "registryName")),
             )
             self.id = registry.id
             self.login_server = registry.login_server

@@ -243,6 +243,6 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             assign_role(
                 self, f"{name}-mlreg-user-{group[:8]}",
                 scope=registry.id, role=builtin_role(subscription_id, AZUREML_REGISTRY_USER),
-                principal_id=group, principal_type="Group", key=(name, "mlreg", group),
+                principal_id=group, principal_type="Group",
             )
         return registry.id

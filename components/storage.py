@@ -13,8 +13,9 @@ from pulumi_azure_native import storage
 
 
 from amlws_rules import workspace_storage_findings, workspace_storage_violations
+from amlws_rules.naming import STORAGE_ACCOUNT, compact_name
 
-from ._common import ComponentInputError, child, required, token
+from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from .diagnostics import send_diagnostics
 from ._lookup import lookup_existing, remember, require_known
 
@@ -29,7 +30,7 @@ class WorkspaceStorageArgs(TypedDict):
     location: NotRequired[pulumi.Input[str]]
     """Azure region of the new account; the resource group's by default."""
     account_name: NotRequired[str]
-    """Globally unique account name (3-24 lowercase letters and digits); auto-named when omitted."""
+    """`accountName`, unique in all of Azure (3-24 lowercase letters and digits); by default `st<name><suffix>`, a stable hash suffix."""
     existing_id: NotRequired[pulumi.Input[str]]
     """Resource ID of an existing account to use instead of creating one (looked up, and held to the workspace storage rules), or the `id` of a WorkspaceStorage declared in the same program (a shared account)."""
     sku_name: NotRequired[str]
@@ -150,6 +151,7 @@ def validate_storage_args(args: WorkspaceStorageArgs, component: str = "Workspac
     kind = args.get("kind", "StorageV2")
     sku_name = args.get("sku_name", "Standard_LRS")
     is_hns = args.get("is_hns_enabled", False)
+    check_name(component, "storage.account_name", STORAGE_ACCOUNT, args.get("account_name"))
     check_workspace_storage(
         component, "storage (kind, sku_name, is_hns_enabled)", (kind, sku_name, is_hns),
         kind=kind, sku_name=sku_name, is_hns_enabled=is_hns,
@@ -182,7 +184,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
             warn_workspace_storage("WorkspaceStorage", "kind", kind, kind=kind)
             account = storage.StorageAccount(
                 f"{name}-st",
-                account_name=args.get("account_name"),
+                account_name=args.get("account_name") or compact_name(STORAGE_ACCOUNT, "st", [name], default_seed(name)),
                 resource_group_name=required(args, "resource_group_name", "WorkspaceStorage"),
                 location=args.get("location"),
                 kind=kind,
@@ -208,7 +210,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
                     ),
                 ),
                 tags=args.get("tags"),
-                opts=child(self, protect=args.get("protect", False)),
+                opts=child(self, protect=args.get("protect", False), ignore_changes=keep_earlier_name(args.get("account_name"), "accountName")),
             )
             self.id = account.id
             self.account_name = account.name

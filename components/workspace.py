@@ -14,8 +14,9 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules import cmk_vault_violations
 from amlws_rules import roles as role_ids
+from amlws_rules.naming import ML_WORKSPACE, USER_ASSIGNED_IDENTITY, hyphenated_name
 
-from ._common import ComponentInputError, child, inherited, token
+from ._common import ComponentInputError, check_name, child, inherited, keep_earlier_name, token
 from ._lookup import probe
 from .access import WorkspaceAccessSettings, assign_role, builtin_role, grant_groups, validate_access
 from .datastore import DatastoreSettings, PlannedDatastore, declare_accounts, declare_datastores, validate_datastores
@@ -54,6 +55,8 @@ class CustomerManagedKeySettings(TypedDict):
     """Name of the RSA key created in the workspace's key vault (which must have purge protection)."""
     key_size: NotRequired[int]
     """RSA key size: 2048, 3072 (default) or 4096."""
+    identity_name: NotRequired[str]
+    """`resourceName` of the user-assigned identity that unwraps the key; by default `id-<name>-cmk`."""
 
 
 class MachineLearningWorkspaceArgs(TypedDict):
@@ -64,7 +67,7 @@ class MachineLearningWorkspaceArgs(TypedDict):
     location: NotRequired[pulumi.Input[str]]
     """Azure region; the resource group's by default."""
     workspace_name: NotRequired[str]
-    """Workspace name (3-33 letters, digits, hyphens, underscores); auto-named when omitted."""
+    """`workspaceName` (3-33 letters, digits, hyphens, underscores, starting with a letter or digit); by default `mlw-<name>`."""
     friendly_name: NotRequired[str]
     """`friendlyName` shown in the studio."""
     description: NotRequired[str]
@@ -183,6 +186,7 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedD
     isolation = args.get("managed_network_isolation_mode", "Disabled")
     if isolation not in ISOLATION_MODES:
         raise ComponentInputError(COMPONENT, "managed_network_isolation_mode", isolation, f"must be one of {', '.join(ISOLATION_MODES)}")
+    check_name(COMPONENT, "workspace_name", ML_WORKSPACE, args.get("workspace_name"))
     tags = args.get("tags") or {}
     validate_storage_args(_nested(args.get("storage"), args, tags), COMPONENT)  # type: ignore[arg-type]
     vault = planned_vault(_nested(args.get("key_vault"), args, tags), COMPONENT)  # type: ignore[arg-type]
@@ -194,6 +198,7 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedD
     if cmk is not None:
         if not cmk.get("key_name"):
             raise ComponentInputError(COMPONENT, "customer_managed_key.key_name", cmk.get("key_name"), "required")
+        check_name(COMPONENT, "customer_managed_key.identity_name", USER_ASSIGNED_IDENTITY, cmk.get("identity_name"))
         if cmk.get("key_size", 3072) not in (2048, 3072, 4096):
             raise ComponentInputError(COMPONENT, "customer_managed_key.key_size", cmk.get("key_size"), "must be 2048, 3072 or 4096")
         problems = cmk_vault_violations(enable_purge_protection=vault.enable_purge_protection, enable_soft_delete=vault.enable_soft_delete)
@@ -278,13 +283,16 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         cmk = args.get("customer_managed_key")
         if cmk is not None:
             cmk_identity = managedidentity.UserAssignedIdentity(
-                f"{name}-cmk-id", resource_group_name=rg, location=location, tags=tags, opts=child(self, protect=protect)
+                f"{name}-cmk-id",
+                resource_name_=cmk.get("identity_name") or hyphenated_name(USER_ASSIGNED_IDENTITY, "id", [name, "cmk"]),
+                resource_group_name=rg, location=location, tags=tags,
+                opts=child(self, protect=protect, ignore_changes=keep_earlier_name(cmk.get("identity_name"), "resourceName")),
             )
             cmk_grant.append(
                 assign_role(
                     self, f"{name}-cmk-crypto",
                     scope=vault.id, role=builtin_role(subscription_id, role_ids.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER),
-                    principal_id=cmk_identity.principal_id, principal_type="ServicePrincipal", key=(name, "cmk", cmk["key_name"]),
+                    principal_id=cmk_identity.principal_id, principal_type="ServicePrincipal",
                 )
             )
             key = keyvault.Key(
@@ -322,7 +330,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         shared_key = storage_args.get("allow_shared_key_access", False) and not storage_args.get("existing_id")
         workspace = ml.Workspace(
             f"{name}-mlw",
-            workspace_name=args.get("workspace_name"),
+            workspace_name=args.get("workspace_name") or hyphenated_name(ML_WORKSPACE, "mlw", [name]),
             resource_group_name=rg,
             location=location,
             friendly_name=args.get("friendly_name"),
@@ -346,7 +354,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             system_datastores_auth_mode="accessKey" if shared_key else "identity",
             v1_legacy_mode=False,
             tags=tags,
-            opts=child(self, protect=protect, depends_on=cmk_grant),
+            opts=child(self, protect=protect, depends_on=cmk_grant, ignore_changes=keep_earlier_name(args.get("workspace_name"), "workspaceName")),
         )
         if diagnostics:
             send_diagnostics(self, f"{name}-mlw-diag", workspace.id, law_id)  # type: ignore[arg-type]
@@ -366,7 +374,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 assign_role(
                     self, f"{name}-identity-{suffix}",
                     scope=scope, role=builtin_role(subscription_id, guid), principal_id=principal,
-                    principal_type="ServicePrincipal", key=(name, "identity", suffix),
+                    principal_type="ServicePrincipal",
                 )
         access = args.get("access")
         if access:

@@ -24,6 +24,8 @@ from amlws_rules import (
     workspace_storage_violations,
 )
 
+from amlws_rules import naming
+
 NAMESPACE = "amlws"
 
 Access = Literal["Enabled", "Disabled"]
@@ -43,14 +45,29 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True)
 
 
+def _name_rule(rule: naming.NameRule, *fields: str) -> Any:
+    """A validator that refuses a name breaking `rule`, quoting it (the same function the components use)."""
+
+    def check(cls: Any, value: Optional[str]) -> Optional[str]:
+        problem = None if value is None else naming.name_violation(rule, value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]
+
+
 class StorageConfig(_Model):
     """The workspace's storage account: `existingId`, or the settings of a new one."""
 
     existing_id: Optional[str] = None
+    account_name: Optional[str] = None  # `accountName`; default st<project><environment><suffix>
     sku_name: str = "Standard_LRS"
     kind: str = "StorageV2"
     is_hns_enabled: bool = False
     allow_shared_key_access: bool = False
+
+    _check_name = _name_rule(naming.STORAGE_ACCOUNT, "account_name")
     public_network_access: Access = "Enabled"
     network_default_action: Literal["Allow", "Deny"] = "Allow"
 
@@ -65,25 +82,36 @@ class StorageConfig(_Model):
 
 class KeyVaultConfig(_Model):
     existing_id: Optional[str] = None
+    vault_name: Optional[str] = None  # `vaultName`; default kv-<project>-<environment>-<suffix>
     sku_name: Literal["standard", "premium"] = "standard"
     enable_purge_protection: bool = True
     soft_delete_retention_in_days: int = Field(default=90, ge=7, le=90)
     public_network_access: Access = "Enabled"
     network_default_action: Literal["Allow", "Deny"] = "Allow"
 
+    _check_name = _name_rule(naming.KEY_VAULT, "vault_name")
+
 
 class MonitoringConfig(_Model):
     existing_application_insights_id: Optional[str] = None
     existing_log_analytics_workspace_id: Optional[str] = None
+    log_analytics_workspace_name: Optional[str] = None  # sets `workspaceName`; default log-<project>-<environment>
+    application_insights_name: Optional[str] = None  # sets `resourceName`; default appi-<project>-<environment>
     retention_in_days: int = Field(default=30, ge=30, le=730)
     disable_local_auth: bool = True
     public_network_access: Access = "Enabled"
 
+    _check_law = _name_rule(naming.LOG_ANALYTICS, "log_analytics_workspace_name")
+    _check_ai = _name_rule(naming.APPLICATION_INSIGHTS, "application_insights_name")
+
 
 class ContainerRegistryConfig(_Model):
     existing_id: Optional[str] = None
+    registry_name: Optional[str] = None  # `registryName`; default cr<project><environment><suffix>
     sku_name: Literal["Basic", "Standard", "Premium"] = "Basic"
     public_network_access: Access = "Enabled"
+
+    _check_name = _name_rule(naming.CONTAINER_REGISTRY, "registry_name")
 
     @model_validator(mode="after")
     def _premium_for_private(self) -> "ContainerRegistryConfig":
@@ -180,6 +208,9 @@ class AccessConfig(_Model):
 class CustomerManagedKeyConfig(_Model):
     key_name: str = Field(pattern=r"^[A-Za-z0-9-]{1,127}$")
     key_size: Literal[2048, 3072, 4096] = 3072
+    identity_name: Optional[str] = None  # `resourceName` of the key's identity; default id-<project>-<environment>-cmk
+
+    _check_name = _name_rule(naming.USER_ASSIGNED_IDENTITY, "identity_name")
 
 
 class PrivateEndpointsConfig(_Model):
@@ -203,11 +234,13 @@ class DatastoreConfig(_Model):
     datastore_type: Literal["AzureBlob", "AzureDataLakeGen2"] = "AzureBlob"
     container_name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
     existing_storage_id: Optional[str] = None
-    account_name: Optional[str] = Field(None, pattern=r"^[a-z0-9]{3,24}$")
+    account_name: Optional[str] = None  # `accountName`; default st<datastore name><environment><suffix>
     sku_name: str = "Standard_LRS"
     kind: str = "StorageV2"
     is_hns_enabled: Optional[bool] = None
     description: Optional[str] = None
+
+    _check_name = _name_rule(naming.STORAGE_ACCOUNT, "account_name")
 
     @model_validator(mode="after")
     def _rules(self) -> "DatastoreConfig":
@@ -229,11 +262,14 @@ class EnvironmentConfig(_Model):
 
 
 class BudgetConfig(_Model):
+    budget_name: Optional[str] = None  # `budgetName`; default budget-<project>-<environment>
     amount: float
     start_date: str
     thresholds: list[float] = [80, 100]
     forecast_thresholds: list[float] = []
     contact_emails: list[str]
+
+    _check_name = _name_rule(naming.BUDGET, "budget_name")
 
     @model_validator(mode="after")
     def _rules(self) -> "BudgetConfig":
@@ -277,6 +313,7 @@ class WorkspaceConfig(_Model):
     """One project's workspace (the docs recommend a workspace per project)."""
 
     project: str = Field(pattern=r"^[a-z][a-z0-9-]{1,20}$")
+    workspace_name: Optional[str] = None  # `workspaceName`; default mlw-<project>-<environment>
     resource_group_name: Optional[str] = None
     friendly_name: Optional[str] = None
     description: Optional[str] = None
@@ -302,6 +339,8 @@ class WorkspaceConfig(_Model):
     environments: list[EnvironmentConfig] = []
     budget: Optional[BudgetConfig] = None
 
+    _check_name = _name_rule(naming.ML_WORKSPACE, "workspace_name")
+
     @model_validator(mode="after")
     def _unique_compute_names(self) -> "WorkspaceConfig":
         names = [c.name.lower() for c in [*self.compute_instances, *self.compute_clusters]]
@@ -315,6 +354,7 @@ class StackConfig(_Model):
     """Everything under the `amlws:` namespace of a stack file."""
 
     environment: str = Field(pattern=r"^[a-z][a-z0-9]{1,9}$")
+    name_seed: Optional[str] = Field(None, min_length=1, max_length=64)  # mixed into every name suffix (see README, Names)
     location: str = Field(min_length=2)
     tags: dict[str, str]  # required: the owner tag is
     protect: bool = False

@@ -25,6 +25,7 @@ from amlws.components.network import ALL_ZONES
 from amlws.components.shared import planned_workspace_sections, validate_shared_args
 from amlws.components.workspace import validate_workspace_args
 
+from . import names
 from .config import StackConfig, StackConfigError, WorkspaceConfig, read_stack_config
 
 SHARED_SECTIONS = ("container_registry", "key_vault", "monitoring", "storage", "ml_registry")
@@ -56,6 +57,7 @@ def shared_args(stack: StackConfig, rg_name: pulumi.Input[str], zone_ids: Mappin
         section = getattr(stack.shared, field)
         if section is not None:
             args[field] = _dump(section)
+    names.fill_names(args, names.section_names(stack, "shared", shared_resource_group_name(stack)))
     if stack.shared.private_endpoints is not None:
         args["private_endpoints"] = {"subnet_id": stack.shared.private_endpoints.subnet_id, "private_dns_zone_ids": dict(zone_ids or {})}
     return args  # type: ignore[return-value]
@@ -75,12 +77,17 @@ def workspace_args(
         **body,
         "resource_group_name": rg_name,
         "location": stack.location,
-        "workspace_name": f"mlw-{workspace.project}-{stack.environment}",
+        "workspace_name": workspace.workspace_name or names.workspace_name(stack, workspace.project),
         "tags": cost_tags(stack, workspace),
         "protect_data": stack.protect,
     }
     if workspace.container_registry is not None:
         args["container_registry"] = _dump(workspace.container_registry)
+    rg = resource_group_name(stack, workspace)
+    names.fill_names(args, names.section_names(stack, workspace.project, rg))
+    for ds in args.get("datastores", []):
+        if not ds.get("existing_storage_id"):
+            ds.setdefault("account_name", names.datastore_account_name(stack, workspace.project, rg, ds["name"]))
     for field, section in (shared or {}).items():
         args[field] = dict(section)
     if workspace.private_endpoints is not None:
@@ -161,7 +168,9 @@ def main() -> None:
             rg_name, rg_id = group.name, group.id
         ml = MachineLearningWorkspace(workspace.project, workspace_args(stack, workspace, rg_name, shared_ids, zone_ids))
         if workspace.budget is not None:
-            monthly_budget(f"budget-{workspace.project}-{stack.environment}", workspace.budget.model_dump(), scope=rg_id)  # type: ignore[arg-type]
+            budget = {**workspace.budget.model_dump(exclude_none=True)}
+            budget.setdefault("budget_name", names.budget_name(stack, workspace.project))
+            monthly_budget(f"budget-{workspace.project}-{stack.environment}", budget, scope=rg_id)  # type: ignore[arg-type]
         pulumi.export(
             workspace.project,
             {

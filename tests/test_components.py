@@ -115,7 +115,7 @@ def test_monitoring_is_workspace_based_application_insights():
     ai = one(result, "applicationinsights:Component")
     got = inputs(ai)
     assert got["ingestionMode"] == "LogAnalytics" and got["disableLocalAuth"] is True
-    assert got["workspaceResourceId"].endswith(f"/workspaces/{law.name}")
+    assert got["workspaceResourceId"] == law.id
     assert ai.property_dependencies["workspaceResourceId"] == [law.urn]
 
 

@@ -321,7 +321,8 @@ def test_hns_account_as_an_identity_based_adls_datastore():
     assert props["datastoreType"] == "AzureDataLakeGen2" and props["filesystem"] == "curated"
     assert props["credentials"] == {"credentialsType": "None"} and props["serviceDataAccessAuthIdentity"] == "WorkspaceSystemAssignedIdentity"
     grant = next(inputs(r) for r in by_type(result, "RoleAssignment") if r.name == "w-lake-blob-data")
-    assert grant["roleDefinitionId"].endswith("ba92f5b4-2d11-453d-a403-e96b0029c9fe") and grant["scope"].endswith("/w-lake-st")
+    lake = next(r for r in by_type(result, "storage:StorageAccount") if r.name == "w-lake-st")
+    assert grant["roleDefinitionId"].endswith("ba92f5b4-2d11-453d-a403-e96b0029c9fe") and grant["scope"] == lake.id
 
 
 def test_existing_hns_account_is_accepted_as_datastore_but_refused_as_workspace_storage():
@@ -339,7 +340,8 @@ def test_datastore_account_gets_a_private_endpoint_outbound_rule_under_approved_
                            datastores=[{"name": "lake", "datastore_type": "AzureDataLakeGen2", "container_name": "curated"}]))
     rule = inputs(one(result, "machinelearningservices:Workspace"))["managedNetwork"]["outboundRules"]["datastore-lake"]
     assert rule["type"] == "PrivateEndpoint" and rule["destination"]["subresourceTarget"] == "dfs"
-    assert rule["destination"]["serviceResourceId"].endswith("/w-lake-st")
+    lake = next(r for r in by_type(result, "storage:StorageAccount") if r.name == "w-lake-st")
+    assert rule["destination"]["serviceResourceId"] == lake.id
 
 
 @pytest.mark.parametrize(

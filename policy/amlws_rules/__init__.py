@@ -21,7 +21,7 @@ from .storage import (
 from .tokens import is_type, split_token
 from .arm import ArmId, parse_arm_id
 from .props import get_path
-from .roles import GROUP_ROLES, assignment_name, is_guid, role_definition_id, role_guid
+from .roles import GROUP_ROLES, assignment_name, is_guid, role_definition_id, role_definition_name, role_guid
 from .datastore import DATASTORE_TYPES, datastore_violations
 from .encryption import cmk_vault_violations
 from .budget import budget_violations
@@ -35,6 +35,7 @@ __all__ = [
     "datastore_violations",
     "is_guid",
     "role_definition_id",
+    "role_definition_name",
     "role_guid",
     "ArmId",
     "IDLE_SHUTDOWN_MAX",

@@ -46,6 +46,20 @@ def role_guid(role_definition: str) -> str:
     return role_definition.rstrip("/").rsplit("/", 1)[-1].lower()
 
 
-def assignment_name(*parts: str) -> str:
-    """A stable GUID name for a role assignment, so re-running never creates a duplicate."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(p.lower() for p in parts)))
+def assignment_name(scope: str, principal_id: str, role_definition: str) -> str:
+    """The GUID name of a role assignment: uuid5 of its scope, principal and role (like Bicep's
+    `guid(scope, principalId, roleDefinitionId)`).
+
+    Role assignment names are unique in the whole Microsoft Entra tenant, even at narrower scopes
+    (learn.microsoft.com, role-based-access-control/role-assignments), so the name must differ wherever
+    the assignment differs: the scope carries the subscription, resource group and resource, so dev and
+    prod never share a name; the same three inputs always give the same name, so re-running never
+    creates a duplicate. ARM IDs are case-insensitive, hence the lower-casing.
+    """
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(p.lower() for p in (scope, principal_id, role_guid(role_definition)))))
+
+
+def role_definition_name(scope: str, role_name: str) -> str:
+    """The GUID name of a custom role definition: uuid5 of its assignable scope and role name (role
+    definition names, like assignment names, are unique in the tenant)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{scope.lower()}/roledefinitions/{role_name.lower()}"))
