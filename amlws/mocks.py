@@ -77,6 +77,9 @@ class ArmMocks(mocks.Mocks):
     def __init__(self, fixtures: dict[str, dict[str, Any]] | None = None, subscription_id: str = SUBSCRIPTION_ID):
         self.fixtures = fixtures or {}
         self.subscription_id = subscription_id
+        # What this run created, by ID: a lookup after creation finds it, as Azure would at `pulumi up`
+        # (an ID known only later, e.g. a shared resource's, is looked up once it is known).
+        self.created: dict[str, dict[str, Any]] = {}
 
     def arm_id(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, str]:
         """(id, name) of a resource of this type."""
@@ -121,6 +124,7 @@ class ArmMocks(mocks.Mocks):
             state["properties"] = dict(args.inputs.get("properties", {}), vaultUri=f"https://{name}.vault.azure.net/")
         if (module, kind) == ("containerregistry", "Registry"):
             state["loginServer"] = f"{name.lower()}.azurecr.io"
+        self.created[resource_id.lower()] = state
         return resource_id, state
 
     def call(self, args: mocks.MockCallArgs):  # type: ignore[override]
@@ -143,7 +147,7 @@ class ArmMocks(mocks.Mocks):
             target = next((v for v in args.args if v.endswith("Name") and v != "resourceGroupName"), None)
             wanted = f"/resourcegroups/{rg}/".lower()
             suffix = f"/{args.args.get(target)}".lower() if target else ""
-            for resource_id, result in self.fixtures.items():
+            for resource_id, result in [*self.fixtures.items(), *self.created.items()]:
                 if wanted in resource_id.lower() and resource_id.lower().endswith(suffix):
                     if result is None:
                         raise ResourceNotFound(f"{args.token}: Code=\"ResourceNotFound\" The resource {resource_id!r} was not found.")

@@ -149,6 +149,14 @@ def _run_to_completion(program: Callable[[], None], loop: asyncio.AbstractEventL
     loop.run_until_complete(wait_for_rpcs())
 
 
+def _unwrapped(err: Exception) -> Exception:
+    """The SDK wraps an error raised while an input resolves (a check made once an ID is known) in
+    "While processing input|resource: ..." ValueErrors; the first one raised is the one to report."""
+    while str(err).startswith("While processing ") and isinstance(err.__cause__, Exception):
+        err = err.__cause__
+    return err
+
+
 def run_program(
     program: Callable[[], None],
     project: str,
@@ -174,6 +182,7 @@ def run_program(
             except pulumi.RunError as err:
                 raise PreviewError(str(err), err, monitor.registrations) from None
             except (FixtureError, ValueError) as err:
+                err = _unwrapped(err)
                 raise PreviewError(f"Pulumi.{stack}.yaml: {err}", err, monitor.registrations) from None
             # Registration order depends on async scheduling; parents first, then by URN, is stable.
             ordered = sorted(monitor.registrations, key=lambda r: (r.urn.split("::")[2].count("$"), r.urn))

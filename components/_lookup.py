@@ -8,13 +8,15 @@ the resource is missing, and is re-raised as it is.
 
 
 import weakref
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import pulumi
 
 from amlws_rules import parse_arm_id
 
 from ._common import ComponentInputError
+
+T = TypeVar("T")
 
 _NOT_FOUND_MARKERS = ("notfound", "not found", "was not found", "could not be found", "404")
 
@@ -68,32 +70,30 @@ def probe(key: str, invoke: Callable[[], Any]) -> Any | None:
     return cached(f"probe|{key}", fetch)
 
 
-# Outputs of components declared in this program, with what is known about the resource behind them.
-# A workspace may be given the `id` Output of a storage account or key vault declared in the same
-# program (a shared one); it cannot be looked up before it exists, so the component that created it
-# vouches for it here. Any other Output is refused: it could be anything.
-_declared: "weakref.WeakKeyDictionary[object, dict[int, tuple[object, dict[str, Any]]]]" = weakref.WeakKeyDictionary()
+def check_when_known(
+    component: str, setting: str, value: pulumi.Input[str], arm_type: str,
+    fetch: Callable[[str, str], pulumi.Output[Any]], judge: Callable[[str, Any], T],
+) -> pulumi.Output[T]:
+    """An ID known only later (a StackReference output, an ID from another language's program), checked
+    once it is known: parsed, looked up with `fetch(name, resource_group_name)` (an output-form invoke),
+    then `judge(resource_id, found)`, which raises a ComponentInputError for a resource the component
+    would refuse and otherwise returns what the caller needs (the ID, the lookup). That value resolves
+    only after the check: feed it to the resource that uses it,
+    so that resource waits, and a refusal fails the run before it is created. A preview that never
+    learns the ID never runs the check (`pulumi up` does).
+    """
 
+    async def check(resource_id: str) -> T:
+        try:
+            arm = parse_arm_id(resource_id, arm_type)
+        except ValueError as err:
+            raise ComponentInputError(component, setting, resource_id, str(err)) from None
+        try:
+            found = await fetch(arm.name, arm.resource_group_name).future()
+        except Exception as err:  # the engine reports invoke failures as plain exceptions
+            if is_not_found(err):
+                raise ComponentInputError(component, setting, resource_id, f"no such {arm_type} exists ({err})") from None
+            raise
+        return judge(resource_id, found)
 
-def remember(output: object, **facts: Any) -> None:
-    monitor = pulumi.runtime.settings.get_monitor()
-    if monitor is not None:
-        _declared.setdefault(monitor, {})[id(output)] = (output, facts)
-
-
-def recall(output: object) -> dict[str, Any] | None:
-    monitor = pulumi.runtime.settings.get_monitor()
-    entry = _declared.get(monitor, {}).get(id(output)) if monitor is not None else None
-    return entry[1] if entry is not None and entry[0] is output else None
-
-
-def require_known(component: str, setting: str, value: object, made_by: str) -> dict[str, Any]:
-    """Facts about an Output ID, or a ComponentInputError saying what to pass instead."""
-    facts = recall(value)
-    if facts is None:
-        raise ComponentInputError(
-            component, setting, "<Output>",
-            f"an Output here must be the `id` of a {made_by} declared in this program; "
-            "pass any other resource's ID as a plain string so it can be looked up and checked",
-        )
-    return facts
+    return pulumi.Output.from_input(value).apply(check)

@@ -6,19 +6,34 @@ access policy the workspace grants itself (the `accessPolicies: []` trap, Micros
 """
 
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NotRequired, Optional, TypedDict
 
 import pulumi
 from pulumi_azure_native import authorization, keyvault
 
+from amlws_rules import cmk_vault_violations, parse_arm_id
 from amlws_rules.naming import KEY_VAULT, hyphenated_name
 
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
-from ._lookup import lookup_existing, remember, require_known
+from ._lookup import check_when_known, lookup_existing
 from .diagnostics import send_diagnostics
 
 KEY_VAULT_TYPE = "Microsoft.KeyVault/vaults"
+
+
+class ExistingVaultFacts(TypedDict):
+    """What the caller already knows of the vault behind an `existing_id` Output (e.g. it declared the
+    vault itself): a customer-managed key is checked against these, with no lookup."""
+
+    enable_purge_protection: bool
+    """`enablePurgeProtection` of the vault."""
+    enable_soft_delete: bool
+    """`enableSoftDelete` of the vault."""
+    vault_name: NotRequired[pulumi.Input[str]]
+    """Name of the vault (read from the ID when omitted): where a customer-managed key is created."""
+    resource_group_name: NotRequired[pulumi.Input[str]]
+    """Resource group of the vault (read from the ID when omitted)."""
 
 
 class WorkspaceKeyVaultArgs(TypedDict):
@@ -31,7 +46,9 @@ class WorkspaceKeyVaultArgs(TypedDict):
     vault_name: NotRequired[str]
     """`vaultName`, unique in all of Azure (3-24 letters, digits, hyphens); by default `kv-<name>-<suffix>`, a stable hash suffix."""
     existing_id: NotRequired[pulumi.Input[str]]
-    """Resource ID of an existing vault to use instead of creating one (looked up), or the `id` of a WorkspaceKeyVault declared in the same program (a shared vault)."""
+    """Resource ID of an existing vault to use instead of creating one: looked up before anything is declared, or, for an Output (a StackReference, a shared vault), once its value is known and before the workspace is created; with `existing_facts` no lookup is made."""
+    existing_facts: NotRequired[ExistingVaultFacts]
+    """Facts of the `existing_id` vault the caller vouches for (it declared the vault): used instead of a lookup."""
     tenant_id: NotRequired[pulumi.Input[str]]
     """Microsoft Entra tenant of the vault; the deploying identity's tenant by default."""
     sku_name: NotRequired[str]
@@ -62,6 +79,8 @@ class VaultFacts:
     enable_purge_protection: bool | None
     enable_soft_delete: bool | None
     label: object
+    known_later: bool = False
+    """An Output ID with no facts: looked up and checked once its value is known (`checked_vault_id`)."""
 
 
 def _get_vault(name: str, resource_group_name: str) -> VaultFacts:
@@ -80,7 +99,13 @@ def validate_key_vault_args(args: WorkspaceKeyVaultArgs, component: str = "Works
     if isinstance(existing, str) and existing:
         return lookup_existing(component, "key_vault.existing_id", existing, KEY_VAULT_TYPE, _get_vault)
     if existing is not None and not isinstance(existing, str):
-        return require_known(component, "key_vault.existing_id", existing, "WorkspaceKeyVault")["facts"]
+        facts = args.get("existing_facts")
+        given = facts or {}  # else name and group come from the ID in the component (no Output is made while validating)
+        return VaultFacts(
+            id=existing, name=given.get("vault_name", ""), resource_group_name=given.get("resource_group_name", ""),
+            enable_purge_protection=facts["enable_purge_protection"] if facts else None,
+            enable_soft_delete=facts["enable_soft_delete"] if facts else None, label="<Output>", known_later=facts is None,
+        )
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
     check_name(component, "key_vault.vault_name", KEY_VAULT, args.get("vault_name"))
@@ -104,9 +129,34 @@ def planned_vault(args: WorkspaceKeyVaultArgs, component: str) -> VaultFacts:
     )
 
 
-def vouch_for_vault(output: object, facts: VaultFacts) -> None:
-    """Let workspaces accept `output` as `key_vault.existing_id` (a CMK is then checked against these facts)."""
-    remember(output, facts=facts)
+def vault_facts(found: VaultFacts) -> ExistingVaultFacts | None:
+    """The facts to hand on with the vault's ID (None: nothing known yet, each user looks it up)."""
+    if found.known_later or found.enable_purge_protection is None:
+        return None
+    return {"enable_purge_protection": bool(found.enable_purge_protection), "enable_soft_delete": found.enable_soft_delete is not False,
+            "vault_name": found.name, "resource_group_name": found.resource_group_name}
+
+
+def vault_name_and_group(vault_id: pulumi.Output[str]) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+    arm = vault_id.apply(lambda i: parse_arm_id(i, KEY_VAULT_TYPE))
+    return arm.apply(lambda a: a.name), arm.apply(lambda a: a.resource_group_name)
+
+
+def checked_vault_id(value: pulumi.Input[str], component: str, *, for_cmk: bool) -> pulumi.Output[str]:
+    """The ID of a vault known only later, resolved once the vault is looked up (and, when it will hold
+    a customer-managed key, held to the CMK rules)."""
+
+    def judge(resource_id: str, found: keyvault.GetVaultResult) -> str:
+        props = found.properties
+        problems = cmk_vault_violations(enable_purge_protection=props.enable_purge_protection, enable_soft_delete=props.enable_soft_delete)
+        if for_cmk and problems:
+            raise ComponentInputError(component, "key_vault", resource_id, "; ".join(problems))
+        return resource_id
+
+    return check_when_known(
+        component, "key_vault.existing_id", value, KEY_VAULT_TYPE,
+        lambda name, rg: keyvault.get_vault_output(vault_name=name, resource_group_name=rg), judge,
+    )
 
 
 class WorkspaceKeyVault(pulumi.ComponentResource):
@@ -125,12 +175,17 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
     def __init__(self, name: str, args: WorkspaceKeyVaultArgs, opts: Optional[pulumi.ResourceOptions] = None):
         found = validate_key_vault_args(args)
         super().__init__(token("WorkspaceKeyVault"), name, None, opts)
+        self.facts: ExistingVaultFacts | None = None  # handed on with the ID (a shared vault)
         if found is not None:
-            self.id = pulumi.Output.from_input(found.id)
-            self.vault_name = pulumi.Output.from_input(found.name)
-            self.resource_group_name = pulumi.Output.from_input(found.resource_group_name)
+            if not (found.name and found.resource_group_name):  # from the (checked) ID, so what uses them waits for the check
+                self.id = checked_vault_id(found.id, "WorkspaceKeyVault", for_cmk=False) if found.known_later else pulumi.Output.from_input(found.id)
+                self.vault_name, self.resource_group_name = vault_name_and_group(self.id)
+            else:
+                self.id = pulumi.Output.from_input(found.id)
+                self.vault_name = pulumi.Output.from_input(found.name)
+                self.resource_group_name = pulumi.Output.from_input(found.resource_group_name)
             self.vault_uri = self.vault_name.apply(lambda n: f"https://{n}.vault.azure.net/")
-            vouch_for_vault(self.id, found)  # so a shared, existing vault can be handed on by its id Output
+            self.facts = vault_facts(found)
         else:
             tenant_id = args.get("tenant_id") or authorization.get_client_config_output(
                 opts=pulumi.InvokeOutputOptions(parent=self)
@@ -166,7 +221,7 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             self.vault_name = vault.name
             self.resource_group_name = pulumi.Output.from_input(required(args, "resource_group_name", "WorkspaceKeyVault"))
             self.vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
-            vouch_for_vault(self.id, replace(planned_vault(args, "WorkspaceKeyVault"), id=vault.id, name=vault.name, label=f"<id of WorkspaceKeyVault {name}>"))
+            self.facts = vault_facts(planned_vault(args, "WorkspaceKeyVault"))
             diagnostics_workspace_id = args.get("diagnostics_workspace_id")
             if diagnostics_workspace_id is not None:
                 send_diagnostics(self, f"{name}-kv-diag", vault.id, diagnostics_workspace_id)

@@ -13,10 +13,17 @@ from pulumi_azure_native import applicationinsights, operationalinsights
 from amlws_rules.naming import APPLICATION_INSIGHTS, LOG_ANALYTICS, hyphenated_name
 
 from ._common import ComponentInputError, check_name, child, keep_earlier_name, required, token
-from ._lookup import lookup_existing, remember, require_known
+from ._lookup import check_when_known, lookup_existing
 
 APP_INSIGHTS_TYPE = "Microsoft.Insights/components"
 LOG_ANALYTICS_TYPE = "Microsoft.OperationalInsights/workspaces"
+
+
+class ExistingMonitoringFacts(TypedDict):
+    """What the caller already knows of the resources behind existing IDs given as Outputs."""
+
+    exist: bool
+    """The resources exist by the time the workspace is created (the caller declared them): no lookup."""
 
 
 class WorkspaceMonitoringArgs(TypedDict):
@@ -34,6 +41,8 @@ class WorkspaceMonitoringArgs(TypedDict):
     """`workspaceName` of a new Log Analytics workspace (4-63 letters, digits, hyphens); by default `log-<name>`."""
     application_insights_name: NotRequired[str]
     """`resourceName` of a new Application Insights component; by default `appi-<name>`."""
+    existing_facts: NotRequired[ExistingMonitoringFacts]
+    """For existing IDs given as Outputs (a StackReference, shared monitoring): without it, each is looked up once its value is known, before the workspace is created."""
     retention_in_days: NotRequired[int]
     """`retentionInDays` of the Log Analytics workspace, 30 to 730, default 30."""
     disable_local_auth: NotRequired[bool]
@@ -53,8 +62,8 @@ def has_log_analytics(monitoring: Mapping[str, Any] | None) -> bool:
 
 
 def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "WorkspaceMonitoring") -> None:
-    """Everything Azure would refuse, before any resource is declared. Existing IDs are looked up;
-    Output IDs must come from a WorkspaceMonitoring declared in the same program."""
+    """Everything Azure would refuse, before any resource is declared. Existing string IDs are looked
+    up; Output IDs are looked up once known (`checked_monitoring_id`), unless `existing_facts` vouch for them."""
     ai_id = args.get("existing_application_insights_id")
     law_id = args.get("existing_log_analytics_workspace_id")
     for setting, value, kind, invoke in (
@@ -65,8 +74,6 @@ def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "Wo
     ):
         if isinstance(value, str) and value:
             lookup_existing(component, setting, value, kind, invoke)
-        elif value is not None and not isinstance(value, str):
-            require_known(component, setting, value, "WorkspaceMonitoring")
     if not (ai_id and law_id) and "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing IDs are given")
     check_name(component, "monitoring.log_analytics_workspace_name", LOG_ANALYTICS, args.get("log_analytics_workspace_name"))
@@ -74,6 +81,19 @@ def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "Wo
     retention = args.get("retention_in_days", 30)
     if not 30 <= retention <= 730:
         raise ComponentInputError(component, "monitoring.retention_in_days", retention, "Log Analytics accepts 30 to 730 days")
+
+
+def checked_monitoring_id(args: WorkspaceMonitoringArgs, key: str, component: str = "WorkspaceMonitoring") -> pulumi.Output[Any]:
+    """An existing ID as the workspace should use it: as given when it is a string (looked up already)
+    or vouched for; otherwise resolved once the resource is found (a missing one fails the run)."""
+    value = args.get(key)
+    if isinstance(value, str) or value is None or (args.get("existing_facts") or {}).get("exist"):
+        return pulumi.Output.from_input(value)
+    if key == "existing_application_insights_id":
+        arm_type, fetch = APP_INSIGHTS_TYPE, lambda n, rg: applicationinsights.get_component_output(resource_name=n, resource_group_name=rg)
+    else:
+        arm_type, fetch = LOG_ANALYTICS_TYPE, lambda n, rg: operationalinsights.get_workspace_output(workspace_name=n, resource_group_name=rg)
+    return check_when_known(component, f"monitoring.{key}", value, arm_type, fetch, lambda resource_id, _: resource_id)
 
 
 class WorkspaceMonitoring(pulumi.ComponentResource):
@@ -94,7 +114,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
 
         law_output: pulumi.Output[Optional[str]]
         if law_id:
-            law_output = pulumi.Output.from_input(law_id)
+            law_output = checked_monitoring_id(args, "existing_log_analytics_workspace_id")
         elif ai_id:
             law_output = pulumi.Output.from_input(None)
         else:
@@ -112,7 +132,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
             )
             law_output = law.id
         if ai_id:
-            self.application_insights_id = pulumi.Output.from_input(ai_id)
+            self.application_insights_id = checked_monitoring_id(args, "existing_application_insights_id")
         else:
             insights = applicationinsights.Component(
                 f"{name}-appi",
@@ -131,8 +151,6 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
             )
             self.application_insights_id = insights.id
         self.log_analytics_workspace_id = law_output
-        remember(self.application_insights_id)
-        remember(self.log_analytics_workspace_id)
         self.register_outputs(
             {"application_insights_id": self.application_insights_id, "log_analytics_workspace_id": self.log_analytics_workspace_id}
         )

@@ -14,10 +14,18 @@ from pulumi_azure_native import containerregistry
 from amlws_rules.naming import CONTAINER_REGISTRY, compact_name
 
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
-from ._lookup import lookup_existing, remember, require_known
+from ._lookup import check_when_known, lookup_existing
 
 REGISTRY_TYPE = "Microsoft.ContainerRegistry/registries"
 SKUS = ("Basic", "Standard", "Premium")
+KNOWN_LATER = "<known later>"  # the login server of an Output registry with no facts: looked up once its ID is known
+
+
+class ExistingRegistryFacts(TypedDict):
+    """What the caller already knows of the registry behind an `existing_id` Output (it declared the registry)."""
+
+    login_server: pulumi.Input[str]
+    """`loginServer` of the registry (`<name>.azurecr.io`), where environment images are pushed."""
 
 
 class WorkspaceContainerRegistryArgs(TypedDict):
@@ -30,7 +38,9 @@ class WorkspaceContainerRegistryArgs(TypedDict):
     registry_name: NotRequired[str]
     """`registryName`, unique in all of Azure (5-50 letters and digits); by default `cr<name><suffix>`, a stable hash suffix."""
     existing_id: NotRequired[pulumi.Input[str]]
-    """Resource ID of an existing registry to use instead of creating one (looked up), or the `id` of a WorkspaceContainerRegistry declared in the same program (a shared registry)."""
+    """Resource ID of an existing registry to use instead of creating one: looked up before anything is declared, or, for an Output (a StackReference, a shared registry), once its value is known and before the workspace is created; with `existing_facts` no lookup is made."""
+    existing_facts: NotRequired[ExistingRegistryFacts]
+    """Facts of the `existing_id` registry the caller vouches for (it declared the registry): used instead of a lookup."""
     sku_name: NotRequired[str]
     """`Basic` (default), `Standard` or `Premium`. Only Premium can turn public network access off."""
     public_network_access: NotRequired[str]
@@ -53,7 +63,8 @@ def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str 
     if isinstance(existing, str) and existing:
         return lookup_existing(component, "container_registry.existing_id", existing, REGISTRY_TYPE, _get_registry)
     if existing is not None and not isinstance(existing, str):
-        return require_known(component, "container_registry.existing_id", existing, "WorkspaceContainerRegistry")["login_server"]
+        facts = args.get("existing_facts")
+        return facts["login_server"] if facts else KNOWN_LATER
     sku = args.get("sku_name", "Basic")
     access = args.get("public_network_access", "Enabled")
     if "resource_group_name" not in args:
@@ -74,9 +85,13 @@ def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str 
         )
 
 
-def vouch_for_registry(output: object, login_server: pulumi.Input[str]) -> None:
-    """Let workspaces accept `output` as `container_registry.existing_id`."""
-    remember(output, login_server=login_server)
+def checked_registry(value: pulumi.Input[str], component: str) -> pulumi.Output[containerregistry.GetRegistryResult]:
+    """A registry known only later: its lookup once the ID is known (a missing one fails the run)."""
+    return check_when_known(
+        component, "container_registry.existing_id", value, REGISTRY_TYPE,
+        lambda name, rg: containerregistry.get_registry_output(registry_name=name, resource_group_name=rg),
+        lambda resource_id, found: found,
+    )
 
 
 class WorkspaceContainerRegistry(pulumi.ComponentResource):
@@ -91,10 +106,13 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
         login_server = validate_registry_args(args)
         super().__init__(token("WorkspaceContainerRegistry"), name, None, opts)
         existing = args.get("existing_id")
-        if existing is not None and login_server is not None:
+        if existing is not None and login_server is KNOWN_LATER:
+            found = checked_registry(existing, "WorkspaceContainerRegistry")
+            self.id = pulumi.Output.all(existing, found).apply(lambda pair: pair[0])
+            self.login_server = found.apply(lambda r: r.login_server or "")
+        elif existing is not None and login_server is not None:
             self.id = pulumi.Output.from_input(existing)
             self.login_server = pulumi.Output.from_input(login_server)
-            vouch_for_registry(self.id, self.login_server)  # so a shared, existing registry can be handed on
         else:
             registry = containerregistry.Registry(
                 f"{name}-acr",
@@ -111,5 +129,4 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
             )
             self.id = registry.id
             self.login_server = registry.login_server
-            vouch_for_registry(self.id, registry.login_server)
         self.register_outputs({"id": self.id, "login_server": self.login_server})

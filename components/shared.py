@@ -3,14 +3,14 @@
 The docs allow one key vault, registry and Application Insights to serve several workspaces (and a
 storage account, though sharing it mixes projects' data, so only where asked). Each is declared once
 here, in its own resource group, and handed to every workspace as `existing_id=<this component's
-output>`; the workspace components accept such Outputs because this component vouches for them.
+output>` with `existing_facts`: what this component knows of the resource (a storage account's kind
+and SKU, a vault's purge protection), so each workspace is held to its rules without a lookup.
 
 The Azure ML registry shares models, environments and components across workspaces (and regions).
 """
 
 
-from dataclasses import replace
-from typing import Any, NotRequired, Optional, TypedDict
+from typing import Any, Mapping, NotRequired, Optional, TypedDict
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -21,12 +21,11 @@ from amlws_rules.roles import AZUREML_REGISTRY_USER
 
 from ._common import ComponentInputError, child, inherited, token
 from .access import assign_role, builtin_role
-from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, validate_key_vault_args, vouch_for_vault
-from ._lookup import remember
+from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, validate_key_vault_args, vault_facts
 from .network import PrivateEndpointSettings, endpoint_targets, private_endpoint, validate_private_endpoints
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
-from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args, vouch_for_registry
-from .storage import WorkspaceStorage, WorkspaceStorageArgs, planned_storage, validate_storage_args, vouch_for_storage
+from .registry import KNOWN_LATER, WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args
+from .storage import WorkspaceStorage, WorkspaceStorageArgs, planned_storage, storage_facts, validate_storage_args
 
 COMPONENT = "SharedWorkspaceResources"
 
@@ -98,9 +97,10 @@ def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> None:
 def planned_workspace_sections(args: SharedWorkspaceResourcesArgs) -> dict[str, dict[str, Any]]:
     """What `workspace_sections` will hand each workspace, before anything exists (for a preflight).
 
-    A resource brought by ID is handed on as that ID (looked up like any other). One this component will
-    create is handed on as a stand-in Output vouched for with the facts its settings fix (a vault's purge
-    protection, a storage account's kind and SKU), so each workspace is checked on the path the run takes.
+    A resource brought by a string ID is handed on as that ID (looked up like any other). One this
+    component will create is handed on as a stand-in Output with the facts its settings fix (a vault's
+    purge protection, a storage account's kind and SKU), so each workspace is checked on the path the
+    run takes.
     """
     sections: dict[str, dict[str, Any]] = {}
     for key in ("container_registry", "key_vault", "storage"):
@@ -111,23 +111,36 @@ def planned_workspace_sections(args: SharedWorkspaceResourcesArgs) -> dict[str, 
         if isinstance(existing, str):
             sections[key] = {"existing_id": existing}
             continue
-        stand_in = pulumi.Output.from_input(f"<shared {key}>")
-        label = f"<the shared {key} (SharedWorkspaceResources.{key})>"
+        facts: Any
         if key == "key_vault":
-            vouch_for_vault(stand_in, replace(planned_vault(settings, COMPONENT), label=label))  # type: ignore[arg-type]
+            facts = vault_facts(planned_vault(settings, COMPONENT))  # type: ignore[arg-type]
         elif key == "storage":
-            vouch_for_storage(stand_in, planned_storage(settings, COMPONENT), label)  # type: ignore[arg-type]
+            facts = storage_facts(planned_storage(settings, COMPONENT))  # type: ignore[arg-type]
         else:
-            vouch_for_registry(stand_in, "<shared>.azurecr.io")
-        sections[key] = {"existing_id": stand_in}
+            login_server = validate_registry_args(settings, COMPONENT)  # type: ignore[arg-type]
+            facts = None if login_server is KNOWN_LATER else {"login_server": login_server or f"<shared {key}>.azurecr.io"}
+        sections[key] = _handed_on(existing or pulumi.Output.from_input(f"<shared {key}>"), facts)
     if "monitoring" in args:
-        monitoring = dict(args.get("monitoring") or {})
-        for key in ("existing_application_insights_id", "existing_log_analytics_workspace_id"):
-            if not monitoring.get(key):
-                monitoring[key] = pulumi.Output.from_input(f"<shared {key}>")
-                remember(monitoring[key])
-        sections["monitoring"] = {k: v for k, v in monitoring.items() if k.startswith("existing_")}
+        sections["monitoring"] = _monitoring_section(args.get("monitoring") or {}, {})
     return sections
+
+
+def _handed_on(resource_id: pulumi.Input[str], facts: Any) -> dict[str, Any]:
+    return {"existing_id": resource_id, **({"existing_facts": facts} if facts is not None else {})}
+
+
+def _monitoring_section(settings: Mapping[str, Any], declared: Mapping[str, pulumi.Input[str]]) -> dict[str, Any]:
+    """Existing IDs as given (string IDs looked up by each workspace, Outputs checked when known), or
+    the IDs of what this component declares (`declared`, stand-ins before it exists), vouched for."""
+    section: dict[str, Any] = {}
+    for key in ("existing_application_insights_id", "existing_log_analytics_workspace_id"):
+        given = settings.get(key)
+        if isinstance(given, str) and given:
+            section[key] = given
+        else:
+            section[key] = declared.get(key) or given or pulumi.Output.from_input(f"<shared {key}>")
+            section["existing_facts"] = {"exist": True}
+    return section
 
 
 class SharedWorkspaceResources(pulumi.ComponentResource):
@@ -150,12 +163,12 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
         validate_shared_args(args)
         super().__init__(token(COMPONENT), name, None, opts)
         none = pulumi.Output.from_input(None)
-        # The Output objects handed to workspaces must be the very ones the children vouched for.
         self.registry: WorkspaceContainerRegistry | None = None
         self.vault: WorkspaceKeyVault | None = None
         self.monitor: WorkspaceMonitoring | None = None
         self.store: WorkspaceStorage | None = None
         diag: dict = {}
+        self._monitoring_settings: Mapping[str, Any] = args.get("monitoring") or {}
         if "monitoring" in args:
             self.monitor = WorkspaceMonitoring(f"{name}-monitoring", _section(args, "monitoring"), child(self))  # type: ignore[arg-type]
             if args.get("diagnostics", True) and has_log_analytics(args.get("monitoring")):
@@ -196,19 +209,23 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
         )
 
     def workspace_sections(self) -> dict[str, dict[str, Any]]:
-        """The args sections that hand each workspace the shared resources (`existing_id` = a vouched-for id Output)."""
+        """The args sections that hand each workspace the shared resources: `existing_id` = the child's
+        `id` Output, with `existing_facts` when this component knows them (else each workspace checks
+        the resource once its ID is known)."""
         sections: dict[str, dict[str, Any]] = {}
         if self.registry is not None:
-            sections["container_registry"] = {"existing_id": self.registry.id}
+            login_server = self.registry.login_server
+            sections["container_registry"] = _handed_on(self.registry.id, {"login_server": login_server})
         if self.vault is not None:
-            sections["key_vault"] = {"existing_id": self.vault.id}
+            facts = self.vault.facts and {**self.vault.facts, "vault_name": self.vault.vault_name, "resource_group_name": self.vault.resource_group_name}
+            sections["key_vault"] = _handed_on(self.vault.id, facts)
         if self.store is not None:
-            sections["storage"] = {"existing_id": self.store.id}
+            sections["storage"] = _handed_on(self.store.id, self.store.facts)
         if self.monitor is not None:
-            sections["monitoring"] = {
+            sections["monitoring"] = _monitoring_section(self._monitoring_settings, {
                 "existing_application_insights_id": self.monitor.application_insights_id,
                 "existing_log_analytics_workspace_id": self.monitor.log_analytics_workspace_id,
-            }
+            })
         return sections
 
     def _ml_registry(self, name: str, args: SharedWorkspaceResourcesArgs, settings: MachineLearningRegistrySettings) -> pulumi.Output[str]:

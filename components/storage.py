@@ -5,7 +5,7 @@ resource is declared, so a premium, BlobStorage or HNS account never gets as far
 """
 
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NotRequired, Optional, TypedDict
 
 import pulumi
@@ -17,9 +17,21 @@ from amlws_rules.naming import STORAGE_ACCOUNT, compact_name
 
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from .diagnostics import send_diagnostics
-from ._lookup import lookup_existing, remember, require_known
+from ._lookup import check_when_known, lookup_existing
 
 STORAGE_ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
+
+
+class ExistingStorageFacts(TypedDict):
+    """What the caller already knows of the account behind an `existing_id` Output (e.g. it declared the
+    account itself): the account is held to the workspace-storage rules through these, with no lookup."""
+
+    kind: str
+    """Account kind (`kind`)."""
+    sku_name: str
+    """Storage SKU (`sku.name`)."""
+    is_hns_enabled: bool
+    """Hierarchical namespace (`isHnsEnabled`)."""
 
 
 class WorkspaceStorageArgs(TypedDict):
@@ -32,7 +44,9 @@ class WorkspaceStorageArgs(TypedDict):
     account_name: NotRequired[str]
     """`accountName`, unique in all of Azure (3-24 lowercase letters and digits); by default `st<name><suffix>`, a stable hash suffix."""
     existing_id: NotRequired[pulumi.Input[str]]
-    """Resource ID of an existing account to use instead of creating one (looked up, and held to the workspace storage rules), or the `id` of a WorkspaceStorage declared in the same program (a shared account)."""
+    """Resource ID of an existing account to use instead of creating one, held to the workspace storage rules: looked up before anything is declared, or, for an Output (a StackReference, a shared account), once its value is known and before the workspace is created; with `existing_facts` no lookup is made."""
+    existing_facts: NotRequired[ExistingStorageFacts]
+    """Facts of the `existing_id` account the caller vouches for (it declared the account): checked at once instead of looked up."""
     sku_name: NotRequired[str]
     """Storage SKU (`sku.name`), default `Standard_LRS`. Premium SKUs are refused for workspace storage."""
     kind: NotRequired[str]
@@ -89,37 +103,66 @@ def lookup_existing_storage(resource_id: str, component: str = "WorkspaceStorage
     )
 
 
-def existing_workspace_storage(value: pulumi.Input[str], component: str = "WorkspaceStorage") -> ExistingStorage:
-    """An account the workspace will use: looked up (a string ID) or vouched for by the component
-    that declared it (an Output), then held to the documented workspace-storage rules."""
+def existing_workspace_storage(
+    value: pulumi.Input[str], component: str = "WorkspaceStorage", facts: ExistingStorageFacts | None = None
+) -> ExistingStorage | None:
+    """An account the workspace will use, held to the documented workspace-storage rules: a string ID
+    is looked up, an Output with `facts` is judged by them. An Output without facts is only known later:
+    None, and the component checks it when it is known (`checked_storage_id`)."""
     if isinstance(value, str):
         found = lookup_existing_storage(value, component)
         shown: object = value
-    else:
-        facts = require_known(component, "storage.existing_id", value, "WorkspaceStorage")
+    elif facts is not None:
         found = ExistingStorage(
-            id=value, name=facts["name"], kind=facts["kind"], sku_name=facts["sku_name"], is_hns_enabled=facts["is_hns_enabled"]
+            id=value, name="",  # the component reads the name from the ID (no Output is made while validating)
+            kind=facts["kind"], sku_name=facts["sku_name"], is_hns_enabled=facts["is_hns_enabled"],
         )
-        shown = facts["label"]
+        shown = "<Output>"
+    else:
+        return None
     check_workspace_storage(
         component, "storage.existing_id", shown, kind=found.kind, sku_name=found.sku_name, is_hns_enabled=found.is_hns_enabled
     )
     return found
 
 
-def planned_storage(args: WorkspaceStorageArgs, component: str = "WorkspaceStorage") -> ExistingStorage:
-    """What is known of the account these args lead to: looked up, vouched for, or the settings of a new one."""
+def _account_name(resource_id: str) -> str:
+    return resource_id.rstrip("/").rsplit("/", 1)[-1]
+
+
+def checked_storage_id(value: pulumi.Input[str], component: str = "WorkspaceStorage") -> pulumi.Output[str]:
+    """The ID of an account known only later, resolved once the account is looked up and held to the rules."""
+
+    def judge(resource_id: str, found: storage.GetStorageAccountResult) -> str:
+        sku = found.sku
+        check_workspace_storage(
+            component, "storage.existing_id", resource_id,
+            kind=found.kind, sku_name=sku.name if sku is not None else None, is_hns_enabled=found.is_hns_enabled,
+        )
+        return resource_id
+
+    return check_when_known(
+        component, "storage.existing_id", value, STORAGE_ACCOUNT_TYPE,
+        lambda name, rg: storage.get_storage_account_output(account_name=name, resource_group_name=rg), judge,
+    )
+
+
+def planned_storage(args: WorkspaceStorageArgs, component: str = "WorkspaceStorage") -> ExistingStorage | None:
+    """What is known of the account these args lead to: looked up, vouched for, or the settings of a new
+    one; None for an Output ID known only later."""
     found = validate_storage_args(args, component)
-    if found is not None:
+    if args.get("existing_id"):
         return found
     return ExistingStorage(
         id="", name="<new account>", kind=args.get("kind", "StorageV2"), sku_name=args.get("sku_name", "Standard_LRS"), is_hns_enabled=False
     )
 
 
-def vouch_for_storage(output: object, facts: ExistingStorage, label: str) -> None:
-    """Let workspaces accept `output` as `storage.existing_id`, held to the rules through these facts."""
-    remember(output, name=facts.name, kind=facts.kind, sku_name=facts.sku_name, is_hns_enabled=facts.is_hns_enabled, label=label)
+def storage_facts(found: ExistingStorage | None) -> ExistingStorageFacts | None:
+    """The facts to hand on with the account's ID (None: nothing known yet, each user checks it)."""
+    if found is None or found.kind is None or found.sku_name is None:
+        return None
+    return {"kind": found.kind, "sku_name": found.sku_name, "is_hns_enabled": bool(found.is_hns_enabled)}
 
 
 def check_workspace_storage(
@@ -143,11 +186,12 @@ def warn_workspace_storage(component: str, setting: str, value: object, *, kind:
 def validate_storage_args(args: WorkspaceStorageArgs, component: str = "WorkspaceStorage") -> ExistingStorage | None:
     """Everything Azure or the docs would refuse, before any resource is declared.
 
-    Returns what the lookup found for `existing_id`, or None for an account we create.
+    Returns what is known of the `existing_id` account (None for an account we create, or for an
+    Output ID that is checked once known).
     """
     existing = args.get("existing_id")
     if existing:
-        return existing_workspace_storage(existing, component)
+        return existing_workspace_storage(existing, component, args.get("existing_facts"))
     kind = args.get("kind", "StorageV2")
     sku_name = args.get("sku_name", "Standard_LRS")
     is_hns = args.get("is_hns_enabled", False)
@@ -172,13 +216,17 @@ class WorkspaceStorage(pulumi.ComponentResource):
     def __init__(self, name: str, args: WorkspaceStorageArgs, opts: Optional[pulumi.ResourceOptions] = None):
         found = validate_storage_args(args)
         super().__init__(token("WorkspaceStorage"), name, None, opts)
-        if found is not None:
-            if isinstance(args.get("existing_id"), str):
-                warn_workspace_storage("WorkspaceStorage", "storage.existing_id", args.get("existing_id"), kind=found.kind)
+        existing = args.get("existing_id")
+        self.facts: ExistingStorageFacts | None = None  # handed on with the ID (a shared account)
+        if existing and found is None:  # an Output known only later: checked when it is
+            self.id = checked_storage_id(existing)
+            self.account_name = self.id.apply(_account_name)
+        elif found is not None:
+            if isinstance(existing, str):
+                warn_workspace_storage("WorkspaceStorage", "storage.existing_id", existing, kind=found.kind)
             self.id = pulumi.Output.from_input(found.id)
-            self.account_name = pulumi.Output.from_input(found.name)
-            existing = args.get("existing_id")  # vouched for, so a shared existing account can be handed on
-            vouch_for_storage(self.id, found, existing if isinstance(existing, str) else f"<id of WorkspaceStorage {name}>")
+            self.account_name = pulumi.Output.from_input(found.name) if found.name else self.id.apply(_account_name)
+            self.facts = storage_facts(found)
         else:
             kind = args.get("kind", "StorageV2")
             warn_workspace_storage("WorkspaceStorage", "kind", kind, kind=kind)
@@ -214,7 +262,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
             )
             self.id = account.id
             self.account_name = account.name
-            vouch_for_storage(self.id, replace(planned_storage(args), name=account.name), f"<id of WorkspaceStorage {name}>")
+            self.facts = storage_facts(planned_storage(args))
             diagnostics_workspace_id = args.get("diagnostics_workspace_id")
             if diagnostics_workspace_id is not None:
                 for service in ("blobServices", "fileServices"):

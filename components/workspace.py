@@ -38,7 +38,7 @@ from .compute import (
     compute_instance_properties,
     validate_compute_settings,
 )
-from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, validate_key_vault_args
+from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, checked_vault_id, planned_vault, vault_name_and_group
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
 from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_args
@@ -202,7 +202,7 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedD
         if cmk.get("key_size", 3072) not in (2048, 3072, 4096):
             raise ComponentInputError(COMPONENT, "customer_managed_key.key_size", cmk.get("key_size"), "must be 2048, 3072 or 4096")
         problems = cmk_vault_violations(enable_purge_protection=vault.enable_purge_protection, enable_soft_delete=vault.enable_soft_delete)
-        if problems:
+        if problems and not vault.known_later:  # else checked once the vault's ID is known (`checked_vault_id`)
             raise ComponentInputError(COMPONENT, "key_vault", vault.label, "; ".join(problems))
     validate_access(COMPONENT, args.get("access"))
     if args.get("diagnostics") is True and not has_log_analytics(args.get("monitoring")):
@@ -265,6 +265,11 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         diag = {"diagnostics_workspace_id": law_id} if diagnostics else {}
         store = WorkspaceStorage(f"{name}-storage", {**_nested(args.get("storage"), args, tags), **diag}, child(self))  # type: ignore[arg-type]
         vault = WorkspaceKeyVault(f"{name}-keyvault", {**_nested(args.get("key_vault"), args, tags), **diag}, child(self))  # type: ignore[arg-type]
+        vault_id, vault_name, vault_group = vault.id, vault.vault_name, vault.resource_group_name
+        if "customer_managed_key" in args and planned_vault(_nested(args.get("key_vault"), args, tags), COMPONENT).known_later:  # type: ignore[arg-type]
+            # A vault known only later must pass the CMK rules before the key and the workspace use it.
+            vault_id = checked_vault_id(vault.id, COMPONENT, for_cmk=True)
+            vault_name, vault_group = vault_name_and_group(vault_id)
         registry = (
             WorkspaceContainerRegistry(f"{name}-registry", _nested(args.get("container_registry"), args, tags), child(self))  # type: ignore[arg-type]
             if "container_registry" in args
@@ -291,15 +296,15 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             cmk_grant.append(
                 assign_role(
                     self, f"{name}-cmk-crypto",
-                    scope=vault.id, role=builtin_role(subscription_id, role_ids.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER),
+                    scope=vault_id, role=builtin_role(subscription_id, role_ids.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER),
                     principal_id=cmk_identity.principal_id, principal_type="ServicePrincipal",
                 )
             )
             key = keyvault.Key(
                 f"{name}-cmk",
                 key_name=cmk["key_name"],
-                vault_name=vault.vault_name,
-                resource_group_name=vault.resource_group_name,
+                vault_name=vault_name,
+                resource_group_name=vault_group,
                 properties=keyvault.KeyPropertiesArgs(
                     kty="RSA", key_size=cmk.get("key_size", 3072), key_ops=["wrapKey", "unwrapKey", "encrypt", "decrypt"]
                 ),
@@ -313,7 +318,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 status="Enabled",
                 identity=ml.IdentityForCmkArgs(user_assigned_identity=cmk_identity.id),
                 key_vault_properties=ml.KeyVaultPropertiesArgs(
-                    key_identifier=key.key_uri_with_version, key_vault_arm_id=vault.id, identity_client_id=cmk_identity.client_id
+                    key_identifier=key.key_uri_with_version, key_vault_arm_id=vault_id, identity_client_id=cmk_identity.client_id
                 ),
             )
             self.cmk_identity_principal_id = cmk_identity.principal_id
@@ -342,7 +347,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             ),
             primary_user_assigned_identity=args.get("primary_user_assigned_identity"),
             storage_account=store.id,
-            key_vault=vault.id,
+            key_vault=vault_id,
             application_insights=monitor.application_insights_id,
             container_registry=registry.id if registry else None,
             public_network_access=workspace_public_network_access(args),

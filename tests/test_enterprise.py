@@ -271,7 +271,7 @@ def test_shared_storage_is_held_to_the_workspace_storage_rules():
         run(lambda: SharedWorkspaceResources("shared", {"resource_group_name": "rg", "storage": {"sku_name": "Premium_LRS"}}))
 
 
-def test_an_output_id_the_package_cannot_vouch_for_is_refused():
+def test_an_output_that_is_not_a_storage_id_fails_the_run_before_the_workspace():
     def program():
         other = WorkspaceStorage("elsewhere", {"resource_group_name": "rg"})
         MachineLearningWorkspace("w", {"resource_group_name": "rg", "storage": {"existing_id": other.account_name}})
@@ -279,8 +279,8 @@ def test_an_output_id_the_package_cannot_vouch_for_is_refused():
     with pytest.raises(PreviewError) as err:
         run_program(program, "amlws", "test", {}, [], ArmMocks())
     assert isinstance(err.value.cause, ComponentInputError)
-    assert "must be the `id` of a WorkspaceStorage declared in this program" in str(err.value.cause)
-    assert not [r for r in err.value.registrations if r.type.endswith("MachineLearningWorkspace")]
+    assert "is not a resource ID of the form" in str(err.value.cause)
+    assert not [r for r in err.value.registrations if r.type.endswith("machinelearningservices:Workspace")]
 
 
 @pytest.mark.parametrize(
