@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import json
+import runpy
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -49,6 +51,8 @@ class PreviewResult:
     violations: list[dict[str, Any]] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     """The stack's exports in wire form (secrets still marked; `to_json` masks them)."""
+    policies: list[dict[str, Any]] = field(default_factory=list)
+    """The policies a pack ran (name, description, level), when one did: for SARIF rules and the summary."""
 
     def resource_json(self) -> list[dict[str, Any]]:
         return [
@@ -75,12 +79,56 @@ class PreviewResult:
         }
 
 
-def project_name(project_dir: Path) -> str:
+def _project_file(project_dir: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
     except OSError as err:
         raise PreviewError(f"{project_dir}: no Pulumi.yaml ({err.strerror})") from None
-    return str(data["name"])
+    except yaml.YAMLError as err:
+        raise PreviewError(f"{project_dir / 'Pulumi.yaml'}: not valid YAML: {err}") from None
+    if not isinstance(data, dict) or not data.get("name"):
+        raise PreviewError(f"{project_dir / 'Pulumi.yaml'}: no project `name`")
+    return data
+
+
+def project_name(project_dir: Path) -> str:
+    return str(_project_file(project_dir)["name"])
+
+
+def program_path(project_dir: Path) -> Path:
+    """The file the Python language host would run: Pulumi.yaml `main` (a file, or a directory holding
+    `__main__.py`), by default the project directory's `__main__.py`."""
+    data = _project_file(project_dir)
+    runtime = data.get("runtime")
+    name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if name != "python":
+        raise PreviewError(f"{project_dir / 'Pulumi.yaml'}: runtime {name!r}: amlws preview runs Python programs only")
+    path = project_dir / str(data.get("main") or ".")
+    if path.is_dir():
+        path = path / "__main__.py"
+    if not path.is_file():
+        raise PreviewError(f"{project_dir / 'Pulumi.yaml'}: no program at {path} (set `main`, or add __main__.py)")
+    return path
+
+
+def program_runner(path: Path) -> Callable[[], None]:
+    """Run the program file as the language host does: as `__main__`, its directory first on sys.path.
+    An exception the SDK does not turn into a RunError is reported, not shown as a traceback."""
+
+    def run() -> None:
+        directory = str(path.parent.resolve())
+        sys.path.insert(0, directory)
+        try:
+            runpy.run_path(str(path), run_name="__main__")
+        except (pulumi.RunError, FixtureError, ValueError, PreviewError):
+            raise
+        except Exception as err:  # a program's own bug: name it, exit 2
+            raise PreviewError(f"{path}: the program raised {type(err).__name__}: {err}", err) from None
+        finally:
+            if directory in sys.path:
+                sys.path.remove(directory)
+
+    return run
 
 
 def _unsecure(value: Any, secrets: list[bool]) -> Any:
@@ -204,7 +252,8 @@ def run_program(
 
 
 def preview_stack(project_dir: str | Path, stack: str, fixtures: str | Path | None = None) -> PreviewResult:
-    """Offline preview of `Pulumi.<stack>.yaml` in `project_dir`, running the project's real program."""
+    """Offline preview of `Pulumi.<stack>.yaml` in `project_dir`, running that project's own program
+    (its Pulumi.yaml `main`), as `pulumi preview` would from that directory."""
     directory = Path(project_dir)
     project = project_name(directory)
     config, secret_keys = stack_config(directory, project, stack)
@@ -212,6 +261,4 @@ def preview_stack(project_dir: str | Path, stack: str, fixtures: str | Path | No
         the_mocks = ArmMocks(load_fixtures(fixtures))
     except FixtureError as err:
         raise PreviewError(str(err)) from None
-    from amlws.stacks.program import main
-
-    return run_program(main, project, stack, config, secret_keys, the_mocks)
+    return run_program(program_runner(program_path(directory)), project, stack, config, secret_keys, the_mocks)

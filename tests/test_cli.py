@@ -30,6 +30,7 @@ def test_preview_dev_writes_the_json_contract(tmp_path, capsys):
 def test_secrets_are_masked_in_the_json(tmp_path):
     project = tmp_path
     (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (project / "__main__.py").write_text((ROOT / "__main__.py").read_text())  # --cwd runs DIR's own program
     stack = (ROOT / "Pulumi.dev.yaml").read_text().replace(
         "          idleTimeBeforeShutdown: PT30M",
         "          idleTimeBeforeShutdown: PT30M\n          sshPublicAccess: Enabled\n          sshAdminPublicKey:\n            secure: v1:abcdef",
@@ -43,6 +44,7 @@ def test_secrets_are_masked_in_the_json(tmp_path):
 
 def test_bad_config_exits_2_naming_file_key_and_value(tmp_path, capsys):
     (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (tmp_path / "__main__.py").write_text((ROOT / "__main__.py").read_text())  # --cwd runs DIR's own program
     (tmp_path / "Pulumi.bad.yaml").write_text((ROOT / "Pulumi.dev.yaml").read_text().replace("maxNodeCount: 2", "maxNodeCount: 0"))
     assert main(["preview", "bad", "--cwd", str(tmp_path)]) == 2
     err = capsys.readouterr().err

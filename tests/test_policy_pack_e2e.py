@@ -117,6 +117,7 @@ def test_cli_exit_1_on_mandatory_violations_with_json_and_sarif(tmp_path, capsys
     project = tmp_path / "proj"
     project.mkdir()
     (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (project / "__main__.py").write_text((ROOT / "__main__.py").read_text())  # --cwd runs DIR's own program
     (project / "Pulumi.dev.yaml").write_text((ROOT / "Pulumi.dev.yaml").read_text())
     out, sarif = tmp_path / "dev.json", tmp_path / "dev.sarif"
     code = main(["preview", "dev", "--cwd", str(project), "--policy-pack", str(PACK), "--json", str(out), "--sarif", str(sarif)])

@@ -13,7 +13,7 @@ from harness import ROOT, one
 TOKEN = "offline-preview-placeholder-token"  # what the offline getClientToken answers
 ALLOWED_EXPORTS = {"workspaceId", "workspaceName", "principalId", "storageAccountId", "keyVaultId", "applicationInsightsId",
                    "containerRegistryId", "computeIds", "datastoreIds", "environmentVersionIds", "logAnalyticsWorkspaceId",
-                   "mlRegistryId", "storageAccountId"}
+                   "mlRegistryId", "storageAccountId", "mlConfig"}  # mlConfig: names only (config.json)
 SECRET_WORDS = ("key", "password", "secret", "token", "connectionstring", "instrumentation")
 
 
@@ -49,6 +49,7 @@ def test_a_secret_input_written_by_hand_stays_masked():
 
 def test_secure_config_values_are_masked_and_marked_secret(tmp_path):
     (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (tmp_path / "__main__.py").write_text((ROOT / "__main__.py").read_text())  # --cwd runs DIR's own program
     for path in ("__main__.py",):
         (tmp_path / path).write_text((ROOT / path).read_text())
     config = (ROOT / "Pulumi.dev.yaml").read_text().replace(
