@@ -1,7 +1,7 @@
-"""`amlws`: offline preview (and graph) of this project's stacks.
+"""`amlws`: offline preview (and graph) of a Pulumi project's stacks, and config.json for data scientists.
 
 Exit codes are a contract for pull-request tooling: 0 success, 1 a mandatory policy violation,
-2 a configuration, program or policy-pack error (the message says which).
+2 a configuration, program, policy-pack, input or output error (the message says which).
 """
 
 from __future__ import annotations
@@ -10,19 +10,32 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import NoReturn
 
 from rich.console import Console
+from rich.markup import escape
 
 from . import render
 from .preview import PreviewError, PreviewResult, preview_stack, project_name
+from .version import version
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+EXIT_CODES = """exit codes:
+  0  success (advisory violations allowed)
+  1  a mandatory policy violation
+  2  an error: stack config, program, policy pack, input file, output file or usage"""
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="amlws", description="Offline tools for the Azure ML workspace stacks.")
+    parser = argparse.ArgumentParser(
+        prog="amlws",
+        description="Offline tools for the Azure ML workspace stacks.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"amlws {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     preview = sub.add_parser("preview", help="run a stack's program offline under Pulumi's mock monitor")
     preview.add_argument("stack", nargs="+", help="stack name(s): reads Pulumi.STACK.yaml; several run in one process")
@@ -42,11 +55,55 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--fixtures", metavar="FILE", help="JSON answers for lookups of existing resources")
     graph.add_argument("--format", choices=("mermaid", "svg"), default="mermaid", help="output format (default mermaid)")
     graph.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    ml = sub.add_parser("ml-config", help="write the Azure ML SDKs' config.json for a deployed workspace")
+    ml.add_argument("project", help="the workspace's project name (a key of the stack outputs)")
+    ml.add_argument("--from", dest="source", default="-", metavar="FILE", help="`pulumi stack output --json` output; default: standard input")
+    ml.add_argument("--output", "-o", default="config.json", metavar="FILE", help="where to write (default config.json; - for standard output)")
     return parser
 
 
-def _write_json(path: str, payload: dict) -> None:
-    Path(path).write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def check_output_dirs(*outputs: tuple[str, str | None]) -> None:
+    """Refuse an output into a directory that does not exist before the (slow) preview runs."""
+    for option, path in outputs:
+        if path and path != "-" and not Path(path).parent.is_dir():
+            raise PreviewError(f"cannot write {option} {path}: no such directory {Path(path).parent}")
+
+
+def write_outputs(outputs: list[tuple[str, str, str]]) -> None:
+    """Write each (option, path, text) whole or not at all, and all of them or none.
+
+    Every text goes to a temporary file beside its target first; only when all are written are they
+    renamed into place (a rename within a directory is atomic). Any failure removes the temporary
+    files and raises PreviewError naming the option and path (exit 2), so no reader ever sees a
+    half-written file, or a JSON file from a run whose SARIF could not be written.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for option, path, text in outputs:
+            target = Path(path)
+            if target.is_dir():
+                raise PreviewError(f"cannot write {option} {path}: it is a directory")
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                staged.append((tmp, target))
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the mode open() would
+            except OSError as err:
+                raise PreviewError(f"cannot write {option} {path}: {err.strerror or err}") from None
+        for tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as err:
+                raise PreviewError(f"cannot write {target}: {err.strerror or err}") from None
+        staged.clear()
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def per_stack(path: str | None, stack: str, several: bool, option: str) -> str | None:
@@ -65,7 +122,8 @@ def run_preview(args: argparse.Namespace, console: Console, errors: Console) -> 
     stacks = list(dict.fromkeys(args.stack))
     several = len(stacks) > 1
     for option, path in (("--json", args.json_file), ("--sarif", args.sarif)):
-        per_stack(path, stacks[0], several, option)  # refuse a shared file before anything runs
+        # Refuse a shared file, or one in a missing directory, before anything runs.
+        check_output_dirs((option, per_stack(path, stacks[0], several, option)))
     worst = EXIT_OK
     for stack in stacks:
         try:
@@ -73,7 +131,7 @@ def run_preview(args: argparse.Namespace, console: Console, errors: Console) -> 
         except PreviewError as err:
             if not several:
                 raise
-            errors.print(f"[red]error:[/red] {stack}: {err}", markup=True, highlight=False)
+            errors.print(f"[red]error:[/red] {escape(stack)}: {escape(str(err))}", markup=True, highlight=False)
             code = EXIT_ERROR
         worst = max(worst, code)
     return worst
@@ -93,32 +151,51 @@ def preview_one(args: argparse.Namespace, stack: str, several: bool, console: Co
     finally:
         if pack is not None:
             pack.__exit__(None, None, None)
+    outputs: list[tuple[str, str, str]] = []
     json_file = per_stack(args.json_file, stack, several, "--json")
     if json_file:
-        _write_json(json_file, result.to_json())
+        outputs.append(("--json", json_file, json.dumps(result.to_json(), indent=2, sort_keys=False) + "\n"))
     sarif_file = per_stack(args.sarif, stack, several, "--sarif")
     if sarif_file:
-        from .sarif import write_sarif
+        from .sarif import sarif_text
 
-        write_sarif(sarif_file, result, args.policy_pack)
+        outputs.append(("--sarif", sarif_file, sarif_text(result, args.policy_pack, args.cwd)))
+    write_outputs(outputs)
     if not args.quiet:
         render.print_tree(result, console)
         render.print_violations(result.violations, console)
     for warning in result.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}")
-    console.print(render.summary_line(result))
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    console.print(render.summary_line(result), markup=False)
+    if args.policy_pack:
+        console.print(render.policy_line(result), markup=False)
     return EXIT_VIOLATIONS if any(v["level"] == "mandatory" for v in result.violations) else EXIT_OK
 
 
 def run_graph(args: argparse.Namespace) -> int:
     from .graph import build_graph, to_mermaid, to_svg
 
+    check_output_dirs(("--output", args.output))
     graph = build_graph(preview_stack(args.cwd, args.stack, args.fixtures))
     text = to_svg(graph) if args.format == "svg" else to_mermaid(graph)
     if args.output:
-        Path(args.output).write_text(text)
+        write_outputs([("--output", args.output, text)])
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def run_ml_config(args: argparse.Namespace, console: Console) -> int:
+    from .mlconfig import config_json, ml_config, read_stack_outputs
+
+    check_output_dirs(("--output", args.output))
+    label = "standard input" if args.source == "-" else args.source
+    values = ml_config(read_stack_outputs(args.source), args.project, label)
+    if args.output == "-":
+        sys.stdout.write(config_json(values))
+        return EXIT_OK
+    write_outputs([("--output", args.output, config_json(values))])
+    console.print(f"wrote {args.output}: workspace {values['workspace_name']} in {values['resource_group']}", markup=False)
     return EXIT_OK
 
 
@@ -133,8 +210,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_preview(args, console, errors)
         if args.command == "graph":
             return run_graph(args)
+        if args.command == "ml-config":
+            return run_ml_config(args, console)
     except PreviewError as err:
-        errors.print(f"[red]error:[/red] {err}", markup=True, highlight=False)
+        errors.print(f"[red]error:[/red] {escape(str(err))}", markup=True, highlight=False)
         return EXIT_ERROR
     return EXIT_ERROR
 

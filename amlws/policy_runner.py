@@ -209,7 +209,13 @@ def analyze(pack: PolicyPackProcess, result: PreviewResult, given: dict[str, Any
     """(violations, number of Analyze calls) for one preview."""
     try:
         info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
-        pack.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=build_configuration(info, given, source)))
+        configuration = build_configuration(info, given, source)
+        pack.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=configuration))
+        result.policies = [
+            {"name": p.name, "description": p.description, "level": LEVEL_NAMES.get(configuration[p.name].enforcementLevel, "advisory")}
+            for p in info.policies
+            if configuration[p.name].enforcementLevel != analyzer_pb2.DISABLED
+        ]
         pack.stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(stack=result.stack, project=result.project, dry_run=True))
         # All calls in flight at once (the pack serves them from its thread pool); read back in
         # registration order, so the violations come out in the same order every run.

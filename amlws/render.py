@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -43,14 +44,14 @@ def settings_line(kind: str, inputs: dict[str, Any]) -> str:
 
 
 def print_tree(result: PreviewResult, console: Console) -> None:
-    root = Tree(f"[bold]{result.project}/{result.stack}[/bold]")
+    root = Tree(f"[bold]{escape(result.project)}/{escape(result.stack)}[/bold]")
     nodes: dict[str, Tree] = {}
     for reg in result.registrations:
         _, _, kind = split_token(reg.type)
-        label = f"[cyan]{reg.type}[/cyan] {reg.name}"
+        label = f"[cyan]{escape(reg.type)}[/cyan] {escape(reg.name)}"
         details = settings_line(kind, plain(reg.inputs)) if reg.custom else ""
         if details:
-            label += f" [dim]({details})[/dim]"
+            label += f" [dim]({escape(details)})[/dim]"
         if reg.protect:
             label += " [yellow]protected[/yellow]"
         nodes[reg.urn] = nodes.get(reg.parent, root).add(label)
@@ -65,7 +66,8 @@ def print_violations(violations: list[dict[str, Any]], console: Console) -> None
         table.add_column(column, overflow="fold")
     for v in violations:
         style = "red" if v["level"] == "mandatory" else "yellow"
-        table.add_row(f"[{style}]{v['level']}[/{style}]", v["policy"], v["urn"].rsplit("::", 1)[-1] if v["urn"] else "(stack)", v["message"])
+        resource = v["urn"].rsplit("::", 1)[-1] if v["urn"] else "(stack)"
+        table.add_row(f"[{style}]{escape(v['level'])}[/{style}]", escape(v["policy"]), escape(resource), escape(v["message"]))
     console.print(table)
 
 
@@ -76,4 +78,13 @@ def summary_line(result: PreviewResult) -> str:
     text = f"{result.project}/{result.stack}: {custom} resources in {components} components, {sum(1 for r in result.registrations if r.protect)} protected"
     if result.violations or levels:
         text += f"; policy violations: {levels.get('mandatory', 0)} mandatory, {levels.get('advisory', 0)} advisory"
+    return text
+
+
+def policy_line(result: PreviewResult) -> str:
+    """After a policy run, say how many policies ran, also (especially) when none was violated."""
+    levels = Counter(v["level"] for v in result.violations)
+    text = f"policy: {len(result.policies)} policies, {len(result.violations)} violations"
+    if result.violations:
+        text += f" ({levels.get('mandatory', 0)} mandatory, {levels.get('advisory', 0)} advisory)"
     return text

@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,8 @@ from sarif_om import (
     Message,
     MultiformatMessageString,
     PhysicalLocation,
+    Region,
+    ReportingConfiguration,
     ReportingDescriptor,
     Result,
     Run,
@@ -27,6 +32,8 @@ from sarif_om import (
 )
 
 from .preview import PreviewResult
+from .stack_lines import StackLines
+from .version import version
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"mandatory": "error", "advisory": "warning"}
@@ -49,33 +56,81 @@ def _to_json(obj: Any) -> Any:
     return obj
 
 
-def build_sarif(result: PreviewResult, pack_name: str) -> dict[str, Any]:
-    stack_file = f"Pulumi.{result.stack}.yaml"
-    rules: dict[str, ReportingDescriptor] = {}
+def _artifact_uri(stack_file: Path) -> str:
+    """Relative to the working directory (the repository root in CI), as code scanning requires
+    (Multitool GH1005: relative URIs or file paths)."""
+    relative = os.path.relpath(stack_file.resolve(), Path.cwd())
+    return Path(relative if not relative.startswith("..") else stack_file.name).as_posix()
+
+
+def _rule(policy: dict[str, Any], pack_name: str) -> ReportingDescriptor:
+    """GH2012 wants shortDescription, fullDescription and help.text on every rule."""
+    description = policy.get("description") or policy["name"]
+    short = description.split(". ")[0].rstrip(".") + "."
+    level = policy.get("level", "advisory")
+    help_text = (
+        f"{description}\n\nPolicy {policy['name']} of the {pack_name} CrossGuard pack ({level} unless the policy "
+        "config says otherwise). Change the stack-file setting at the reported line, or, for a deliberate "
+        "exception, set this policy's enforcementLevel in the policy config (--policy-config)."
+    )
+    link = re.search(r"https://[^\s)]+", description)
+    return ReportingDescriptor(
+        id=policy["name"],
+        help_uri=link.group(0).rstrip(".,") if link else None,
+        name="".join(part.capitalize() for part in policy["name"].split("-")),
+        short_description=MultiformatMessageString(text=short),
+        full_description=MultiformatMessageString(text=description),
+        help=MultiformatMessageString(text=help_text),
+        default_configuration=ReportingConfiguration(level=SARIF_LEVEL.get(level, "note")),
+    )
+
+
+def build_sarif(result: PreviewResult, pack_name: str, project_dir: str | Path = ".") -> dict[str, Any]:
+    stack_path = Path(project_dir) / f"Pulumi.{result.stack}.yaml"
+    uri = _artifact_uri(stack_path)
+    lines = StackLines(stack_path, result.registrations)
+    known = {p["name"]: p for p in result.policies}
+    rules: dict[str, ReportingDescriptor] = {name: _rule(p, pack_name) for name, p in known.items()}
     results: list[Result] = []
     for v in result.violations:
         description, _, detail = v["message"].partition("\n")
-        rules.setdefault(v["policy"], ReportingDescriptor(id=v["policy"], short_description=MultiformatMessageString(text=description)))
+        if v["policy"] not in rules:
+            rules[v["policy"]] = _rule({"name": v["policy"], "description": description, "level": v["level"]}, pack_name)
+        subject = v["urn"] or f"{result.project}/{result.stack}"
+        fingerprint = hashlib.sha256(f"{v['policy']}|{subject}".encode()).hexdigest()[:32]
         results.append(
             Result(
                 rule_id=v["policy"],
+                rule_index=list(rules).index(v["policy"]),
                 level=SARIF_LEVEL.get(v["level"], "note"),
-                message=Message(text=f"{detail or description} ({v['urn'] or 'stack'})"),
+                message=Message(text=f"{detail or description} ({subject})"),
+                partial_fingerprints={"amlwsViolation/v1": fingerprint},  # Base1015 asks for them
                 locations=[
                     Location(
-                        physical_location=PhysicalLocation(artifact_location=ArtifactLocation(uri=stack_file)),
-                        logical_locations=[LogicalLocation(fully_qualified_name=v["urn"] or f"{result.project}/{result.stack}", kind="resource")],
+                        physical_location=PhysicalLocation(
+                            artifact_location=ArtifactLocation(uri=uri),
+                            region=Region(start_line=lines.line_for(v["urn"], v["message"])),
+                        ),
+                        logical_locations=[LogicalLocation(fully_qualified_name=subject, kind="resource")],
                     )
                 ],
             )
         )
-    log = SarifLog(
-        version="2.1.0",
-        schema_uri=SCHEMA,
-        runs=[Run(tool=Tool(driver=ToolComponent(name=pack_name, information_uri="https://www.pulumi.com/docs/iac/crossguard/", rules=list(rules.values()))), results=results)],
+    driver = ToolComponent(
+        name="amlws-policy",
+        full_name=pack_name,
+        version=version(),
+        semantic_version=version(),
+        information_uri="https://www.pulumi.com/docs/iac/crossguard/",
+        rules=list(rules.values()),
     )
-    return _to_json(log)
+    log = SarifLog(version="2.1.0", schema_uri=SCHEMA, runs=[Run(tool=Tool(driver=driver), results=results)])
+    out = _to_json(log)
+    for run in out["runs"]:  # Base1014/Base1018: `results` and `rules` present even when empty
+        run.setdefault("results", [])
+        run["tool"]["driver"].setdefault("rules", [])
+    return out
 
 
-def write_sarif(path: str | Path, result: PreviewResult, pack_dir: str) -> None:
-    Path(path).write_text(json.dumps(build_sarif(result, f"amlws-policy ({Path(pack_dir).name})"), indent=2) + "\n")
+def sarif_text(result: PreviewResult, pack_dir: str, project_dir: str | Path = ".") -> str:
+    return json.dumps(build_sarif(result, f"amlws-policy ({Path(pack_dir).name})", project_dir), indent=2) + "\n"

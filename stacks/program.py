@@ -46,6 +46,12 @@ def shared_resource_group_name(stack: StackConfig) -> str:
     return (stack.shared.resource_group_name if stack.shared else None) or f"rg-shared-{stack.environment}"
 
 
+def ml_config(subscription_id: pulumi.Input[str], resource_group: pulumi.Input[str], workspace_name: pulumi.Input[str]) -> dict[str, Any]:
+    """Exactly the `config.json` the Azure ML SDKs read (`MLClient.from_config()`,
+    `Workspace.from_config()`): `amlws ml-config PROJECT` writes it from the stack's outputs."""
+    return {"subscription_id": subscription_id, "resource_group": resource_group, "workspace_name": workspace_name}
+
+
 def _dump(model: Any) -> Any:
     return model.model_dump(exclude_none=True) if model is not None else None
 
@@ -184,5 +190,6 @@ def main() -> None:
                 "computeIds": ml.compute_ids,
                 "datastoreIds": ml.datastore_ids,
                 "environmentVersionIds": ml.environment_version_ids,
+                "mlConfig": ml_config(subscription_id, rg_name, ml.workspace_name),
             },
         )
