@@ -26,6 +26,10 @@ EXIT_CODES = """exit codes:
   0  success (advisory violations allowed)
   1  a mandatory policy violation
   2  an error: stack config, program, policy pack, input file, output file or usage"""
+UNKNOWNS_HELP = (
+    "answer like a first `pulumi preview` of a new stack: IDs and every other provider-computed output "
+    "(principal IDs, login servers, key URIs) unknown; default: known ARM-shaped values"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,12 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--policy-config", metavar="FILE", help="policy config JSON, as for pulumi --policy-pack-config")
     preview.add_argument("--sarif", metavar="FILE", help="write policy violations as SARIF 2.1.0 ({stack} as for --json)")
     preview.add_argument("--quiet", action="store_true", help="print only the summary line")
+    preview.add_argument("--unknowns", action="store_true", help=UNKNOWNS_HELP)
     graph = sub.add_parser("graph", help="draw a stack's components, resources and references (Mermaid or SVG)")
     graph.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml")
     graph.add_argument("--cwd", default=".", help="project directory (holds Pulumi.yaml); default: current")
     graph.add_argument("--fixtures", metavar="FILE", help="JSON answers for lookups of existing resources")
     graph.add_argument("--format", choices=("mermaid", "svg"), default="mermaid", help="output format (default mermaid)")
     graph.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    graph.add_argument("--unknowns", action="store_true", help=UNKNOWNS_HELP)
     ml = sub.add_parser("ml-config", help="write the Azure ML SDKs' config.json for a deployed workspace")
     ml.add_argument("project", help="the workspace's project name (a key of the stack outputs)")
     ml.add_argument("--from", dest="source", default="-", metavar="FILE", help="`pulumi stack output --json` output; default: standard input")
@@ -145,7 +151,7 @@ def preview_one(args: argparse.Namespace, stack: str, several: bool, console: Co
         # Started before the program runs: the pack's own start overlaps the preview.
         pack = start_policy_pack(args.policy_pack, project_name(Path(args.cwd)), stack, args.cwd)
     try:
-        result: PreviewResult = preview_stack(args.cwd, stack, args.fixtures)
+        result: PreviewResult = preview_stack(args.cwd, stack, args.fixtures, unknowns=args.unknowns)
         if pack is not None:
             result.violations = run_policy_pack(args.policy_pack, result, args.policy_config, project_dir=args.cwd, pack=pack)
     finally:
@@ -176,7 +182,7 @@ def run_graph(args: argparse.Namespace) -> int:
     from .graph import build_graph, to_mermaid, to_svg
 
     check_output_dirs(("--output", args.output))
-    graph = build_graph(preview_stack(args.cwd, args.stack, args.fixtures))
+    graph = build_graph(preview_stack(args.cwd, args.stack, args.fixtures, unknowns=args.unknowns))
     text = to_svg(graph) if args.format == "svg" else to_mermaid(graph)
     if args.output:
         write_outputs([("--output", args.output, text)])

@@ -1,8 +1,9 @@
 """Mocks that answer like Azure would: ARM-shaped IDs, and invokes answered from a fixture file.
 
 Where this differs from the real engine: the real azure-native provider auto-names resources with a
-random suffix and leaves computed outputs unknown during `pulumi preview`; here names are the
-explicit ones (or the Pulumi logical name) and outputs are the inputs plus a few computed values.
+random suffix and leaves computed outputs unknown during a first `pulumi preview`; here names are the
+explicit ones (or the Pulumi logical name) and outputs are the inputs plus a few computed values,
+unless `unknowns=True` (`amlws preview --unknowns`), which answers creates as a first preview does.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from pulumi.runtime import mocks
 
 from amlws_rules import split_token
+
+from .first_preview import preview_outputs, response_types
 
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 TENANT_ID = "11111111-1111-1111-1111-111111111111"
@@ -67,6 +70,13 @@ def load_fixtures(path: str | Path | None) -> dict[str, dict[str, Any]]:
     return dict(resources)
 
 
+def first_preview_state(typ: str, inputs: dict[str, Any]) -> tuple[None, dict[str, Any]]:
+    """(no ID, outputs) of a create in a first preview: azure-native's PreviewOutputs; other
+    providers' outputs are their inputs (the engine's answer for a provider without preview)."""
+    types = response_types(typ)
+    return None, preview_outputs(inputs, types) if types is not None else dict(inputs)
+
+
 def _principal(urn_seed: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, urn_seed))
 
@@ -74,12 +84,15 @@ def _principal(urn_seed: str) -> str:
 class ArmMocks(mocks.Mocks):
     """new_resource returns an ARM ID and state; call answers client config and existing lookups."""
 
-    def __init__(self, fixtures: dict[str, dict[str, Any]] | None = None, subscription_id: str = SUBSCRIPTION_ID):
+    def __init__(self, fixtures: dict[str, dict[str, Any]] | None = None, subscription_id: str = SUBSCRIPTION_ID, unknowns: bool = False):
+        """`unknowns`: answer creates like a real first preview (no ID, computed outputs unknown);
+        lookups of existing resources stay known, as the provider reads them in a real preview too."""
         self.fixtures = fixtures or {}
         self.subscription_id = subscription_id
         # What this run created, by ID: a lookup after creation finds it, as Azure would at `pulumi up`
         # (an ID known only later, e.g. a shared resource's, is looked up once it is known).
         self.created: dict[str, dict[str, Any]] = {}
+        self.unknowns = unknowns
 
     def arm_id(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, str]:
         """(id, name) of a resource of this type."""
@@ -101,6 +114,8 @@ class ArmMocks(mocks.Mocks):
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict]:
         if not args.custom:
             return None, {}
+        if self.unknowns and not args.resource_id and not args.typ.startswith("pulumi:providers:"):
+            return first_preview_state(args.typ, args.inputs)
         resource_id, name = self.arm_id(args.typ, args.name, args.inputs)
         state: dict[str, Any] = dict(args.inputs, id=resource_id, name=name)
         _, module, kind = split_token(args.typ)

@@ -251,14 +251,15 @@ def run_program(
     return contextvars.Context().run(run)
 
 
-def preview_stack(project_dir: str | Path, stack: str, fixtures: str | Path | None = None) -> PreviewResult:
+def preview_stack(project_dir: str | Path, stack: str, fixtures: str | Path | None = None, unknowns: bool = False) -> PreviewResult:
     """Offline preview of `Pulumi.<stack>.yaml` in `project_dir`, running that project's own program
-    (its Pulumi.yaml `main`), as `pulumi preview` would from that directory."""
+    (its Pulumi.yaml `main`), as `pulumi preview` would from that directory. `unknowns`:
+    provider-computed outputs unknown, as in a first `pulumi preview` of a new stack."""
     directory = Path(project_dir)
     project = project_name(directory)
     config, secret_keys = stack_config(directory, project, stack)
     try:
-        the_mocks = ArmMocks(load_fixtures(fixtures))
+        the_mocks = ArmMocks(load_fixtures(fixtures), unknowns=unknowns)
     except FixtureError as err:
         raise PreviewError(str(err)) from None
     return run_program(program_runner(program_path(directory)), project, stack, config, secret_keys, the_mocks)

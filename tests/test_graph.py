@@ -9,8 +9,8 @@ from amlws.preview import preview_stack
 from harness import ROOT
 
 
-def test_graph_holds_components_resources_and_references():
-    graph = build_graph(preview_stack(ROOT, "dev"))
+def test_graph_holds_components_resources_and_references(stack_preview):
+    graph = build_graph(stack_preview("dev"))
     assert len(graph.nodes) == 21  # 17 resources + 4 components
     ws = next(u for u, n in graph.nodes.items() if n.type == "azure-native:machinelearningservices:Workspace")
     targets = {(graph.nodes[t].short_type, prop) for s, t, prop in graph.references if s == ws}
@@ -19,8 +19,8 @@ def test_graph_holds_components_resources_and_references():
     assert graph.parent[ws] == next(u for u, n in graph.nodes.items() if n.type == "amlws:index:MachineLearningWorkspace")
 
 
-def test_mermaid_nests_components_and_labels_references():
-    text = to_mermaid(build_graph(preview_stack(ROOT, "prod")))
+def test_mermaid_nests_components_and_labels_references(stack_preview):
+    text = to_mermaid(build_graph(stack_preview("prod")))
     assert text.startswith("flowchart LR\n")
     assert text.count("subgraph ") == 14 and text.count("\n    end") + text.count("\n  end") + text.count("\n      end") >= 14
     assert re.search(r'subgraph n\d+\["SharedWorkspaceResources shared"\]', text)
@@ -28,8 +28,8 @@ def test_mermaid_nests_components_and_labels_references():
     assert "🔒" in text and "class " in text  # protected resources are marked
 
 
-def test_svg_draws_a_box_per_node_and_is_deterministic():
-    graph = build_graph(preview_stack(ROOT, "dev"))
+def test_svg_draws_a_box_per_node_and_is_deterministic(stack_preview):
+    graph = build_graph(stack_preview("dev"))
     svg = to_svg(graph)
     root = ET.fromstring(svg)
     rects = root.findall("{http://www.w3.org/2000/svg}rect")

@@ -48,20 +48,20 @@ def test_bad_example_triggers_each_documented_restriction_quoting_it(pack):
     assert not any(v["policy"] == "workspace-cost-budget" for v in violations)  # not required by default
 
 
-def test_budget_policy_fires_where_required_and_prod_budgets_satisfy_it(pack):
+def test_budget_policy_fires_where_required_and_prod_budgets_satisfy_it(pack, stack_preview):
     fired, _ = analyze(pack, bad_example(), {"workspace-cost-budget": {"required": True}}, "(test)")
     assert {v["urn"].rsplit("::", 1)[1] for v in fired if v["policy"] == "workspace-cost-budget"} == {
         "ws-blob", "ws-premium", "ws-hns", "ws-good", "ws-cmk"
     }
-    quiet, _ = analyze(pack, preview_stack(ROOT, "prod"), {"workspace-cost-budget": {"required": True}}, "(test)")
+    quiet, _ = analyze(pack, stack_preview("prod"), {"workspace-cost-budget": {"required": True}}, "(test)")
     assert not any(v["policy"] in ("workspace-cost-budget", "workspace-diagnostic-settings", "datastore-documented-rules",
                                    "workspace-cmk-key-vault-purge-protection") for v in quiet)
 
 
-def test_prod_has_no_mandatory_violation_and_dev_only_advisories():
-    prod = preview_stack(ROOT, "prod")
+def test_prod_has_no_mandatory_violation_and_dev_only_advisories(stack_preview):
+    prod = stack_preview("prod")
     assert run_policy_pack(PACK, prod, ROOT / "policy/config/prod.json") == []
-    dev = preview_stack(ROOT, "dev")
+    dev = stack_preview("dev")
     found = run_policy_pack(PACK, dev, ROOT / "policy/config/dev.json")
     assert found and {v["level"] for v in found} == {"advisory"}
     assert {v["policy"] for v in found} >= {"workspace-public-network-access-disabled", "key-vault-purge-protection"}
@@ -104,11 +104,11 @@ def test_a_policy_that_raises_is_an_error_naming_it(pack):
         analyze(pack, dev, {}, "(none)")
 
 
-def test_a_pack_that_fails_to_start_is_an_error(tmp_path):
+def test_a_pack_that_fails_to_start_is_an_error(tmp_path, stack_preview):
     (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\n")
     (tmp_path / "__main__.py").write_text("import no_such_module\n")
     with pytest.raises(PreviewError, match="failed to start"):
-        run_policy_pack(tmp_path, preview_stack(ROOT, "dev"))
+        run_policy_pack(tmp_path, stack_preview("dev"))
 
 
 def test_cli_exit_1_on_mandatory_violations_with_json_and_sarif(tmp_path, capsys, monkeypatch):
@@ -150,14 +150,14 @@ def test_every_resource_policy_fires_and_stays_silent_through_the_protocol(pack,
     assert not any(v["policy"] == policy for v in quiet)
 
 
-def test_stack_policies_fire_and_stay_silent_through_the_protocol(pack):
+def test_stack_policies_fire_and_stay_silent_through_the_protocol(pack, stack_preview):
     open_ws = _single("azure-native:machinelearningservices:Workspace", {"publicNetworkAccess": "Enabled"})
     fired, _ = analyze(pack, open_ws, {}, "(test)")
     assert any(v["policy"] == "workspace-network-isolation" for v in fired)
     isolated = _single("azure-native:machinelearningservices/v20240401:Workspace", {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}})
     quiet, _ = analyze(pack, isolated, {}, "(test)")
     assert not any(v["policy"] == "workspace-network-isolation" for v in quiet)
-    prod = preview_stack(ROOT, "prod")  # compliant storage, tagged registry: both documented stack policies silent
+    prod = stack_preview("prod")  # compliant storage, tagged registry: both documented stack policies silent
     quiet, _ = analyze(pack, prod, {}, "(test)")
     assert not any(v["policy"] in ("workspace-storage-documented-restrictions", "workspace-container-registry-tagged") for v in quiet)
 

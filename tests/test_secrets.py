@@ -17,8 +17,8 @@ ALLOWED_EXPORTS = {"workspaceId", "workspaceName", "principalId", "storageAccoun
 SECRET_WORDS = ("key", "password", "secret", "token", "connectionstring", "instrumentation")
 
 
-def test_registry_password_is_a_secret_and_never_printed(tmp_path, capsys):
-    result = preview_stack(ROOT, "prod")
+def test_registry_password_is_a_secret_and_never_printed(tmp_path, capsys, stack_preview):
+    result = stack_preview("prod")
     image = one(result, "docker:index/image:Image")
     password = image.inputs["registry"]["password"]
     assert password.get("4dabf18193072939515e22adb298388d") == "1b47061264138c4ac30d75fd1eb44270"  # the wire's secret marker
@@ -30,9 +30,9 @@ def test_registry_password_is_a_secret_and_never_printed(tmp_path, capsys):
     assert json.loads(out.read_text())["resources"]  # the file is the full contract, just masked
 
 
-def test_stack_outputs_hold_ids_and_names_only():
+def test_stack_outputs_hold_ids_and_names_only(stack_preview):
     for stack in ("dev", "prod"):
-        outputs = preview_stack(ROOT, stack).to_json()["outputs"]
+        outputs = stack_preview(stack).to_json()["outputs"]
         assert outputs
         for group in outputs.values():
             assert set(group) <= ALLOWED_EXPORTS, set(group) - ALLOWED_EXPORTS

@@ -20,8 +20,8 @@ def preview_config(config: dict, fixtures: dict | None = None, stack: str = "qa"
 BASE = {"environment": "qa", "location": "westeurope", "tags": {"owner": "qa-team"}, "workspaces": [{"project": "churn"}]}
 
 
-def test_dev_is_cheap_and_open():
-    result = preview_stack(ROOT, "dev")
+def test_dev_is_cheap_and_open(stack_preview):
+    result = stack_preview("dev")
     ws = inputs(one(result, "machinelearningservices:Workspace"))
     assert ws["publicNetworkAccess"] == "Enabled"
     assert by_type(result, "containerregistry:Registry") == []
@@ -32,8 +32,8 @@ def test_dev_is_cheap_and_open():
     assert "enablePurgeProtection" not in inputs(one(result, "keyvault:Vault"))["properties"]
 
 
-def test_prod_is_locked_down():
-    result = preview_stack(ROOT, "prod")
+def test_prod_is_locked_down(stack_preview):
+    result = stack_preview("prod")
     for ws in map(inputs, by_type(result, "machinelearningservices:Workspace")):
         assert ws["publicNetworkAccess"] == "Disabled" and ws["hbiWorkspace"] is True
         assert ws["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound"
@@ -48,8 +48,8 @@ def test_prod_is_locked_down():
         assert all(r.protect for r in by_type(result, kind)), kind
 
 
-def test_prod_shows_sharing_isolation_cmk_access_registry_datastore_environment_diagnostics_and_budget():
-    result = preview_stack(ROOT, "prod")
+def test_prod_shows_sharing_isolation_cmk_access_registry_datastore_environment_diagnostics_and_budget(stack_preview):
+    result = stack_preview("prod")
     workspaces = {r.name: r for r in by_type(result, "machinelearningservices:Workspace")}
     assert set(workspaces) == {"churn-mlw", "fraud-mlw"}
     shared = {kind: one(result, kind) for kind in ("containerregistry:Registry", "keyvault:Vault", "applicationinsights:Component")}
@@ -102,8 +102,8 @@ UNTAGGABLE = (
 )
 
 
-def test_every_resource_carries_cost_allocation_tags():
-    result = preview_stack(ROOT, "prod")
+def test_every_resource_carries_cost_allocation_tags(stack_preview):
+    result = stack_preview("prod")
     taggable = [r for r in result.registrations if r.custom and not r.type.endswith(UNTAGGABLE)]
     assert len(taggable) >= 15
     for reg in taggable:
