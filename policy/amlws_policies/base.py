@@ -125,6 +125,18 @@ def peek(props: Any, path: str) -> Any:
     return UNKNOWN if _is_unknown(value) else value
 
 
+def unset_by_program(props: Any, path: str) -> bool:
+    """In a stack policy (outputs): is the whole object at `path` unknown, so the program never set it?
+
+    In a first preview azure-native answers a create with `PreviewOutputs(inputs, response)`: every
+    object the inputs hold is kept (its own unset fields computed), and every response property the
+    inputs lack is computed as a whole (pulumi/pulumi-azure-native,
+    provider/pkg/convert/previewOutputs.go; provider/pkg/provider/provider.go `Create`). So a whole
+    unknown object (e.g. `managedNetwork`, `encryption`) is one the program left to Azure's default.
+    """
+    return peek(props, path) is UNKNOWN
+
+
 def text(props: Any, path: str) -> str | None:
     """A known string value (lowercased for comparing IDs), else None."""
     value = peek(props, path)

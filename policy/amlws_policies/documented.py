@@ -11,7 +11,7 @@ from amlws_rules.storage import DOC_URL
 
 from amlws_rules.values import missing_tags, same
 
-from .base import UNKNOWN, get, of_type, peek, per_resource, resource_policy, stack_policy, text
+from .base import UNKNOWN, get, of_type, peek, per_resource, resource_policy, stack_policy, text, unset_by_program
 
 REQUIRED_TAGS_SCHEMA = {
     "requiredTags": {
@@ -86,6 +86,8 @@ def _check_app_insights(props: Any, _config: Mapping[str, Any]):
 
 def _check_cmk_vault(args: StackValidationArgs, _config: dict[str, Any], report: ReportViolation) -> None:
     def check(workspace: PolicyResource) -> None:
+        if unset_by_program(workspace.props, "encryption"):
+            return  # no encryption settings: Microsoft-managed keys, no vault to check
         if not same(get(workspace.props, "encryption.status"), "Enabled"):
             return
         path = "encryption.keyVaultProperties.keyVaultArmId"

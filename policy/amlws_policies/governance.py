@@ -13,7 +13,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 from amlws_rules import is_type, parse_duration
 from amlws_rules.values import missing_tags, one_of, same
 
-from .base import UNKNOWN, get, of_type, peek, per_resource, refers_to, resource_policy, stack_policy, text
+from .base import UNKNOWN, get, of_type, peek, per_resource, refers_to, resource_policy, stack_policy, text, unset_by_program
 from .documented import REQUIRED_TAGS_SCHEMA
 
 ML_WORKSPACE = [("machinelearningservices", "Workspace")]
@@ -62,7 +62,8 @@ def _isolation(args, _cfg, report) -> None:
     urns, ids = _private_endpoint_targets(args.resources)
 
     def check(ws) -> None:
-        mode = peek(ws.props, "managedNetwork.isolationMode")
+        # Not set by the program: Azure's default mode, Disabled (an open outbound network).
+        mode = None if unset_by_program(ws.props, "managedNetwork") else peek(ws.props, "managedNetwork.isolationMode")
         if one_of(mode, ISOLATED_MODES) or ws.urn in urns or text(ws.props, "id") in ids:
             return
         if mode is UNKNOWN:
