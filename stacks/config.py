@@ -11,7 +11,7 @@ import re
 from typing import Any, Literal, Mapping, Optional
 
 import pulumi
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from amlws_rules import (
@@ -25,6 +25,7 @@ from amlws_rules import (
 )
 
 from amlws_rules import naming
+from amlws_rules.azure_values import STORAGE_KINDS, STORAGE_SKU_NAMES, is_azure_region, one_of_ignoring_case, region_name
 
 NAMESPACE = "amlws"
 
@@ -42,7 +43,56 @@ class StackConfigError(pulumi.RunError):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True)
+    # strict: `maxNodeCount: true` or `amount: "100"` is refused, never coerced into something else.
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, strict=True)
+
+
+def _enum(allowed: tuple[str, ...], *fields: str) -> Any:
+    """A validator for an ARM enum (compared without regard to case, as ARM does), naming what is allowed."""
+
+    def check(cls: Any, value: str) -> str:
+        found = one_of_ignoring_case(value, allowed)
+        if found is None:
+            raise ValueError(f"Azure accepts one of {', '.join(allowed)}")
+        return found
+
+    return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]
+
+
+def _not_beside(existing: tuple[str, ...], *fields: str) -> Any:
+    """A validator refusing settings of a new resource given beside the ID of an existing one (they would be ignored).
+
+    Field validators run only on values the stack file gives, and the existing IDs are declared first.
+    """
+
+    def check(cls: Any, value: Any, info: ValidationInfo) -> Any:
+        given = [to_camel(e) for e in existing if info.data.get(e) is not None]
+        if given:
+            raise ValueError(f"ignored beside {' and '.join(given)} (nothing is created for it): remove this setting or {given[0]}")
+        return value
+
+    return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]
+
+
+def _region(value: str) -> str:
+    if not is_azure_region(value):
+        raise ValueError(
+            "not an Azure region name (e.g. westeurope or \"West Europe\"); for a region newer than the list in "
+            "amlws_rules/azure_values.py, set amlws:allowUnlistedLocation: true"
+        )
+    return value
+
+
+COST_TAGS = ("project", "environment")  # set from the project and the stack: never from a tags map
+
+
+def _tag_problems(tags: dict[str, str], reserved: tuple[str, ...]) -> list[str]:
+    """Azure tag names are case-insensitive (learn.microsoft.com, azure-resource-manager/management/tag-resources)."""
+    problems = [f"the tag {k!r} would override the mandatory cost tag {k.lower()!r}, which is set for you" for k in tags if k.lower() in reserved]
+    names = [k.lower() for k in tags]
+    problems += [f"tags {', '.join(repr(k) for k in tags if k.lower() == n)} are one tag to Azure (names are case-insensitive)"
+                 for n in sorted({n for n in names if names.count(n) > 1})]
+    return problems
 
 
 def _name_rule(rule: naming.NameRule, *fields: str) -> Any:
@@ -66,10 +116,14 @@ class StorageConfig(_Model):
     kind: str = "StorageV2"
     is_hns_enabled: bool = False
     allow_shared_key_access: bool = False
-
-    _check_name = _name_rule(naming.STORAGE_ACCOUNT, "account_name")
     public_network_access: Access = "Enabled"
     network_default_action: Literal["Allow", "Deny"] = "Allow"
+
+    _check_name = _name_rule(naming.STORAGE_ACCOUNT, "account_name")
+    _check_sku = _enum(STORAGE_SKU_NAMES, "sku_name")
+    _check_kind = _enum(STORAGE_KINDS, "kind")
+    _alone = _not_beside(("existing_id",), "account_name", "sku_name", "kind", "is_hns_enabled", "allow_shared_key_access",
+                         "public_network_access", "network_default_action")
 
     @model_validator(mode="after")
     def _documented_rules(self) -> "StorageConfig":
@@ -90,6 +144,8 @@ class KeyVaultConfig(_Model):
     network_default_action: Literal["Allow", "Deny"] = "Allow"
 
     _check_name = _name_rule(naming.KEY_VAULT, "vault_name")
+    _alone = _not_beside(("existing_id",), "vault_name", "sku_name", "enable_purge_protection", "soft_delete_retention_in_days",
+                         "public_network_access", "network_default_action")
 
 
 class MonitoringConfig(_Model):
@@ -103,6 +159,10 @@ class MonitoringConfig(_Model):
 
     _check_law = _name_rule(naming.LOG_ANALYTICS, "log_analytics_workspace_name")
     _check_ai = _name_rule(naming.APPLICATION_INSIGHTS, "application_insights_name")
+    # An existing Application Insights means nothing is created; an existing Log Analytics workspace, no new one.
+    _alone = _not_beside(("existing_application_insights_id",), "application_insights_name", "disable_local_auth", "public_network_access")
+    _alone_law = _not_beside(("existing_application_insights_id", "existing_log_analytics_workspace_id"),
+                             "log_analytics_workspace_name", "retention_in_days")
 
 
 class ContainerRegistryConfig(_Model):
@@ -112,6 +172,7 @@ class ContainerRegistryConfig(_Model):
     public_network_access: Access = "Enabled"
 
     _check_name = _name_rule(naming.CONTAINER_REGISTRY, "registry_name")
+    _alone = _not_beside(("existing_id",), "registry_name", "sku_name", "public_network_access")
 
     @model_validator(mode="after")
     def _premium_for_private(self) -> "ContainerRegistryConfig":
@@ -241,6 +302,9 @@ class DatastoreConfig(_Model):
     description: Optional[str] = None
 
     _check_name = _name_rule(naming.STORAGE_ACCOUNT, "account_name")
+    _check_sku = _enum(STORAGE_SKU_NAMES, "sku_name")
+    _check_kind = _enum(STORAGE_KINDS, "kind")
+    _alone = _not_beside(("existing_storage_id",), "account_name", "sku_name", "kind", "is_hns_enabled")
 
     @model_validator(mode="after")
     def _rules(self) -> "DatastoreConfig":
@@ -267,7 +331,7 @@ class BudgetConfig(_Model):
     start_date: str
     thresholds: list[float] = [80, 100]
     forecast_thresholds: list[float] = []
-    contact_emails: list[str]
+    contact_emails: list[EmailStr]  # email-validator's syntax check (no DNS lookup)
 
     _check_name = _name_rule(naming.BUDGET, "budget_name")
 
@@ -289,6 +353,7 @@ class MachineLearningRegistryConfig(_Model):
     user_group_object_ids: Optional[GroupIds] = None
 
     _check_groups = field_validator("user_group_object_ids")(classmethod(lambda cls, v: v if v is None else _guids(v)))
+    _check_locations = field_validator("locations")(classmethod(lambda cls, v: v if v is None else [_region(r) for r in v]))
 
 
 class SharedConfig(_Model):
@@ -341,6 +406,14 @@ class WorkspaceConfig(_Model):
 
     _check_name = _name_rule(naming.ML_WORKSPACE, "workspace_name")
 
+    @field_validator("tags")
+    @classmethod
+    def _no_cost_tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        problems = _tag_problems(tags, COST_TAGS)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return tags
+
     @model_validator(mode="after")
     def _unique_compute_names(self) -> "WorkspaceConfig":
         names = [c.name.lower() for c in [*self.compute_instances, *self.compute_clusters]]
@@ -355,6 +428,8 @@ class StackConfig(_Model):
 
     environment: str = Field(pattern=r"^[a-z][a-z0-9]{1,9}$")
     name_seed: Optional[str] = Field(None, min_length=1, max_length=64)  # mixed into every name suffix (see README, Names)
+    allow_unlisted_location: bool = False  # a region newer than amlws_rules/azure_values.py knows
+    location_differs_from_provider: bool = False  # says so when `location` is not azure-native:location
     location: str = Field(min_length=2)
     tags: dict[str, str]  # required: the owner tag is
     protect: bool = False
@@ -375,7 +450,15 @@ class StackConfig(_Model):
     def _cost_allocation_tags(cls, tags: dict[str, str]) -> dict[str, str]:
         if not tags.get("owner"):
             raise ValueError("an owner tag is required: every resource carries project, environment and owner for cost allocation")
+        problems = _tag_problems(tags, (*COST_TAGS, "managed-by"))
+        if problems:
+            raise ValueError("; ".join(problems))
         return tags
+
+    @field_validator("location")
+    @classmethod
+    def _known_region(cls, value: str, info: ValidationInfo) -> str:
+        return value if info.data.get("allow_unlisted_location") else _region(value)
 
     @model_validator(mode="after")
     def _shared_or_own(self) -> "StackConfig":
@@ -420,22 +503,43 @@ def _describe(error: Mapping[str, Any]) -> str:
     return f"{_key_path(error['loc'])} = {json.dumps(error.get('input'), default=str)}: {message}"
 
 
-def _parse(value: Any) -> Any:
-    """Pulumi hands structured config to programs as JSON text; scalars stay strings for pydantic to coerce."""
+_TOP_LEVEL_BOOLS = {to_camel(name) for name, field in StackConfig.model_fields.items() if field.annotation is bool}
+
+
+def _parse(key: str, value: Any) -> Any:
+    """Pulumi hands structured config to programs as JSON text, and top-level scalars as strings: a
+    top-level boolean arrives as "true"/"false" and is read as one; nothing else is coerced."""
     if isinstance(value, str) and value[:1] in "[{":
         try:
             return json.loads(value)
         except json.JSONDecodeError:
             return value
+    if key in _TOP_LEVEL_BOOLS and isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
     return value
 
 
-def parse_stack_config(raw: dict[str, Any], stack_file: str) -> StackConfig:
-    """Validate raw `amlws:` settings (keys without the namespace). Raises StackConfigError."""
+def _location_problems(config: StackConfig, provider_location: str | None) -> list[str]:
+    """`amlws:location` is where everything goes; a different `azure-native:location` (the provider's default
+    for resources that name none) is most often a stack file copied from another region."""
+    if not provider_location or config.location_differs_from_provider or region_name(provider_location) == region_name(config.location):
+        return []
+    return [
+        f"{NAMESPACE}:location = {json.dumps(config.location)}: differs from azure-native:location = {json.dumps(provider_location)}; "
+        f"make them the same region, or set {NAMESPACE}:locationDiffersFromProvider: true if you mean it"
+    ]
+
+
+def parse_stack_config(raw: dict[str, Any], stack_file: str, provider_location: str | None = None) -> StackConfig:
+    """Validate raw `amlws:` settings (keys without the namespace) and the provider's region. Raises StackConfigError."""
     try:
-        return StackConfig.model_validate({k: _parse(v) for k, v in raw.items()})
+        config = StackConfig.model_validate({k: _parse(k, v) for k, v in raw.items()})
     except ValidationError as err:
         raise StackConfigError(stack_file, [_describe(e) for e in err.errors(include_url=False)]) from None
+    problems = _location_problems(config, provider_location)
+    if problems:
+        raise StackConfigError(stack_file, problems)
+    return config
 
 
 def read_stack_config() -> StackConfig:
@@ -444,4 +548,4 @@ def read_stack_config() -> StackConfig:
 
     merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     raw = {k.split(":", 1)[1]: v for k, v in merged.items() if k.startswith(f"{NAMESPACE}:")}
-    return parse_stack_config(raw, f"Pulumi.{pulumi.get_stack()}.yaml")
+    return parse_stack_config(raw, f"Pulumi.{pulumi.get_stack()}.yaml", merged.get("azure-native:location"))

@@ -7,10 +7,13 @@ declared, so a typo in the second workspace never leaves the first half-deployed
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, Mapping
 
 import pulumi
 from pulumi_azure_native import authorization, resources
+from pydantic.alias_generators import to_camel
 
 from amlws.components import (
     ComponentInputError,
@@ -101,6 +104,20 @@ def workspace_args(
     return args  # type: ignore[return-value]
 
 
+def config_key(text: str) -> str:
+    """Component settings as the stack file spells them: `storage.existing_id` -> `storage.existingId`
+    (snake_case words only; never inside an ID, a path or a quoted value)."""
+    return re.sub(r"(?<![/\w'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![/\w'\"-])", lambda m: to_camel(m.group()), text)
+
+
+def config_problem(prefix: str, err: ComponentInputError, context: str | None = None) -> str:
+    """A component's refusal, reported like a config error: stack key (camelCase), value, what is wrong."""
+    where = f" ({context}, checked by {err.component})" if context else f" (checked by {err.component})"
+    key = config_key(err.setting)
+    key = f"{prefix}.{key}" if not key.startswith("(") else f"{prefix} {key}"
+    return f"{key} = {json.dumps(err.value, default=str)}: {config_key(err.problem)}{where}"
+
+
 def preflight(stack: StackConfig, stack_file: str) -> None:
     """Run every component check for every workspace (and the shared resources) before anything is declared."""
     problems: list[str] = []
@@ -112,13 +129,13 @@ def preflight(stack: StackConfig, stack_file: str) -> None:
             validate_shared_args(planned)
             stand_ins = planned_workspace_sections(planned)
         except ComponentInputError as err:
-            problems.append(f"amlws:shared: {err}")
+            problems.append(config_problem("amlws:shared", err))
     for i, workspace in enumerate(stack.workspaces):
         args = workspace_args(stack, workspace, resource_group_name(stack, workspace), stand_ins, placeholder_zones)
         try:
             validate_workspace_args(args)
         except ComponentInputError as err:
-            problems.append(f"amlws:workspaces[{i}] (project {workspace.project}): {err}")
+            problems.append(config_problem(f"amlws:workspaces[{i}]", err, f"project {workspace.project}"))
     if problems:
         raise StackConfigError(stack_file, problems)
 

@@ -157,7 +157,7 @@ def test_a_bad_existing_storage_in_the_second_workspace_declares_nothing():
     config = {**BASE, "workspaces": [{"project": "churn"}, {"project": "fraud", "storage": {"existingId": bad}}]}
     with pytest.raises(PreviewError) as err:
         preview_config(config, fixtures)
-    assert "amlws:workspaces[1] (project fraud)" in str(err.value)
+    assert f'amlws:workspaces[1].storage.existingId = "{bad}"' in str(err.value) and "(project fraud" in str(err.value)
     assert "hierarchical namespace" in str(err.value)
     assert err.value.registrations == []
 
@@ -192,7 +192,7 @@ def test_shared_section_gives_several_workspaces_one_registry_vault_and_insights
         ({**BASE, "tags": {"costCenter": "1"}}, 'amlws:tags = {"costCenter": "1"}: an owner tag is required'),
         ({**BASE, "workspaces": [{"project": "churn", "access": {"dataScientists": []}}]}, "amlws:workspaces[0].access.dataScientists = []: list at least one"),
         ({**BASE, "workspaces": [{"project": "churn", "customerManagedKey": {"keyName": "k"}, "keyVault": {"enablePurgeProtection": False}}]},
-         "amlws:workspaces[0] (project churn): MachineLearningWorkspace: key_vault='<new vault>': the key vault that holds a workspace's customer-managed key must have purge protection"),
+         "amlws:workspaces[0].keyVault = \"<new vault>\": the key vault that holds a workspace's customer-managed key must have purge protection"),
         ({**BASE, "workspaces": [{"project": "churn", "budget": {"amount": 10, "startDate": "2026-12-02", "contactEmails": ["a@b.c"]}}]},
          "startDate 2026-12-02 must be the first day of a month"),
         ({**BASE, "workspaces": [{"project": "churn", "datastores": [{"name": "lake", "containerName": "raw", "datastoreType": "AzureDataLakeGen2", "isHnsEnabled": False}]}]},
@@ -211,7 +211,7 @@ def test_changing_hbi_on_a_deployed_workspace_is_refused_before_anything_is_decl
     config = {**BASE, "workspaces": [{"project": "churn", "hbiWorkspace": True}]}
     with pytest.raises(PreviewError) as err:
         preview_config(config, deployed)
-    assert "amlws:workspaces[0] (project churn)" in str(err.value) and "hbiWorkspace=False; Azure sets it only at creation" in str(err.value)
+    assert "amlws:workspaces[0].hbiWorkspace = true" in str(err.value) and "hbiWorkspace=False; Azure sets it only at creation" in str(err.value)
     assert err.value.registrations == []
     preview_config({**BASE, "workspaces": [{"project": "churn", "hbiWorkspace": False}]}, deployed)
 
@@ -248,7 +248,7 @@ def test_a_shared_resource_that_does_not_exist_is_refused_through_the_stack():
     config = {**BASE, "shared": {"keyVault": {"existingId": EXISTING_VAULT}}}
     with pytest.raises(PreviewError) as err:
         preview_config(config, {EXISTING_VAULT: None})
-    assert "amlws:shared" in str(err.value) and f"key_vault.existing_id='{EXISTING_VAULT}': no such Microsoft.KeyVault/vaults exists" in str(err.value)
+    assert f'amlws:shared.keyVault.existingId = "{EXISTING_VAULT}": no such Microsoft.KeyVault/vaults exists' in str(err.value)
     assert err.value.registrations == []
 
 
@@ -256,7 +256,7 @@ def test_cmk_on_a_shared_existing_vault_without_purge_protection_is_refused():
     config = {**BASE, "shared": {"keyVault": {"existingId": EXISTING_VAULT}}, "workspaces": [{"project": "churn", "customerManagedKey": {"keyName": "cmk"}}]}
     with pytest.raises(PreviewError) as err:
         preview_config(config, {EXISTING_VAULT: {"properties": {"enableSoftDelete": True}}})
-    assert "amlws:workspaces[0] (project churn)" in str(err.value) and "purge protection" in str(err.value)
+    assert "amlws:workspaces[0].keyVault = " in str(err.value) and "(project churn" in str(err.value) and "purge protection" in str(err.value)
 
 
 def test_shared_resources_get_their_own_private_endpoints():

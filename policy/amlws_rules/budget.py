@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+
+# `properties.amount` of Microsoft.Consumption/budgets is a decimal (Azure PowerShell's
+# Update-AzConsumptionBudget documents `-Amount` as System.Decimal; azure-rest-api-specs consumption
+# BudgetProperties.amount): .NET's System.Decimal.MaxValue is the largest amount Azure can hold.
+MAX_BUDGET_AMOUNT = 79228162514264337593543950335
 
 
 def budget_violations(*, amount: float, start_date: str, thresholds: list[float], contact_emails: list[str]) -> list[str]:
     problems: list[str] = []
-    if amount <= 0:
-        problems.append(f"amount {amount} must be greater than 0")
+    if not math.isfinite(amount) or not 0 < amount <= MAX_BUDGET_AMOUNT:
+        problems.append(f"amount {amount} must be greater than 0 and at most {MAX_BUDGET_AMOUNT} (a decimal)")
     try:
         start = dt.date.fromisoformat(start_date[:10])
         if start.day != 1:
