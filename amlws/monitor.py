@@ -9,6 +9,8 @@ from google.protobuf import json_format
 from pulumi.runtime import mocks
 from pulumi.runtime.settings import get_project, get_stack
 
+from . import spec
+
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
 RESOURCE_VALUE = "5cf8f73096256a8f31e491e813e4eb8e"
@@ -56,6 +58,7 @@ class RecordingMonitor(mocks.MockMonitor):
         super().__init__(mocks_)
         self.registrations: list[Registration] = []
         self.stack_outputs: dict[str, Any] = {}
+        self.spec_violations: list[spec.SpecViolation] = []
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         # The engine qualifies a child's type with its parent's whole type chain, except for the
@@ -73,6 +76,8 @@ class RecordingMonitor(mocks.MockMonitor):
         return super().RegisterResourceOutputs(request)
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        if request.custom:
+            self._check_like_azure_native(request)
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             self.registrations.append(
@@ -93,3 +98,14 @@ class RecordingMonitor(mocks.MockMonitor):
                 )
             )
         return response
+
+    def _check_like_azure_native(self, request) -> None:
+        """What the provider's Check does before anything else sees the inputs: fill in a missing name,
+        then validate against the spec facts (amlws/spec.py). The engine hands the checked inputs on."""
+        urn = self.make_urn(request.parent, request.type, request.name)
+        inputs = json_format.MessageToDict(request.object)
+        named = spec.default_name(request.type, request.name, urn)
+        if named is not None and named[0] not in inputs:
+            request.object.update({named[0]: named[1]})
+            inputs[named[0]] = named[1]
+        self.spec_violations.extend(spec.check(request.type, request.name, urn, inputs))
