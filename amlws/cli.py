@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from . import render
 from .preview import PreviewError, PreviewResult, preview_stack, project_name
+from .spec import name_collisions, report as spec_report
 from .version import version
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
@@ -131,19 +132,25 @@ def run_preview(args: argparse.Namespace, console: Console, errors: Console) -> 
         # Refuse a shared file, or one in a missing directory, before anything runs.
         check_output_dirs((option, per_stack(path, stacks[0], several, option)))
     worst = EXIT_OK
+    previewed: list[PreviewResult] = []
     for stack in stacks:
         try:
-            code = preview_one(args, stack, several, console)
+            code = preview_one(args, stack, several, console, previewed)
         except PreviewError as err:
             if not several:
                 raise
             errors.print(f"[red]error:[/red] {escape(stack)}: {escape(str(err))}", markup=True, highlight=False)
             code = EXIT_ERROR
         worst = max(worst, code)
+    clashes = name_collisions((r.stack, r.registrations) for r in previewed)
+    if clashes:  # stacks deployed side by side must not take the same global (or tenant-wide) name
+        errors.print(f"[red]error:[/red] {escape(spec_report(clashes))}", markup=True, highlight=False)
+        worst = EXIT_ERROR
     return worst
 
 
-def preview_one(args: argparse.Namespace, stack: str, several: bool, console: Console) -> int:
+def preview_one(args: argparse.Namespace, stack: str, several: bool, console: Console,
+                previewed: list[PreviewResult] | None = None) -> int:
     pack = None
     if args.policy_pack:
         from .policy_runner import run_policy_pack, start_policy_pack
@@ -152,6 +159,8 @@ def preview_one(args: argparse.Namespace, stack: str, several: bool, console: Co
         pack = start_policy_pack(args.policy_pack, project_name(Path(args.cwd)), stack, args.cwd)
     try:
         result: PreviewResult = preview_stack(args.cwd, stack, args.fixtures, unknowns=args.unknowns)
+        if previewed is not None:
+            previewed.append(result)
         if pack is not None:
             result.violations = run_policy_pack(args.policy_pack, result, args.policy_config, project_dir=args.cwd, pack=pack)
     finally:

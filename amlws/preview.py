@@ -24,7 +24,7 @@ from .mocks import ArmMocks, FixtureError, load_fixtures
 from pulumi.runtime.stack import Stack, massage
 
 from .monitor import RecordingMonitor, Registration, plain
-from .spec import report as spec_report
+from .spec import name_collisions, report as spec_report
 from .speed import offline_runtime
 
 SECURE_PLACEHOLDER = "[secret]"
@@ -228,8 +228,9 @@ def run_program(
             try:
                 with offline_runtime():
                     _run_to_completion(program, loop)
-                if monitor.spec_violations:
-                    raise PreviewError(spec_report(monitor.spec_violations), registrations=monitor.registrations)
+                problems = [v.message() for v in monitor.spec_violations] + name_collisions([(stack, monitor.registrations)])
+                if problems:
+                    raise PreviewError(spec_report(problems), registrations=monitor.registrations)
             except pulumi.RunError as err:
                 raise PreviewError(str(err), err, monitor.registrations) from None
             except (FixtureError, ValueError) as err:

@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 FACTS_FILE = Path(__file__).with_name("spec_facts.json")
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -193,7 +193,32 @@ def check(token: str, name: str, urn: str, inputs: dict[str, Any]) -> list[SpecV
     return checker.found
 
 
-def report(violations: list[SpecViolation]) -> str:
-    """All violations of a run, for one PreviewError."""
-    head = f"{len(violations)} request(s) that azure-native or ARM would refuse (REST API spec facts, amlws/spec_facts.json):"
-    return "\n".join([head, *(v.message() for v in violations)])
+def report(problems: list[str]) -> str:
+    """All problems of a run (violation messages, name collisions), for one PreviewError."""
+    head = f"{len(problems)} request(s) that azure-native or ARM would refuse (REST API spec facts, amlws/spec_facts.json):"
+    return "\n".join([head, *problems])
+
+
+def name_collisions(stacks: Iterable[tuple[str, Iterable[Any]]]) -> list[str]:
+    """Names that must be unique beyond a resource group (globally, or in the Entra tenant) and are
+    used twice: by two resources of one stack, or by two stacks deployed side by side.
+    `stacks` is (stack name, registrations) pairs."""
+    seen: dict[tuple[str, str], tuple[str, str]] = {}
+    clashes: list[str] = []
+    for stack, registrations in stacks:
+        for reg in registrations:
+            found = resource_facts(reg.type)
+            unique_in = found and found["name"].get("uniqueIn")
+            value = found and reg.inputs.get(found["name"]["property"])
+            if not unique_in or not isinstance(value, str) or value == UNKNOWN:
+                continue
+            key = (reg.type, value.lower())
+            if key in seen:
+                other_stack, other_urn = seen[key]
+                clashes.append(
+                    f"{reg.type} name '{value}' is used by {other_urn} (stack {other_stack}) and {reg.urn} (stack {stack}); "
+                    f"names of this type are unique in the whole {unique_in} ({found['name']['uniqueSource']})"
+                )
+            else:
+                seen[key] = (stack, reg.urn)
+    return clashes

@@ -147,6 +147,18 @@ NAME_FACTS: dict[str, dict[str, Any]] = {
 UUID_NAMED = {"azure-native:authorization:RoleAssignment", "azure-native:authorization:RoleDefinition"}
 
 
+# Where a name must be unique beyond its resource group: two stacks (or two resources) with the same
+# name collide at `pulumi up`. Not in the SDKs; from the documentation named beside each.
+_NAME_RULES = "learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules (Scope column)"
+UNIQUE_IN: dict[str, tuple[str, str]] = {
+    "azure-native:storage:StorageAccount": ("global", _NAME_RULES),
+    "azure-native:keyvault:Vault": ("global", _NAME_RULES),
+    "azure-native:containerregistry:Registry": ("global", _NAME_RULES),
+    "azure-native:authorization:RoleAssignment": (
+        "tenant", "learn.microsoft.com/azure/role-based-access-control/role-assignments (names are unique in the tenant)"),
+}
+
+
 def wheel_dir(package: str, cache: Path) -> Path:
     """The wheel of `package` at its pinned version, unpacked under `cache` (downloaded once)."""
     version = WHEELS[package]
@@ -396,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         name = dict(params.get(name_param, {}), property=name_param, source=url_source)
         if target.token in NAME_FACTS:
             name.update(NAME_FACTS[target.token])
+        if target.token in UNIQUE_IN:
+            name["uniqueIn"], name["uniqueSource"] = UNIQUE_IN[target.token]
         depth = target.put_path.split("/providers/")[-1].count("/")
         name["autoname"] = "uuid" if target.token in UUID_NAMED else ("random" if depth <= 2 and "/providers/" in target.put_path
                                                                       or target.put_path.startswith("/resourcegroups/") else "copy")

@@ -155,3 +155,28 @@ def test_facts_file_is_what_the_generator_writes():
     versions = {token: facts["apiVersion"] for token, facts in data["resources"].items()}
     assert versions["azure-native:storage:StorageAccount"] == "2024-01-01"
     assert versions["azure-native:machinelearningservices:Workspace"] == "2025-12-01"
+
+
+def test_a_global_name_used_twice_in_one_stack_is_refused():
+    def program():
+        account("first", account_name="stchurndev01")
+        account("second", account_name="STCHURNDEV01")  # names compare case-insensitively
+
+    message = refused(program)
+    assert "azure-native:storage:StorageAccount name 'STCHURNDEV01' is used by" in message
+    assert "unique in the whole global (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules" in message
+
+
+def test_two_stacks_taking_the_same_global_or_tenant_wide_name_collide():
+    def program():
+        account("data", account_name="stchurn01")
+        authorization.RoleAssignment("reader", role_assignment_name="79bf95cf-809f-541d-96f1-2793f5c79cec",
+                                     principal_id="9d3b2a1c-0f4e-4d5c-8b7a-6e5f4d3c2b1a",
+                                     role_definition_id="/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
+                                     scope=f"/subscriptions/0/resourceGroups/{RG}")
+
+    dev, prod = run(program, stack="dev"), run(program, stack="prod")
+    clashes = spec.name_collisions([("dev", dev.registrations), ("prod", prod.registrations)])
+    assert len(clashes) == 2
+    assert any("name 'stchurn01'" in c and "(stack dev)" in c and "(stack prod)" in c for c in clashes)
+    assert any("RoleAssignment name '79bf95cf" in c and "unique in the whole tenant" in c for c in clashes)
