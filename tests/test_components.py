@@ -178,7 +178,7 @@ def test_workspace_without_registry_has_none():
 
 
 def test_protect_data_protects_data_resources_but_not_computes():
-    result = run(workspace(protect_data=True, container_registry={}, compute_clusters=[{"name": "c1", "vm_size": "Standard_DS3_v2", "max_node_count": 2}]))
+    result = run(workspace(protect_data=True, container_registry={}, compute_clusters=[{"name": "cc1", "vm_size": "Standard_DS3_v2", "max_node_count": 2}]))
     protected = {r.type.split(":")[-1] for r in result.registrations if r.protect}
     assert {"StorageAccount", "Vault", "Registry", "Workspace", "Component"} <= protected
     assert not one(result, "machinelearningservices:Compute").protect
@@ -188,7 +188,7 @@ def test_compute_instance_and_cluster_inputs():
     result = run(
         workspace(
             compute_instances=[{"name": "ci-one", "vm_size": "Standard_DS3_v2", "idle_time_before_shutdown": "PT30M", "assigned_user_object_id": "u1"}],
-            compute_clusters=[{"name": "c1", "vm_size": "Standard_DS3_v2", "max_node_count": 4, "vm_priority": "LowPriority"}],
+            compute_clusters=[{"name": "cc1", "vm_size": "Standard_DS3_v2", "max_node_count": 4, "vm_priority": "LowPriority"}],
         )
     )
     ci, cc = sorted(by_type(result, "machinelearningservices:Compute"), key=lambda r: r.name)[::-1]
