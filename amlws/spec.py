@@ -32,6 +32,7 @@ _SECRET_SIG = "4dabf18193072939515e22adb298388d"
 # Filled in by the provider before Check validates (applyDefaults in provider.go): `location` from the
 # resource group or `azure-native:location`; path parameters are not part of the body.
 AUTO_FILLED = frozenset({"location"})
+UNIQUE_WORDS = {"global": "across all of Azure", "tenant": "in the whole Entra tenant"}
 
 
 @lru_cache(maxsize=1)
@@ -217,7 +218,7 @@ def name_collisions(stacks: Iterable[tuple[str, Iterable[Any]]]) -> list[str]:
                 other_stack, other_urn = seen[key]
                 clashes.append(
                     f"{reg.type} name '{value}' is used by {other_urn} (stack {other_stack}) and {reg.urn} (stack {stack}); "
-                    f"names of this type are unique in the whole {unique_in} ({found['name']['uniqueSource']})"
+                    f"names of this type are unique {UNIQUE_WORDS[unique_in]} ({found['name']['uniqueSource']})"
                 )
             else:
                 seen[key] = (stack, reg.urn)

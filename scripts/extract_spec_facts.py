@@ -159,6 +159,9 @@ UNIQUE_IN: dict[str, tuple[str, str]] = {
 }
 
 
+UNIQUE_WORDS = {"global": "across all of Azure", "tenant": "in the whole Entra tenant"}
+
+
 def wheel_dir(package: str, cache: Path) -> Path:
     """The wheel of `package` at its pinned version, unpacked under `cache` (downloaded once)."""
     version = WHEELS[package]
@@ -211,9 +214,10 @@ class Sdk:
 
     def _class(self, node: ast.ClassDef, source: str) -> None:
         bases = [ast.unparse(b) for b in node.bases]
-        if any(k.arg == "metaclass" for k in node.keywords) or "Enum" in bases:
+        declared = " ".join(bases + [ast.unparse(k.value) for k in node.keywords])
+        if re.search(r"\bEnum\b", declared):  # `(str, Enum, metaclass=...)` or older `with_metaclass(..., str, Enum)`
             values = [v for s in node.body if isinstance(s, ast.Assign) and isinstance(v := _literal(s.value), str)]
-            insensitive = any(k.arg == "metaclass" and "CaseInsensitive" in ast.unparse(k.value) for k in node.keywords)
+            insensitive = "CaseInsensitiveEnumMeta" in declared
             self.enums[node.name] = {"values": values, "caseInsensitive": insensitive, "source": f"{source} {node.name}"}
             return
         model: dict[str, Any] = {"bases": [b.split(".")[-1] for b in bases], "fields": {}, "source": f"{source} {node.name}"}
@@ -366,7 +370,7 @@ class Facts:
                 fact[key] = field[py_key]
         annotation = field.get("annotation", "")
         shape = field.get("type", "")
-        refs = _model_refs(annotation) or re.findall(r"\w+", shape)
+        refs = re.findall(r"\w+", annotation) + re.findall(r"\w+", shape)  # `"_models.X"`, `"X"` or `[X]`
         for ref in refs:
             if ref in sdk.enums:
                 fact["enum"] = self.enum(sdk, ref)
@@ -388,10 +392,68 @@ class Facts:
         return key
 
 
+README = ROOT / "README.md"
+MARKERS = ("<!-- spec-facts:start -->\n", "<!-- spec-facts:end -->")
+
+
+def _count(document: dict[str, Any], key: str) -> dict[str, int]:
+    """How many facts of each kind the body of one resource type holds (models reached from it)."""
+    counts = {"enums": 0, "required": 0, "read-only": 0, "ranges/patterns": 0}
+    todo, seen = [key], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        model = document["models"][current]
+        todo += list(model.get("subtypes", {}).values())
+        for fact in model["properties"].values():
+            counts["enums"] += "enum" in fact
+            counts["required"] += bool(fact.get("required"))
+            counts["read-only"] += bool(fact.get("readonly"))
+            counts["ranges/patterns"] += any(k in fact for k in ("minimum", "maximum", "pattern", "minLength", "maxLength"))
+            if "model" in fact:
+                todo.append(fact["model"])
+    return counts
+
+
+def facts_table(document: dict[str, Any]) -> str:
+    """The README table: per resource type, its API version, name rule and the facts checked."""
+    rows = ["| type | API version (facts from) | name: autoname / rule | body facts | source |", "|---|---|---|---|---|"]
+    for token, res in sorted(document["resources"].items()):
+        name = res["name"]
+        rule = " ".join(f"{k} `{name[k]}`" for k in ("pattern", "minLength", "maxLength") if k in name) or "none in the spec"
+        if "uniqueIn" in name:
+            rule += f"; unique {UNIQUE_WORDS[name['uniqueIn']]}"
+        version = res["apiVersion"] + ("" if res["sdkApiVersion"] == res["apiVersion"] else f" ({res['sdkApiVersion']})")
+        counts = ", ".join(f"{n} {k}" for k, n in _count(document, res["body"]).items())
+        source = document["models"][res["body"]]["source"].split(":")[0]
+        rule = rule.replace("|", "\\|")
+        rows.append(f"| `{token.removeprefix('azure-native:')}` | {version} | {name['autoname']} / {rule} | {counts} | {source} |")
+    return "\n".join(rows) + "\n"
+
+
+def write_readme(document: dict[str, Any], check: bool) -> int:
+    text = README.read_text()
+    start, end = text.index(MARKERS[0]) + len(MARKERS[0]), text.index(MARKERS[1])
+    fresh = text[:start] + facts_table(document) + text[end:]
+    if check:
+        if fresh != text:
+            print("README.md: the spec facts table is stale; run python scripts/extract_spec_facts.py --readme")
+            return 1
+        return 0
+    README.write_text(fresh)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheels", default=str(ROOT / ".spec-wheels"), help="download/unpack cache (default .spec-wheels)")
+    parser.add_argument("--readme", action="store_true", help="only rewrite the README table from amlws/spec_facts.json")
+    parser.add_argument("--readme-check", action="store_true", help="exit 1 if the README table is stale (tests run this)")
     args = parser.parse_args(argv)
+    if args.readme or args.readme_check:
+        return write_readme(json.loads(OUT.read_text()), args.readme_check)
     cache = Path(args.wheels)
     cache.mkdir(parents=True, exist_ok=True)
     facts = Facts()
@@ -431,6 +493,7 @@ def main(argv: list[str] | None = None) -> int:
         "enums": facts.enums,
     }
     OUT.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+    write_readme(document, check=False)
     print(f"{OUT.relative_to(ROOT)}: {len(resources)} resource types, {len(facts.models)} models, {len(facts.enums)} enums")
     return 0
 

@@ -165,7 +165,7 @@ def test_a_global_name_used_twice_in_one_stack_is_refused():
 
     message = refused(program)
     assert re.search(r"azure-native:storage:StorageAccount name '(stchurndev01|STCHURNDEV01)' is used by", message)
-    assert "unique in the whole global (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules" in message
+    assert "unique across all of Azure (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules" in message
 
 
 def test_two_stacks_taking_the_same_global_or_tenant_wide_name_collide():
@@ -180,4 +180,9 @@ def test_two_stacks_taking_the_same_global_or_tenant_wide_name_collide():
     clashes = spec.name_collisions([("dev", dev.registrations), ("prod", prod.registrations)])
     assert len(clashes) == 2
     assert any("name 'stchurn01'" in c and "(stack dev)" in c and "(stack prod)" in c for c in clashes)
-    assert any("RoleAssignment name '79bf95cf" in c and "unique in the whole tenant" in c for c in clashes)
+    assert any("RoleAssignment name '79bf95cf" in c and "unique in the whole Entra tenant" in c for c in clashes)
+
+
+def test_readme_facts_table_is_current():
+    done = subprocess.run([sys.executable, str(ROOT / "scripts/extract_spec_facts.py"), "--readme-check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
