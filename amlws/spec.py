@@ -117,15 +117,22 @@ class _Checker:
             if "enum" in fact:
                 self.enum(path, fact["enum"], value)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            if "enum" in fact:
+                self.enum(path, fact["enum"], value)
             if "minimum" in fact and value < fact["minimum"]:
                 self.add(path, value, f"'{path}' is too low ({value:f} < {fact['minimum']:f})", source)
             if "maximum" in fact and value > fact["maximum"]:
                 self.add(path, value, f"'{path}' is too high ({value:f} > {fact['maximum']:f})", source)
 
-    def enum(self, path: str, key: str, value: str) -> None:
+    def enum(self, path: str, key: str, value: str | float) -> None:
         enum = facts()["enums"][key]
         allowed = enum["values"]
-        same = (lambda a, b: a.lower() == b.lower()) if enum["caseInsensitive"] else (lambda a, b: a == b)
+
+        def same(a: Any, b: Any) -> bool:
+            if isinstance(a, str) and isinstance(b, str) and enum["caseInsensitive"]:
+                return a.lower() == b.lower()
+            return a == b
+
         if not any(same(value, v) for v in allowed):
             listed = ",".join(f"'{v}'" for v in allowed)
             how = " (compared case-insensitively)" if enum["caseInsensitive"] else ""

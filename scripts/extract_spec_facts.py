@@ -216,7 +216,7 @@ class Sdk:
         bases = [ast.unparse(b) for b in node.bases]
         declared = " ".join(bases + [ast.unparse(k.value) for k in node.keywords])
         if re.search(r"\bEnum\b", declared):  # `(str, Enum, metaclass=...)` or older `with_metaclass(..., str, Enum)`
-            values = [v for s in node.body if isinstance(s, ast.Assign) and isinstance(v := _literal(s.value), str)]
+            values = [v for s in node.body if isinstance(s, ast.Assign) and isinstance(v := _literal(s.value), (str, int))]
             insensitive = "CaseInsensitiveEnumMeta" in declared
             self.enums[node.name] = {"values": values, "caseInsensitive": insensitive, "source": f"{source} {node.name}"}
             return
