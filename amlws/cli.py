@@ -237,6 +237,9 @@ def console_main() -> NoReturn:
     """The `amlws` command: once output is flushed, end without the interpreter's teardown (about
     a third of a second spent freeing the SDK's objects one by one). `main()` itself returns, so
     tests and callers that embed it are unaffected."""
+    from .speed import exiting_soon
+
+    exiting_soon()
     try:
         code = main()
     except SystemExit as exit_:  # argparse's usage errors

@@ -1,39 +1,46 @@
-"""Benchmarks (not tests): offline preview wall time, scaling with the number of workspaces, policy-pack
-throughput and peak memory, printed as one Markdown table.
+"""Benchmarks (never tests): issue 12's measures in one run, as ratios where there is something to
+compare with, printed as one Markdown table with the date and the machine.
 
-    .venv/bin/python scripts/benchmark.py [--rounds N] [--sizes 1,10,50,100]
+    .venv/bin/python scripts/benchmark.py [--rounds 5] [--sizes 1,10,50,100,200] [--checkov PATH] [--no-tests]
 
-- `amlws preview dev|prod --quiet` as commands: wall time including interpreter start and imports.
-- In-process previews of dev and prod: median of 5 after a first (import-heavy) run.
-- Scaling: one stack with N project workspaces (each like dev's: workspace, storage, vault, monitoring,
-  instance, cluster, group role, budget, diagnostics), previewed in-process; time per workspace should stay flat.
-- Throughput: resource analyses per second through the real analyzer protocol (one pack process;
-  Configure + ConfigureStack + one Analyze per resource + one AnalyzeStack per round).
-- Peak RSS of this process (ru_maxrss), after each scaling step.
+- Our command against Checkov on the ARM export of the same stack (scripts/arm_export.py):
+  `amlws preview prod --quiet --policy-pack policy --policy-config policy/config/prod.json` against
+  `checkov -f prod.json --framework arm --quiet --compact --skip-download` (update check off: Checkov's
+  best case, no network). Interleaved pairs, minimum of each; wall and CPU (user+sys, children included).
+  Checkov lives in a scratch venv of its own (`python3 -m venv /tmp/checkov-venv &&
+  /tmp/checkov-venv/bin/pip install checkov`), never a project dependency; without it the rows say so.
+- Scaling: one stack with N of dev's workspace, each size in a fresh process run the way the command
+  runs it (`exiting_soon`): time and peak-RSS growth per workspace, and per-workspace slope from 1 to N.
+- SDK floor: in the largest size's process, a minimal program that registers the same azure-native
+  resources (same classes, same inputs, no components, no references) under the same mocks and the same
+  runtime; per-resource cost ratio.
+- Pack: resource analyses per second through the analyzer protocol (one pack process).
+- Test suite: `pytest -q` wall and CPU, and the number of tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import inspect
 import json
+import os
+import platform
+import re
 import resource
-import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from amlws.mocks import ArmMocks
-from amlws.policy_runner import PolicyPackProcess, analyze, load_policy_config
-from amlws.preview import preview_stack, run_program
-
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+sys.path.insert(0, str(ROOT / "scripts"))
+DEFAULT_CHECKOV = "/tmp/checkov-venv/bin/checkov"
 
 
 def scaled_config(workspaces: int) -> dict[str, str]:
@@ -43,7 +50,7 @@ def scaled_config(workspaces: int) -> dict[str, str]:
     projects = []
     for i in range(workspaces):
         ws = json.loads(json.dumps(template))
-        ws["project"] = f"proj-{i:03d}"
+        ws["project"] = f"proj{i:03d}"
         for ci in ws.get("computeInstances", []):
             ci["name"] = f"ci-{i:03d}"
         projects.append(ws)
@@ -52,61 +59,202 @@ def scaled_config(workspaces: int) -> dict[str, str]:
     return raw
 
 
-def command_wall(stack: str) -> float:
+def current_rss_kib() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def floor_program(registrations: list[Any]):
+    """The same azure-native resources as plain SDK objects: the least any program pays for them."""
+    from pulumi import _types  # pyright: ignore[reportPrivateUsage]
+
+    from amlws.monitor import plain
+
+    plans = []
+    for reg in registrations:
+        package, module, name = reg.type.split(":")
+        if not reg.custom or package != "azure-native":
+            continue
+        mod = importlib.import_module(f"pulumi_azure_native.{module}")
+        cls = getattr(mod, name)
+        params = inspect.signature(cls._internal_init).parameters
+        names = {v: k for k, v in _types.input_type_py_to_pulumi_names(getattr(mod, f"{name}Args")).items()}
+        # `resourceName` is `resource_name_` in the keyword form (`resource_name` is the logical name).
+        names = {k: py if py not in ("resource_name", "opts") else f"{py}_" for k, py in names.items()}
+        kwargs = {names[k]: v for k, v in plain(reg.inputs, mask=False).items() if k in names and names[k] in params}
+        plans.append((cls, reg.name, kwargs))
+
+    def program() -> None:
+        for cls, name, kwargs in plans:
+            cls(name, **kwargs)
+
+    return program, len(plans)
+
+
+def scale_worker(size: int, floor: bool) -> None:
+    """One size in this fresh process; prints a JSON line."""
+    from amlws.mocks import ArmMocks
+    from amlws.preview import run_program
+    from amlws.speed import exiting_soon
+    from amlws.stacks.program import main as program
+
+    exiting_soon()  # as the command runs
+    run_program(program, "amlws", "dev", scaled_config(1), [], ArmMocks())  # lazy SDK imports, paid once
+    before = current_rss_kib()
+    start, cpu = time.perf_counter(), time.process_time()
+    result = run_program(program, "amlws", "dev", scaled_config(size), [], ArmMocks())
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    out: dict[str, Any] = {
+        "size": size, "elapsed": elapsed, "cpu": cpu, "rss_growth_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before,
+        "registrations": len(result.registrations),
+        "azure_native": sum(1 for r in result.registrations if r.custom and r.type.startswith("azure-native:")),
+    }
+    if floor:
+        fprogram, count = floor_program(result.registrations)
+        start, cpu = time.perf_counter(), time.process_time()
+        run_program(fprogram, "amlws", "floor", {}, [], ArmMocks())
+        out.update(floor_elapsed=time.perf_counter() - start, floor_cpu=time.process_time() - cpu, floor_resources=count)
+    print(json.dumps(out))
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(wall, cpu of the child and its descendants, process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "amlws.cli", "preview", stack, "--cwd", str(ROOT), "--quiet"], check=True, capture_output=True)
-    return time.perf_counter() - start
+    proc = subprocess.run(cmd, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), proc
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def commands(rows: list[tuple[str, str, str]], rounds: int, checkov: str) -> None:
+    import arm_export
+
+    from amlws.preview import preview_stack
+
+    amlws = [sys.executable, "-m", "amlws.cli", "preview"]
+    ours = [*amlws, "prod", "--quiet", "--policy-pack", "policy", "--policy-config", "policy/config/prod.json"]
+    have_checkov = Path(checkov).exists()
+    with tempfile.TemporaryDirectory() as tmp:
+        template = Path(tmp) / "prod.json"
+        prod = preview_stack(ROOT, "prod")
+        exported = arm_export.to_template(prod.registrations)
+        template.write_text(json.dumps(exported, indent=2))
+        scan = [checkov, "-f", str(template), "--framework", "arm", "--quiet", "--compact", "--skip-download"]
+        pairs: dict[str, list[tuple[float, float]]] = {"ours": [], "checkov": [], "both": [], "dev": [], "prod": []}
+        for _ in range(rounds):
+            wall, cpu, proc = timed(ours)
+            assert proc.returncode == 0, proc.stderr
+            pairs["ours"].append((wall, cpu))
+            if have_checkov:
+                wall, cpu, proc = timed(scan, {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"})
+                assert proc.returncode in (0, 1), proc.stderr
+                pairs["checkov"].append((wall, cpu))
+            for stack in ("dev", "prod"):
+                pairs[stack].append(timed([*amlws, stack, "--quiet"])[:2])
+            pairs["both"].append(timed([*amlws, "dev", "prod", "--quiet"])[:2])
+        # What no change of ours removes: the interpreter, and importing the CLI, the pack runner and
+        # the SDK modules prod uses (pulumi, the azure-native submodules, grpc, protobuf).
+        prod_modules = sorted({f"pulumi_azure_native.{r.type.split(':')[1]}" for r in prod.registrations if r.type.startswith("azure-native:")})
+        imports = ", ".join(["amlws.cli", "amlws.policy_runner", "amlws.stacks.program", *prod_modules])
+        for _ in range(rounds):
+            pairs.setdefault("imports", []).append(timed([sys.executable, "-c", f"import {imports}"])[:2])
+    best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in pairs.items() if v}
+    w, c = best["ours"]
+    rows.append(("`amlws preview prod` + policy pack (command)", f"{w:.2f} s wall, {c:.2f} s CPU", ""))
+    if have_checkov:
+        cw, cc = best["checkov"]
+        rows.append((f"Checkov on prod's ARM export ({len(exported['resources'])} resources)", f"{cw:.2f} s wall, {cc:.2f} s CPU", ""))
+        rows.append(("ratio ours / Checkov", f"**{w / cw:.2f}×** wall, **{c / cc:.2f}×** CPU", "≤ 0.5×"))
+    else:
+        rows.append(("Checkov", f"not installed at {checkov}: no comparison", "≤ 0.5×"))
+    rows.append(("of which interpreter start and imports (CLI, pack runner, pulumi, prod's azure-native modules)",
+                 f"{best['imports'][0]:.2f} s wall, {best['imports'][1]:.2f} s CPU", ""))
+    for stack in ("dev", "prod"):
+        rows.append((f"`amlws preview {stack} --quiet` (command)", f"{best[stack][0]:.2f} s wall, {best[stack][1]:.2f} s CPU", ""))
+    separate = best["dev"][0] + best["prod"][0]
+    rows.append(("`amlws preview dev prod --quiet` (one process)", f"{best['both'][0]:.2f} s wall ({best['both'][0] / separate:.2f}× two commands)", ""))
+
+
+def scaling(rows: list[tuple[str, str, str]], sizes: list[int]) -> None:
+    results = []
+    for size in sizes:
+        proc = subprocess.run([sys.executable, __file__, "--scale-worker", str(size), *(["--floor"] if size == max(sizes) else [])],
+                              cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    for r in results:
+        per = 1000 / r["size"]
+        rows.append((f"{r['size']} workspace(s), {r['registrations']} registrations",
+                     f"{r['elapsed']:.2f} s wall; per workspace {r['elapsed'] * per:.1f} ms wall, {r['cpu'] * per:.1f} ms CPU, "
+                     f"{r['rss_growth_kib'] / 1024 / r['size']:.2f} MiB", "≤ 35 ms, ≤ 2.5 MiB"))
+    small, big = results[0], results[-1]
+    if big["size"] > small["size"]:
+        span = big["size"] - small["size"]
+        rows.append((f"slope {small['size']} → {big['size']} workspaces, per added workspace",
+                     f"{(big['elapsed'] - small['elapsed']) / span * 1000:.1f} ms wall, {(big['cpu'] - small['cpu']) / span * 1000:.1f} ms CPU, "
+                     f"{(big['rss_growth_kib'] - small['rss_growth_kib']) / 1024 / span:.2f} MiB", "linear"))
+    if "floor_elapsed" in big:
+        n, f = big["azure_native"], big["floor_resources"]
+        rows.append((f"per azure-native resource at {big['size']} workspaces: ours / SDK floor ({f} resources)",
+                     f"wall {big['elapsed'] / n * 1000:.2f} / {big['floor_elapsed'] / f * 1000:.2f} ms = **{big['elapsed'] / n / (big['floor_elapsed'] / f):.2f}×**; "
+                     f"CPU {big['cpu'] / n * 1000:.2f} / {big['floor_cpu'] / f * 1000:.2f} ms = **{big['cpu'] / n / (big['floor_cpu'] / f):.2f}×**", "≤ 1.3×"))
+
+
+def pack_throughput(rows: list[tuple[str, str, str]], rounds: int) -> None:
+    from amlws.policy_runner import PolicyPackProcess, analyze, load_policy_config
+    from amlws.preview import preview_stack
+
+    prod = preview_stack(ROOT, "prod")
+    env = {"PULUMI_PROJECT": "amlws", "PULUMI_STACK": "prod", "PULUMI_DRY_RUN": "true"}
+    start = time.perf_counter()
+    with PolicyPackProcess(ROOT / "policy", env) as pack:
+        started = time.perf_counter() - start
+        config = load_policy_config(ROOT / "policy/config/prod.json")
+        analyzed, start = 0, time.perf_counter()
+        for _ in range(rounds * 4):
+            analyzed += analyze(pack, prod, config, "prod.json")[1]
+        elapsed = time.perf_counter() - start
+    rows.append(("policy pack start (process up, port read)", f"{started * 1000:.0f} ms", ""))
+    rows.append((f"policy analyses ({analyzed} over {rounds * 4} rounds of prod)", f"{analyzed / elapsed:.0f} resource analyses/s", ""))
+
+
+def test_suite(rows: list[tuple[str, str, str]]) -> None:
+    wall, cpu, proc = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
+    found = re.search(r"(\d+) passed", proc.stdout)
+    rows.append((f"test suite ({found.group(1) if found else '?'} passed, exit {proc.returncode})", f"{wall:.1f} s wall, {cpu:.1f} s CPU", "≤ 20 s"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--sizes", default="1,10,50,100")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sizes", default="1,10,50,100,200")
+    parser.add_argument("--checkov", default=DEFAULT_CHECKOV)
+    parser.add_argument("--no-tests", action="store_true")
+    parser.add_argument("--scale-worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    rows: list[tuple[str, str]] = []
-
-    for stack in ("dev", "prod"):
-        walls = [command_wall(stack) for _ in range(3)]
-        rows.append((f"`amlws preview {stack} --quiet` (command, wall)", f"{statistics.median(walls):.2f} s median of 3"))
-
-    results = {}
-    for stack in ("dev", "prod"):
-        times = []
-        for _ in range(6):
-            start = time.perf_counter()
-            results[stack] = preview_stack(ROOT, stack)
-            times.append(time.perf_counter() - start)
-        rows.append((f"preview {stack} in-process ({len(results[stack].registrations)} registrations)",
-                     f"{statistics.median(times[1:]) * 1000:.0f} ms median of 5 (first run {times[0] * 1000:.0f} ms)"))
-
-    from amlws.stacks.program import main as program
-
-    for size in (int(s) for s in args.sizes.split(",")):
-        config = scaled_config(size)
-        start = time.perf_counter()
-        result = run_program(program, "amlws", "dev", config, [], ArmMocks())
-        elapsed = time.perf_counter() - start
-        rows.append((f"preview of {size} workspace(s) in one stack ({len(result.registrations)} registrations)",
-                     f"{elapsed:.2f} s, {elapsed / size * 1000:.0f} ms per workspace, peak RSS {peak_rss_mib():.0f} MiB"))
-
-    env = {"PULUMI_PROJECT": "amlws", "PULUMI_STACK": "prod", "PULUMI_DRY_RUN": "true"}
-    start = time.perf_counter()
-    with PolicyPackProcess(ROOT / "policy", env) as pack:
-        rows.append(("policy pack start (process + port)", f"{(time.perf_counter() - start) * 1000:.0f} ms"))
-        config = load_policy_config(ROOT / "policy/config/prod.json")
-        analyzed = 0
-        start = time.perf_counter()
-        for _ in range(args.rounds):
-            _, count = analyze(pack, results["prod"], config, "prod.json")
-            analyzed += count
-        elapsed = time.perf_counter() - start
-    rows.append((f"policy analyses ({analyzed} over {args.rounds} rounds of prod)", f"{analyzed / elapsed:.0f} resource analyses/s"))
-    rows.append(("peak RSS of this process", f"{peak_rss_mib():.0f} MiB"))
-
+    if args.scale_worker:
+        scale_worker(args.scale_worker, args.floor)
+        return
+    load = os.getloadavg()[0]
+    rows: list[tuple[str, str, str]] = []
+    commands(rows, args.rounds, args.checkov)
+    scaling(rows, [int(s) for s in args.sizes.split(",")])
+    pack_throughput(rows, args.rounds)
+    if not args.no_tests:
+        test_suite(rows)
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"Measured {when} on {machine()}; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n")
     width = max(len(r[0]) for r in rows)
-    print(f"| {'measure'.ljust(width)} | result |\n|{'-' * (width + 2)}|--------|")
-    for name, value in rows:
-        print(f"| {name.ljust(width)} | {value} |")
+    print(f"| {'measure'.ljust(width)} | result | target |\n|{'-' * (width + 2)}|--------|--------|")
+    for name, value, target in rows:
+        print(f"| {name.ljust(width)} | {value} | {target} |")
 
 
 if __name__ == "__main__":

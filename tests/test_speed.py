@@ -91,3 +91,31 @@ def test_the_console_entry_point_exits_with_mains_code(argv):
     proc = subprocess.run([sys.executable, "-m", "amlws.cli", *argv], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == (0 if argv == ["--help"] else 2)
     assert "usage: amlws" in proc.stdout + proc.stderr
+
+
+def test_the_command_freezes_the_runs_objects_instead_of_collecting_them():
+    with offline_runtime(collect=False):
+        assert not gc.isenabled()
+    try:
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_the_arm_export_holds_every_azure_native_resource_in_arms_envelope(stack_preview):
+    """The template Checkov scans in the benchmark (scripts/arm_export.py) is the same stack."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import arm_export
+
+    prod = stack_preview("prod")
+    template = arm_export.to_template(prod.registrations)
+    expected = [r for r in prod.registrations if r.custom and r.type.startswith("azure-native:") and not r.type.endswith(":ResourceGroup")]
+    assert len(template["resources"]) == len(expected)
+    by_type = {r["type"]: r for r in template["resources"]}
+    account = by_type["Microsoft.Storage/storageAccounts"]
+    assert account["apiVersion"] == "2024-01-01" and "sku" in account and "kind" in account
+    assert account["properties"]["allowBlobPublicAccess"] is False and "accountName" not in account["properties"]
+    compute = by_type["Microsoft.MachineLearningServices/workspaces/computes"]
+    assert compute["name"].count("/") == 1 and compute["properties"]["computeType"] in ("AmlCompute", "ComputeInstance")
+    workspace = by_type["Microsoft.MachineLearningServices/workspaces"]
+    assert any(d.startswith("[resourceId('Microsoft.Storage/storageAccounts'") for d in workspace["dependsOn"])
