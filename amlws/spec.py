@@ -80,6 +80,8 @@ def default_name(token: str, logical_name: str, urn: str) -> tuple[str, str] | N
     strategy = name["autoname"]
     if strategy == "random":
         return name["property"], logical_name + _digest(urn)[:8]
+    if strategy == "constant":  # a singleton child, e.g. a storage account's blob service `default`
+        return name["property"], name["constant"]
     if strategy == "uuid":
         return name["property"], str(uuid.UUID(hex=_digest(urn)[:32]))
     return name["property"], logical_name
@@ -195,6 +197,8 @@ def check(token: str, name: str, urn: str, inputs: dict[str, Any]) -> list[SpecV
     for param, fact in [(name_fact["property"], name_fact), *found["parameters"].items()]:
         if param in values:
             checker.scalar(param, fact, values[param], fact["source"])
+            if "constant" in fact and values[param] not in (fact["constant"], UNKNOWN):
+                checker.add(param, values[param], f"'{param}' must be '{fact['constant']}'", fact["source"])
     path_params = frozenset(found["pathParameters"]) | AUTO_FILLED
     body = {k: v for k, v in values.items() if k not in found["pathParameters"]}
     checker.model("", found["body"], body, skip=path_params)

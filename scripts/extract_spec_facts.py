@@ -47,6 +47,9 @@ WHEELS = {
     "azure-mgmt-consumption": "11.0.0",
     "azure-mgmt-resource": "23.3.0",
     "azure-mgmt-resource-locks": "1.0.0",
+    # Azure Policy: no azure-mgmt-resource release holds 2025-01-01 (24.0.0 stops at 2023-04-01; the split-out
+    # azure-mgmt-resource-policy 1.0.0 is 2026-06-01): the nearest earlier version is used.
+    "azure-mgmt-resource-24": "24.0.0",
     "azure-mgmt-network": "28.1.0",
     "azure-mgmt-privatedns": "1.2.0",
     "azure-ai-ml": "1.35.2",  # vendors Microsoft's generated ARM client of Azure ML 2025-12-01
@@ -75,6 +78,10 @@ TARGETS = [
            "/providers/Microsoft.Storage/storageAccounts/{accountName}", "StorageAccountCreateParameters"),
     Target("azure-native:storage:BlobContainer", "2024-01-01", "azure-mgmt-storage", "azure/mgmt/storage/v2024_01_01",
            "/blobServices/default/containers/{containerName}", "BlobContainer"),
+    Target("azure-native:storage:BlobServiceProperties", "2024-01-01", "azure-mgmt-storage", "azure/mgmt/storage/v2024_01_01",
+           "/storageAccounts/{accountName}/blobServices/{BlobServicesName}", "BlobServiceProperties"),
+    Target("azure-native:storage:FileServiceProperties", "2024-01-01", "azure-mgmt-storage", "azure/mgmt/storage/v2024_01_01",
+           "/storageAccounts/{accountName}/fileServices/{FileServicesName}", "FileServiceProperties"),
     Target("azure-native:keyvault:Vault", "2024-11-01", "azure-mgmt-keyvault", "azure/mgmt/keyvault/v2024_11_01",
            "/providers/Microsoft.KeyVault/vaults/{vaultName}", "VaultCreateOrUpdateParameters"),
     Target("azure-native:keyvault:Key", "2024-11-01", "azure-mgmt-keyvault", "azure/mgmt/keyvault/v2024_11_01",
@@ -97,6 +104,12 @@ TARGETS = [
            "RoleDefinition"),
     Target("azure-native:authorization:ManagementLockByScope", "2020-05-01", "azure-mgmt-resource-locks",
            "azure/mgmt/resource/locks", "/{scope}/providers/Microsoft.Authorization/locks/{lockName}", "ManagementLockObject"),
+    Target("azure-native:authorization:PolicyDefinition", "2025-01-01", "azure-mgmt-resource-24", "azure/mgmt/resource/policy/v2023_04_01",
+           "/providers/Microsoft.Authorization/policyDefinitions/{policyDefinitionName}", "PolicyDefinition",
+           sdk_api_version="2023-04-01"),
+    Target("azure-native:authorization:PolicyAssignment", "2025-01-01", "azure-mgmt-resource-24", "azure/mgmt/resource/policy/v2023_04_01",
+           "/{scope}/providers/Microsoft.Authorization/policyAssignments/{policyAssignmentName}", "PolicyAssignment",
+           sdk_api_version="2023-04-01"),
     Target("azure-native:monitor:DiagnosticSetting", "2021-05-01-preview", "azure-mgmt-monitor",
            "azure/mgmt/monitor/v2021_05_01_preview", "/providers/Microsoft.Insights/diagnosticSettings/{name}",
            "DiagnosticSettingsResource"),
@@ -159,20 +172,28 @@ UNIQUE_IN: dict[str, tuple[str, str]] = {
 }
 
 
+def _last_param_index(put_path: str, params: dict[str, Any]) -> int:
+    """Which of the URL parameters (keyed by the SDK's argument names) is the last one of the path."""
+    last = re.findall(r"\{(\w+)\}", put_path)[-1].lower()
+    keys = [k.lower() for k in params]
+    return keys.index(last)
+
+
 UNIQUE_WORDS = {"global": "across all of Azure", "tenant": "in the whole Entra tenant"}
 
 
 def wheel_dir(package: str, cache: Path) -> Path:
     """The wheel of `package` at its pinned version, unpacked under `cache` (downloaded once)."""
     version = WHEELS[package]
-    target = cache / f"{package}-{version}"
+    real = package.removesuffix("-24")  # a second pinned version of azure-mgmt-resource (Azure Policy)
+    target = cache / f"{real}-{version}"
     if target.is_dir():
         return target
-    found = list(cache.glob(f"{package.replace('-', '_')}-{version}-*.whl"))
+    found = list(cache.glob(f"{real.replace('-', '_')}-{version}-*.whl"))
     if not found:
         subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(cache),
-                        f"{package}=={version}"], check=True)
-        found = list(cache.glob(f"{package.replace('-', '_')}-{version}-*.whl"))
+                        f"{real}=={version}"], check=True)
+        found = list(cache.glob(f"{real.replace('-', '_')}-{version}-*.whl"))
     with zipfile.ZipFile(found[0]) as archive:
         archive.extractall(target)
     return target
@@ -313,17 +334,23 @@ def _put_request(func: ast.FunctionDef, put_path: str, url: str) -> dict[str, di
         ast.unparse(n.func).endswith("_client.put") for n in calls)
     if not put or not any(u.lower().endswith(put_path.lower()) for u in urls):
         return None
+    # A singleton's name is a constant: `blob_services_name: Literal["default"] = kwargs.pop(..., "default")`.
+    constants = {n.target.id: _literal(n.annotation.slice) for n in ast.walk(func) if isinstance(n, ast.AnnAssign)
+                 and isinstance(n.target, ast.Name) and ast.unparse(n.annotation).startswith("Literal[")}
     params: dict[str, dict[str, Any]] = {}
     for node in ast.walk(func):
         if isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values):
-                if isinstance(value, ast.Call) and ast.unparse(value.func).endswith((".url")) and key is not None:
+            for value in node.values:
+                if isinstance(value, ast.Call) and ast.unparse(value.func).endswith((".url")) and value.args:
                     facts: dict[str, Any] = {}
                     for k in value.keywords:
                         name = {"max_length": "maxLength", "min_length": "minLength", "pattern": "pattern"}.get(k.arg or "")
                         if name:
                             facts[name] = _literal(k.value)
-                    params[str(_literal(key))] = facts
+                    python_name = str(_literal(value.args[0]))
+                    if isinstance(constants.get(python_name), str):
+                        facts["constant"] = constants[python_name]
+                    params[camel(python_name)] = facts  # the SDK's argument name, as azure-native names the input
     return params
 
 
@@ -463,17 +490,17 @@ def main(argv: list[str] | None = None) -> int:
         key = (target.package, target.module)
         if key not in sdks:
             sdks[key] = Sdk(wheel_dir(target.package, cache), target.module,
-                            f"{target.package}=={WHEELS[target.package]}")
+                            f"{target.package.removesuffix('-24')}=={WHEELS[target.package]}")
         sdk = sdks[key]
         url_source, params = sdk.url_params(target.put_path)
-        name_param = re.findall(r"\{(\w+)\}", target.put_path)[-1]
+        name_param = list(params)[_last_param_index(target.put_path, params)]
         name = dict(params.get(name_param, {}), property=name_param, source=url_source)
         if target.token in NAME_FACTS:
             name.update(NAME_FACTS[target.token])
         if target.token in UNIQUE_IN:
             name["uniqueIn"], name["uniqueSource"] = UNIQUE_IN[target.token]
         depth = target.put_path.split("/providers/")[-1].count("/")
-        name["autoname"] = "uuid" if target.token in UUID_NAMED else ("random" if depth <= 2 and "/providers/" in target.put_path
+        name["autoname"] = "constant" if "constant" in name else "uuid" if target.token in UUID_NAMED else ("random" if depth <= 2 and "/providers/" in target.put_path
                                                                       or target.put_path.startswith("/resourcegroups/") else "copy")
         resources[target.token] = {
             "apiVersion": target.api_version,
