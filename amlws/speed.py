@@ -9,8 +9,9 @@
   users who deploy depends on them.
 - **CPython's cyclic GC.** The SDK declares everything before the event loop drains, so every full
   collection rescans a heap that grows with the stack: the only super-linear cost of a preview. It is
-  paused while the program runs, then re-enabled and run once (`collect=True`, for callers that go on
-  running previews: tests, scripts). The command calls `exiting_soon()`: it ends the process soon
+  paused while the program runs, then re-enabled and run once over the young generation, which holds
+  exactly the run's objects since nothing was collected meanwhile (`collect=True`, for callers that go
+  on running previews: tests, scripts; a full collection would rescan every older object too). The command calls `exiting_soon()`: it ends the process soon
   after, so the run's objects are frozen instead (`gc.freeze`: never scanned again, never freed), which
   saves the single collection, about a quarter of a large preview.
 - **Source positions.** For each registration the SDK walks and formats the Python stack
@@ -95,4 +96,4 @@ def offline_runtime(collect: bool | None = None) -> Iterator[None]:
                 gc.freeze()
             gc.enable()
             if collect:
-                gc.collect()
+                gc.collect(0)  # the run's objects, all still young: the older heap is not rescanned
