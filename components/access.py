@@ -83,7 +83,7 @@ def assign_role(
     scope: pulumi.Input[str],
     role: pulumi.Input[str],
     principal_id: pulumi.Input[str],
-    principal_type: str,
+    principal_type: str | None,
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> authorization.RoleAssignment:
     """One role assignment, parented to `parent`, named by `assignment_name(scope, principal, role)`.

@@ -5,12 +5,14 @@ boundary: the budget covers the workspace and everything it created (computes in
 """
 
 
+import datetime as dt
 from typing import NotRequired, Optional, TypedDict
 
 import pulumi
 from pulumi_azure_native import consumption
 
 from amlws_rules import budget_violations
+from amlws_rules.budget import first_of_month, start_date_findings
 
 from amlws_rules.naming import BUDGET
 
@@ -24,8 +26,8 @@ class BudgetSettings(TypedDict):
     """`budgetName`; the logical name by default."""
     amount: float
     """Monthly amount in the billing currency."""
-    start_date: str
-    """First month of the budget (`YYYY-MM-01`); fixed, so the budget does not change every month."""
+    start_date: NotRequired[str]
+    """First month of the budget (`YYYY-MM-01`, at most 12 months ahead); by default the current month when the budget is created, kept on later runs."""
     thresholds: NotRequired[list[float]]
     """Alert thresholds in percent of the amount, default `[80, 100]`; at most 5."""
     forecast_thresholds: NotRequired[list[float]]
@@ -34,15 +36,23 @@ class BudgetSettings(TypedDict):
     """Who is alerted."""
 
 
+def today() -> dt.date:
+    """Today in UTC, the calendar Azure Cost Management counts months in."""
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
 def validate_budget(component: str, budget: BudgetSettings | None) -> None:
     if budget is None:
         return
     check_name(component, "budget.budget_name", BUDGET, budget.get("budget_name"))
     thresholds = [*budget.get("thresholds", [80, 100]), *budget.get("forecast_thresholds", [])]
+    start = budget.get("start_date")
     problems = budget_violations(
-        amount=budget.get("amount", 0), start_date=str(budget.get("start_date", "")), thresholds=thresholds,
+        amount=budget.get("amount", 0), start_date=None if start is None else str(start), thresholds=thresholds,
         contact_emails=list(budget.get("contact_emails") or []),
     )
+    if start is not None:
+        problems += start_date_findings(str(start), today())[0]
     if problems:
         raise ComponentInputError(component, "budget", dict(budget), "; ".join(problems))
 
@@ -50,8 +60,20 @@ def validate_budget(component: str, budget: BudgetSettings | None) -> None:
 def monthly_budget(
     name: str, budget: BudgetSettings, *, scope: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None
 ) -> consumption.Budget:
-    """`Microsoft.Consumption/budgets` at `scope` (a resource group ID); refused before declaring if Azure would refuse it."""
+    """`Microsoft.Consumption/budgets` at `scope` (a resource group ID); refused before declaring if Azure would refuse it.
+
+    Without `start_date` the budget starts in the current month. Azure refuses a start in a past month, so a
+    fixed default date would break the first `up` once that month is over; and a default that moved every
+    month would make each later run try to change the budget. So the default is today's month with
+    `ignore_changes` on `timePeriod.startDate`: it is set when the budget is created and left alone after.
+    A `start_date` given explicitly is always applied.
+    """
     validate_budget("monthly_budget", budget)
+    start = budget.get("start_date")
+    if start is not None:
+        for warning in start_date_findings(start, today())[1]:
+            pulumi.log.warn(f"budget {name}: {warning}")
+    opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(ignore_changes=["timePeriod.startDate"] if start is None else []))
     notifications: dict[str, consumption.NotificationArgs] = {}
     for kind, key, default in (("Actual", "thresholds", [80, 100]), ("Forecasted", "forecast_thresholds", [])):
         for threshold in budget.get(key, default):  # type: ignore[attr-defined]
@@ -69,7 +91,7 @@ def monthly_budget(
         amount=budget["amount"],
         category="Cost",
         time_grain="Monthly",
-        time_period=consumption.BudgetTimePeriodArgs(start_date=f"{budget['start_date'][:10]}T00:00:00Z"),
+        time_period=consumption.BudgetTimePeriodArgs(start_date=f"{(start or first_of_month(today()))[:10]}T00:00:00Z"),
         notifications=notifications,
         opts=opts,
     )

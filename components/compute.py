@@ -12,6 +12,7 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules import cluster_scale_violations, idle_shutdown_violation, parse_arm_id, parse_duration
+from amlws_rules.compute import assigned_user_problem
 
 from ._common import ComponentInputError
 
@@ -29,8 +30,8 @@ class ComputeInstanceSettings(TypedDict):
     """`vmSize`, e.g. `Standard_DS3_v2`."""
     idle_time_before_shutdown: str
     """`idleTimeBeforeShutdown` as ISO 8601, 15 minutes to 3 days (`PT30M`). Required: an idle VM costs money."""
-    assigned_user_object_id: NotRequired[str]
-    """Object ID of the Microsoft Entra user the instance is created for (`personalComputeInstanceSettings`)."""
+    assigned_user_object_id: str
+    """Object ID of the Microsoft Entra user the instance is for (`personalComputeInstanceSettings.assignedUser.objectId`). Required: without it the instance belongs to whoever runs `pulumi up`."""
     assigned_user_tenant_id: NotRequired[str]
     """Tenant of the assigned user; the deploying identity's tenant by default."""
     ssh_public_access: NotRequired[str]
@@ -91,6 +92,10 @@ def validate_compute_settings(
         problem = idle_shutdown_violation(ci.get("idle_time_before_shutdown"))
         if problem:
             raise ComponentInputError(component, f"{where}.idle_time_before_shutdown", ci.get("idle_time_before_shutdown"), problem)
+        for key in ("assigned_user_object_id", "assigned_user_tenant_id"):
+            problem = assigned_user_problem(key, ci.get(key))
+            if problem:
+                raise ComponentInputError(component, f"{where}.{key}", ci.get(key), problem)
         access = ci.get("ssh_public_access", "Disabled")
         if access not in ("Enabled", "Disabled"):
             raise ComponentInputError(component, f"{where}.ssh_public_access", access, "must be Enabled or Disabled")
@@ -126,7 +131,6 @@ def validate_compute_settings(
 
 def compute_instance_properties(ci: ComputeInstanceSettings, tenant_id: pulumi.Input[str]) -> ml.ComputeInstanceArgs:
     subnet = ci.get("subnet_id")
-    user = ci.get("assigned_user_object_id")
     return ml.ComputeInstanceArgs(
         compute_type="ComputeInstance",
         disable_local_auth=ci.get("disable_local_auth", True),
@@ -140,11 +144,9 @@ def compute_instance_properties(ci: ComputeInstanceSettings, tenant_id: pulumi.I
             ),
             personal_compute_instance_settings=ml.PersonalComputeInstanceSettingsArgs(
                 assigned_user=ml.AssignedUserArgs(
-                    object_id=user, tenant_id=ci.get("assigned_user_tenant_id") or tenant_id
+                    object_id=ci["assigned_user_object_id"], tenant_id=ci.get("assigned_user_tenant_id") or tenant_id
                 )
-            )
-            if user
-            else None,
+            ),
             subnet=ml.ResourceIdArgs(id=subnet) if subnet else None,
             enable_node_public_ip=ci.get("enable_node_public_ip", not subnet),
         ),

@@ -14,9 +14,11 @@ from pulumi_azure_native import authorization, keyvault
 
 from amlws_rules import cmk_vault_violations, parse_arm_id
 from amlws_rules.naming import KEY_VAULT, hyphenated_name
+from amlws_rules.roles import KEY_VAULT_CRYPTO_OFFICER
 
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from ._lookup import check_when_known, lookup_existing
+from .access import assign_role, builtin_role
 from .diagnostics import send_diagnostics
 
 KEY_VAULT_TYPE = "Microsoft.KeyVault/vaults"
@@ -67,6 +69,10 @@ class WorkspaceKeyVaultArgs(TypedDict):
     """Protect the vault from deletion (it holds the workspace's secrets)."""
     diagnostics_workspace_id: NotRequired[pulumi.Input[str]]
     """Log Analytics workspace that receives the vault's audit logs and metrics (a diagnostic setting); none when omitted."""
+    grant_deployer_crypto_officer: NotRequired[bool]
+    """Give the deploying identity Key Vault Crypto Officer on the new vault, so keys (a workspace's CMK) can be created in it through ARM; default false."""
+    deployer_principal_type: NotRequired[str]
+    """`principalType` of the deploying identity for that grant: `ServicePrincipal` (default; CI, managed identities) or `User`. Azure refuses a type that does not match."""
 
 
 @dataclass(frozen=True)
@@ -112,10 +118,20 @@ def validate_key_vault_args(args: WorkspaceKeyVaultArgs, component: str = "Works
     retention = args.get("soft_delete_retention_in_days", 90)
     if not 7 <= retention <= 90:
         raise ComponentInputError(component, "key_vault.soft_delete_retention_in_days", retention, "Azure accepts 7 to 90 days")
+    check_deployer_principal_type(component, "key_vault.deployer_principal_type", args.get("deployer_principal_type"))
     sku = args.get("sku_name", "standard")
     if sku not in ("standard", "premium"):
         raise ComponentInputError(component, "key_vault.sku_name", sku, "must be standard or premium")
     return None
+
+
+DEPLOYER_PRINCIPAL_TYPES = ("ServicePrincipal", "User")
+
+
+def check_deployer_principal_type(component: str, setting: str, value: object) -> None:
+    """The spec's default principalType is `User`; a service principal given as a user is refused by Azure."""
+    if value is not None and value not in DEPLOYER_PRINCIPAL_TYPES:
+        raise ComponentInputError(component, setting, value, f"must be one of {', '.join(DEPLOYER_PRINCIPAL_TYPES)}")
 
 
 def planned_vault(args: WorkspaceKeyVaultArgs, component: str) -> VaultFacts:
@@ -219,6 +235,10 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             )
             self.id = vault.id
             self.vault_name = vault.name
+            if args.get("grant_deployer_crypto_officer"):  # the ID and name handed on carry the grant: a key waits for it
+                grant = self._grant_deployer(name, vault, args.get("deployer_principal_type", "ServicePrincipal"))
+                self.id = pulumi.Output.all(vault.id, grant.id).apply(lambda values: values[0])
+                self.vault_name = pulumi.Output.all(vault.name, grant.id).apply(lambda values: values[0])
             self.resource_group_name = pulumi.Output.from_input(required(args, "resource_group_name", "WorkspaceKeyVault"))
             self.vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
             self.facts = vault_facts(planned_vault(args, "WorkspaceKeyVault"))
@@ -227,4 +247,17 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
                 send_diagnostics(self, f"{name}-kv-diag", vault.id, diagnostics_workspace_id)
         self.register_outputs(
             {"id": self.id, "vault_uri": self.vault_uri, "vault_name": self.vault_name, "resource_group_name": self.resource_group_name}
+        )
+
+    def _grant_deployer(self, name: str, vault: keyvault.Vault, principal_type: str) -> authorization.RoleAssignment:
+        """Key Vault Crypto Officer for the identity running `pulumi up` (getClientConfig objectId).
+
+        Creating a key through ARM in an RBAC vault is a data-plane action on the caller's behalf: without
+        Crypto Officer (or Administrator) ARM refuses it (Azure/bicep#6539, pulumi/pulumi-azure-native#890).
+        """
+        client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        return assign_role(
+            self, f"{name}-deployer-crypto-officer",
+            scope=vault.id, role=builtin_role(client.subscription_id, KEY_VAULT_CRYPTO_OFFICER),
+            principal_id=client.object_id, principal_type=principal_type,
         )

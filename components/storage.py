@@ -16,7 +16,7 @@ from amlws_rules import workspace_storage_findings, workspace_storage_violations
 from amlws_rules.naming import STORAGE_ACCOUNT, compact_name
 
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
-from .diagnostics import send_diagnostics
+from .diagnostics import STORAGE_SERVICE_METRICS, send_diagnostics
 from ._lookup import check_when_known, lookup_existing
 
 STORAGE_ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
@@ -268,6 +268,6 @@ class WorkspaceStorage(pulumi.ComponentResource):
                 for service in ("blobServices", "fileServices"):
                     send_diagnostics(
                         self, f"{name}-{service[:4]}-diag", account.id.apply(lambda i, s=service: f"{i}/{s}/default"),
-                        diagnostics_workspace_id, metrics_only=False,
+                        diagnostics_workspace_id, metrics_only=False, metric_categories=STORAGE_SERVICE_METRICS,
                     )
         self.register_outputs({"id": self.id, "account_name": self.account_name})

@@ -17,7 +17,7 @@ from amlws_rules import roles as role_ids
 from amlws_rules.naming import ML_WORKSPACE, USER_ASSIGNED_IDENTITY, hyphenated_name
 
 from ._common import ComponentInputError, check_name, child, inherited, keep_earlier_name, token
-from ._lookup import probe
+from ._lookup import cached, lookup_existing, probe
 from .access import WorkspaceAccessSettings, assign_role, builtin_role, grant_groups, validate_access
 from .datastore import DatastoreSettings, PlannedDatastore, declare_accounts, declare_datastores, validate_datastores
 from .diagnostics import send_diagnostics
@@ -38,7 +38,9 @@ from .compute import (
     compute_instance_properties,
     validate_compute_settings,
 )
-from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, checked_vault_id, planned_vault, vault_name_and_group
+from .key_vault import (
+    WorkspaceKeyVault, WorkspaceKeyVaultArgs, check_deployer_principal_type, checked_vault_id, planned_vault, vault_name_and_group,
+)
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
 from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_args
@@ -57,6 +59,8 @@ class CustomerManagedKeySettings(TypedDict):
     """RSA key size: 2048, 3072 (default) or 4096."""
     identity_name: NotRequired[str]
     """`resourceName` of the user-assigned identity that unwraps the key; by default `id-<name>-cmk`."""
+    deployer_principal_type: NotRequired[str]
+    """Who runs `pulumi up` (granted Key Vault Crypto Officer to create the key): `ServicePrincipal` (default) or `User`."""
 
 
 class MachineLearningWorkspaceArgs(TypedDict):
@@ -105,7 +109,7 @@ class MachineLearningWorkspaceArgs(TypedDict):
     access: NotRequired[WorkspaceAccessSettings]
     """Microsoft Entra groups (object IDs) per role on the workspace, and custom roles."""
     grant_workspace_identity_data_roles: NotRequired[bool]
-    """Give the workspace's system-assigned identity the data roles it needs on its storage, key vault and registry (default true), so access keys and admin users can stay off."""
+    """Give a primary user-assigned identity the roles the docs list on the storage, key vault, registry, App Insights and workspace (default true). A system-assigned identity gets its roles from Azure ML itself."""
     diagnostics: NotRequired[bool]
     """Send the workspace's (and its created storage's and vault's) logs and metrics to the Log Analytics workspace; default true when there is one."""
     private_endpoints: NotRequired[PrivateEndpointSettings]
@@ -131,6 +135,34 @@ def workspace_public_network_access(args: MachineLearningWorkspaceArgs) -> str:
 
 def _identity_includes_system(args: MachineLearningWorkspaceArgs) -> bool:
     return "SystemAssigned" in args.get("identity_type", "SystemAssigned")
+
+
+USER_ASSIGNED_IDENTITY_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities"
+
+# The roles a workspace's user-assigned identity needs, per associated resource
+# (how-to-identity-based-service-authentication, "User-assigned managed identity"; MicrosoftDocs/azure-docs
+# articles/machine-learning/how-to-identity-based-service-authentication.md): Azure ML creates them only for
+# its system-assigned identity ("Role assignment creation: Managed by Microsoft"), so a second copy for that
+# one fails with 409 RoleAssignmentExists (MicrosoftDocs/azure-docs#80040) and is never declared.
+USER_ASSIGNED_GRANTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "storage": (("storage-contributor", role_ids.CONTRIBUTOR), ("storage-blob-data", role_ids.STORAGE_BLOB_DATA_CONTRIBUTOR)),
+    "key_vault": (("keyvault-contributor", role_ids.CONTRIBUTOR), ("keyvault-admin", role_ids.KEY_VAULT_ADMINISTRATOR)),
+    "container_registry": (("acr-contributor", role_ids.CONTRIBUTOR),),
+    "application_insights": (("appi-contributor", role_ids.CONTRIBUTOR),),
+}
+
+
+def primary_identity_principal(args: MachineLearningWorkspaceArgs) -> str | None:
+    """Principal ID of the primary user-assigned identity the component grants roles to (looked up, once), or
+    None when Azure ML manages the grants (a system-assigned identity) or they are turned off."""
+    primary = args.get("primary_user_assigned_identity")
+    if not primary or not args.get("grant_workspace_identity_data_roles", True):
+        return None
+    found = lookup_existing(
+        COMPONENT, "primary_user_assigned_identity", primary, USER_ASSIGNED_IDENTITY_TYPE,
+        lambda n, rg: managedidentity.get_user_assigned_identity(resource_name=n, resource_group_name=rg).principal_id,
+    )
+    return found
 
 
 def refuse_immutable_changes(args: MachineLearningWorkspaceArgs, resource_group_name: str, workspace_name: str) -> None:
@@ -199,12 +231,14 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedD
         if not cmk.get("key_name"):
             raise ComponentInputError(COMPONENT, "customer_managed_key.key_name", cmk.get("key_name"), "required")
         check_name(COMPONENT, "customer_managed_key.identity_name", USER_ASSIGNED_IDENTITY, cmk.get("identity_name"))
+        check_deployer_principal_type(COMPONENT, "customer_managed_key.deployer_principal_type", cmk.get("deployer_principal_type"))
         if cmk.get("key_size", 3072) not in (2048, 3072, 4096):
             raise ComponentInputError(COMPONENT, "customer_managed_key.key_size", cmk.get("key_size"), "must be 2048, 3072 or 4096")
         problems = cmk_vault_violations(enable_purge_protection=vault.enable_purge_protection, enable_soft_delete=vault.enable_soft_delete)
         if problems and not vault.known_later:  # else checked once the vault's ID is known (`checked_vault_id`)
             raise ComponentInputError(COMPONENT, "key_vault", vault.label, "; ".join(problems))
     validate_access(COMPONENT, args.get("access"))
+    primary_identity_principal(args)
     if args.get("diagnostics") is True and not has_log_analytics(args.get("monitoring")):
         raise ComponentInputError(
             COMPONENT, "diagnostics", True, "needs a Log Analytics workspace: set monitoring.existing_log_analytics_workspace_id"
@@ -264,7 +298,11 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         diagnostics = args.get("diagnostics", True) and has_log_analytics(args.get("monitoring"))
         diag = {"diagnostics_workspace_id": law_id} if diagnostics else {}
         store = WorkspaceStorage(f"{name}-storage", {**_nested(args.get("storage"), args, tags), **diag}, child(self))  # type: ignore[arg-type]
-        vault = WorkspaceKeyVault(f"{name}-keyvault", {**_nested(args.get("key_vault"), args, tags), **diag}, child(self))  # type: ignore[arg-type]
+        # Keys created through ARM need the deployer's data-plane role on the vault (Azure/bicep#6539).
+        cmk_settings = args.get("customer_managed_key")
+        deployer_type = (cmk_settings or {}).get("deployer_principal_type", "ServicePrincipal")
+        deployer_grant = {"grant_deployer_crypto_officer": True, "deployer_principal_type": deployer_type} if cmk_settings else {}
+        vault = WorkspaceKeyVault(f"{name}-keyvault", {**_nested(args.get("key_vault"), args, tags), **diag, **deployer_grant}, child(self))  # type: ignore[arg-type]
         vault_id, vault_name, vault_group = vault.id, vault.vault_name, vault.resource_group_name
         if "customer_managed_key" in args and planned_vault(_nested(args.get("key_vault"), args, tags), COMPONENT).known_later:  # type: ignore[arg-type]
             # A vault known only later must pass the CMK rules before the key and the workspace use it.
@@ -279,6 +317,20 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             self, name, planned_datastores, resource_group_name=rg, location=location, tags=tags, protect=protect,
             public_network_access=(args.get("storage") or {}).get("public_network_access", "Enabled"),
         )
+
+        identity_principal = primary_identity_principal(args)
+        identity_grants: list[pulumi.Resource] = []
+        if identity_principal is not None:  # before the workspace: Azure ML reaches its resources with it at creation
+            scopes = {"storage": store.id, "key_vault": vault.id, "application_insights": monitor.application_insights_id}
+            if registry is not None:
+                scopes["container_registry"] = registry.id
+            for section, scope in scopes.items():
+                for suffix, guid in USER_ASSIGNED_GRANTS[section]:
+                    identity_grants.append(assign_role(
+                        self, f"{name}-identity-{suffix}",
+                        scope=scope, role=builtin_role(subscription_id, guid), principal_id=identity_principal,
+                        principal_type="ServicePrincipal",
+                    ))
 
         identity_type = args.get("identity_type", "SystemAssigned")
         user_identities: list[pulumi.Input[str]] = list(args.get("user_assigned_identity_ids") or [])
@@ -300,6 +352,14 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                     principal_id=cmk_identity.principal_id, principal_type="ServicePrincipal",
                 )
             )
+            key_after: list[pulumi.Resource] = []
+            existing_vault = (args.get("key_vault") or {}).get("existing_id")
+            if isinstance(existing_vault, str):  # a vault the stack does not create: the first workspace using it grants the deployer
+                key_after.append(cached(f"deployer-crypto-officer|{existing_vault}", lambda: assign_role(
+                    self, f"{name}-cmk-deployer-crypto-officer",
+                    scope=existing_vault, role=builtin_role(subscription_id, role_ids.KEY_VAULT_CRYPTO_OFFICER),
+                    principal_id=client.object_id, principal_type=deployer_type,
+                )))
             key = keyvault.Key(
                 f"{name}-cmk",
                 key_name=cmk["key_name"],
@@ -309,7 +369,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                     kty="RSA", key_size=cmk.get("key_size", 3072), key_ops=["wrapKey", "unwrapKey", "encrypt", "decrypt"]
                 ),
                 tags=tags,
-                opts=child(self, protect=protect),
+                opts=child(self, protect=protect, depends_on=key_after),
             )
             if "UserAssigned" not in identity_type:
                 identity_type = f"{identity_type},UserAssigned"
@@ -359,7 +419,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             system_datastores_auth_mode="accessKey" if shared_key else "identity",
             v1_legacy_mode=False,
             tags=tags,
-            opts=child(self, protect=protect, depends_on=cmk_grant, ignore_changes=keep_earlier_name(args.get("workspace_name"), "workspaceName")),
+            opts=child(self, protect=protect, depends_on=[*cmk_grant, *identity_grants], ignore_changes=keep_earlier_name(args.get("workspace_name"), "workspaceName")),
         )
         if diagnostics:
             send_diagnostics(self, f"{name}-mlw-diag", workspace.id, law_id)  # type: ignore[arg-type]
@@ -367,20 +427,12 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         principal: pulumi.Output[str] | None = None
         if _identity_includes_system(args):
             principal = workspace.identity.apply(lambda i: (i.principal_id if i else None) or "")
-        if principal is not None and args.get("grant_workspace_identity_data_roles", True):
-            grants = [
-                ("storage-blob-data", store.id, role_ids.STORAGE_BLOB_DATA_CONTRIBUTOR),
-                ("storage-file-data", store.id, role_ids.STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
-                ("keyvault-admin", vault.id, role_ids.KEY_VAULT_ADMINISTRATOR),
-            ]
-            if registry is not None:
-                grants.append(("acr-push", registry.id, role_ids.ACR_PUSH))
-            for suffix, scope, guid in grants:
-                assign_role(
-                    self, f"{name}-identity-{suffix}",
-                    scope=scope, role=builtin_role(subscription_id, guid), principal_id=principal,
-                    principal_type="ServicePrincipal",
-                )
+        if identity_principal is not None:
+            assign_role(
+                self, f"{name}-identity-workspace-contributor",
+                scope=workspace.id, role=builtin_role(subscription_id, role_ids.CONTRIBUTOR), principal_id=identity_principal,
+                principal_type="ServicePrincipal",
+            )
         access = args.get("access")
         if access:
             grant_groups(self, f"{name}-access", scope=workspace.id, subscription_id=subscription_id, access=access)

@@ -6,6 +6,7 @@ allowed, and all of it happens before a single resource is declared.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any, Literal, Mapping, Optional
@@ -26,6 +27,8 @@ from amlws_rules import (
 
 from amlws_rules import naming
 from amlws_rules.azure_values import STORAGE_KINDS, STORAGE_SKU_NAMES, is_azure_region, one_of_ignoring_case, region_name
+from amlws_rules.budget import start_date_findings
+from amlws_rules.compute import UNASSIGNED_INSTANCE, assigned_user_problem
 
 NAMESPACE = "amlws"
 
@@ -185,7 +188,7 @@ class ComputeInstanceConfig(_Model):
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$")
     vm_size: str
     idle_time_before_shutdown: str
-    assigned_user_object_id: Optional[str] = None
+    assigned_user_object_id: str  # required: see assigned_user_problem for why
     assigned_user_tenant_id: Optional[str] = None
     ssh_public_access: Access = "Disabled"
     ssh_admin_public_key: Optional[str] = None
@@ -195,6 +198,14 @@ class ComputeInstanceConfig(_Model):
     @classmethod
     def _idle_range(cls, value: str) -> str:
         problem = idle_shutdown_violation(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("assigned_user_object_id", "assigned_user_tenant_id")
+    @classmethod
+    def _assigned_user(cls, value: Optional[str], info: Any) -> Optional[str]:
+        problem = assigned_user_problem(info.field_name, value)
         if problem:
             raise ValueError(problem)
         return value
@@ -328,7 +339,7 @@ class EnvironmentConfig(_Model):
 class BudgetConfig(_Model):
     budget_name: Optional[str] = None  # `budgetName`; default budget-<project>-<environment>
     amount: float
-    start_date: str
+    start_date: Optional[str] = None  # default: the current month when the budget is created (see components/budget.py)
     thresholds: list[float] = [80, 100]
     forecast_thresholds: list[float] = []
     contact_emails: list[EmailStr]  # email-validator's syntax check (no DNS lookup)
@@ -341,6 +352,8 @@ class BudgetConfig(_Model):
             amount=self.amount, start_date=self.start_date, thresholds=[*self.thresholds, *self.forecast_thresholds],
             contact_emails=self.contact_emails,
         )
+        if self.start_date is not None and not problems:
+            problems += start_date_findings(self.start_date, dt.datetime.now(dt.timezone.utc).date())[0]
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -430,6 +443,7 @@ class StackConfig(_Model):
     name_seed: Optional[str] = Field(None, min_length=1, max_length=64)  # mixed into every name suffix (see README, Names)
     allow_unlisted_location: bool = False  # a region newer than amlws_rules/azure_values.py knows
     location_differs_from_provider: bool = False  # says so when `location` is not azure-native:location
+    deployer_principal_type: Literal["ServicePrincipal", "User"] = "ServicePrincipal"  # who runs `pulumi up` (CMK key grant)
     location: str = Field(min_length=2)
     tags: dict[str, str]  # required: the owner tag is
     protect: bool = False
@@ -481,6 +495,10 @@ class StackConfig(_Model):
         return self
 
 
+# Why a required setting is required, where the reason is not obvious.
+MISSING_WHY = {"assignedUserObjectId": f" ({UNASSIGNED_INSTANCE})"}
+
+
 def _key_path(loc: tuple[Any, ...]) -> str:
     """(`workspaces`, 0, `computeClusters`, 1, `maxNodeCount`) -> `amlws:workspaces[0].computeClusters[1].maxNodeCount`."""
     path = f"{NAMESPACE}:"
@@ -497,7 +515,8 @@ def _describe(error: Mapping[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return f"{_key_path(error['loc'])}: unknown setting (misspelt?)"
     if error["type"] == "missing":
-        return f"{_key_path(error['loc'])}: required setting is missing"
+        why = MISSING_WHY.get(str(error["loc"][-1]), "")
+        return f"{_key_path(error['loc'])}: required setting is missing{why}"
     if not error["loc"]:
         return f"{NAMESPACE}: {message}"
     return f"{_key_path(error['loc'])} = {json.dumps(error.get('input'), default=str)}: {message}"

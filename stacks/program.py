@@ -67,6 +67,9 @@ def shared_args(stack: StackConfig, rg_name: pulumi.Input[str], zone_ids: Mappin
         if section is not None:
             args[field] = _dump(section)
     names.fill_names(args, names.section_names(stack, "shared", shared_resource_group_name(stack)))
+    if "key_vault" in args and any(w.customer_managed_key for w in stack.workspaces):
+        args["key_vault"]["grant_deployer_crypto_officer"] = True  # the workspaces create their CMK keys in it
+        args["key_vault"]["deployer_principal_type"] = stack.deployer_principal_type
     if stack.shared.private_endpoints is not None:
         args["private_endpoints"] = {"subnet_id": stack.shared.private_endpoints.subnet_id, "private_dns_zone_ids": dict(zone_ids or {})}
     return args  # type: ignore[return-value]
@@ -94,6 +97,8 @@ def workspace_args(
         args["container_registry"] = _dump(workspace.container_registry)
     rg = resource_group_name(stack, workspace)
     names.fill_names(args, names.section_names(stack, workspace.project, rg))
+    if "customer_managed_key" in args:
+        args["customer_managed_key"]["deployer_principal_type"] = stack.deployer_principal_type
     for ds in args.get("datastores", []):
         if not ds.get("existing_storage_id"):
             ds.setdefault("account_name", names.datastore_account_name(stack, workspace.project, rg, ds["name"]))

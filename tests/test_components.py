@@ -187,7 +187,7 @@ def test_protect_data_protects_data_resources_but_not_computes():
 def test_compute_instance_and_cluster_inputs():
     result = run(
         workspace(
-            compute_instances=[{"name": "ci-one", "vm_size": "Standard_DS3_v2", "idle_time_before_shutdown": "PT30M", "assigned_user_object_id": "u1"}],
+            compute_instances=[{"name": "ci-one", "vm_size": "Standard_DS3_v2", "idle_time_before_shutdown": "PT30M", "assigned_user_object_id": "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"}],
             compute_clusters=[{"name": "cc1", "vm_size": "Standard_DS3_v2", "max_node_count": 4, "vm_priority": "LowPriority"}],
         )
     )
@@ -196,7 +196,7 @@ def test_compute_instance_and_cluster_inputs():
     assert ci_props["computeType"] == "ComputeInstance" and ci_props["disableLocalAuth"] is True
     assert ci_props["properties"]["idleTimeBeforeShutdown"] == "PT30M"
     assert ci_props["properties"]["sshSettings"] == {"sshPublicAccess": "Disabled"}
-    assert ci_props["properties"]["personalComputeInstanceSettings"]["assignedUser"]["objectId"] == "u1"
+    assert ci_props["properties"]["personalComputeInstanceSettings"]["assignedUser"]["objectId"] == "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"
     cc_props = inputs(cc)["properties"]
     assert cc_props["computeType"] == "AmlCompute" and cc_props["disableLocalAuth"] is True
     assert cc_props["properties"]["scaleSettings"] == {"minNodeCount": 0, "maxNodeCount": 4, "nodeIdleTimeBeforeScaleDown": "PT120S"}
@@ -211,7 +211,8 @@ def test_compute_instance_and_cluster_inputs():
     [
         ({"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "PT10M"}]}, "outside the 15 minutes to 3 days"),
         ({"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "P4D"}]}, "outside the 15 minutes to 3 days"),
-        ({"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "PT1H", "ssh_public_access": "Enabled"}]}, "ssh_admin_public_key"),
+        ({"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "PT1H", "ssh_public_access": "Enabled",
+                                 "assigned_user_object_id": "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"}]}, "ssh_admin_public_key"),
         ({"compute_clusters": [{"name": "c1", "vm_size": "x", "min_node_count": 3, "max_node_count": 2}]}, "greater than maxNodeCount"),
         ({"compute_clusters": [{"name": "a-name-that-is-too-long", "vm_size": "x", "max_node_count": 2}]}, "2-16 letters"),
         ({"compute_clusters": [{"name": "c1", "vm_size": "x", "max_node_count": 2}, {"name": "C1", "vm_size": "x", "max_node_count": 2}]}, "another compute"),

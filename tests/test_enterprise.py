@@ -82,27 +82,42 @@ def test_missing_or_malformed_group_ids_are_refused(access, setting):
         run(workspace(access=access))
 
 
-def test_workspace_identity_gets_data_roles_on_its_resources():
+def test_system_assigned_identity_gets_no_second_copy_of_the_grants_azure_ml_makes():
+    """Azure ML grants its system-assigned identity its roles on storage, vault and registry at creation
+    ("Role assignment creation: Managed by Microsoft"); a second copy fails with 409 RoleAssignmentExists."""
     result = run(workspace(container_registry={"tags": {"project": "p"}}))
     ws = one(result, "machinelearningservices:Workspace")
-    grants = {r.name: inputs(r) for r in by_type(result, "RoleAssignment")}
     principal = ws.outputs["identity"]["principalId"]
-    expected = {
-        "w-identity-storage-blob-data": ("ba92f5b4-2d11-453d-a403-e96b0029c9fe", "storageAccounts"),
-        "w-identity-storage-file-data": ("69566ab7-960f-475b-8e7c-b3118f30c6bd", "storageAccounts"),
-        "w-identity-keyvault-admin": ("00482a5a-887f-4fb3-b363-3b7fe8e74483", "vaults"),
-        "w-identity-acr-push": ("8311e382-0749-4cb8-b61a-304f252e45ec", "registries"),
-    }
-    for name, (guid, scope_type) in expected.items():
-        assert grants[name]["principalId"] == principal and grants[name]["principalType"] == "ServicePrincipal"
-        assert grants[name]["roleDefinitionId"] == ROLE_PREFIX + guid and f"/{scope_type}/" in grants[name]["scope"]
+    assert [r.name for r in by_type(result, "RoleAssignment") if inputs(r)["principalId"] == principal] == []
     assert inputs(ws)["systemDatastoresAuthMode"] == "identity"
 
 
-def test_user_assigned_only_workspace_gets_no_system_identity_grants():
+def test_a_primary_user_assigned_identity_gets_the_documented_grants_before_the_workspace():
     uai = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id"
-    result = run(workspace(identity_type="UserAssigned", user_assigned_identity_ids=[uai], primary_user_assigned_identity=uai))
-    assert not [r for r in by_type(result, "RoleAssignment") if "identity" in r.name]
+    principal = "11111111-2222-4333-8444-555555555555"
+    result = run(workspace(identity_type="UserAssigned", user_assigned_identity_ids=[uai], primary_user_assigned_identity=uai,
+                           container_registry={"tags": {"project": "p"}}), {uai: {"principalId": principal}})
+    ws = one(result, "machinelearningservices:Workspace")
+    grants = {r.name: r for r in by_type(result, "RoleAssignment") if inputs(r)["principalId"] == principal}
+    contributor, blob, kv_admin = "b24988ac-6180-42a0-ab88-20f7382dd24c", "ba92f5b4-2d11-453d-a403-e96b0029c9fe", "00482a5a-887f-4fb3-b363-3b7fe8e74483"
+    expected = {
+        "w-identity-storage-contributor": (contributor, "/storageAccounts/"), "w-identity-storage-blob-data": (blob, "/storageAccounts/"),
+        "w-identity-keyvault-contributor": (contributor, "/vaults/"), "w-identity-keyvault-admin": (kv_admin, "/vaults/"),
+        "w-identity-acr-contributor": (contributor, "/registries/"), "w-identity-appi-contributor": (contributor, "/components/"),
+        "w-identity-workspace-contributor": (contributor, "/workspaces/mlw-w"),
+    }
+    assert set(grants) == set(expected)
+    for name, (guid, scope) in expected.items():
+        got = inputs(grants[name])
+        assert got["roleDefinitionId"] == ROLE_PREFIX + guid and scope in got["scope"] and got["principalType"] == "ServicePrincipal"
+        if name != "w-identity-workspace-contributor":  # Azure ML reaches its resources with the identity at creation
+            assert grants[name].urn in ws.dependencies
+
+
+def test_a_missing_primary_user_assigned_identity_is_refused_before_anything_is_declared():
+    uai = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/gone"
+    with pytest.raises(ComponentInputError, match="primary_user_assigned_identity=.*no such"):
+        run(workspace(identity_type="UserAssigned", user_assigned_identity_ids=[uai], primary_user_assigned_identity=uai), {uai: None})
 
 
 # Isolation and encryption ------------------------------------------------------------------------
@@ -262,8 +277,8 @@ def test_two_workspaces_share_one_registry_vault_and_monitoring():
     vault = one(result, "keyvault:Vault")
     for ws in by_type(result, "machinelearningservices:Workspace"):
         assert ws.property_dependencies["keyVault"] == [vault.urn]
-    # each workspace's identity gets its data role on the shared vault
-    assert len([r for r in by_type(result, "RoleAssignment") if r.name.endswith("identity-keyvault-admin")]) == 2
+    # Azure ML grants each workspace's system-assigned identity its role on the shared vault itself
+    assert [r for r in by_type(result, "RoleAssignment") if r.name.endswith("identity-keyvault-admin")] == []
 
 
 def test_shared_storage_is_held_to_the_workspace_storage_rules():

@@ -55,3 +55,19 @@ def cluster_scale_violations(min_node_count: int | None, max_node_count: int | N
     elif low > max_node_count:
         problems.append(f"minNodeCount {low} is greater than maxNodeCount {max_node_count}")
     return problems
+
+
+UNASSIGNED_INSTANCE = (
+    "a compute instance without an assigned user (personalComputeInstanceSettings.assignedUser) belongs "
+    "to whoever creates it (the identity running `pulumi up`, often a CI service principal) and can't be shared "
+    "with anyone else; give the Microsoft Entra object ID (a GUID) of the user it is for"
+)
+
+
+def assigned_user_problem(key: str, value: object) -> str | None:
+    """Why `value` is not a usable assigned user object ID (required) or tenant ID (optional); None if it is."""
+    if value is None:
+        return f"required: {UNASSIGNED_INSTANCE}" if "object" in key else None
+    from .roles import is_guid
+
+    return None if is_guid(value) else "a Microsoft Entra ID is a GUID"
