@@ -121,7 +121,7 @@ def test_every_name_can_be_set_in_the_stack_file():
         "monitoring": {"logAnalyticsWorkspaceName": "log-custom", "applicationInsightsName": "appi-custom"},
         "customerManagedKey": {"keyName": "cmk", "identityName": "id-custom"},
         "datastores": [{"name": "lake", "containerName": "raw", "datastoreType": "AzureDataLakeGen2", "accountName": "stlakecustom"}],
-        "budget": {"budgetName": "budget-custom", "amount": 10, "startDate": "2026-12-01", "contactEmails": ["a@b.c"]},
+        "budget": {"budgetName": "budget-custom", "amount": 10, "contactEmails": ["a@b.c"]},
     }
     result = preview_config({**BASE, "workspaces": [workspace]})
     got = {kind: sorted(names_of(result, kind)) for kind in NAME_INPUT}
