@@ -220,9 +220,11 @@ def name_collisions(stacks: Iterable[tuple[str, Iterable[Any]]]) -> list[str]:
     for stack, registrations in stacks:
         for reg in registrations:
             found = resource_facts(reg.type)
-            unique_in = found and found["name"].get("uniqueIn")
-            value = found and reg.inputs.get(found["name"]["property"])
-            if not unique_in or not isinstance(value, str) or value == UNKNOWN:
+            if found is None:
+                continue
+            unique_in: str | None = found["name"].get("uniqueIn")
+            value = reg.inputs.get(found["name"]["property"])
+            if unique_in is None or not isinstance(value, str) or value == UNKNOWN:
                 continue
             key = (reg.type, value.lower())
             if key in seen:

@@ -336,7 +336,8 @@ def _put_request(func: ast.FunctionDef, put_path: str, url: str) -> dict[str, di
         return None
     # A singleton's name is a constant: `blob_services_name: Literal["default"] = kwargs.pop(..., "default")`.
     constants = {n.target.id: _literal(n.annotation.slice) for n in ast.walk(func) if isinstance(n, ast.AnnAssign)
-                 and isinstance(n.target, ast.Name) and ast.unparse(n.annotation).startswith("Literal[")}
+                 and isinstance(n.target, ast.Name) and isinstance(n.annotation, ast.Subscript)
+                 and ast.unparse(n.annotation.value) == "Literal"}
     params: dict[str, dict[str, Any]] = {}
     for node in ast.walk(func):
         if isinstance(node, ast.Dict):
@@ -474,7 +475,7 @@ def write_readme(document: dict[str, Any], check: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--wheels", default=str(ROOT / ".spec-wheels"), help="download/unpack cache (default .spec-wheels)")
     parser.add_argument("--readme", action="store_true", help="only rewrite the README table from amlws/spec_facts.json")
     parser.add_argument("--readme-check", action="store_true", help="exit 1 if the README table is stale (tests run this)")
