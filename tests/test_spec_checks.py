@@ -186,3 +186,16 @@ def test_two_stacks_taking_the_same_global_or_tenant_wide_name_collide():
 def test_readme_facts_table_is_current():
     done = subprocess.run([sys.executable, str(ROOT / "scripts/extract_spec_facts.py"), "--readme-check"], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_singleton_child_is_named_default_and_nothing_else():
+    def program(name=None):
+        extra = {"blob_services_name": name} if name else {}
+        storage.BlobServiceProperties("blob-settings", resource_group_name=RG, account_name="stchurndev01",
+                                      delete_retention_policy={"enabled": True, "days": 7}, **extra)
+
+    assert inputs(one(run(program), "BlobServiceProperties"))["blobServicesName"] == "default"
+    assert "'blobServicesName' must be 'default'" in refused(lambda: program("blobs"))
+    message = refused(lambda: storage.BlobServiceProperties("blob-settings", resource_group_name=RG, account_name="stchurndev01",
+                                                            delete_retention_policy={"enabled": True, "days": 0}))
+    assert "'deleteRetentionPolicy.days' is too low (0.000000 < 1.000000)" in message
