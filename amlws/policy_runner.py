@@ -125,9 +125,10 @@ def _schema(policy: analyzer_pb2.PolicyInfo) -> dict[str, Any]:
 class PolicyPackProcess:
     """The pack as a child process plus a channel to it; a context manager that always stops it."""
 
-    def __init__(self, pack_dir: str | Path, env: dict[str, str], wait: bool = True):
+    def __init__(self, pack_dir: str | Path, env: dict[str, str], wait: bool = True, python: str | None = None):
         """Launch the pack; with `wait=False` return at once (the pack imports while the program
-        runs) and connect on first use of `stub`."""
+        runs) and connect on first use of `stub`. `python` is the interpreter (default: this one;
+        the Pulumi CLI's shim uses `<pack>/<virtualenv>/bin/python`)."""
         self.pack_dir = Path(pack_dir).resolve()
         if not (self.pack_dir / "PulumiPolicy.yaml").exists():
             raise PreviewError(f"policy pack {pack_dir}: no PulumiPolicy.yaml there")
@@ -137,7 +138,7 @@ class PolicyPackProcess:
         engine_port = self.engine_server.add_insecure_port("127.0.0.1:0")
         self.engine_server.start()
         self.proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.policy", f"127.0.0.1:{engine_port}", str(self.pack_dir)],
+            [python or sys.executable, "-u", "-m", "pulumi.policy", f"127.0.0.1:{engine_port}", str(self.pack_dir)],
             cwd=self.pack_dir,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
