@@ -153,7 +153,7 @@ def preview_one(args: argparse.Namespace, stack: str, several: bool, console: Co
                 previewed: list[PreviewResult] | None = None) -> int:
     pack = None
     if args.policy_pack:
-        from .policy_runner import run_policy_pack, start_policy_pack
+        from .policy_runner import start_policy_pack
 
         # Started before the program runs: the pack's own start overlaps the preview.
         pack = start_policy_pack(args.policy_pack, project_name(Path(args.cwd)), stack, args.cwd)
@@ -162,6 +162,8 @@ def preview_one(args: argparse.Namespace, stack: str, several: bool, console: Co
         if previewed is not None:
             previewed.append(result)
         if pack is not None:
+            from .policy_runner import run_policy_pack
+
             result.violations = run_policy_pack(args.policy_pack, result, args.policy_config, project_dir=args.cwd, pack=pack)
     finally:
         if pack is not None:
