@@ -420,6 +420,42 @@ class Facts:
         return key
 
 
+# What no offline check of these facts can show, per type (the README's last column). The sources of the
+# service rules are in the README section "What is verified, and how" and the practice notes.
+DEPLOY_ONLY = {
+    "applicationinsights:Component": "that the Log Analytics workspace accepts it (region, access mode)",
+    "authorization:ManagementLockByScope": "the deployer's Microsoft.Authorization/locks/write; what the lock then blocks",
+    "authorization:PolicyAssignment": "that the definition exists at the scope; parameters the definition accepts",
+    "authorization:PolicyDefinition": "that the policy rule and aliases are valid (checked by Azure Policy at PUT)",
+    "authorization:RoleAssignment": "that the principal exists and has replicated; roleAssignments/write; no same "
+                                    "assignment under another name (RoleAssignmentExists)",
+    "authorization:RoleDefinition": "that the actions exist; assignable scopes the deployer may write",
+    "consumption:Budget": "start date rules (first of a month, not past, at most 12 months ahead); the billing scope",
+    "containerregistry:Registry": "that the global name is free; Premium where private endpoints are used",
+    "keyvault:Key": "the deployer's Key Vault Crypto Officer role in an RBAC vault; the vault's firewall",
+    "keyvault:Vault": "that the global name is free (a soft-deleted vault keeps it); the tenant ID",
+    "machinelearningservices:Compute": "VM size availability and quota in the region; that the assigned user exists",
+    "machinelearningservices:Datastore": "that the account and container exist and the identity is granted on them",
+    "machinelearningservices:EnvironmentContainer": "nothing beyond the workspace being reachable",
+    "machinelearningservices:EnvironmentVersion": "that the image exists or builds, reachable from the workspace",
+    "machinelearningservices:Registry": "region availability; the system-created storage and registry",
+    "machinelearningservices:Workspace": "that the linked resources exist and are acceptable (the components and the "
+                                         "policy pack check kind, SKU, HNS, purge protection); managed network provisioning",
+    "managedidentity:UserAssignedIdentity": "nothing beyond the resource group",
+    "monitor:DiagnosticSetting": "categories the target supports (blob/file services: Transaction, not AllMetrics)",
+    "network:PrivateDnsZoneGroup": "that the zones exist and are linked to the VNet",
+    "network:PrivateEndpoint": "group IDs valid for the target (blob, vault, amlworkspace, registry); subnet policies",
+    "network:Subnet": "that the prefix fits the VNet's address space",
+    "network:VirtualNetwork": "address space not overlapping peered networks",
+    "operationalinsights:Workspace": "retention limits of the pricing tier",
+    "privatedns:PrivateZone": "the privatelink zone name the service expects",
+    "privatedns:VirtualNetworkLink": "that the VNet exists",
+    "resources:ResourceGroup": "allowed locations and the subscription's Azure Policy",
+    "storage:BlobContainer": "nothing beyond the account being reachable by ARM",
+    "storage:BlobServiceProperties": "settings the account's kind supports",
+    "storage:FileServiceProperties": "settings the account's kind supports",
+    "storage:StorageAccount": "that the global name is free; SKU and zone redundancy in the region",
+}
 README = ROOT / "README.md"
 MARKERS = ("<!-- spec-facts:start -->\n", "<!-- spec-facts:end -->")
 
@@ -447,7 +483,8 @@ def _count(document: dict[str, Any], key: str) -> dict[str, int]:
 
 def facts_table(document: dict[str, Any]) -> str:
     """The README table: per resource type, its API version, name rule and the facts checked."""
-    rows = ["| type | API version (facts from) | name: autoname / rule | body facts | source |", "|---|---|---|---|---|"]
+    rows = ["| type | API version (facts from) | name: autoname / rule | body facts | source | only a deployment shows |",
+            "|---|---|---|---|---|---|"]
     for token, res in sorted(document["resources"].items()):
         name = res["name"]
         rule = " ".join(f"{k} `{name[k]}`" for k in ("pattern", "minLength", "maxLength") if k in name) or "none in the spec"
@@ -457,7 +494,8 @@ def facts_table(document: dict[str, Any]) -> str:
         counts = ", ".join(f"{n} {k}" for k, n in _count(document, res["body"]).items())
         source = document["models"][res["body"]]["source"].split(":")[0]
         rule = rule.replace("|", "\\|")
-        rows.append(f"| `{token.removeprefix('azure-native:')}` | {version} | {name['autoname']} / {rule} | {counts} | {source} |")
+        short = token.removeprefix("azure-native:")
+        rows.append(f"| `{short}` | {version} | {name['autoname']} / {rule} | {counts} | {source} | {DEPLOY_ONLY.get(short, '')} |")
     return "\n".join(rows) + "\n"
 
 
