@@ -221,3 +221,18 @@ def test_name_rules_quote_the_spec():
     assert naming.name_violation(naming.KEY_VAULT, "churn-keyvault-kv1a2b3c4d").startswith("'churn-keyvault-kv1a2b3c4d' is 25 characters")
     assert naming.name_violation(naming.CONTAINER_REGISTRY, "sharedregistryacr") is None
     assert naming.unique_suffix("a", "b") == naming.unique_suffix("A", "B") != naming.unique_suffix("a", "c")
+
+
+def test_name_rules_agree_with_the_spec_facts_the_preview_checks():
+    """naming.py (read from the specs by hand) and amlws/spec_facts.json (extracted from Microsoft's SDKs)
+    must state the same pattern and lengths; a type the facts give no pattern keeps this package's
+    conservative rule, and says so."""
+    facts = json.loads((ROOT / "amlws" / "spec_facts.json").read_text())["resources"]
+    for kind, rule in RULES.items():
+        name = facts[f"azure-native:{kind}"]["name"]
+        assert name["property"] == rule.property, kind
+        if "pattern" in name:
+            assert name["pattern"] == rule.pattern, kind
+            assert name.get("minLength", rule.min_length) == rule.min_length and name.get("maxLength", rule.max_length) == rule.max_length, kind
+        else:
+            assert rule.source.startswith("a conservative rule of this package"), kind

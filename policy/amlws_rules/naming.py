@@ -67,7 +67,8 @@ LOG_ANALYTICS = NameRule(
 ML_WORKSPACE = NameRule(
     "Microsoft.MachineLearningServices/workspaces", "workspaceName", r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$", 3, 33,
     "the resource group",
-    SPECS + "machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2025-12-01 (WorkspaceNameParameter)",
+    SPECS + "machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2025-12-01 (workspaceName; "
+    "as Azure/bicep-types-az generated/machinelearningservices/microsoft.machinelearningservices/2025-12-01/types.md states it)",
 )
 # For these types this package states no spec pattern: the rules below are conservative rules of this
 # package (letters, digits and a few separators, short), not spec facts, so that a name it accepts is
