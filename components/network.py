@@ -16,8 +16,10 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules import parse_arm_id
 from amlws_rules.naming import PRIVATE_ENDPOINT, hyphenated_name
+from amlws_rules.roles import AZURE_AI_ENTERPRISE_NETWORK_CONNECTION_APPROVER
 
 from ._common import ComponentInputError, child, token
+from .access import assign_role, builtin_role
 from .compute import check_subnet
 
 # Private link sub-resource (group ID) -> the private DNS zones its records go in (public Azure cloud).
@@ -139,6 +141,27 @@ def outbound_rule_args(rule: Mapping[str, Any]) -> "ml.FqdnOutboundRuleArgs | ml
             service_tag=rule["service_tag"], protocol=rule.get("protocol", "TCP"), port_ranges=rule.get("port_ranges", "443"), action="Allow"
         ),
     )
+
+
+def grant_endpoint_approval(
+    parent: pulumi.Resource, name: str, targets: Sequence[tuple[str, pulumi.Input[str]]], *,
+    subscription_id: pulumi.Input[str], principal_id: pulumi.Input[str],
+) -> list[pulumi.Resource]:
+    """Azure AI Enterprise Network Connection Approver for the workspace identity on each target of a
+    managed-network private endpoint rule, as `(suffix, resource ID)`.
+
+    The managed network's private endpoints are approved by the workspace identity; since 2025-04-30
+    Azure ML no longer grants itself that right (how-to-managed-network, "Approval of private
+    endpoints"), so without this grant the endpoint to a datastore account stays pending.
+    """
+    role = builtin_role(subscription_id, AZURE_AI_ENTERPRISE_NETWORK_CONNECTION_APPROVER)
+    return [
+        assign_role(
+            parent, f"{name}-{suffix}-pe-approver", scope=scope, role=role, principal_id=principal_id,
+            principal_type="ServicePrincipal",
+        )
+        for suffix, scope in targets
+    ]
 
 
 def private_endpoint(

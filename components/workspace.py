@@ -26,6 +26,7 @@ from .network import (
     OutboundRuleSettings,
     PrivateEndpointSettings,
     endpoint_targets,
+    grant_endpoint_approval,
     outbound_rule_args,
     private_endpoint,
     validate_outbound_rules,
@@ -433,6 +434,15 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 scope=workspace.id, role=builtin_role(subscription_id, role_ids.CONTRIBUTOR), principal_id=identity_principal,
                 principal_type="ServicePrincipal",
             )
+        approvals: list[pulumi.Resource] = []
+        approver = identity_principal if identity_principal is not None else principal  # the identity Azure ML uses
+        if approver is not None and isolation == "AllowOnlyApprovedOutbound":
+            # Each datastore account is the target of a private endpoint rule (above); the computes
+            # below make Azure ML provision the managed network, so they wait for the approvals.
+            approvals = grant_endpoint_approval(
+                self, name, [(f"datastore-{ds.settings['name'].lower().replace('_', '-')}", ds.account_id) for ds in planned_datastores],
+                subscription_id=subscription_id, principal_id=approver,
+            )
         access = args.get("access")
         if access:
             grant_groups(self, f"{name}-access", scope=workspace.id, subscription_id=subscription_id, access=access)
@@ -460,7 +470,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 location=location,
                 properties=compute_instance_properties(ci, tenant_id),
                 tags=tags,
-                opts=child(self),
+                opts=child(self, depends_on=approvals),
             )
             compute_ids[ci["name"]] = compute.id
         for cc in args.get("compute_clusters", []):
@@ -473,7 +483,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
                 properties=compute_cluster_properties(cc),
                 tags=tags,
-                opts=child(self),
+                opts=child(self, depends_on=approvals),
             )
             compute_ids[cc["name"]] = compute.id
 

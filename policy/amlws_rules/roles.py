@@ -22,6 +22,12 @@ KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6
 KEY_VAULT_CRYPTO_OFFICER = "14b46e9e-c2b7-41b4-b07b-48a6ebf60603"
 ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 ACR_PUSH = "8311e382-0749-4cb8-b61a-304f252e45ec"
+# Approves private endpoint connections on storage, key vault, ACR, ML workspaces and registries, ...
+# (MicrosoftDocs/azure-docs articles/role-based-access-control/built-in-roles/ai-machine-learning.md,
+# "Azure AI Enterprise Network Connection Approver": "name": "b556d68e-0be0-4f35-a333-ad7ee1ce17ea").
+# Since 2025-04-30 Azure ML no longer grants it to the workspace identity itself (how-to-managed-network,
+# "Approval of private endpoints").
+AZURE_AI_ENTERPRISE_NETWORK_CONNECTION_APPROVER = "b556d68e-0be0-4f35-a333-ad7ee1ce17ea"
 
 # The group roles a workspace offers, by the name used in stack config and component args.
 GROUP_ROLES: dict[str, str] = {
