@@ -26,6 +26,8 @@ class ExistingRegistryFacts(TypedDict):
 
     login_server: pulumi.Input[str]
     """`loginServer` of the registry (`<name>.azurecr.io`), where environment images are pushed."""
+    public_network_access: NotRequired[str]
+    """`publicNetworkAccess` of the registry: `Disabled` means the deploying machine cannot push to it."""
 
 
 class WorkspaceContainerRegistryArgs(TypedDict):
@@ -51,9 +53,25 @@ class WorkspaceContainerRegistryArgs(TypedDict):
     """Protect the registry from deletion (it holds the workspace's images)."""
 
 
-def _get_registry(name: str, resource_group_name: str) -> pulumi.Input[str]:
+def _get_registry(name: str, resource_group_name: str) -> dict[str, str]:
     result = containerregistry.get_registry(registry_name=name, resource_group_name=resource_group_name)
-    return result.login_server or f"{name.lower()}.azurecr.io"
+    return {"login_server": result.login_server or f"{name.lower()}.azurecr.io",
+            "public_network_access": str(result.public_network_access or "Enabled")}
+
+
+def _lookup_registry(existing: str, component: str) -> dict[str, str]:
+    return lookup_existing(component, "container_registry.existing_id", existing, REGISTRY_TYPE, _get_registry)
+
+
+def registry_public_network_access(args: WorkspaceContainerRegistryArgs, component: str) -> str | None:
+    """`publicNetworkAccess` of the registry these args create or bring (looked up, or from
+    `existing_facts`); None when not known before the run (an Output ID without facts)."""
+    existing = args.get("existing_id")
+    if isinstance(existing, str) and existing:
+        return _lookup_registry(existing, component)["public_network_access"]
+    if existing is not None:
+        return (args.get("existing_facts") or {}).get("public_network_access")
+    return args.get("public_network_access", "Enabled")
 
 
 def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str = "WorkspaceContainerRegistry") -> pulumi.Input[str] | None:
@@ -61,7 +79,7 @@ def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str 
     Returns the login server of an existing or shared registry; None for a registry to create."""
     existing = args.get("existing_id")
     if isinstance(existing, str) and existing:
-        return lookup_existing(component, "container_registry.existing_id", existing, REGISTRY_TYPE, _get_registry)
+        return _lookup_registry(existing, component)["login_server"]
     if existing is not None and not isinstance(existing, str):
         facts = args.get("existing_facts")
         return facts["login_server"] if facts else KNOWN_LATER
@@ -101,9 +119,12 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
     """Resource ID of the registry (created or existing)."""
     login_server: pulumi.Output[str]
     """`<name>.azurecr.io`."""
+    public_network_access: str | None
+    """`publicNetworkAccess` of the registry (None when only known once an Output ID is looked up)."""
 
     def __init__(self, name: str, args: WorkspaceContainerRegistryArgs, opts: Optional[pulumi.ResourceOptions] = None):
         login_server = validate_registry_args(args)
+        self.public_network_access = registry_public_network_access(args, "WorkspaceContainerRegistry")
         super().__init__(token("WorkspaceContainerRegistry"), name, None, opts)
         existing = args.get("existing_id")
         if existing is not None and login_server is KNOWN_LATER:

@@ -24,7 +24,9 @@ from .access import assign_role, builtin_role
 from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, validate_key_vault_args, vault_facts
 from .network import PrivateEndpointSettings, endpoint_targets, private_endpoint, validate_private_endpoints
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
-from .registry import KNOWN_LATER, WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args
+from .registry import (
+    KNOWN_LATER, WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, registry_public_network_access, validate_registry_args,
+)
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, planned_storage, storage_facts, validate_storage_args
 
 COMPONENT = "SharedWorkspaceResources"
@@ -118,11 +120,18 @@ def planned_workspace_sections(args: SharedWorkspaceResourcesArgs) -> dict[str, 
             facts = storage_facts(planned_storage(settings, COMPONENT))  # type: ignore[arg-type]
         else:
             login_server = validate_registry_args(settings, COMPONENT)  # type: ignore[arg-type]
-            facts = None if login_server is KNOWN_LATER else {"login_server": login_server or f"<shared {key}>.azurecr.io"}
+            facts = None if login_server is KNOWN_LATER else {
+                "login_server": login_server or f"<shared {key}>.azurecr.io",
+                **_access_fact(registry_public_network_access(settings, COMPONENT)),  # type: ignore[arg-type]
+            }
         sections[key] = _handed_on(existing or pulumi.Output.from_input(f"<shared {key}>"), facts)
     if "monitoring" in args:
         sections["monitoring"] = _monitoring_section(args.get("monitoring") or {}, {})
     return sections
+
+
+def _access_fact(public_network_access: str | None) -> dict[str, str]:
+    return {"public_network_access": public_network_access} if public_network_access is not None else {}
 
 
 def _handed_on(resource_id: pulumi.Input[str], facts: Any) -> dict[str, Any]:
@@ -215,7 +224,8 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
         sections: dict[str, dict[str, Any]] = {}
         if self.registry is not None:
             login_server = self.registry.login_server
-            sections["container_registry"] = _handed_on(self.registry.id, {"login_server": login_server})
+            facts = {"login_server": login_server, **_access_fact(self.registry.public_network_access)}
+            sections["container_registry"] = _handed_on(self.registry.id, facts)
         if self.vault is not None:
             facts = self.vault.facts and {**self.vault.facts, "vault_name": self.vault.vault_name, "resource_group_name": self.vault.resource_group_name}
             sections["key_vault"] = _handed_on(self.vault.id, facts)

@@ -21,7 +21,7 @@ from ._lookup import cached, lookup_existing, probe
 from .access import WorkspaceAccessSettings, assign_role, builtin_role, grant_groups, validate_access
 from .datastore import DatastoreSettings, PlannedDatastore, declare_accounts, declare_datastores, validate_datastores
 from .diagnostics import send_diagnostics
-from .environment import EnvironmentSettings, declare_environments, validate_environments
+from .environment import EnvironmentSettings, declare_environments, validate_environments, validate_image_build_compute
 from .network import (
     OutboundRuleSettings,
     PrivateEndpointSettings,
@@ -43,7 +43,7 @@ from .key_vault import (
     WorkspaceKeyVault, WorkspaceKeyVaultArgs, check_deployer_principal_type, checked_vault_id, planned_vault, vault_name_and_group,
 )
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
-from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, validate_registry_args
+from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, registry_public_network_access, validate_registry_args
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_args
 
 COMPONENT = "MachineLearningWorkspace"
@@ -120,7 +120,9 @@ class MachineLearningWorkspaceArgs(TypedDict):
     datastores: NotRequired[list[DatastoreSettings]]
     """Datastores on additional storage (premium and HNS accounts belong here), identity-based."""
     environments: NotRequired[list[EnvironmentSettings]]
-    """Custom environments: images built from Dockerfiles, pushed to the workspace's registry, registered as environment versions."""
+    """Custom environments registered as environment versions: images built here and pushed (`docker_context`, a registry the deployer can reach), or built by Azure ML (`build_context_uri`)."""
+    image_build_compute: NotRequired[str]
+    """`imageBuildCompute`: the compute cluster or instance of this workspace that builds environment images; required for Azure ML builds into a registry behind a network."""
 
 
 def _nested(section: Optional[dict], args: MachineLearningWorkspaceArgs, tags: dict[str, str]) -> dict:
@@ -224,8 +226,11 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedD
     validate_storage_args(_nested(args.get("storage"), args, tags), COMPONENT)  # type: ignore[arg-type]
     vault = planned_vault(_nested(args.get("key_vault"), args, tags), COMPONENT)  # type: ignore[arg-type]
     validate_monitoring_args(_nested(args.get("monitoring"), args, tags), COMPONENT)  # type: ignore[arg-type]
+    registry_access = None
     if "container_registry" in args:
-        validate_registry_args(_nested(args.get("container_registry"), args, tags), COMPONENT)  # type: ignore[arg-type]
+        registry_args = _nested(args.get("container_registry"), args, tags)
+        validate_registry_args(registry_args, COMPONENT)  # type: ignore[arg-type]
+        registry_access = registry_public_network_access(registry_args, COMPONENT)  # type: ignore[arg-type]
     validate_compute_settings(COMPONENT, args.get("compute_instances", []), args.get("compute_clusters", []))
     cmk = args.get("customer_managed_key")
     if cmk is not None:
@@ -249,7 +254,11 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedD
     )
     validate_outbound_rules(COMPONENT, args.get("managed_network_outbound_rules") or {}, isolation)
     planned_datastores = validate_datastores(COMPONENT, args.get("datastores", []))
-    validate_environments(COMPONENT, args.get("environments", []), "container_registry" in args, Path.cwd())
+    environments = args.get("environments", [])
+    private_registry = registry_access == "Disabled"
+    validate_environments(COMPONENT, environments, "container_registry" in args, Path.cwd(), private_registry)
+    computes = [c["name"] for c in [*args.get("compute_clusters", []), *args.get("compute_instances", [])]]
+    validate_image_build_compute(COMPONENT, args.get("image_build_compute"), computes, environments, private_registry)
     rg, ws_name = args.get("resource_group_name"), args.get("workspace_name")
     if isinstance(rg, str) and isinstance(ws_name, str):
         refuse_immutable_changes(args, rg, ws_name)
@@ -411,6 +420,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             key_vault=vault_id,
             application_insights=monitor.application_insights_id,
             container_registry=registry.id if registry else None,
+            image_build_compute=args.get("image_build_compute"),
             public_network_access=workspace_public_network_access(args),
             hbi_workspace=args.get("hbi_workspace", False),
             encryption=encryption,
@@ -461,6 +471,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 )
 
         compute_ids: dict[str, pulumi.Output[str]] = {}
+        computes: dict[str, pulumi.Resource] = {}
         for ci in args.get("compute_instances", []):
             compute = ml.Compute(
                 f"{name}-{ci['name']}",
@@ -472,7 +483,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 tags=tags,
                 opts=child(self, depends_on=approvals),
             )
-            compute_ids[ci["name"]] = compute.id
+            compute_ids[ci["name"]], computes[ci["name"]] = compute.id, compute
         for cc in args.get("compute_clusters", []):
             compute = ml.Compute(
                 f"{name}-{cc['name']}",
@@ -485,7 +496,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 tags=tags,
                 opts=child(self, depends_on=approvals),
             )
-            compute_ids[cc["name"]] = compute.id
+            compute_ids[cc["name"]], computes[cc["name"]] = compute.id, compute
 
         datastore_ids = declare_datastores(
             self, name, planned_datastores, workspace=workspace, resource_group_name=rg,
@@ -495,6 +506,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             declare_environments(
                 self, name, args.get("environments", []), login_server=registry.login_server, workspace=workspace,
                 resource_group_name=rg, base_dir=Path.cwd(),
+                build_compute=[computes[c] for c in [args.get("image_build_compute")] if c in computes],
             )
             if registry is not None
             else {}

@@ -330,10 +330,18 @@ class DatastoreConfig(_Model):
 class EnvironmentConfig(_Model):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$")
     version: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,29}$")
-    docker_context: str = Field(min_length=1)
+    docker_context: Optional[str] = Field(None, min_length=1)  # built and pushed from the deploying machine
+    build_context_uri: Optional[str] = Field(None, min_length=1)  # a blob URI: Azure ML builds the image
     dockerfile: Optional[str] = None
     description: Optional[str] = None
     platform: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _one_build_path(self) -> "EnvironmentConfig":
+        if (self.docker_context is None) == (self.build_context_uri is None):
+            raise ValueError("give exactly one of dockerContext (built and pushed from the deploying machine) "
+                             "or buildContextUri (a blob URI of the context; Azure ML builds the image)")
+        return self
 
 
 class BudgetConfig(_Model):
@@ -415,6 +423,7 @@ class WorkspaceConfig(_Model):
     managed_network_outbound_rules: dict[str, OutboundRuleConfig] = {}
     datastores: list[DatastoreConfig] = []
     environments: list[EnvironmentConfig] = []
+    image_build_compute: Optional[str] = None  # `imageBuildCompute`: a compute of this workspace that builds images
     budget: Optional[BudgetConfig] = None
 
     _check_name = _name_rule(naming.ML_WORKSPACE, "workspace_name")

@@ -32,3 +32,93 @@ def test_workspace_identity_may_approve_the_private_endpoint_to_each_datastore_a
 def test_no_approver_grant_without_a_private_endpoint_rule():
     lake = {"name": "lake", "datastore_type": "AzureDataLakeGen2", "container_name": "curated"}
     assert approver_grants(run(workspace(datastores=[lake]))) == []
+
+
+# Images: built here for a registry the deployer reaches, by Azure ML behind a closed one -------------
+
+CONTEXT_URI = "https://stbuildctx.blob.core.windows.net/build-contexts/train/3/"
+CLUSTER = {"name": "cpu", "vm_size": "Standard_D4s_v3", "max_node_count": 2}
+PRIVATE_ACR = {"sku_name": "Premium", "public_network_access": "Disabled", "tags": {"p": "p"}}
+
+
+def test_azure_ml_builds_the_image_inside_its_network_when_the_registry_is_closed(monkeypatch):
+    result = run(workspace(
+        container_registry=PRIVATE_ACR, compute_clusters=[CLUSTER], image_build_compute="cpu",
+        environments=[{"name": "train", "version": "3", "build_context_uri": CONTEXT_URI, "dockerfile": "docker/Dockerfile"}],
+    ))
+    assert by_type(result, "docker:index/image:Image") == []  # nothing is pushed from the deploying machine
+    assert inputs(one(result, "machinelearningservices:Workspace"))["imageBuildCompute"] == "cpu"
+    version = one(result, "machinelearningservices:EnvironmentVersion")
+    props = inputs(version)["properties"]
+    assert props["build"] == {"contextUri": CONTEXT_URI, "dockerfilePath": "docker/Dockerfile"} and "image" not in props
+    assert one(result, "machinelearningservices:Compute").urn in version.dependencies  # the build compute exists first
+
+
+def test_a_local_build_still_pushes_to_a_registry_the_deployer_can_reach(monkeypatch):
+    from harness import ROOT
+
+    monkeypatch.chdir(ROOT)
+    result = run(workspace(container_registry={"tags": {"p": "p"}},
+                           environments=[{"name": "train", "version": "3", "docker_context": "environments/training"}]))
+    assert len(by_type(result, "docker:index/image:Image")) == 1
+    assert "build" not in inputs(one(result, "machinelearningservices:EnvironmentVersion"))["properties"]
+
+
+@pytest.mark.parametrize(
+    "overrides, match",
+    [
+        # The push from the deploying machine into a closed registry: refused offline, naming the way out.
+        ({"container_registry": PRIVATE_ACR, "environments": [{"name": "t", "version": "1", "docker_context": "environments/training"}]},
+         r"environments\[0\].docker_context='environments/training': the workspace's container registry has public network access disabled.*build_context_uri"),
+        ({"container_registry": PRIVATE_ACR, "environments": [{"name": "t", "version": "1", "build_context_uri": CONTEXT_URI}]},
+         r"image_build_compute=None: required for t: the workspace's container registry is behind a network"),
+        ({"container_registry": PRIVATE_ACR, "compute_clusters": [CLUSTER], "image_build_compute": "gpu",
+          "environments": [{"name": "t", "version": "1", "build_context_uri": CONTEXT_URI}]},
+         r"image_build_compute='gpu': names no compute of this workspace \(cpu\)"),
+        ({"container_registry": PRIVATE_ACR, "environments": [{"name": "t", "version": "1", "build_context_uri": "git+https://github.com/x/y"}]},
+         r"build_context_uri='git\+https://github.com/x/y': must be a blob URI"),
+        ({"container_registry": {"tags": {"p": "p"}}, "environments": [{"name": "t", "version": "1"}]},
+         r"environments\[0\]=.*give exactly one of docker_context .* or build_context_uri"),
+    ],
+)
+def test_image_builds_azure_would_refuse_are_refused_offline(monkeypatch, overrides, match):
+    from amlws.components import ComponentInputError
+    from harness import ROOT
+
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(ComponentInputError, match=match):
+        run(workspace(**overrides))
+
+
+EXISTING_ACR = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg-sec/providers/Microsoft.ContainerRegistry/registries/acrclosed"
+
+
+def test_an_existing_registry_found_closed_refuses_a_local_build(monkeypatch):
+    from amlws.components import ComponentInputError
+    from harness import ROOT
+
+    monkeypatch.chdir(ROOT)
+    fixtures = {EXISTING_ACR: {"loginServer": "acrclosed.azurecr.io", "publicNetworkAccess": "Disabled"}}
+    env = [{"name": "t", "version": "1", "docker_context": "environments/training"}]
+    with pytest.raises(ComponentInputError, match="public network access disabled"):
+        run(workspace(container_registry={"existing_id": EXISTING_ACR}, environments=env), fixtures)
+
+
+def test_a_local_build_into_the_stacks_closed_shared_registry_is_refused_before_anything_is_declared(monkeypatch):
+    from amlws.preview import PreviewError
+    from harness import ROOT
+    from test_stacks import BASE, preview_config
+
+    monkeypatch.chdir(ROOT)
+    config = {**BASE, "shared": {"containerRegistry": {"skuName": "Premium", "publicNetworkAccess": "Disabled"}},
+              "workspaces": [{"project": "churn", "environments": [{"name": "t", "version": "1", "dockerContext": "environments/training"}]}]}
+    with pytest.raises(PreviewError) as err:
+        preview_config(config)
+    assert "amlws:workspaces[0] (project churn)" in str(err.value) and "build_context_uri" in str(err.value)
+    assert err.value.registrations == []
+    uri = "https://stbuildctx.blob.core.windows.net/ctx/t/1/"
+    config["workspaces"] = [{"project": "churn", "imageBuildCompute": "cpu",
+                             "computeClusters": [{"name": "cpu", "vmSize": "Standard_D4s_v3", "maxNodeCount": 2}],
+                             "environments": [{"name": "t", "version": "1", "buildContextUri": uri}]}]
+    version = inputs(one(preview_config(config), "machinelearningservices:EnvironmentVersion"))
+    assert version["properties"]["build"]["contextUri"] == uri

@@ -64,8 +64,8 @@ def test_prod_shows_sharing_isolation_cmk_access_registry_datastore_environment_
         assert got["encryption"]["keyVaultProperties"]["keyVaultArmId"] == shared["keyvault:Vault"].id  # the key lives in the shared vault
         assert got["identity"]["type"] == "SystemAssigned,UserAssigned"
     churn = inputs(workspaces["churn-mlw"])
-    [(rule_name, rule)] = churn["managedNetwork"]["outboundRules"].items()
-    assert rule_name == "datastore-churn_lake" and rule["destination"]["subresourceTarget"] == "dfs"
+    rule = churn["managedNetwork"]["outboundRules"]["datastore-churn_lake"]
+    assert rule["type"] == "PrivateEndpoint" and rule["destination"]["subresourceTarget"] == "dfs"
     roles = [inputs(r) for r in by_type(result, "authorization:RoleAssignment")]
     groups = [r for r in roles if r["principalType"] == "Group"]
     assert {r["roleDefinitionId"].rsplit("/", 1)[1] for r in groups} >= {
@@ -82,10 +82,10 @@ def test_prod_shows_sharing_isolation_cmk_access_registry_datastore_environment_
     assert datastore["datastoreType"] == "AzureDataLakeGen2" and datastore["credentials"] == {"credentialsType": "None"}
     lake = next(inputs(r) for r in by_type(result, "storage:StorageAccount") if "churn-lake" in r.name)
     assert lake["isHnsEnabled"] is True
+    # The shared registry is closed: Azure ML builds the image on the workspace's compute, nothing is pushed from here.
     version = inputs(one(result, "machinelearningservices:EnvironmentVersion"))
-    assert version["version"] == "1" and version["properties"]["image"].endswith("/churn-training:1")
-    image = one(result, "docker:index/image:Image")
-    assert inputs(image)["registry"]["username"] == "00000000-0000-0000-0000-000000000000"
+    assert version["version"] == "1" and version["properties"]["build"]["contextUri"].startswith("https://stmlbuildctxprod.blob.")
+    assert by_type(result, "docker:index/image:Image") == [] and churn["imageBuildCompute"] == "cpu-train"
     diagnostics = by_type(result, "monitor:DiagnosticSetting")
     assert {d.name for d in diagnostics} >= {"churn-mlw-diag", "fraud-mlw-diag", "shared-keyvault-kv-diag"}
     budgets = {r.name: inputs(r) for r in by_type(result, "consumption:Budget")}
