@@ -13,6 +13,7 @@ from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs
 from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, WorkspaceStorageError, lookup_existing_storage
 from .workspace import CustomerManagedKeySettings, MachineLearningWorkspace, MachineLearningWorkspaceArgs
+from .vnet import PrivateNetwork, PrivateNetworkArgs, SubnetSettings
 
 __all__ = [
     "BudgetSettings",
@@ -25,6 +26,9 @@ __all__ = [
     "PrivateDnsZones",
     "PrivateDnsZonesArgs",
     "PrivateEndpointSettings",
+    "PrivateNetwork",
+    "PrivateNetworkArgs",
+    "SubnetSettings",
     "SharedWorkspaceResources",
     "SharedWorkspaceResourcesArgs",
     "WorkspaceAccessSettings",

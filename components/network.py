@@ -22,9 +22,16 @@ from ._common import ComponentInputError, child, token
 from .access import assign_role, builtin_role
 from .compute import check_subnet
 
-# Private link sub-resource (group ID) -> the private DNS zones its records go in (public Azure cloud).
+# Private link sub-resource (group ID) -> the private DNS zones its records go in (public Azure cloud):
+# MicrosoftDocs/azure-docs articles/private-link/private-endpoint-dns-values.md ("Azure Private Endpoint
+# private DNS zone values"). An Azure ML registry's group is `amlregistry` (the service's own error: "supports
+# ["amlregistry"]"; hashicorp/terraform-provider-azurerm internal/services/machinelearning/
+# machine_learning_registry_resource_test.go); its records go in privatelink.api.azureml.ms
+# (MicrosoftDocs/azure-ai-docs articles/machine-learning/how-to-registry-network-isolation.md: the registry's
+# FQDN is `<registry-guid>.registry.<region>.privatelink.api.azureml.ms`).
 ZONES_BY_GROUP: dict[str, tuple[str, ...]] = {
     "amlworkspace": ("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"),
+    "amlregistry": ("privatelink.api.azureml.ms",),
     "blob": ("privatelink.blob.core.windows.net",),
     "file": ("privatelink.file.core.windows.net",),
     "dfs": ("privatelink.dfs.core.windows.net",),
@@ -38,10 +45,10 @@ OUTBOUND_TYPES = ("FQDN", "PrivateEndpoint", "ServiceTag")
 class PrivateEndpointSettings(TypedDict):
     """Private endpoints in a subnet of the stack's own virtual network."""
 
-    subnet_id: str
-    """Resource ID of the subnet the private endpoints' network interfaces go in."""
+    subnet_id: pulumi.Input[str]
+    """`subnet.id`: resource ID of the subnet the private endpoints' network interfaces go in (AVM `subnetResourceId`); a string is checked, an Output is a subnet the program declares."""
     private_dns_zone_ids: dict[str, str]
-    """Private DNS zone name -> zone resource ID, e.g. from `PrivateDnsZones.zone_ids`; every zone the endpoints need."""
+    """Private DNS zone name -> zone resource ID, e.g. from `PrivateDnsZones.zone_ids`; every zone the endpoints need (AVM `privateDnsZoneGroup.privateDnsZoneGroupConfigs[].privateDnsZoneResourceId`)."""
 
 
 class OutboundRuleSettings(TypedDict):
@@ -68,6 +75,7 @@ ENDPOINTS_BY_SECTION: dict[str, tuple[tuple[str, str], ...]] = {
     "storage": (("st-blob", "blob"), ("st-file", "file")),
     "key_vault": (("kv", "vault"),),
     "container_registry": (("acr", "registry"),),
+    "ml_registry": (("mlreg", "amlregistry"),),
 }
 
 
@@ -96,7 +104,8 @@ def validate_private_endpoints(
             raise ComponentInputError(component, "container_registry.sku_name", sku, "private endpoints need a Premium registry")
     if not settings.get("subnet_id"):
         raise ComponentInputError(component, "private_endpoints.subnet_id", None, "required")
-    check_subnet(component, "private_endpoints.subnet_id", settings["subnet_id"])
+    if isinstance(settings["subnet_id"], str):  # else a subnet the stack declares (PrivateNetwork.subnet_ids)
+        check_subnet(component, "private_endpoints.subnet_id", settings["subnet_id"])
     zones = settings.get("private_dns_zone_ids") or {}
     needed = sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
     missing = [z for z in needed if z not in zones]
@@ -203,8 +212,10 @@ class PrivateDnsZonesArgs(TypedDict):
 
     resource_group_name: pulumi.Input[str]
     """Resource group of the zones."""
-    virtual_network_id: str
-    """Resource ID of the virtual network the zones are linked to."""
+    virtual_network_id: pulumi.Input[str]
+    """Resource ID of the virtual network the zones are linked to (an Output: one the program declares, then give `virtual_network_name`)."""
+    virtual_network_name: NotRequired[str]
+    """Name of that virtual network, for the link names; read from `virtual_network_id` when it is a string."""
     zones: NotRequired[list[str]]
     """Zone names, default every zone a workspace's private endpoints use."""
     tags: NotRequired[dict[str, str]]
@@ -218,15 +229,19 @@ class PrivateDnsZones(pulumi.ComponentResource):
     """Zone name -> zone resource ID."""
 
     def __init__(self, name: str, args: PrivateDnsZonesArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        try:
-            parse_arm_id(args.get("virtual_network_id", ""), "Microsoft.Network/virtualNetworks")
-        except ValueError as err:
-            raise ComponentInputError("PrivateDnsZones", "virtual_network_id", args.get("virtual_network_id"), str(err)) from None
+        vnet_id = args.get("virtual_network_id", "")
+        vnet_name = args.get("virtual_network_name")
+        if isinstance(vnet_id, str):
+            try:
+                vnet_name = parse_arm_id(vnet_id, "Microsoft.Network/virtualNetworks").name
+            except ValueError as err:
+                raise ComponentInputError("PrivateDnsZones", "virtual_network_id", vnet_id, str(err)) from None
+        elif not vnet_name:
+            raise ComponentInputError("PrivateDnsZones", "virtual_network_name", None, "required when virtual_network_id is an Output")
         zones = args.get("zones") or list(ALL_ZONES)
         super().__init__(token("PrivateDnsZones"), name, None, opts)
         from pulumi_azure_native import privatedns  # imported on use, like network above
 
-        vnet_name = parse_arm_id(args["virtual_network_id"]).name
         ids: dict[str, pulumi.Output[str]] = {}
         for zone_name in zones:
             slug = zone_name.replace("privatelink.", "").replace(".", "-")
@@ -241,7 +256,7 @@ class PrivateDnsZones(pulumi.ComponentResource):
             privatedns.VirtualNetworkLink(
                 f"{name}-{slug}-link",
                 # A child of its zone: one link per virtual network, named after it.
-                virtual_network_link_name=hyphenated_name(PRIVATE_ENDPOINT, "link", [vnet_name]),
+                virtual_network_link_name=hyphenated_name(PRIVATE_ENDPOINT, "link", [str(vnet_name)]),
                 private_zone_name=zone.name,
                 resource_group_name=args["resource_group_name"],
                 location="global",

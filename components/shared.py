@@ -63,7 +63,7 @@ class SharedWorkspaceResourcesArgs(TypedDict):
     ml_registry: NotRequired[MachineLearningRegistrySettings]
     """An Azure ML registry for sharing models, environments and components."""
     private_endpoints: NotRequired[PrivateEndpointSettings]
-    """Private endpoints for the shared resources this component creates (registry, which must be Premium; vault; storage blob and file)."""
+    """Private endpoints for the shared resources this component creates (registry, which must be Premium; vault; storage blob and file; the Azure ML registry, group `amlregistry`)."""
     diagnostics: NotRequired[bool]
     """Send the created vault's and storage's logs to the shared Log Analytics workspace (default true when monitoring is shared)."""
     tags: NotRequired[dict[str, str]]
@@ -188,19 +188,20 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             self.vault = WorkspaceKeyVault(f"{name}-keyvault", {**_section(args, "key_vault"), **diag}, child(self))  # type: ignore[arg-type]
         if "storage" in args:
             self.store = WorkspaceStorage(f"{name}-storage", {**_section(args, "storage"), **diag}, child(self))  # type: ignore[arg-type]
+        self.ml_registry_id = none
+        registry_settings = args.get("ml_registry")
+        if registry_settings is not None:
+            self.ml_registry_id = self._ml_registry(name, args, registry_settings)
         endpoints = args.get("private_endpoints")
         if endpoints is not None:
+            # The Azure ML registry's endpoint goes in the same subnet as the workspaces' (how-to-registry-network-isolation).
             ids = {"container_registry": self.registry.id if self.registry else None, "key_vault": self.vault.id if self.vault else None,
-                   "storage": self.store.id if self.store else None}
+                   "storage": self.store.id if self.store else None, "ml_registry": self.ml_registry_id}
             for section, suffix, group in endpoint_targets(args):
                 private_endpoint(
                     self, f"{name}-pe-{suffix}", target_id=ids[section], group=group, settings=endpoints,  # type: ignore[arg-type]
                     resource_group_name=args["resource_group_name"], location=args.get("location"), tags=args.get("tags") or {},
                 )
-        self.ml_registry_id = none
-        registry_settings = args.get("ml_registry")
-        if registry_settings is not None:
-            self.ml_registry_id = self._ml_registry(name, args, registry_settings)
         self.container_registry_id = self.registry.id if self.registry else none
         self.key_vault_id = self.vault.id if self.vault else none
         self.application_insights_id = self.monitor.application_insights_id if self.monitor else none

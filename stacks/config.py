@@ -286,7 +286,18 @@ class CustomerManagedKeyConfig(_Model):
 
 
 class PrivateEndpointsConfig(_Model):
-    subnet_id: str = Field(pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$")
+    """Where the private endpoints go: an existing subnet by ID, or a subnet of `amlws:network` by name."""
+
+    subnet_id: Optional[str] = Field(
+        None, pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$"
+    )
+    subnet_name: Optional[str] = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_subnet(self) -> "PrivateEndpointsConfig":
+        if (self.subnet_id is None) == (self.subnet_name is None):
+            raise ValueError("give exactly one of subnetId (an existing subnet) or subnetName (a subnet of amlws:network)")
+        return self
 
 
 class OutboundRuleConfig(_Model):
@@ -389,10 +400,33 @@ class SharedConfig(_Model):
     private_endpoints: Optional[PrivateEndpointsConfig] = None
 
 
-class NetworkConfig(_Model):
-    """The stack's own virtual network, for private endpoints: its private DNS zones live in the shared resource group."""
+class SubnetConfig(_Model):
+    name: str = Field(min_length=1)
+    address_prefix: str = Field(min_length=1)
 
-    virtual_network_id: str = Field(pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+$")
+
+class VirtualNetworkConfig(_Model):
+    """A virtual network the stack creates in the shared resource group (`PrivateNetwork`)."""
+
+    name: Optional[str] = None  # `virtualNetworkName`; default vnet-shared-<environment>
+    address_prefixes: list[str] = Field(min_length=1)
+    subnets: list[SubnetConfig] = Field(min_length=1)
+
+
+class NetworkConfig(_Model):
+    """The stack's virtual network for private endpoints (an existing one by ID, or one it creates); its
+    private DNS zones live in the shared resource group, linked to it."""
+
+    virtual_network_id: Optional[str] = Field(
+        None, pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+$"
+    )
+    virtual_network: Optional[VirtualNetworkConfig] = None
+
+    @model_validator(mode="after")
+    def _one_network(self) -> "NetworkConfig":
+        if (self.virtual_network_id is None) == (self.virtual_network is None):
+            raise ValueError("give exactly one of virtualNetworkId (an existing network) or virtualNetwork (one the stack creates)")
+        return self
 
 
 class WorkspaceConfig(_Model):
@@ -499,8 +533,19 @@ class StackConfig(_Model):
 
     @model_validator(mode="after")
     def _private_endpoints_need_network(self) -> "StackConfig":
-        if self.network is None and (any(w.private_endpoints for w in self.workspaces) or (self.shared and self.shared.private_endpoints)):
-            raise ValueError("private endpoints need amlws:network.virtualNetworkId (their private DNS zones are linked to it)")
+        users = [(f"workspaces[{i}]", w.private_endpoints) for i, w in enumerate(self.workspaces) if w.private_endpoints]
+        if self.shared and self.shared.private_endpoints:
+            users.append(("shared", self.shared.private_endpoints))
+        if self.network is None and users:
+            raise ValueError("private endpoints need amlws:network.virtualNetworkId or amlws:network.virtualNetwork: their private DNS zones are linked to it")
+        created = self.network.virtual_network if self.network else None
+        subnets = [s.name for s in created.subnets] if created else None
+        problems = [
+            f"{where}.privateEndpoints.subnetName {pe.subnet_name!r} is not a subnet of amlws:network.virtualNetwork ({', '.join(subnets)})"
+            for where, pe in users if subnets is not None and pe.subnet_name is not None and pe.subnet_name not in subnets
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 

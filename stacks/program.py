@@ -25,11 +25,15 @@ from amlws.components import (
     monthly_budget,
 )
 from amlws.components.network import ALL_ZONES
+from amlws.components.vnet import PrivateNetwork, PrivateNetworkArgs, validate_network_args
+from amlws_rules.naming import VIRTUAL_NETWORK, hyphenated_name
 from amlws.components.shared import planned_workspace_sections, validate_shared_args
 from amlws.components.workspace import validate_workspace_args
 
 from . import names
-from .config import StackConfig, StackConfigError, WorkspaceConfig, read_stack_config
+from .config import PrivateEndpointsConfig, StackConfig, StackConfigError, WorkspaceConfig, read_stack_config
+
+Subnets = Mapping[str, pulumi.Input[str]]
 
 SHARED_SECTIONS = ("container_registry", "key_vault", "monitoring", "storage", "ml_registry")
 
@@ -59,7 +63,33 @@ def _dump(model: Any) -> Any:
     return model.model_dump(exclude_none=True) if model is not None else None
 
 
-def shared_args(stack: StackConfig, rg_name: pulumi.Input[str], zone_ids: Mapping[str, pulumi.Input[str]] | None = None) -> SharedWorkspaceResourcesArgs:
+def network_args(stack: StackConfig, rg_name: pulumi.Input[str]) -> PrivateNetworkArgs:
+    """The virtual network the stack creates (`amlws:network.virtualNetwork`), in the shared resource group."""
+    assert stack.network is not None and stack.network.virtual_network is not None
+    vnet = stack.network.virtual_network
+    return {
+        "resource_group_name": rg_name, "location": stack.location, "tags": cost_tags(stack, None),
+        "virtual_network_name": vnet.name or hyphenated_name(VIRTUAL_NETWORK, "vnet", ["shared", stack.environment]),
+        "address_prefixes": list(vnet.address_prefixes),
+        "subnets": [{"name": s.name, "address_prefix": s.address_prefix} for s in vnet.subnets],
+    }
+
+
+def endpoint_settings(
+    stack: StackConfig, endpoints: PrivateEndpointsConfig, zone_ids: Mapping[str, pulumi.Input[str]] | None, subnets: Subnets | None,
+) -> dict[str, Any]:
+    """`private_endpoints` args: the subnet by ID, by name in the existing network, or the created subnet's ID."""
+    subnet: pulumi.Input[str] | None = endpoints.subnet_id
+    if subnet is None and stack.network is not None and stack.network.virtual_network_id is not None:
+        subnet = f"{stack.network.virtual_network_id}/subnets/{endpoints.subnet_name}"
+    elif subnet is None:
+        subnet = (subnets or {})[str(endpoints.subnet_name)]
+    return {"subnet_id": subnet, "private_dns_zone_ids": dict(zone_ids or {})}
+
+
+def shared_args(
+    stack: StackConfig, rg_name: pulumi.Input[str], zone_ids: Mapping[str, pulumi.Input[str]] | None = None, subnets: Subnets | None = None,
+) -> SharedWorkspaceResourcesArgs:
     assert stack.shared is not None
     args: dict = {"resource_group_name": rg_name, "location": stack.location, "tags": cost_tags(stack, None), "protect": stack.protect}
     for field in SHARED_SECTIONS:
@@ -71,13 +101,13 @@ def shared_args(stack: StackConfig, rg_name: pulumi.Input[str], zone_ids: Mappin
         args["key_vault"]["grant_deployer_crypto_officer"] = True  # the workspaces create their CMK keys in it
         args["key_vault"]["deployer_principal_type"] = stack.deployer_principal_type
     if stack.shared.private_endpoints is not None:
-        args["private_endpoints"] = {"subnet_id": stack.shared.private_endpoints.subnet_id, "private_dns_zone_ids": dict(zone_ids or {})}
+        args["private_endpoints"] = endpoint_settings(stack, stack.shared.private_endpoints, zone_ids, subnets)
     return args  # type: ignore[return-value]
 
 
 def workspace_args(
     stack: StackConfig, workspace: WorkspaceConfig, rg_name: pulumi.Input[str],
-    shared: Mapping[str, Any] | None = None, zone_ids: Mapping[str, pulumi.Input[str]] | None = None,
+    shared: Mapping[str, Any] | None = None, zone_ids: Mapping[str, pulumi.Input[str]] | None = None, subnets: Subnets | None = None,
 ) -> MachineLearningWorkspaceArgs:
     """Config (camelCase, typed) to component args (snake_case TypedDict). `shared` maps a section
     to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones."""
@@ -105,7 +135,7 @@ def workspace_args(
     for field, section in (shared or {}).items():
         args[field] = dict(section)
     if workspace.private_endpoints is not None:
-        args["private_endpoints"] = {"subnet_id": workspace.private_endpoints.subnet_id, "private_dns_zone_ids": dict(zone_ids or {})}
+        args["private_endpoints"] = endpoint_settings(stack, workspace.private_endpoints, zone_ids, subnets)
     return args  # type: ignore[return-value]
 
 
@@ -127,16 +157,23 @@ def preflight(stack: StackConfig, stack_file: str) -> None:
     """Run every component check for every workspace (and the shared resources) before anything is declared."""
     problems: list[str] = []
     placeholder_zones = {zone: f"<zone {zone}>" for zone in ALL_ZONES}
+    subnets: dict[str, pulumi.Input[str]] = {}  # the created subnets' IDs exist only once the network does
+    if stack.network is not None and stack.network.virtual_network is not None:
+        subnets = {s.name: pulumi.Output.from_input(f"<subnet {s.name}>") for s in stack.network.virtual_network.subnets}
+        try:
+            validate_network_args(network_args(stack, shared_resource_group_name(stack)))
+        except ComponentInputError as err:
+            problems.append(config_problem("amlws:network.virtualNetwork", err))
     stand_ins = None  # what each workspace will be handed for the shared resources
     if stack.shared is not None:
         try:
-            planned = shared_args(stack, shared_resource_group_name(stack), placeholder_zones)
+            planned = shared_args(stack, shared_resource_group_name(stack), placeholder_zones, subnets)
             validate_shared_args(planned)
             stand_ins = planned_workspace_sections(planned)
         except ComponentInputError as err:
             problems.append(config_problem("amlws:shared", err))
     for i, workspace in enumerate(stack.workspaces):
-        args = workspace_args(stack, workspace, resource_group_name(stack, workspace), stand_ins, placeholder_zones)
+        args = workspace_args(stack, workspace, resource_group_name(stack, workspace), stand_ins, placeholder_zones, subnets)
         try:
             validate_workspace_args(args)
         except ComponentInputError as err:
@@ -152,6 +189,7 @@ def main() -> None:
 
     shared_ids: dict[str, Any] = {}
     zone_ids: dict[str, pulumi.Input[str]] = {}
+    subnets: dict[str, pulumi.Input[str]] = {}
     if stack.shared is not None or stack.network is not None:
         shared_group = resources.ResourceGroup(
             "shared-rg",
@@ -161,13 +199,20 @@ def main() -> None:
             opts=pulumi.ResourceOptions(protect=stack.protect),
         )
         if stack.network is not None:
+            vnet_id: pulumi.Input[str] | None = stack.network.virtual_network_id
+            dns_args: dict[str, Any] = {}
+            if stack.network.virtual_network is not None:
+                vnet_args = network_args(stack, shared_group.name)
+                vnet = PrivateNetwork("network", vnet_args)
+                vnet_id, dns_args = vnet.virtual_network_id, {"virtual_network_name": vnet_args["virtual_network_name"]}
+                subnets = {s["name"]: vnet.subnet_ids.apply(lambda ids, n=s["name"]: ids[n]) for s in vnet_args["subnets"]}
             dns = PrivateDnsZones(
                 "private-dns",
-                {"resource_group_name": shared_group.name, "virtual_network_id": stack.network.virtual_network_id, "tags": cost_tags(stack, None)},
+                {"resource_group_name": shared_group.name, "virtual_network_id": vnet_id, "tags": cost_tags(stack, None), **dns_args},  # type: ignore[typeddict-item]
             )
             zone_ids = {zone: dns.zone_ids.apply(lambda ids, z=zone: ids[z]) for zone in ALL_ZONES}
         if stack.shared is not None:
-            shared = SharedWorkspaceResources("shared", shared_args(stack, shared_group.name, zone_ids))
+            shared = SharedWorkspaceResources("shared", shared_args(stack, shared_group.name, zone_ids, subnets))
             shared_ids = shared.workspace_sections()
             pulumi.export("shared", {
                 "containerRegistryId": shared.container_registry_id,
@@ -194,7 +239,7 @@ def main() -> None:
                 opts=pulumi.ResourceOptions(protect=stack.protect),
             )
             rg_name, rg_id = group.name, group.id
-        ml = MachineLearningWorkspace(workspace.project, workspace_args(stack, workspace, rg_name, shared_ids, zone_ids))
+        ml = MachineLearningWorkspace(workspace.project, workspace_args(stack, workspace, rg_name, shared_ids, zone_ids, subnets))
         if workspace.budget is not None:
             budget = {**workspace.budget.model_dump(exclude_none=True)}
             budget.setdefault("budget_name", names.budget_name(stack, workspace.project))

@@ -22,7 +22,7 @@ def test_graph_holds_components_resources_and_references(stack_preview):
 def test_mermaid_nests_components_and_labels_references(stack_preview):
     text = to_mermaid(build_graph(stack_preview("prod")))
     assert text.startswith("flowchart LR\n")
-    assert text.count("subgraph ") == 14 and text.count("\n    end") + text.count("\n  end") + text.count("\n      end") >= 14
+    assert text.count("subgraph ") == 16 and text.count("\n    end") + text.count("\n  end") + text.count("\n      end") >= 16
     assert re.search(r'subgraph n\d+\["SharedWorkspaceResources shared"\]', text)
     assert re.search(r"n\d+ -\.->\|storageAccount\| n\d+", text)
     assert "🔒" in text and "class " in text  # protected resources are marked

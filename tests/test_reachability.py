@@ -114,7 +114,8 @@ def test_a_local_build_into_the_stacks_closed_shared_registry_is_refused_before_
               "workspaces": [{"project": "churn", "environments": [{"name": "t", "version": "1", "dockerContext": "environments/training"}]}]}
     with pytest.raises(PreviewError) as err:
         preview_config(config)
-    assert "amlws:workspaces[0] (project churn)" in str(err.value) and "build_context_uri" in str(err.value)
+    message = str(err.value)
+    assert "amlws:workspaces[0].environments[0].dockerContext" in message and "give buildContextUri" in message
     assert err.value.registrations == []
     uri = "https://stbuildctx.blob.core.windows.net/ctx/t/1/"
     config["workspaces"] = [{"project": "churn", "imageBuildCompute": "cpu",
@@ -122,3 +123,77 @@ def test_a_local_build_into_the_stacks_closed_shared_registry_is_refused_before_
                              "environments": [{"name": "t", "version": "1", "buildContextUri": uri}]}]
     version = inputs(one(preview_config(config), "machinelearningservices:EnvironmentVersion"))
     assert version["properties"]["build"]["contextUri"] == uri
+
+
+# The way in: private endpoints for workspaces and the Azure ML registry, from a given or created subnet ----
+
+def endpoint_groups(result):
+    return {r.name: inputs(r)["privateLinkServiceConnections"][0]["groupIds"] for r in by_type(result, "network:PrivateEndpoint")}
+
+
+def test_prod_shows_the_whole_path_from_its_network_to_the_workspaces_and_the_ml_registry():
+    from amlws.preview import preview_stack
+    from harness import ROOT
+
+    result = preview_stack(ROOT, "prod")
+    vnet = one(result, "network:VirtualNetwork")
+    [subnet] = inputs(vnet)["subnets"]
+    assert subnet["name"] == "snet-private-endpoints" and inputs(vnet)["addressSpace"]["addressPrefixes"] == ["10.40.0.0/16"]
+    groups = endpoint_groups(result)
+    assert groups["churn-pe-mlw"] == groups["fraud-pe-mlw"] == ["amlworkspace"]
+    assert groups["shared-pe-mlreg"] == ["amlregistry"] and groups["shared-pe-acr"] == ["registry"]
+    endpoints = {r.name: r for r in by_type(result, "network:PrivateEndpoint")}
+    registry = one(result, "machinelearningservices:Registry")
+    assert inputs(endpoints["shared-pe-mlreg"])["privateLinkServiceConnections"][0]["privateLinkServiceId"] == registry.id
+    for endpoint in endpoints.values():  # every endpoint sits in the created subnet
+        assert inputs(endpoint)["subnet"]["id"] == f"{vnet.id}/subnets/snet-private-endpoints"
+        assert vnet.urn in endpoint.dependencies
+    zones = {inputs(r)["privateZoneName"]: r for r in by_type(result, "privatedns:PrivateZone")}
+    assert {"privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"} <= set(zones)
+    links = by_type(result, "privatedns:VirtualNetworkLink")
+    assert len(links) == len(zones) and all(inputs(link)["virtualNetwork"] == {"id": vnet.id} for link in links)
+    dns = {r.name: inputs(r) for r in by_type(result, "network:PrivateDnsZoneGroup")}
+    api = zones["privatelink.api.azureml.ms"].id
+    assert [c["privateDnsZoneId"] for c in dns["shared-pe-mlreg-dns"]["privateDnsZoneConfigs"]] == [api]
+    assert [c["privateDnsZoneId"] for c in dns["churn-pe-mlw-dns"]["privateDnsZoneConfigs"]] == [api, zones["privatelink.notebooks.azure.net"].id]
+
+
+def test_an_existing_subnet_by_id_or_by_name_in_an_existing_network():
+    from test_stacks import BASE, preview_config
+
+    vnet = "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-hub"
+    config = {**BASE, "network": {"virtualNetworkId": vnet},
+              "shared": {"mlRegistry": {"registryName": "mlreg-qa"}, "privateEndpoints": {"subnetName": "pe"}},
+              "workspaces": [{"project": "churn", "privateEndpoints": {"subnetId": f"{vnet}/subnets/other"}}]}
+    result = preview_config(config)
+    assert by_type(result, "network:VirtualNetwork") == []  # brought, not created
+    subnets = {r.name: inputs(r)["subnet"]["id"] for r in by_type(result, "network:PrivateEndpoint")}
+    assert subnets["shared-pe-mlreg"] == f"{vnet}/subnets/pe" and subnets["churn-pe-mlw"] == f"{vnet}/subnets/other"
+
+
+@pytest.mark.parametrize(
+    "network, endpoints, problem",
+    [
+        ({"virtualNetwork": {"addressPrefixes": ["10.0.0.0/16"], "subnets": [{"name": "pe", "addressPrefix": "10.0.1.0/24"}]}},
+         {"subnetName": "nope"}, "subnetName 'nope' is not a subnet of amlws:network.virtualNetwork (pe)"),
+        ({"virtualNetwork": {"addressPrefixes": ["10.0.0.0/16"], "subnets": [{"name": "pe", "addressPrefix": "10.1.0.0/24"}]}},
+         {"subnetName": "pe"}, "amlws:network.virtualNetwork.subnets[0].addressPrefix"),
+        ({"virtualNetwork": {"addressPrefixes": ["10.0.0.0/16"], "subnets": [{"name": "pe", "addressPrefix": "10.0.1.0/24"},
+                                                                            {"name": "b", "addressPrefix": "10.0.1.128/25"}]}},
+         {"subnetName": "pe"}, "overlaps subnet pe"),
+        ({"virtualNetworkId": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v",
+          "virtualNetwork": {"addressPrefixes": ["10.0.0.0/16"], "subnets": [{"name": "pe", "addressPrefix": "10.0.1.0/24"}]}},
+         {"subnetName": "pe"}, "give exactly one of virtualNetworkId"),
+        (None, {"subnetName": "pe"}, "private endpoints need amlws:network"),
+    ],
+)
+def test_network_settings_azure_would_refuse_are_refused_before_anything_is_declared(network, endpoints, problem):
+    from amlws.preview import PreviewError
+    from test_stacks import BASE, preview_config
+
+    config = {**BASE, "workspaces": [{"project": "churn", "privateEndpoints": endpoints}]}
+    if network is not None:
+        config["network"] = network
+    with pytest.raises(PreviewError) as err:
+        preview_config(config)
+    assert problem in str(err.value) and err.value.registrations == []

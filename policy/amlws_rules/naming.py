@@ -87,6 +87,16 @@ PRIVATE_ENDPOINT = NameRule(
     "the resource group",
     "a conservative rule of this package, not a spec fact (network/resource-manager/Microsoft.Network/stable/2024-05-01)",
 )
+VIRTUAL_NETWORK = NameRule(
+    "Microsoft.Network/virtualNetworks", "virtualNetworkName", r"^[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_]$", 2, 64,
+    "the resource group",
+    "a conservative rule of this package, not a spec fact (network/resource-manager/Microsoft.Network/stable/2024-05-01)",
+)
+SUBNET = NameRule(
+    "Microsoft.Network/virtualNetworks/subnets", "subnetName", r"^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$", 1, 80,
+    "its virtual network",
+    "a conservative rule of this package, not a spec fact (network/resource-manager/Microsoft.Network/stable/2024-05-01)",
+)
 BUDGET = NameRule(
     "Microsoft.Consumption/budgets", "budgetName", r"^[A-Za-z0-9_-]+$", 1, 63, "its scope",
     "a conservative rule of this package, not a spec fact (consumption/resource-manager/Microsoft.Consumption/stable/2024-08-01)",
