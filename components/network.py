@@ -68,6 +68,8 @@ class OutboundRuleSettings(TypedDict):
     """ServiceTag rules: `TCP` (default), `UDP`, `ICMP` or `*`."""
     port_ranges: NotRequired[str]
     """ServiceTag rules: ports, e.g. `443`."""
+    approve: NotRequired[bool]
+    """PrivateEndpoint rules: grant the workspace identity Azure AI Enterprise Network Connection Approver on the target, for a target the program owns (default false)."""
 
 
 # Section of a component's args -> (endpoint name suffix, private link group) for the resource it creates.

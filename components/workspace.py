@@ -446,13 +446,16 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             )
         approvals: list[pulumi.Resource] = []
         approver = identity_principal if identity_principal is not None else principal  # the identity Azure ML uses
-        if approver is not None and isolation == "AllowOnlyApprovedOutbound":
-            # Each datastore account is the target of a private endpoint rule (above); the computes
-            # below make Azure ML provision the managed network, so they wait for the approvals.
-            approvals = grant_endpoint_approval(
-                self, name, [(f"datastore-{ds.settings['name'].lower().replace('_', '-')}", ds.account_id) for ds in planned_datastores],
-                subscription_id=subscription_id, principal_id=approver,
-            )
+        if approver is not None:
+            # Each datastore account is the target of a private endpoint rule (above, approved-outbound only), as
+            # is each owned target of a rule marked `approve`; the computes below make Azure ML provision the
+            # managed network, so they wait for the approvals.
+            targets = [(f"datastore-{ds.settings['name'].lower().replace('_', '-')}", ds.account_id)
+                       for ds in planned_datastores if isolation == "AllowOnlyApprovedOutbound"]
+            targets += [(f"rule-{rule_name.lower()}", rule["service_resource_id"])
+                        for rule_name, rule in (args.get("managed_network_outbound_rules") or {}).items()
+                        if rule.get("type") == "PrivateEndpoint" and rule.get("approve") and isolation is not None]
+            approvals = grant_endpoint_approval(self, name, targets, subscription_id=subscription_id, principal_id=approver)
         access = args.get("access")
         if access:
             grant_groups(self, f"{name}-access", scope=workspace.id, subscription_id=subscription_id, access=access)

@@ -108,6 +108,7 @@ def shared_args(
 def workspace_args(
     stack: StackConfig, workspace: WorkspaceConfig, rg_name: pulumi.Input[str],
     shared: Mapping[str, Any] | None = None, zone_ids: Mapping[str, pulumi.Input[str]] | None = None, subnets: Subnets | None = None,
+    ml_registry_id: pulumi.Input[str] | None = None,
 ) -> MachineLearningWorkspaceArgs:
     """Config (camelCase, typed) to component args (snake_case TypedDict). `shared` maps a section
     to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones."""
@@ -136,6 +137,15 @@ def workspace_args(
         args[field] = dict(section)
     if workspace.private_endpoints is not None:
         args["private_endpoints"] = endpoint_settings(stack, workspace.private_endpoints, zone_ids, subnets)
+    registry = stack.shared.ml_registry if stack.shared else None
+    managed = workspace.managed_network_isolation_mode in ("AllowInternetOutbound", "AllowOnlyApprovedOutbound")
+    if managed and registry is not None and registry.public_network_access == "Disabled" and ml_registry_id is not None:
+        # A workspace behind a managed network reaches a closed Azure ML registry through a private endpoint rule
+        # (how-to-registry-network-isolation, "Use assets from registry in workspace"); the stack owns the registry,
+        # so the workspace identity is made its approver.
+        rules = args.setdefault("managed_network_outbound_rules", {})
+        rules.setdefault("ml-registry", {"type": "PrivateEndpoint", "service_resource_id": ml_registry_id,
+                                         "subresource_target": "amlregistry", "approve": True})
     return args  # type: ignore[return-value]
 
 
@@ -173,7 +183,7 @@ def preflight(stack: StackConfig, stack_file: str) -> None:
         except ComponentInputError as err:
             problems.append(config_problem("amlws:shared", err))
     for i, workspace in enumerate(stack.workspaces):
-        args = workspace_args(stack, workspace, resource_group_name(stack, workspace), stand_ins, placeholder_zones, subnets)
+        args = workspace_args(stack, workspace, resource_group_name(stack, workspace), stand_ins, placeholder_zones, subnets, "<shared ml_registry>")
         try:
             validate_workspace_args(args)
         except ComponentInputError as err:
@@ -188,6 +198,7 @@ def main() -> None:
     subscription_id = authorization.get_client_config_output().subscription_id
 
     shared_ids: dict[str, Any] = {}
+    ml_registry_id: pulumi.Input[str] | None = None
     zone_ids: dict[str, pulumi.Input[str]] = {}
     subnets: dict[str, pulumi.Input[str]] = {}
     if stack.shared is not None or stack.network is not None:
@@ -214,6 +225,7 @@ def main() -> None:
         if stack.shared is not None:
             shared = SharedWorkspaceResources("shared", shared_args(stack, shared_group.name, zone_ids, subnets))
             shared_ids = shared.workspace_sections()
+            ml_registry_id = shared.ml_registry_id
             pulumi.export("shared", {
                 "containerRegistryId": shared.container_registry_id,
                 "keyVaultId": shared.key_vault_id,
@@ -239,7 +251,7 @@ def main() -> None:
                 opts=pulumi.ResourceOptions(protect=stack.protect),
             )
             rg_name, rg_id = group.name, group.id
-        ml = MachineLearningWorkspace(workspace.project, workspace_args(stack, workspace, rg_name, shared_ids, zone_ids, subnets))
+        ml = MachineLearningWorkspace(workspace.project, workspace_args(stack, workspace, rg_name, shared_ids, zone_ids, subnets, ml_registry_id))
         if workspace.budget is not None:
             budget = {**workspace.budget.model_dump(exclude_none=True)}
             budget.setdefault("budget_name", names.budget_name(stack, workspace.project))

@@ -197,3 +197,31 @@ def test_network_settings_azure_would_refuse_are_refused_before_anything_is_decl
     with pytest.raises(PreviewError) as err:
         preview_config(config)
     assert problem in str(err.value) and err.value.registrations == []
+
+
+def test_prod_workspaces_reach_the_closed_ml_registry_through_an_approved_outbound_rule():
+    from amlws.preview import preview_stack
+    from harness import ROOT
+
+    result = preview_stack(ROOT, "prod")
+    registry = one(result, "machinelearningservices:Registry")
+    grants = {r.name: inputs(r) for r in approver_grants(result)}
+    for ws in by_type(result, "machinelearningservices:Workspace"):
+        project = ws.name.removesuffix("-mlw")
+        rule = inputs(ws)["managedNetwork"]["outboundRules"]["ml-registry"]
+        assert rule["type"] == "PrivateEndpoint" and rule["destination"]["subresourceTarget"] == "amlregistry"
+        assert rule["destination"]["serviceResourceId"] == registry.id
+        grant = grants[f"{project}-rule-ml-registry-pe-approver"]
+        assert grant["scope"] == registry.id and grant["principalId"] == ws.outputs["identity"]["principalId"]
+    assert grants["churn-datastore-churn-lake-pe-approver"]["scope"].endswith("/storageAccounts/" + next(
+        inputs(r)["accountName"] for r in by_type(result, "storage:StorageAccount") if r.name == "churn-churn-lake-st"))
+
+
+def test_only_outbound_targets_marked_approve_get_the_approver_grant():
+    target = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stother"
+    rules = {"owned": {"type": "PrivateEndpoint", "service_resource_id": target, "subresource_target": "blob", "approve": True},
+             "theirs": {"type": "PrivateEndpoint", "service_resource_id": target + "2", "subresource_target": "blob"}}
+    result = run(workspace(managed_network_isolation_mode="AllowInternetOutbound", managed_network_outbound_rules=rules))
+    assert [inputs(g)["scope"] for g in approver_grants(result)] == [target]
+    sent = inputs(one(result, "machinelearningservices:Workspace"))["managedNetwork"]["outboundRules"]["owned"]
+    assert "approve" not in sent and sent["destination"]["serviceResourceId"] == target
