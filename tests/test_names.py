@@ -39,6 +39,7 @@ NAME_INPUT = {
     "network:PrivateDnsZoneGroup": "privateDnsZoneGroupName",
     "privatedns:PrivateZone": "privateZoneName",
     "privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
+    "network:VirtualNetwork": "virtualNetworkName",
 }
 RULES = {
     "storage:StorageAccount": naming.STORAGE_ACCOUNT,
@@ -49,6 +50,7 @@ RULES = {
     "managedidentity:UserAssignedIdentity": naming.USER_ASSIGNED_IDENTITY,
     "machinelearningservices:Workspace": naming.ML_WORKSPACE,
     "network:PrivateEndpoint": naming.PRIVATE_ENDPOINT,
+    "network:VirtualNetwork": naming.VIRTUAL_NETWORK,
     "consumption:Budget": naming.BUDGET,
 }
 GLOBAL = ("storage:StorageAccount", "keyvault:Vault", "containerregistry:Registry")
