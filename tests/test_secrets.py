@@ -17,11 +17,17 @@ ALLOWED_EXPORTS = {"workspaceId", "workspaceName", "principalId", "storageAccoun
 SECRET_WORDS = ("key", "password", "secret", "token", "connectionstring", "instrumentation")
 
 
-def test_registry_password_is_a_secret_and_never_printed(tmp_path, capsys, stack_preview):
-    result = stack_preview("prod")
-    image = one(result, "docker:index/image:Image")
-    password = image.inputs["registry"]["password"]
+def test_registry_password_is_a_secret_and_never_printed(tmp_path, capsys, stack_preview, monkeypatch):
+    # prod's registry is closed, so Azure ML builds its image; a local build (a registry the deployer reaches) pushes.
+    from harness import run
+    from test_enterprise import workspace
+
+    monkeypatch.chdir(ROOT)
+    local = run(workspace(container_registry={"tags": {"p": "p"}},
+                          environments=[{"name": "train", "version": "1", "docker_context": "environments/training"}]))
+    password = one(local, "docker:index/image:Image").inputs["registry"]["password"]
     assert password.get("4dabf18193072939515e22adb298388d") == "1b47061264138c4ac30d75fd1eb44270"  # the wire's secret marker
+    result = stack_preview("prod")
     out = tmp_path / "prod.json"
     assert main(["preview", "prod", "--cwd", str(ROOT), "--json", str(out)]) == 0
     printed = capsys.readouterr()
