@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=("mermaid", "svg"), default="mermaid", help="output format (default mermaid)")
     graph.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     graph.add_argument("--unknowns", action="store_true", help=UNKNOWNS_HELP)
+    graph.add_argument("--collapse", action="store_true", help="draw each top-level component as one node (with the references of everything in it)")
     ml = sub.add_parser("ml-config", help="write the Azure ML SDKs' config.json for a deployed workspace")
     ml.add_argument("project", help="the workspace's project name (a key of the stack outputs)")
     ml.add_argument("--from", dest="source", default="-", metavar="FILE", help="`pulumi stack output --json` output; default: standard input")
@@ -194,7 +195,7 @@ def run_graph(args: argparse.Namespace) -> int:
 
     check_output_dirs(("--output", args.output))
     graph = build_graph(preview_stack(args.cwd, args.stack, args.fixtures, unknowns=args.unknowns))
-    text = to_svg(graph) if args.format == "svg" else to_mermaid(graph)
+    text = to_svg(graph, args.collapse) if args.format == "svg" else to_mermaid(graph, args.collapse)
     if args.output:
         write_outputs([("--output", args.output, text)])
     else:

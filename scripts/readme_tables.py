@@ -9,6 +9,7 @@ pictures of the dev and prod stacks (Mermaid in the README, SVG in docs/graphs/,
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import sys
@@ -76,6 +77,7 @@ def policy_table() -> str:
     return f"{len(ALL_POLICIES)} policies.\n\n" + "\n".join(rows) + "\n"
 
 
+@functools.lru_cache(maxsize=None)
 def _graph(stack: str):
     from amlws.graph import build_graph
     from amlws.preview import preview_stack
@@ -95,7 +97,9 @@ def mermaid(stack: str):
 def svg_files() -> dict[Path, str]:
     from amlws.graph import to_svg
 
-    return {ROOT / f"docs/graphs/{stack}.svg": to_svg(_graph(stack)) for stack in ("dev", "prod")}
+    pictures = {ROOT / f"docs/graphs/{stack}.svg": to_svg(_graph(stack)) for stack in ("dev", "prod")}
+    pictures.update({ROOT / f"docs/graphs/{stack}-collapsed.svg": to_svg(_graph(stack), collapse=True) for stack in ("dev", "prod")})
+    return pictures
 
 
 SECTIONS = {"inputs": input_tables, "policies": policy_table, "graph-dev": mermaid("dev"), "graph-prod": mermaid("prod")}

@@ -28,13 +28,54 @@ def test_mermaid_nests_components_and_labels_references(stack_preview):
     assert "🔒" in text and "class " in text  # protected resources are marked
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
 def test_svg_draws_a_box_per_node_and_is_deterministic(stack_preview):
     graph = build_graph(stack_preview("dev"))
     svg = to_svg(graph)
     root = ET.fromstring(svg)
-    rects = root.findall("{http://www.w3.org/2000/svg}rect")
-    assert len(rects) == len(graph.nodes) + 1  # plus the background
+    boxes = [r for r in root.iter(f"{SVG}rect") if r.get("rx") == "5"]
+    assert len(boxes) == len(graph.nodes)  # components as panels, resources as rows inside them
     assert svg == to_svg(build_graph(preview_stack(ROOT, "dev")))
+
+
+def _texts(root) -> list[str]:
+    return [t.text or "" for t in root.iter(f"{SVG}text")]
+
+
+def test_svg_arrows_have_heads_and_property_labels_and_there_is_a_legend(stack_preview):
+    root = ET.fromstring(to_svg(build_graph(stack_preview("prod")), collapse=True))
+    assert root.find(f"{SVG}defs/{SVG}marker[@id='arrow']") is not None
+    arrows = [p for p in root.iter(f"{SVG}path") if p.get("marker-end") == "url(#arrow)"]
+    texts = _texts(root)
+    assert len(arrows) >= 8 and "scope" in texts and "resourceGroupName ×5" in texts
+    assert {"component", "resource", "protected from deletion"} <= set(texts) and any(t.startswith("reference") for t in texts)
+    assert "shared-rg [protected]" in texts
+
+
+def test_svg_boxes_fit_their_text(stack_preview):
+    from amlws.graph_svg import SIZE, SMALL, text_width
+
+    root = ET.fromstring(to_svg(build_graph(stack_preview("prod"))))
+    boxes = [(float(r.get("x")), float(r.get("width"))) for r in root.iter(f"{SVG}rect") if r.get("rx") == "5"]
+    for t in root.iter(f"{SVG}text"):
+        x, size = float(t.get("x")), float(t.get("font-size"))
+        if size not in (SIZE, SMALL) or t.get("fill") not in ("#111827", "#6b7280"):
+            continue  # titles, legend and arrow labels are outside boxes
+        inside = [w for bx, w in boxes if bx <= x <= bx + w and x - bx < 20]
+        if inside:
+            assert x + text_width(t.text or "", size, bold=t.get("font-weight") == "bold") <= max(bx + w for bx, w in boxes if bx <= x <= bx + w), t.text
+
+
+def test_collapsed_pictures_fit_a_readme(stack_preview):
+    for stack in ("dev", "prod"):
+        graph = build_graph(stack_preview(stack))
+        root = ET.fromstring(to_svg(graph, collapse=True))
+        assert float(root.get("width")) <= 1000 and float(root.get("height")) <= 600
+        assert len([r for r in root.iter(f"{SVG}rect") if r.get("rx") == "5"]) == len(graph.children(None))
+    mermaid = to_mermaid(build_graph(stack_preview("prod")), collapse=True)
+    assert "subgraph" not in mermaid and re.search(r'n\d+\["SharedWorkspaceResources<br/>shared', mermaid)
 
 
 def test_graph_command_writes_mermaid_or_svg_and_fails_like_preview(tmp_path, capsys):
@@ -43,5 +84,7 @@ def test_graph_command_writes_mermaid_or_svg_and_fails_like_preview(tmp_path, ca
     out = tmp_path / "dev.svg"
     assert main(["graph", "dev", "--cwd", str(ROOT), "--format", "svg", "-o", str(out)]) == 0
     assert out.read_text().startswith("<?xml") or out.read_text().startswith("<svg")
+    assert main(["graph", "dev", "--cwd", str(ROOT), "--format", "svg", "--collapse", "-o", str(out)]) == 0
+    assert "(components collapsed)" in out.read_text()
     assert main(["graph", "nope", "--cwd", str(ROOT)]) == 2
     assert "Pulumi.nope.yaml" in capsys.readouterr().err
