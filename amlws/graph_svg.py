@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 SIZE, SMALL = 11, 9
 ROW_H, HEAD_H, PAD, GAP_Y, REF_LINE, PORT = 20, 22, 8, 16, 12, 14
+MAX_WIDTH = 900  # a README's width: collapsed pictures fold their columns to fit
 INK, MUTED, REF, PROTECT, COMPONENT = "#111827", "#6b7280", "#2563eb", "#b45309", "#4f46e5"
 _NARROW, _WIDE = set("ijlrtf.,:;|!'()[] -1"), set("mwMW@")
 
@@ -136,7 +137,12 @@ def _layout(pic: Picture) -> tuple[float, float]:
     gap = min(280.0, max([120.0, *(text_width(label, SMALL) + 50 for _, _, label in pic.edges)]))
     x, bottom = PAD * 2, 0.0
     top = 64.0  # title and legend
-    for column in _columns(pic, units):
+    columns, folded = _columns(pic, units), 0.0
+    if pic.collapse:  # README width: fold the rightmost columns into one until the picture fits
+        while len(columns) > 2 and sum(max(pic.boxes[u].w for u in c) for c in columns) + gap * (len(columns) - 1) > MAX_WIDTH:
+            columns[-2:] = [columns[-2] + columns[-1]]
+            folded = gap  # room for the arrows (and labels) between boxes of one column, drawn on its right
+    for column in columns:
         width = max(pic.boxes[u].w for u in column)
         y = top
         for u in column:
@@ -146,7 +152,7 @@ def _layout(pic: Picture) -> tuple[float, float]:
             y += box.h + GAP_Y
         bottom = max(bottom, y)
         x += width + gap
-    return x - gap + PAD * 2, bottom + PAD
+    return x - gap + PAD * 2 + folded, bottom + PAD
 
 
 def _text(pic: Picture, x: float, y: float, text: str, size: float, **attrs: str) -> None:
@@ -217,6 +223,12 @@ def _arrows(pic: Picture) -> None:
         a, b = boxes[source], boxes[target]
         y1 = _port(a, outgoing[edge], sum(1 for e in pic.edges if e[0] == source))
         y2 = _port(b, incoming[edge], sum(1 for e in pic.edges if e[1] == target))
+        if abs(a.x - b.x) < 1:  # one column (folded): out of the right side and back into it
+            x1, x2 = a.x + a.w, b.x + b.w
+            pic.out.append(f'<path d="M{x1:.1f},{y1:.1f} C{x1 + 70:.1f},{y1:.1f} {x2 + 70:.1f},{y2:.1f} {x2 + 2:.1f},{y2:.1f}" '
+                           f'fill="none" stroke="{REF}" stroke-width="1" stroke-dasharray="4,3" marker-end="url(#arrow)"/>')
+            labels.append((x1 + 6, y1 - 3, label))
+            continue
         forward = b.x > a.x + a.w
         x1 = a.x + a.w if forward else a.x
         x2 = b.x if forward else b.x + b.w
