@@ -30,6 +30,9 @@ KEY_SETTINGS: dict[str, tuple[str, ...]] = {
         "properties.properties.idleTimeBeforeShutdown",
     ),
     "ResourceGroup": ("location",),
+    "PolicyAssignment": ("parameters.effect.value", "enforcementMode"),
+    "PolicyDefinition": ("mode",),
+    "RoleDefinition": ("roleName",),
 }
 
 
@@ -38,7 +41,8 @@ def settings_line(kind: str, inputs: dict[str, Any]) -> str:
     for path in KEY_SETTINGS.get(kind, ()):
         value = get_path(inputs, path)
         if value is not None:
-            label = ".".join(path.split(".")[-2:]) if path.endswith(".name") else path.rsplit(".", 1)[-1]
+            parts = path.split(".")
+            label = ".".join(parts[-2:]) if path.endswith(".name") else parts[-2] if parts[-1] == "value" else parts[-1]
             shown.append(f"{label}={value}")
     return ", ".join(shown)
 

@@ -6,6 +6,7 @@ from .budget import BudgetSettings, monthly_budget, validate_budget
 from .datastore import DatastoreSettings
 from .environment import EnvironmentSettings
 from .network import OutboundRuleSettings, PrivateDnsZones, PrivateDnsZonesArgs, PrivateEndpointSettings
+from .self_serve import ApprovedResources, SelfServeZone, SelfServeZoneArgs, ZoneResources
 from .shared import MachineLearningRegistrySettings, SharedWorkspaceResources, SharedWorkspaceResourcesArgs
 from .compute import ComputeClusterSettings, ComputeInstanceSettings
 from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs
@@ -29,6 +30,10 @@ __all__ = [
     "PrivateNetwork",
     "PrivateNetworkArgs",
     "SubnetSettings",
+    "ApprovedResources",
+    "SelfServeZone",
+    "SelfServeZoneArgs",
+    "ZoneResources",
     "SharedWorkspaceResources",
     "SharedWorkspaceResourcesArgs",
     "WorkspaceAccessSettings",

@@ -113,15 +113,18 @@ def grant_groups(
     scope: pulumi.Input[str],
     subscription_id: pulumi.Input[str],
     access: WorkspaceAccessSettings,
+    data_scientist_role: pulumi.Input[str] | None = None,
 ) -> list[pulumi.Resource]:
-    """Group role assignments (and custom role definitions) at `scope`; returns what was declared."""
+    """Group role assignments (and custom role definitions) at `scope`; returns what was declared.
+    `data_scientist_role` replaces AzureML Data Scientist (e.g. by the role without image builds)."""
     declared: list[pulumi.Resource] = []
     for role, guid in GROUP_ROLES.items():
         for group in access.get(role) or []:
+            role_id = data_scientist_role if role == "data_scientists" and data_scientist_role is not None else builtin_role(subscription_id, guid)
             declared.append(
                 assign_role(
                     parent, f"{name}-{role.replace('_', '-')}-{group[:8]}",
-                    scope=scope, role=builtin_role(subscription_id, guid), principal_id=group,
+                    scope=scope, role=role_id, principal_id=group,
                     principal_type="Group",
                 )
             )

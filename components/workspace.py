@@ -22,6 +22,7 @@ from .access import WorkspaceAccessSettings, assign_role, builtin_role, grant_gr
 from .datastore import DatastoreSettings, PlannedDatastore, declare_accounts, declare_datastores, validate_datastores
 from .diagnostics import send_diagnostics
 from .environment import EnvironmentSettings, declare_environments, validate_environments, validate_image_build_compute
+from .image_builds import image_builds_setting, no_image_build_role, validate_image_builds
 from .network import (
     OutboundRuleSettings,
     PrivateEndpointSettings,
@@ -123,6 +124,8 @@ class MachineLearningWorkspaceArgs(TypedDict):
     """Custom environments registered as environment versions: images built here and pushed (`docker_context`, a registry the deployer can reach), or built by Azure ML (`build_context_uri`)."""
     image_build_compute: NotRequired[str]
     """`imageBuildCompute`: the compute cluster or instance of this workspace that builds environment images; required for Azure ML builds into a registry behind a network."""
+    image_builds: NotRequired[str]
+    """May data scientists build custom environment images: `Allowed` (needs `container_registry`, so Azure ML never creates an untagged one) or `Disabled` (their role is AzureML Data Scientist minus the image-build actions). Default: `Allowed` exactly when the workspace has a registry."""
 
 
 def _nested(section: Optional[dict], args: MachineLearningWorkspaceArgs, tags: dict[str, str]) -> dict:
@@ -245,6 +248,8 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedD
             raise ComponentInputError(COMPONENT, "key_vault", vault.label, "; ".join(problems))
     validate_access(COMPONENT, args.get("access"))
     primary_identity_principal(args)
+    has_registry = "container_registry" in args
+    validate_image_builds(COMPONENT, image_builds_setting(args.get("image_builds"), has_registry), has_registry, "container_registry: created, shared or existing_id")
     if args.get("diagnostics") is True and not has_log_analytics(args.get("monitoring")):
         raise ComponentInputError(
             COMPONENT, "diagnostics", True, "needs a Log Analytics workspace: set monitoring.existing_log_analytics_workspace_id"
@@ -458,7 +463,11 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             approvals = grant_endpoint_approval(self, name, targets, subscription_id=subscription_id, principal_id=approver)
         access = args.get("access")
         if access:
-            grant_groups(self, f"{name}-access", scope=workspace.id, subscription_id=subscription_id, access=access)
+            scientist_role = None
+            if access.get("data_scientists") and image_builds_setting(args.get("image_builds"), registry is not None) == "Disabled":
+                role_name = f"amlws {args.get('workspace_name') or name} data scientist (no image builds)"
+                scientist_role = no_image_build_role(self, f"{name}-data-scientist-role", scope=workspace.id, role_name=role_name).id
+            grant_groups(self, f"{name}-access", scope=workspace.id, subscription_id=subscription_id, access=access, data_scientist_role=scientist_role)
 
         endpoints = args.get("private_endpoints")
         if endpoints is not None:

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "policy"))
 
 COMPONENT_FILES = ["workspace.py", "shared.py", "storage.py", "key_vault.py", "monitoring.py", "registry.py", "compute.py",
-                   "access.py", "datastore.py", "environment.py", "network.py", "budget.py"]
+                   "access.py", "datastore.py", "environment.py", "network.py", "budget.py", "self_serve.py"]
 
 
 def _typed_dicts(path: Path):

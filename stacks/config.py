@@ -400,6 +400,30 @@ class SharedConfig(_Model):
     private_endpoints: Optional[PrivateEndpointsConfig] = None
 
 
+class SelfServeResourcesConfig(_Model):
+    """Associated resources the self-serve zone creates itself (a section left out is taken from amlws:shared)."""
+
+    storage: Optional[StorageConfig] = None
+    key_vault: Optional[KeyVaultConfig] = None
+    monitoring: Optional[MonitoringConfig] = None
+    container_registry: Optional[ContainerRegistryConfig] = None
+
+
+class SelfServeConfig(_Model):
+    """A self-serve zone: a resource group where the named groups create their own workspaces, governed by Azure Policy."""
+
+    resource_group_name: Optional[str] = None
+    creator_group_object_ids: GroupIds
+    effect: Literal["Deny", "Audit"] = "Deny"
+    public_network_access: Optional[Access] = None
+    managed_network_isolation_mode: Optional[Literal["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"]] = None
+    required_tags: list[str] = Field(default=["project", "environment", "owner"], min_length=1)
+    image_builds: Optional[Literal["Allowed", "Disabled"]] = None
+    resources: SelfServeResourcesConfig = SelfServeResourcesConfig()
+
+    _check_groups = field_validator("creator_group_object_ids")(classmethod(lambda cls, v: _guids(v)))
+
+
 class SubnetConfig(_Model):
     name: str = Field(min_length=1)
     address_prefix: str = Field(min_length=1)
@@ -458,6 +482,7 @@ class WorkspaceConfig(_Model):
     datastores: list[DatastoreConfig] = []
     environments: list[EnvironmentConfig] = []
     image_build_compute: Optional[str] = None  # `imageBuildCompute`: a compute of this workspace that builds images
+    image_builds: Optional[Literal["Allowed", "Disabled"]] = None  # the component decides: allowed exactly with a registry
     budget: Optional[BudgetConfig] = None
 
     _check_name = _name_rule(naming.ML_WORKSPACE, "workspace_name")
@@ -492,6 +517,7 @@ class StackConfig(_Model):
     protect: bool = False
     shared: Optional[SharedConfig] = None
     network: Optional[NetworkConfig] = None
+    self_serve: Optional[SelfServeConfig] = None
     workspaces: list[WorkspaceConfig] = Field(min_length=1)
 
     @model_validator(mode="after")

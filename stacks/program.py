@@ -20,6 +20,8 @@ from amlws.components import (
     MachineLearningWorkspace,
     MachineLearningWorkspaceArgs,
     PrivateDnsZones,
+    SelfServeZone,
+    SelfServeZoneArgs,
     SharedWorkspaceResources,
     SharedWorkspaceResourcesArgs,
     monthly_budget,
@@ -27,6 +29,7 @@ from amlws.components import (
 from amlws.components.network import ALL_ZONES
 from amlws.components.vnet import PrivateNetwork, PrivateNetworkArgs, validate_network_args
 from amlws_rules.naming import VIRTUAL_NETWORK, hyphenated_name
+from amlws.components.self_serve import validate_zone_args
 from amlws.components.shared import planned_workspace_sections, validate_shared_args
 from amlws.components.workspace import validate_workspace_args
 
@@ -163,6 +166,46 @@ def config_problem(prefix: str, err: ComponentInputError, context: str | None = 
     return f"{key} = {json.dumps(err.value, default=str)}: {config_key(err.problem)}{where}"
 
 
+# selfServe.resources section -> (SelfServeZone approved key, SharedWorkspaceResources output)
+ZONE_SECTIONS = {
+    "storage": ("storage_account_id", "storage_account_id"),
+    "key_vault": ("key_vault_id", "key_vault_id"),
+    "monitoring": ("application_insights_id", "application_insights_id"),
+    "container_registry": ("container_registry_id", "container_registry_id"),
+}
+
+
+def self_serve_args(stack: StackConfig, shared: Any = None) -> SelfServeZoneArgs:
+    """The zone creates the sections it configures and approves the rest from amlws:shared (the same
+    resources the project workspaces use). `shared` is the SharedWorkspaceResources (None in the preflight,
+    which only needs to know which IDs will exist)."""
+    zone = stack.self_serve
+    assert zone is not None
+    env = stack.environment
+    args: dict[str, Any] = {
+        "resource_group_name": zone.resource_group_name or f"rg-selfserve-{env}",
+        "location": stack.location,
+        "creator_group_object_ids": list(zone.creator_group_object_ids),
+        "effect": zone.effect,
+        "required_tags": list(zone.required_tags),
+        "tags": {**stack.tags, "project": "selfserve", "environment": env, "managed-by": "pulumi"},
+        "protect": stack.protect,
+    }
+    for key in ("public_network_access", "managed_network_isolation_mode", "image_builds"):
+        if getattr(zone, key) is not None:
+            args[key] = getattr(zone, key)
+    created = {f: _dump(getattr(zone.resources, f)) for f in ZONE_SECTIONS if getattr(zone.resources, f) is not None}
+    if created:
+        args["resources"] = created
+    approved: dict[str, Any] = {}
+    for field, (key, output) in ZONE_SECTIONS.items():
+        if field not in created and stack.shared is not None and getattr(stack.shared, field) is not None:
+            approved[key] = getattr(shared, output) if shared is not None else f"<amlws:shared.{field}>"
+    if approved:
+        args["approved"] = approved
+    return args  # type: ignore[return-value]
+
+
 def preflight(stack: StackConfig, stack_file: str) -> None:
     """Run every component check for every workspace (and the shared resources) before anything is declared."""
     problems: list[str] = []
@@ -182,6 +225,11 @@ def preflight(stack: StackConfig, stack_file: str) -> None:
             stand_ins = planned_workspace_sections(planned)
         except ComponentInputError as err:
             problems.append(config_problem("amlws:shared", err))
+    if stack.self_serve is not None:
+        try:
+            validate_zone_args(self_serve_args(stack))
+        except ComponentInputError as err:
+            problems.append(config_problem("amlws:selfServe", err))
     for i, workspace in enumerate(stack.workspaces):
         args = workspace_args(stack, workspace, resource_group_name(stack, workspace), stand_ins, placeholder_zones, subnets, "<shared ml_registry>")
         try:
@@ -199,6 +247,7 @@ def main() -> None:
 
     shared_ids: dict[str, Any] = {}
     ml_registry_id: pulumi.Input[str] | None = None
+    shared: SharedWorkspaceResources | None = None
     zone_ids: dict[str, pulumi.Input[str]] = {}
     subnets: dict[str, pulumi.Input[str]] = {}
     if stack.shared is not None or stack.network is not None:
@@ -234,6 +283,18 @@ def main() -> None:
                 "storageAccountId": shared.storage_account_id,
                 "mlRegistryId": shared.ml_registry_id,
             })
+    if stack.self_serve is not None:
+        zone = SelfServeZone("selfserve", self_serve_args(stack, shared))
+        pulumi.export("selfServe", {
+            "resourceGroupName": zone.resource_group_name,
+            "storageAccountId": zone.storage_account_id,
+            "keyVaultId": zone.key_vault_id,
+            "applicationInsightsId": zone.application_insights_id,
+            "containerRegistryId": zone.container_registry_id,
+            "policyAssignmentIds": zone.policy_assignment_ids,
+            "creatorRoleDefinitionId": zone.creator_role_definition_id,
+            "dataScientistRoleDefinitionId": zone.data_scientist_role_definition_id,
+        })
 
     for workspace in stack.workspaces:
         tags = cost_tags(stack, workspace)

@@ -35,7 +35,9 @@ def workspace(**overrides):
 # Access ------------------------------------------------------------------------------------------
 
 def test_groups_get_builtin_roles_at_the_workspace_scope_for_this_subscription():
-    result = run(workspace(access={"data_scientists": [GROUP], "compute_operators": [OTHER], "readers": [GROUP], "admins": [OTHER]}))
+    # With a registry image builds are allowed, so data scientists keep the built-in role (tests/test_self_serve.py covers the other way).
+    access = {"data_scientists": [GROUP], "compute_operators": [OTHER], "readers": [GROUP], "admins": [OTHER]}
+    result = run(workspace(access=access, container_registry={"tags": {"project": "p"}}))
     groups = [inputs(r) for r in by_type(result, "authorization:RoleAssignment") if inputs(r)["principalType"] == "Group"]
     assert {(g["principalId"], g["roleDefinitionId"]) for g in groups} == {
         (GROUP, ROLE_PREFIX + "f6c7c914-8db3-469d-8ca1-694a8f32e121"),

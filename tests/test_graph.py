@@ -11,7 +11,7 @@ from harness import ROOT
 
 def test_graph_holds_components_resources_and_references(stack_preview):
     graph = build_graph(stack_preview("dev"))
-    assert len(graph.nodes) == 18  # 14 resources + 4 components
+    assert len(graph.nodes) == 42  # 33 resources + 9 components (the project workspace and the self-serve zone)
     ws = next(u for u, n in graph.nodes.items() if n.type == "azure-native:machinelearningservices:Workspace")
     targets = {(graph.nodes[t].short_type, prop) for s, t, prop in graph.references if s == ws}
     assert {("storage:StorageAccount", "storageAccount"), ("keyvault:Vault", "keyVault"),
@@ -22,7 +22,7 @@ def test_graph_holds_components_resources_and_references(stack_preview):
 def test_mermaid_nests_components_and_labels_references(stack_preview):
     text = to_mermaid(build_graph(stack_preview("prod")))
     assert text.startswith("flowchart LR\n")
-    assert text.count("subgraph ") == 16 and text.count("\n    end") + text.count("\n  end") + text.count("\n      end") >= 16
+    assert text.count("subgraph ") == 19 and text.count("\n    end") + text.count("\n  end") + text.count("\n      end") >= 19
     assert re.search(r'subgraph n\d+\["SharedWorkspaceResources shared"\]', text)
     assert re.search(r"n\d+ -\.->\|storageAccount\| n\d+", text)
     assert "🔒" in text and "class " in text  # protected resources are marked

@@ -13,7 +13,9 @@ from harness import ROOT, one
 TOKEN = "offline-preview-placeholder-token"  # what the offline getClientToken answers
 ALLOWED_EXPORTS = {"workspaceId", "workspaceName", "principalId", "storageAccountId", "keyVaultId", "applicationInsightsId",
                    "containerRegistryId", "computeIds", "datastoreIds", "environmentVersionIds", "logAnalyticsWorkspaceId",
-                   "mlRegistryId", "storageAccountId", "mlConfig"}  # mlConfig: names only (config.json)
+                   "mlRegistryId", "storageAccountId", "mlConfig",  # mlConfig: names only (config.json)
+                   # the self-serve zone: names and IDs only
+                   "resourceGroupName", "policyAssignmentIds", "creatorRoleDefinitionId", "dataScientistRoleDefinitionId"}
 SECRET_WORDS = ("key", "password", "secret", "token", "connectionstring", "instrumentation")
 
 

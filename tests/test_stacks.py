@@ -6,7 +6,7 @@ from amlws.mocks import SUBSCRIPTION_ID
 
 import pytest
 
-from amlws.preview import PreviewError, preview_stack, run_program
+from amlws.preview import PreviewError, PreviewResult, preview_stack, run_program
 from amlws.mocks import ArmMocks
 from amlws.stacks.program import main
 from harness import ROOT, by_type, inputs, one
@@ -20,8 +20,13 @@ def preview_config(config: dict, fixtures: dict | None = None, stack: str = "qa"
 BASE = {"environment": "qa", "location": "westeurope", "tags": {"owner": "qa-team"}, "workspaces": [{"project": "churn"}]}
 
 
+def projects_only(result: PreviewResult) -> PreviewResult:
+    """The project workspaces' side of a stack, without its self-serve zone (tests/test_self_serve.py covers that)."""
+    return PreviewResult(result.project, result.stack, [r for r in result.registrations if "amlws:index:SelfServeZone" not in r.urn])
+
+
 def test_dev_is_cheap_and_open(stack_preview):
-    result = stack_preview("dev")
+    result = projects_only(stack_preview("dev"))
     ws = inputs(one(result, "machinelearningservices:Workspace"))
     assert ws["publicNetworkAccess"] == "Enabled"
     assert by_type(result, "containerregistry:Registry") == []
@@ -49,7 +54,7 @@ def test_prod_is_locked_down(stack_preview):
 
 
 def test_prod_shows_sharing_isolation_cmk_access_registry_datastore_environment_diagnostics_and_budget(stack_preview):
-    result = stack_preview("prod")
+    result = projects_only(stack_preview("prod"))
     workspaces = {r.name: r for r in by_type(result, "machinelearningservices:Workspace")}
     assert set(workspaces) == {"churn-mlw", "fraud-mlw"}
     shared = {kind: one(result, kind) for kind in ("containerregistry:Registry", "keyvault:Vault", "applicationinsights:Component")}
@@ -96,7 +101,8 @@ def test_prod_shows_sharing_isolation_cmk_access_registry_datastore_environment_
 
 # Types whose ARM resource has no `tags`: sub-resources, role assignments, settings, budgets, images.
 UNTAGGABLE = (
-    "authorization:RoleAssignment", "authorization:RoleDefinition", "monitor:DiagnosticSetting", "storage:BlobContainer",
+    "authorization:RoleAssignment", "authorization:RoleDefinition", "authorization:PolicyAssignment", "authorization:PolicyDefinition",
+    "monitor:DiagnosticSetting", "storage:BlobContainer",
     "network:PrivateDnsZoneGroup", "machinelearningservices:Datastore", "machinelearningservices:EnvironmentContainer",
     "machinelearningservices:EnvironmentVersion", "consumption:Budget", "docker:index/image:Image",
 )
