@@ -33,6 +33,8 @@ NAME_INPUT = {
     "machinelearningservices:EnvironmentVersion": "version",
     "authorization:RoleAssignment": "roleAssignmentName",
     "authorization:RoleDefinition": "roleDefinitionId",
+    "authorization:PolicyDefinition": "policyDefinitionName",
+    "authorization:PolicyAssignment": "policyAssignmentName",
     "monitor:DiagnosticSetting": "name",
     "consumption:Budget": "budgetName",
     "network:PrivateEndpoint": "privateEndpointName",
