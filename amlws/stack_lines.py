@@ -2,7 +2,7 @@
 
 The stack YAML is composed (not just loaded) to keep each node's line. A violation's resource is
 traced to the config entry that declared it: its workspace (`amlws:workspaces[i]`, found through the
-MachineLearningWorkspace component named after the project) or `amlws:shared`; then the section its
+MachineLearningWorkspace component named after the project), `amlws:shared` or `amlws:selfServe`; then the section its
 sub-component or type reads (`keyVault`, `computeClusters[j]`, ...); then, inside that section, a
 key the violation's message names (`enablePurgeProtection is not true`). Each step falls back to
 the one before, and to line 1 when the resource came from no config entry.
@@ -88,6 +88,10 @@ class StackLines:
         """The config entry the resource was declared for: a workspace or the shared resources."""
         workspaces = self.config.get("amlws:workspaces") or []
         projects = [w.get("project") if isinstance(w, dict) else None for w in workspaces]
+        kinds = [split_token(reg.type)[2] for reg in chain]
+        if "SelfServeZone" in kinds:  # the zone's own resources come from amlws:selfServe(.resources)
+            zone = ("config", "amlws:selfServe")
+            return (*zone, "resources") if "SharedWorkspaceResources" in kinds and (*zone, "resources") in self.lines else zone
         for reg in chain:
             kind = split_token(reg.type)[2]
             if kind == "MachineLearningWorkspace" and reg.name in projects:

@@ -78,8 +78,15 @@ def test_every_policy_of_the_pack_is_a_rule_and_fingerprints_are_stable(dev_sari
 
 def test_results_point_at_the_line_that_set_the_value(dev_sarif):
     _, log = dev_sarif
-    where = {r["ruleId"]: r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in log["runs"][0]["results"]}
+    where, zone = {}, {}
+    for r in log["runs"][0]["results"]:
+        subject = r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+        (zone if "SelfServeZone" in subject else where)[r["ruleId"]] = r["locations"][0]["physicalLocation"]["region"]["startLine"]
     assert where["key-vault-purge-protection"] == line_of("dev", "enablePurgeProtection: false")
+    # the self-serve zone's vault: its own setting under amlws:selfServe.resources.keyVault
+    text = (ROOT / "Pulumi.dev.yaml").read_text().splitlines()
+    after_zone = line_of("dev", "amlws:selfServe:")
+    assert zone["key-vault-purge-protection"] == next(i for i, t in enumerate(text, 1) if i > after_zone and "enablePurgeProtection: false" in t)
     assert where["application-insights-local-auth-disabled"] == line_of("dev", "disableLocalAuth: false")
     # Not set in the stack file: the closest entry that declared the resource.
     assert where["key-vault-public-network-access-disabled"] == line_of("dev", "keyVault:")
