@@ -19,7 +19,7 @@ from amlws.components import ComponentInputError, MachineLearningWorkspace, Self
 from amlws.mocks import ArmMocks
 from amlws.monitor import Registration, plain
 from amlws.policy_runner import PolicyPackProcess, analyze
-from amlws.preview import PreviewResult, preview_stack, run_program
+from amlws.preview import PreviewResult, run_program
 from amlws.stacks.config import StackConfigError, parse_stack_config
 from harness import ROOT, by_type, inputs, one, run
 from policy_harness import check_stack
