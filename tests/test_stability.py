@@ -28,7 +28,7 @@ def _component_classes():
 
 def test_every_component_registers_outputs_once_and_last():
     found = list(_component_classes())
-    assert len(found) == 8
+    assert len(found) == 9
     for filename, cls in found:
         init = next(n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
         calls = [n for n in ast.walk(init) if isinstance(n, ast.Call) and ast.unparse(n.func) == "self.register_outputs"]
