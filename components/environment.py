@@ -191,6 +191,8 @@ def declare_environments(
                 build=ml.BuildContextArgs(context_uri=env["build_context_uri"], dockerfile_path=env.get("dockerfile", "Dockerfile")),
                 os_type="Linux", description=env.get("description"),
             )
+            # "the compute referenced by image_build_compute will need to be created before building images"
+            # (how-to-configure-private-link, MicrosoftDocs/azure-ai-docs).
             after = list(build_compute)
         else:
             image = _local_image(parent, f"{name}-{slug}-image", env, login_server, password, base_dir, depends_on)  # type: ignore[arg-type]

@@ -97,6 +97,7 @@ class PrivateNetwork(pulumi.ComponentResource):
             location=args.get("location"),
             address_space=network.AddressSpaceArgs(address_prefixes=list(args["address_prefixes"])),
             # Subnets inline: the network owns them, so a later `up` does not remove subnets declared apart.
+            # Network policies off for private endpoints: a prerequisite in how-to-configure-private-link.
             subnets=[
                 network.SubnetArgs(name=s["name"], address_prefix=s["address_prefix"], private_endpoint_network_policies="Disabled")
                 for s in args["subnets"]
