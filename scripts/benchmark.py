@@ -52,7 +52,7 @@ def scaled_config(workspaces: int) -> dict[str, str]:
         ws = json.loads(json.dumps(template))
         ws["project"] = f"proj{i:03d}"
         for ci in ws.get("computeInstances", []):
-            ci["name"] = f"ci-{i:03d}"
+            ci["name"] = f"ci{i:03d}"  # a compute name may not end in -digits (spec rule)
         projects.append(ws)
     raw = {k: (json.dumps(v) if isinstance(v, (dict, list)) else str(v)) for k, v in dev.items()}
     raw["amlws:workspaces"] = json.dumps(projects)
@@ -173,7 +173,7 @@ def commands(rows: list[tuple[str, str, str]], rounds: int, checkov: str) -> Non
         rows.append(("ratio ours / Checkov", f"**{w / cw:.2f}×** wall, **{c / cc:.2f}×** CPU", "≤ 0.5×"))
     else:
         rows.append(("Checkov", f"not installed at {checkov}: no comparison", "≤ 0.5×"))
-    rows.append(("of which interpreter start and imports (CLI, pack runner, pulumi, prod's azure-native modules)",
+    rows.append(("interpreter start + importing the CLI, pack runner, pulumi and prod's azure-native modules (whole)",
                  f"{best['imports'][0]:.2f} s wall, {best['imports'][1]:.2f} s CPU", ""))
     for stack in ("dev", "prod"):
         rows.append((f"`amlws preview {stack} --quiet` (command)", f"{best[stack][0]:.2f} s wall, {best[stack][1]:.2f} s CPU", ""))
@@ -225,9 +225,10 @@ def pack_throughput(rows: list[tuple[str, str, str]], rounds: int) -> None:
 
 
 def test_suite(rows: list[tuple[str, str, str]]) -> None:
-    wall, cpu, proc = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
-    found = re.search(r"(\d+) passed", proc.stdout)
-    rows.append((f"test suite ({found.group(1) if found else '?'} passed, exit {proc.returncode})", f"{wall:.1f} s wall, {cpu:.1f} s CPU", "≤ 20 s"))
+    wall, cpu, proc = timed([sys.executable, "-m", "pytest", "-p", "no:cacheprovider"])  # -q from pyproject
+    found = re.search(r"(\d+) passed(?:, (\d+) skipped)?", proc.stdout)
+    counted = f"{found.group(1)} passed" + (f", {found.group(2)} skipped" if found and found.group(2) else "") if found else "?"
+    rows.append((f"test suite ({counted}, exit {proc.returncode})", f"{wall:.1f} s wall, {cpu:.1f} s CPU", "≤ 20 s"))
 
 
 def main() -> None:
