@@ -77,6 +77,18 @@ def policy_table() -> str:
     return f"{len(ALL_POLICIES)} policies.\n\n" + "\n".join(rows) + "\n"
 
 
+def parity_table() -> str:
+    """Every anchor rule (Azure Policy built-in, Checkov ARM check, PSRule rule) -> our policy or the reason it is excluded."""
+    from amlws_policies.parity import ANCHORS, counts
+
+    summary = "; ".join(f"{source}: {covered} covered, {excluded} excluded with a reason" for source, (covered, excluded) in counts().items())
+    rows = ["| source | anchor | rule | our policy | note or reason for exclusion |", "|---|---|---|---|---|"]
+    for a in ANCHORS:
+        policy = f"`{a.policy}`" if a.policy else "excluded"
+        rows.append(f"| {a.source} | `{a.id}` | {_cell(a.title)} | {policy} | {_cell(a.reason)} |")
+    return f"{summary}.\n\n" + "\n".join(rows) + "\n"
+
+
 @functools.lru_cache(maxsize=None)
 def _graph(stack: str):
     from amlws.graph import build_graph
@@ -102,7 +114,7 @@ def svg_files() -> dict[Path, str]:
     return pictures
 
 
-SECTIONS = {"inputs": input_tables, "policies": policy_table, "graph-dev": mermaid("dev"), "graph-prod": mermaid("prod")}
+SECTIONS = {"inputs": input_tables, "policies": policy_table, "parity": parity_table, "graph-dev": mermaid("dev"), "graph-prod": mermaid("prod")}
 
 
 def render(readme: str) -> str:

@@ -23,12 +23,70 @@ def cluster(**scale):
     return {"properties": {"computeType": "AmlCompute", "disableLocalAuth": True, "properties": {"vmSize": "Standard_DS3_v2", "scaleSettings": {"minNodeCount": 0, "maxNodeCount": 4, **scale}}}}
 
 
+BLOB = "azure-native:storage:BlobContainer"
+LAW = "azure-native:operationalinsights:Workspace"
+KEY = "azure-native:keyvault:Key"
+SECRET = "azure-native:keyvault:Secret"
+NET_OK = {"defaultAction": "Deny", "bypass": "AzureServices"}
+ROTATE = {"attributes": {"expires": 1900000000}, "rotationPolicy": {"lifetimeActions": [{"action": {"type": "rotate"}, "trigger": {"timeBeforeExpiry": "P30D"}}]}}
+OWNER = {"permissions": [{"actions": ["*"]}], "assignableScopes": ["/subscriptions/s"]}
+
+# The policies added for parity with Azure Policy, Checkov and PSRule.
+COVERAGE_CASES = [
+    ("storage-public-network-access-disabled", ST, {}, {"publicNetworkAccess": "Disabled"}, None),
+    ("storage-network-default-deny", ST, {"networkRuleSet": {"defaultAction": "Allow"}}, {"networkRuleSet": NET_OK}, None),
+    ("storage-network-virtual-network-rules-only", ST, {"networkRuleSet": {**NET_OK, "ipRules": [{"iPAddressOrRange": "1.2.3.4"}]}}, {"networkRuleSet": NET_OK}, None),
+    ("storage-trusted-microsoft-services", ST, {"networkRuleSet": {"defaultAction": "Deny", "bypass": "None"}}, {"networkRuleSet": NET_OK}, None),
+    ("storage-cross-tenant-replication-disabled", ST, {"allowCrossTenantReplication": True}, {}, None),
+    ("storage-infrastructure-encryption", ST, {"encryption": {}}, {"encryption": {"requireInfrastructureEncryption": True}}, None),
+    ("storage-sas-expiration-policy", ST, {}, {"sasPolicy": {"sasExpirationPeriod": "7.00:00:00", "expirationAction": "Block"}}, None),
+    ("storage-sas-expiration-policy", ST, {"sasPolicy": {"sasExpirationPeriod": "7.00:00:01", "expirationAction": "Block"}}, {"sasPolicy": {"sasExpirationPeriod": "1.00:00:00", "expirationAction": "block"}}, None),
+    ("storage-sas-expiration-policy", ST, {"sasPolicy": {"sasExpirationPeriod": "1.00:00:00", "expirationAction": "Log"}}, {"sasPolicy": {"sasExpirationPeriod": "2.00:00:00", "expirationAction": "Block"}}, {"maxSasExpirationDays": 2.0}),
+    ("storage-customer-managed-key", ST, {"encryption": {"keySource": "Microsoft.Storage"}},
+     {"encryption": {"keySource": "Microsoft.Keyvault", "services": {"queue": {"keyType": "Account"}, "table": {"keyType": "Account"}}}}, {"required": True}),
+    ("storage-geo-redundant", ST, {"sku": {"name": "Standard_ZRS"}}, {"sku": {"name": "standard_gzrs"}}, {"required": True}),
+    ("storage-zone-redundant", ST, {"sku": {"name": "Standard_LRS"}}, {"sku": {"name": "Standard_GZRS"}}, None),
+    ("storage-blob-container-private", BLOB, {"publicAccess": "Blob"}, {}, None),
+    ("key-vault-firewall", KV, {"properties": {}}, {"properties": {"networkAcls": {"defaultAction": "deny"}}}, None),
+    ("key-vault-key-expiry", KEY, {"properties": {"kty": "RSA"}}, {"properties": ROTATE}, {"required": True}),
+    ("key-vault-key-hsm-backed", KEY, {"properties": {"kty": "RSA"}}, {"properties": {"kty": "RSA-HSM"}}, {"required": True}),
+    ("key-vault-secret-expiry-and-content-type", SECRET, {"properties": {"value": "x"}}, {"properties": {"contentType": "text/plain", "attributes": {"expires": 1900000000}}}, None),
+    ("resource-names-valid", ST, {"accountName": "St-Bad"}, {"accountName": "stgood01"}, None),
+    ("resource-names-valid", ACR, {"registryName": "acr"}, {"registryName": "acrcontosoprod"}, None),
+    ("resource-names-valid", KV, {"vaultName": "kv_bad"}, {"vaultName": "kv-contoso-prod"}, None),
+    ("resource-names-valid", WS, {"workspaceName": "-ws"}, {"workspaceName": "mlw-churn-prod"}, None),
+    ("resource-names-valid", KEY, {"keyName": "cmk key"}, {"keyName": "cmk-churn"}, None),
+    ("acr-customer-managed-key", ACR, {}, {"encryption": {"status": "enabled"}}, {"required": True}),
+    ("acr-arm-audience-tokens-disabled", ACR, {}, {"policies": {"azureADAuthenticationAsArmPolicy": {"status": "disabled"}}}, None),
+    ("acr-exports-disabled", ACR, {"publicNetworkAccess": "Disabled"}, {"publicNetworkAccess": "Disabled", "policies": {"exportPolicy": {"status": "disabled"}}}, None),
+    ("acr-exports-disabled", ACR, {"policies": {"exportPolicy": {"status": "disabled"}}}, {"publicNetworkAccess": "disabled", "policies": {"exportPolicy": {"status": "Disabled"}}}, None),
+    ("acr-sku", ACR, {"sku": {"name": "Basic"}}, {"sku": {"name": "Premium"}}, None),
+    ("acr-sku", ACR, {"sku": {"name": "Basic"}}, {"sku": {"name": "Standard"}}, {"allowedSkus": ["Standard", "Premium"]}),
+    ("acr-zone-redundancy", ACR, {"zoneRedundancy": "Disabled"}, {"zoneRedundancy": "Enabled"}, None),
+    ("acr-retention-policy", ACR, {"sku": {"name": "Premium"}}, {"sku": {"name": "Premium"}, "policies": {"retentionPolicy": {"status": "enabled", "days": 7}}}, None),
+    ("acr-retention-policy", ACR, {"sku": {"name": "Premium"}, "policies": {"retentionPolicy": {"status": "disabled"}}}, {"sku": {"name": "Basic"}}, None),
+    ("acr-repository-tokens-disabled", "azure-native:containerregistry:Token", {"status": "enabled"}, {"status": "disabled"}, None),
+    ("acr-no-cache-rules", "azure-native:containerregistry:CacheRule", {"sourceRepository": "docker.io/library/python"}, None, None),
+    ("application-insights-public-network-access", AI, {"publicNetworkAccessForIngestion": "Enabled"}, {"publicNetworkAccessForIngestion": "Disabled", "publicNetworkAccessForQuery": "Disabled"}, {"required": True}),
+    ("log-analytics-local-auth-disabled", LAW, {}, {"features": {"disableLocalAuth": True}}, None),
+    ("log-analytics-public-network-access", LAW, {"publicNetworkAccessForQuery": "Disabled"}, {"publicNetworkAccessForIngestion": "Disabled", "publicNetworkAccessForQuery": "Disabled"}, {"required": True}),
+    ("log-analytics-replication", LAW, {}, {"replication": {"enabled": True, "location": "northeurope"}}, {"required": True}),
+    ("workspace-managed-network-isolation-mode", WS, {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}}, {"managedNetwork": {"isolationMode": "allowOnlyApprovedOutbound"}}, None),
+    ("workspace-managed-network-isolation-mode", WS, {"managedNetwork": {"isolationMode": "AllowOnlyApprovedOutbound"}}, {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}}, {"isolationMode": "AllowInternetOutbound"}),
+    ("allowed-locations", ST, {"location": "eastus"}, {"location": "West Europe"}, {"allowedLocations": ["westeurope"]}),
+    ("custom-role-not-subscription-owner", "azure-native:authorization:RoleDefinition", OWNER, {**OWNER, "assignableScopes": ["/subscriptions/s/resourceGroups/rg"]}, None),
+]
+
 # (policy, type, firing props, silent props, config)
 CASES = [
     ("workspace-public-network-access-disabled", WS, {"publicNetworkAccess": "Enabled"}, {"publicNetworkAccess": "Disabled"}, None),
     ("workspace-public-network-access-disabled", WS_VERSIONED, {}, {"publicNetworkAccess": "Disabled"}, None),
     ("workspace-cmk-encryption", WS, {}, {"encryption": {"status": "Enabled"}}, {"required": True}),
-    ("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned"}}, {"identity": {"type": "SystemAssigned,UserAssigned"}}, {"required": True}),
+    ("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned"}}, {"identity": {"type": "SystemAssigned,UserAssigned"}, "primaryUserAssignedIdentity": "/id"}, {"required": True}),
+    ("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned,UserAssigned"}}, {"identity": {"type": "SystemAssigned,UserAssigned"}, "primaryUserAssignedIdentity": "/id"}, {"required": True}),
+    ("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned"}}, {"identity": {"type": "SystemAssigned,UserAssigned"}}, {"required": True, "requirePrimaryIdentity": False}),
+    ("workspace-public-network-access-disabled", WS, {"publicNetworkAccess": "Disabled", "allowPublicAccessWhenBehindVnet": True}, {"publicNetworkAccess": "Disabled", "allowPublicAccessWhenBehindVnet": False}, None),
+    ("key-vault-soft-delete", KV, {"properties": {}}, {"properties": {"enableSoftDelete": True}}, None),
     ("compute-local-auth-disabled", COMPUTE, {"properties": {"computeType": "AmlCompute", "disableLocalAuth": False}}, cluster(), None),
     ("compute-instance-idle-shutdown", COMPUTE, instance(idleTimeBeforeShutdown="P1D"), instance(idleTimeBeforeShutdown="PT2H"), {"maxIdleMinutes": 120.0}),
     ("compute-instance-idle-shutdown", COMPUTE, instance(idleTimeBeforeShutdown=None), cluster(), None),
@@ -50,6 +108,7 @@ CASES = [
     ("application-insights-local-auth-disabled", AI, {"disableLocalAuth": False}, {"disableLocalAuth": True}, None),
     ("application-insights-workspace-based", AI, {"ingestionMode": "ApplicationInsights"}, {"ingestionMode": "LogAnalytics", "workspaceResourceId": "/x"}, None),
     ("required-tags", ST, {"tags": {"project": "p"}}, {"tags": TAGS}, None),
+    *COVERAGE_CASES,
     ("required-tags", COMPUTE, {}, {"tags": {"cc": "1"}}, {"requiredTags": ["cc"]}),
 ]
 
@@ -62,13 +121,23 @@ def test_resource_policy_fires_and_stays_silent(policy, typ, firing, silent, con
         assert check_resource(policy, typ, silent) == []  # default: no restriction
         return
     assert check_resource(policy, typ, firing, config), "should fire"
-    assert check_resource(policy, typ, silent, config) == [], "should stay silent"
+    if silent is not None:  # None: the policy fires on every resource of its type
+        assert check_resource(policy, typ, silent, config) == [], "should stay silent"
 
 
-@pytest.mark.parametrize("policy", ["workspace-cmk-encryption", "workspace-user-assigned-identity", "compute-in-subnet"])
-def test_where_required_rules_are_silent_by_default(policy):
-    typ = COMPUTE if policy.startswith("compute") else WS
-    assert check_resource(policy, typ, cluster() if typ == COMPUTE else {}) == []
+WHERE_REQUIRED = [
+    ("workspace-cmk-encryption", WS, {}), ("workspace-user-assigned-identity", WS, {}), ("compute-in-subnet", COMPUTE, cluster()),
+    ("storage-customer-managed-key", ST, {}), ("storage-geo-redundant", ST, {"sku": {"name": "Standard_LRS"}}),
+    ("key-vault-key-expiry", KEY, {"properties": {}}), ("key-vault-key-hsm-backed", KEY, {"properties": {"kty": "RSA"}}),
+    ("acr-customer-managed-key", ACR, {}), ("application-insights-public-network-access", AI, {}),
+    ("log-analytics-public-network-access", LAW, {}), ("log-analytics-replication", LAW, {}),
+    ("allowed-locations", ST, {"location": "eastus"}),
+]
+
+
+@pytest.mark.parametrize("policy, typ, props", WHERE_REQUIRED, ids=[c[0] for c in WHERE_REQUIRED])
+def test_where_required_rules_are_silent_by_default(policy, typ, props):
+    assert check_resource(policy, typ, props) == []
 
 
 def test_resource_policies_ignore_other_resource_types():

@@ -76,6 +76,54 @@ SCENARIOS = {
         {"type": ACR, "name": "acr", "props": {"id": UNKNOWN, "tags": {"Project": "p", "Environment": "e", "OWNER": "o"}}},
         {"type": WS, "name": "ws", "props": {"containerRegistry": UNKNOWN}, "deps": {"containerRegistry": ["acr"]}},
     ], {"acr": False}),
+    # The stack policies added for parity.
+    "blob-soft-delete": ("storage-blob-soft-delete", [
+        {"type": ST, "name": "st", "props": {"id": UNKNOWN, "accountName": UNKNOWN}},
+        {"type": "azure-native:storage:BlobServiceProperties", "name": "st-blob", "props": {"accountName": UNKNOWN, "deleteRetentionPolicy": {"enabled": True, "days": 7},
+         "containerDeleteRetentionPolicy": {"enabled": True, "days": 7}}, "deps": {"accountName": ["st"]}},
+        {"type": ST, "name": "st-bare", "props": {"id": UNKNOWN}},
+        {"type": ST, "name": "st-half", "props": {"id": UNKNOWN}},
+        {"type": "azure-native:storage:BlobServiceProperties", "name": "st-half-blob", "props": {"accountName": UNKNOWN, "deleteRetentionPolicy": {"enabled": True}},
+         "deps": {"accountName": ["st-half"]}},
+    ], {"st": False, "st-bare": True, "st-half": True}),
+    "file-share-soft-delete": ("storage-file-share-soft-delete", [
+        {"type": ST, "name": "st", "props": {"id": UNKNOWN}},
+        {"type": ST, "name": "lake", "props": {"id": UNKNOWN}},
+        {"type": ST, "name": "st2", "props": {"id": UNKNOWN}},
+        {"type": "azure-native:storage:FileServiceProperties", "name": "st2-file", "props": {"accountName": UNKNOWN, "shareDeleteRetentionPolicy": {"enabled": True, "days": 7}},
+         "deps": {"accountName": ["st2"]}},
+        {"type": WS, "name": "ws", "props": {"storageAccount": UNKNOWN}, "deps": {"storageAccount": ["st"]}},
+        {"type": WS, "name": "ws2", "props": {"storageAccount": UNKNOWN}, "deps": {"storageAccount": ["st2"]}},
+    ], {"st": True, "lake": False, "st2": False}),
+    "key-vault-logs": ("key-vault-diagnostic-settings", [
+        {"type": KV, "name": "kv", "props": {"id": UNKNOWN}},
+        {"type": KV, "name": "kv-silent", "props": {"id": UNKNOWN}},
+        {"type": DIAG, "name": "d", "props": {"resourceUri": UNKNOWN, "workspaceId": UNKNOWN, "logs": LOGS_ON}, "deps": {"resourceUri": ["kv"]}},
+        {"type": DIAG, "name": "d2", "props": {"resourceUri": UNKNOWN, "workspaceId": UNKNOWN, "logs": [{"category": "AuditEvent", "enabled": False}]}, "deps": {"resourceUri": ["kv-silent"]}},
+    ], {"kv": False, "kv-silent": True}),
+    "acr-audit-logs": ("acr-diagnostic-settings", [
+        {"type": ACR, "name": "acr", "props": {"id": UNKNOWN}},
+        {"type": DIAG, "name": "d", "props": {"resourceUri": UNKNOWN, "workspaceId": UNKNOWN, "logs": LOGS_ON}, "deps": {"resourceUri": ["acr"]}},
+        {"type": ACR, "name": "acr-bare", "props": {"id": UNKNOWN}},
+    ], {"acr": False, "acr-bare": True}),
+    "location-matches-group": ("location-matches-resource-group", [
+        {"type": RG, "name": "rg", "props": {"location": "westeurope", "id": UNKNOWN}},
+        {"type": ST, "name": "st-same", "props": {"location": "West Europe", "resourceGroupName": UNKNOWN}, "deps": {"resourceGroupName": ["rg"]}},
+        {"type": ST, "name": "st-far", "props": {"location": "eastus", "resourceGroupName": UNKNOWN}, "deps": {"resourceGroupName": ["rg"]}},
+        {"type": "azure-native:privatedns:PrivateZone", "name": "zone", "props": {"location": "global", "resourceGroupName": UNKNOWN}, "deps": {"resourceGroupName": ["rg"]}},
+    ], {"st-same": False, "st-far": True, "zone": False}),
+    "dns-zone-groups": ("private-endpoint-dns-zone-group", [
+        {"type": PE, "name": "pe", "props": {"privateEndpointName": "pe-ws"}},
+        {"type": "azure-native:network:PrivateDnsZoneGroup", "name": "pe-dns", "props": {"privateEndpointName": UNKNOWN}, "deps": {"privateEndpointName": ["pe"]}},
+        {"type": PE, "name": "pe-bare", "props": {"privateEndpointName": "pe-bare"}},
+    ], {"pe": False, "pe-bare": True}),
+    "delete-locks": ("data-resources-delete-lock", [
+        {"type": ST, "name": "st", "props": {"id": UNKNOWN}, "protect": True},
+        {"type": "azure-native:authorization:ManagementLockByScope", "name": "st-lock", "props": {"scope": UNKNOWN, "level": "CanNotDelete"}, "deps": {"scope": ["st"]}},
+        {"type": KV, "name": "kv", "props": {"id": UNKNOWN}, "protect": True},
+        {"type": "azure-native:authorization:ManagementLockByScope", "name": "kv-lock", "props": {"scope": UNKNOWN, "level": "NotSpecified"}, "deps": {"scope": ["kv"]}},
+        {"type": ACR, "name": "acr-unprotected", "props": {"id": UNKNOWN}},
+    ], {"st": False, "kv": True, "acr-unprotected": False}),
 }
 CONFIG = {"workspace-cost-budget": {"required": True}}
 

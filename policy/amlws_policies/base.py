@@ -55,15 +55,19 @@ def resource_policy(
     check: Check,
     schema: Mapping[str, Mapping[str, Any]] | None = None,
     level: EnforcementLevel = EnforcementLevel.MANDATORY,
+    with_type: bool = False,
 ) -> ResourceValidationPolicy:
-    """A policy over resources of `types` ((module, Name), any API version): one violation per message."""
+    """A policy over resources of `types` ((module, Name), any API version): one violation per message.
+    With `with_type`, the check is called as `check(resource_type, props, config)`."""
     wanted = tuple(types)
     properties = dict(schema or {})
 
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if not any(is_type(args.resource_type, module, kind) for module, kind in wanted):
             return
-        for message in check(args.props, config_with_defaults(properties, args.get_config())):
+        config = config_with_defaults(properties, args.get_config())
+        found = check(args.resource_type, args.props, config) if with_type else check(args.props, config)  # type: ignore[call-arg]
+        for message in found:
             report(message, None)
 
     return ResourceValidationPolicy(

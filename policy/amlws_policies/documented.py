@@ -135,7 +135,7 @@ REGISTRY_TAGS = stack_policy(
 APP_INSIGHTS_WORKSPACE_BASED = resource_policy(
     "application-insights-workspace-based",
     "Application Insights is workspace-based (Log Analytics); classic resources are retired. "
-    "Anchor: Azure Policy d550e854.",
+    "Anchors: Azure Policy d550e854, PSRule Azure.AppInsights.Workspace.",
     [("applicationinsights", "Component")],
     _check_app_insights,
 )

@@ -36,7 +36,9 @@ def _when(condition: bool, message: str) -> Iterable[str]:
 # Workspace -------------------------------------------------------------------------------------
 
 def _public_access(props, _cfg):
-    return _when(not same(props.get("publicNetworkAccess"), "Disabled"), f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}, not 'Disabled'")
+    problems = _when(not same(props.get("publicNetworkAccess"), "Disabled"), f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}, not 'Disabled'")
+    # PSRule Azure.ML.PublicAccess also fails allowPublicAccessWhenBehindVnet: true (public access to a VNet-bound workspace).
+    return problems + _when(props.get("allowPublicAccessWhenBehindVnet") is True, "allowPublicAccessWhenBehindVnet is true")
 
 
 CONNECTIONS = ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections")
@@ -82,8 +84,13 @@ def _cmk(props, cfg):
 
 
 def _user_identity(props, cfg):
+    if not cfg["required"]:
+        return []
     kind = str(get(props, "identity.type") or "")
-    return _when(cfg["required"] and "UserAssigned" not in kind, f"identity.type is {kind!r}; a user-assigned identity is required")
+    problems = _when("userassigned" not in kind.lower(), f"identity.type is {kind!r}; a user-assigned identity is required")
+    # 5f0c7d88 tests primaryUserAssignedIdentity (Azure/azure-policy .../Machine Learning/Workspace_UAIEnabled_Audit.json).
+    primary = peek(props, "primaryUserAssignedIdentity")
+    return problems + _when(cfg["requirePrimaryIdentity"] and not primary, "primaryUserAssignedIdentity is not set: the workspace reaches its resources with its system-assigned identity")
 
 
 # Compute ---------------------------------------------------------------------------------------
@@ -159,7 +166,9 @@ def _shared_key(props, _cfg):
 
 
 def _kv_soft_delete(props, _cfg):
-    return _when(get(props, "properties.enableSoftDelete") is False, "soft delete is disabled")
+    # 1e66c121 fails a vault whose request omits enableSoftDelete as well as one that sets it false.
+    value = get(props, "properties.enableSoftDelete")
+    return _when(value is not True, "soft delete is disabled" if value is False else "enableSoftDelete is not set to true")
 
 
 def _kv_purge(props, _cfg):
@@ -258,28 +267,29 @@ def _tags(props, cfg):
 
 
 GOVERNANCE_POLICIES = [
-    resource_policy("workspace-public-network-access-disabled", "Azure ML workspaces should disable public network access. Anchors: Azure Policy 438c38d2, Checkov CKV_AZURE_144 / CKV2_AZURE_49, PSRule Azure.ML.PublicAccess.", ML_WORKSPACE, _public_access),
+    resource_policy("workspace-public-network-access-disabled", "Azure ML workspaces should disable public network access, also behind a VNet. Anchors: Azure Policy 438c38d2, PSRule Azure.ML.PublicAccess (Checkov's CKV_AZURE_144 is Terraform-only).", ML_WORKSPACE, _public_access),
     stack_policy("workspace-network-isolation", "Azure ML workspaces should use a managed virtual network isolation mode or private endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.", _isolation),
     resource_policy("workspace-cmk-encryption", "Azure ML workspaces should be encrypted with a customer-managed key, where required. Anchor: Azure Policy ba769a63.", ML_WORKSPACE, _cmk, REQUIRED),
-    resource_policy("workspace-user-assigned-identity", "Azure ML workspaces should use a user-assigned managed identity, where required. Anchors: Azure Policy 5f0c7d88, PSRule Azure.ML.UserManagedIdentity.", ML_WORKSPACE, _user_identity, REQUIRED),
-    resource_policy("compute-local-auth-disabled", "Azure ML computes should have local authentication disabled. Anchors: Azure Policy e96a9a5f, Checkov CKV_AZURE_142, PSRule Azure.ML.DisableLocalAuth.", ML_COMPUTE, _local_auth),
+    resource_policy("workspace-user-assigned-identity", "Azure ML workspaces should use a user-assigned managed identity (as primaryUserAssignedIdentity), where required. Anchors: Azure Policy 5f0c7d88, PSRule Azure.ML.UserManagedIdentity.", ML_WORKSPACE, _user_identity,
+                    {**REQUIRED, "requirePrimaryIdentity": {"type": "boolean", "default": True, "description": "Also require primaryUserAssignedIdentity, as 5f0c7d88 does."}}),
+    resource_policy("compute-local-auth-disabled", "Azure ML computes should have local authentication disabled. Anchors: Azure Policy e96a9a5f, PSRule Azure.ML.DisableLocalAuth (Checkov's CKV_AZURE_142 is Terraform-only).", ML_COMPUTE, _local_auth),
     resource_policy("compute-instance-idle-shutdown", "Azure ML compute instances should shut down when idle, within a maximum. Anchors: Azure Policy 679ddf89, PSRule Azure.ML.ComputeIdleShutdown.", ML_COMPUTE, _idle_shutdown,
                     {"maxIdleMinutes": {"type": "number", "default": 240, "description": "Longest idleTimeBeforeShutdown allowed, in minutes."}}),
-    resource_policy("compute-cluster-scale", "Azure ML compute clusters should scale to 0 nodes and stay under a node cap. Anchor: Checkov CKV_AZURE_150.", ML_COMPUTE, _cluster_scale,
+    resource_policy("compute-cluster-scale", "Azure ML compute clusters should scale to 0 nodes and stay under a node cap. Anchor: cost governance (Checkov's CKV_AZURE_150 checks the same for Terraform only).", ML_COMPUTE, _cluster_scale,
                     {"maxNodeCount": {"type": "number", "default": 10, "description": "Largest maxNodeCount allowed."}}),
     resource_policy("compute-vm-size-allowed", "Azure ML computes should use VM sizes from the allowed list. Anchor: cost governance (Azure Policy 'Allowed virtual machine size SKUs').", ML_COMPUTE, _vm_size,
                     {"allowedVmSizes": {"type": "array", "items": {"type": "string"}, "default": [], "description": "Allowed vmSize values; empty allows all."}}),
     resource_policy("compute-in-subnet", "Azure ML computes should be in a virtual network, where required. Anchors: Azure Policy 7804b5c7, PSRule Azure.ML.ComputeVnet.", ML_COMPUTE, _subnet, REQUIRED),
-    resource_policy("acr-admin-user-disabled", "Container registries should have the admin user disabled. Anchors: Azure Policy dc921057, Checkov CKV_AZURE_137.", ACR, _acr_admin),
-    resource_policy("acr-anonymous-pull-disabled", "Container registries should have anonymous pull disabled. Anchors: Azure Policy 9f2dea28, Checkov CKV_AZURE_138.", ACR, _acr_anonymous),
+    resource_policy("acr-admin-user-disabled", "Container registries should have the admin user disabled. Anchors: Azure Policy dc921057, Checkov CKV_AZURE_137, PSRule Azure.ACR.AdminUser.", ACR, _acr_admin),
+    resource_policy("acr-anonymous-pull-disabled", "Container registries should have anonymous pull disabled. Anchors: Azure Policy 9f2dea28, Checkov CKV_AZURE_138, PSRule Azure.ACR.AnonymousAccess.", ACR, _acr_anonymous),
     resource_policy("acr-public-network-access-disabled", "Container registries should disable public network access. Anchors: Azure Policy 0fdf0491, Checkov CKV_AZURE_139.", ACR, _acr_public),
-    resource_policy("storage-https-only", "Secure transfer to storage accounts should be enabled. Anchors: Azure Policy 404c3081, Checkov CKV_AZURE_3.", STORAGE, _https),
-    resource_policy("storage-minimum-tls-1-2", "Storage accounts should require TLS 1.2 or later. Anchors: Azure Policy fe83a0eb, Checkov CKV_AZURE_44.", STORAGE, _tls),
-    resource_policy("storage-no-public-blob-access", "Storage account public (anonymous blob) access should be disallowed. Anchors: Azure Policy 4fa4b6c0, Checkov CKV_AZURE_59.", STORAGE, _blob_public),
+    resource_policy("storage-https-only", "Secure transfer to storage accounts should be enabled. Anchors: Azure Policy 404c3081, Checkov CKV_AZURE_3, PSRule Azure.Storage.SecureTransfer.", STORAGE, _https),
+    resource_policy("storage-minimum-tls-1-2", "Storage accounts should require TLS 1.2 or later. Anchors: Azure Policy fe83a0eb, Checkov CKV_AZURE_44, PSRule Azure.Storage.MinTLS.", STORAGE, _tls),
+    resource_policy("storage-no-public-blob-access", "Storage account public (anonymous blob) access should be disallowed. Anchors: Azure Policy 4fa4b6c0, PSRule Azure.Storage.BlobPublicAccess.", STORAGE, _blob_public),
     resource_policy("storage-shared-key-access-disabled", "Storage accounts should prevent shared key access. Anchor: Azure Policy 8c6a50c6.", STORAGE, _shared_key),
-    resource_policy("key-vault-soft-delete", "Key vaults should have soft delete enabled. Anchors: Azure Policy 1e66c121, Checkov CKV_AZURE_42.", VAULT, _kv_soft_delete),
-    resource_policy("key-vault-purge-protection", "Key vaults should have deletion (purge) protection enabled. Anchors: Azure Policy 0b60c0b2, Checkov CKV_AZURE_110.", VAULT, _kv_purge),
-    resource_policy("key-vault-rbac-authorization", "Key vaults should use the RBAC permission model. Anchor: Azure Policy 12d4fa5e.", VAULT, _kv_rbac),
+    resource_policy("key-vault-soft-delete", "Key vaults should have soft delete enabled, set explicitly. Anchors: Azure Policy 1e66c121, Checkov CKV_AZURE_111, PSRule Azure.KeyVault.SoftDelete.", VAULT, _kv_soft_delete),
+    resource_policy("key-vault-purge-protection", "Key vaults should have deletion (purge) protection enabled. Anchors: Azure Policy 0b60c0b2, Checkov CKV_AZURE_110, CKV_AZURE_42 (recoverable), PSRule Azure.KeyVault.PurgeProtect.", VAULT, _kv_purge),
+    resource_policy("key-vault-rbac-authorization", "Key vaults should use the RBAC permission model. Anchors: Azure Policy 12d4fa5e, PSRule Azure.KeyVault.AccessPolicy (RBAC replaces access policies).", VAULT, _kv_rbac),
     resource_policy("key-vault-public-network-access-disabled", "Key vaults should disable public network access. Anchors: Azure Policy 405c5871, Checkov CKV_AZURE_189.", VAULT, _kv_public),
     resource_policy("application-insights-local-auth-disabled", "Application Insights should block non-Microsoft Entra ID based ingestion. Anchor: Azure Policy 199d5677.", [("applicationinsights", "Component")], _ai_local_auth),
     stack_policy("workspace-diagnostic-settings", "Resource logs in Azure ML workspaces should be enabled: a diagnostic setting sends them to Log Analytics. Anchor: Azure Policy afe0c3be.", _diagnostics),
