@@ -42,6 +42,8 @@ def inherited(section: Mapping[str, Any] | None, parent_args: Mapping[str, Any],
     merged: dict[str, Any] = {"resource_group_name": parent_args["resource_group_name"], "protect": protect}
     if "location" in parent_args:
         merged["location"] = parent_args["location"]
+    if parent_args.get("lock") is not None:
+        merged["lock"] = parent_args["lock"]  # AVM `lock`: the parent's lock covers the data resources it creates
     merged.update(section or {})
     merged["tags"] = merged_tags(tags, (section or {}).get("tags"))
     return merged

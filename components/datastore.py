@@ -22,7 +22,8 @@ from amlws_rules.roles import STORAGE_BLOB_DATA_CONTRIBUTOR
 
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name
 from .access import assign_role, builtin_role
-from .storage import lookup_existing_storage
+from .locks import LockArgs, lock_resource
+from .storage import lookup_existing_storage, protect_account_data, sas_policy
 
 _NAME = re.compile(r"^[A-Za-z0-9_]{1,255}$")
 _CONTAINER = re.compile(r"^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")
@@ -96,7 +97,7 @@ def validate_datastores(component: str, datastores: Sequence[DatastoreSettings])
 def declare_accounts(
     parent: pulumi.Resource, name: str, planned: list[PlannedDatastore], *,
     resource_group_name: pulumi.Input[str], location: pulumi.Input[str] | None, tags: dict[str, str], protect: bool,
-    public_network_access: str,
+    public_network_access: str, lock: LockArgs | None = None,
 ) -> None:
     """The accounts (and containers) behind the datastores; they do not depend on the workspace, so a
     managed network's outbound rules can point at them."""
@@ -121,14 +122,26 @@ def declare_accounts(
             allow_shared_key_access=False,
             allow_cross_tenant_replication=False,
             default_to_o_auth_authentication=True,
+            sas_policy=sas_policy(),
             public_network_access=public_network_access,
             network_rule_set=storage.NetworkRuleSetArgs(
                 default_action=storage.DefaultAction.DENY if public_network_access == "Disabled" else storage.DefaultAction.ALLOW,
                 bypass="AzureServices",
             ),
+            encryption=storage.EncryptionArgs(
+                key_source="Microsoft.Storage",
+                require_infrastructure_encryption=True,  # Azure Policy 4733ea7b; settable only at creation
+                services=storage.EncryptionServicesArgs(
+                    blob=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
+                    file=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
+                ),
+            ),
             tags=tags,
             opts=child(parent, protect=protect, ignore_changes=keep_earlier_name(s.get("account_name"), "accountName")),
         )
+        account_label = f"{name}-{s['name'].lower().replace('_', '-')}-st"
+        protect_account_data(parent, account_label, account, resource_group_name, file_shares=False)
+        lock_resource(parent, account_label, account.id, lock)
         storage.BlobContainer(
             f"{name}-{s['name'].lower().replace('_', '-')}-container",
             container_name=s["container_name"],

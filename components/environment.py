@@ -148,6 +148,9 @@ def validate_image_build_compute(
         )
 
 
+ACR_AUDIENCE = "https://containerregistry.azure.net"
+
+
 def exchange_for_acr_refresh_token(login_server: str, tenant_id: str, aad_token: str) -> str:
     """POST https://<registry>/oauth2/exchange (grant_type=access_token): the documented AAD-to-ACR exchange."""
     body = urllib.parse.urlencode(
@@ -161,7 +164,10 @@ def exchange_for_acr_refresh_token(login_server: str, tenant_id: str, aad_token:
 def registry_password(parent: pulumi.Resource, login_server: pulumi.Input[str]) -> pulumi.Output[str]:
     """A secret ACR refresh token for the deploying identity; exchanged only when not previewing."""
     opts = pulumi.InvokeOutputOptions(parent=parent)
-    token = authorization.get_client_token_output(opts=opts).token
+    # An ACR-audience token, so the exchange works when the registry refuses ARM-audience tokens
+    # (Azure Policy 42781ec6; the component's default). getClientToken uses `endpoint` verbatim as the
+    # token's resource (pulumi-azure-native provider.go `tokenEndpoint`).
+    token = authorization.get_client_token_output(endpoint=ACR_AUDIENCE, opts=opts).token
     tenant = authorization.get_client_config_output(opts=opts).tenant_id
 
     def exchange(values: list[str]) -> str:

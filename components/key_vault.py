@@ -20,6 +20,7 @@ from ._common import ComponentInputError, check_name, child, default_seed, keep_
 from ._lookup import check_when_known, lookup_existing
 from .access import assign_role, builtin_role
 from .diagnostics import send_diagnostics
+from .locks import LockArgs, check_lock, lock_resource
 
 KEY_VAULT_TYPE = "Microsoft.KeyVault/vaults"
 
@@ -73,6 +74,8 @@ class WorkspaceKeyVaultArgs(TypedDict):
     """Give the deploying identity Key Vault Crypto Officer on the new vault, so keys (a workspace's CMK) can be created in it through ARM; default false."""
     deployer_principal_type: NotRequired[str]
     """`principalType` of the deploying identity for that grant: `ServicePrincipal` (default; CI, managed identities) or `User`. Azure refuses a type that does not match."""
+    lock: NotRequired[LockArgs]
+    """AVM `lock`: a management lock on the new vault (e.g. `{"kind": "CanNotDelete"}`); none when omitted."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ def validate_key_vault_args(args: WorkspaceKeyVaultArgs, component: str = "Works
         )
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
+    check_lock(component, "key_vault.lock", args.get("lock"))
     check_name(component, "key_vault.vault_name", KEY_VAULT, args.get("vault_name"))
     retention = args.get("soft_delete_retention_in_days", 90)
     if not 7 <= retention <= 90:
@@ -245,6 +249,7 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             diagnostics_workspace_id = args.get("diagnostics_workspace_id")
             if diagnostics_workspace_id is not None:
                 send_diagnostics(self, f"{name}-kv-diag", vault.id, diagnostics_workspace_id)
+            lock_resource(self, f"{name}-kv", vault.id, args.get("lock"))
         self.register_outputs(
             {"id": self.id, "vault_uri": self.vault_uri, "vault_name": self.vault_name, "resource_group_name": self.resource_group_name}
         )

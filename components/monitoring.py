@@ -127,6 +127,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
                 retention_in_days=args.get("retention_in_days", 30),
                 public_network_access_for_ingestion=access,
                 public_network_access_for_query=access,
+                features=operationalinsights.WorkspaceFeaturesArgs(disable_local_auth=True),  # Entra-only ingestion (Azure Policy e15effd4)
                 tags=args.get("tags"),
                 opts=child(self, protect=protect, ignore_changes=keep_earlier_name(args.get("log_analytics_workspace_name"), "workspaceName")),
             )

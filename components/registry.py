@@ -15,6 +15,8 @@ from amlws_rules.naming import CONTAINER_REGISTRY, compact_name
 
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from ._lookup import check_when_known, lookup_existing
+from .diagnostics import send_diagnostics
+from .locks import LockArgs, check_lock, lock_resource
 
 REGISTRY_TYPE = "Microsoft.ContainerRegistry/registries"
 SKUS = ("Basic", "Standard", "Premium")
@@ -51,6 +53,28 @@ class WorkspaceContainerRegistryArgs(TypedDict):
     """Tags for the new registry; required, since the point of creating it ourselves is that it is tagged."""
     protect: NotRequired[bool]
     """Protect the registry from deletion (it holds the workspace's images)."""
+    zone_redundancy: NotRequired[str]
+    """`zoneRedundancy`: `Enabled` (default for Premium; Azure Policy 9d2b0a20, Checkov CKV_AZURE_233) or `Disabled`. Settable only at creation."""
+    diagnostics_workspace_id: NotRequired[pulumi.Input[str]]
+    """Log Analytics workspace that receives the registry's audit logs (logins, repository events) and metrics; none when omitted."""
+    lock: NotRequired[LockArgs]
+    """AVM `lock`: a management lock on the new registry (e.g. `{"kind": "CanNotDelete"}`); none when omitted."""
+
+
+# Untagged manifests are deleted after this many days (PSRule Azure.ACR.Retention; Premium only).
+RETENTION_DAYS = 7
+
+
+def _policies(premium: bool, public_network_access: str) -> containerregistry.PoliciesArgs:
+    """Registry policies: ARM-audience Entra tokens refused (42781ec6; the image push asks for an
+    ACR-audience token, see environment.registry_password); on Premium, exports disabled when the
+    registry is private (524b0254 needs both) and a retention policy for untagged manifests."""
+    private = public_network_access == "Disabled"
+    return containerregistry.PoliciesArgs(
+        azure_ad_authentication_as_arm_policy=containerregistry.AzureADAuthenticationAsArmPolicyArgs(status="disabled"),
+        export_policy=containerregistry.ExportPolicyArgs(status="disabled") if premium and private else None,
+        retention_policy=containerregistry.RetentionPolicyArgs(status="enabled", days=RETENTION_DAYS) if premium else None,
+    )
 
 
 def _get_registry(name: str, resource_group_name: str) -> dict[str, str]:
@@ -95,6 +119,9 @@ def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str 
             component, "container_registry.public_network_access", access,
             f"only a Premium registry can disable public network access (sku_name is {sku})",
         )
+    if args.get("zone_redundancy", "Disabled") == "Enabled" and sku != "Premium":
+        raise ComponentInputError(component, "container_registry.zone_redundancy", "Enabled", f"zone redundancy needs a Premium registry (sku_name is {sku})")
+    check_lock(component, "container_registry.lock", args.get("lock"))
     if not args.get("tags"):
         raise ComponentInputError(
             component, "container_registry.tags", args.get("tags"),
@@ -135,6 +162,7 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
             self.id = pulumi.Output.from_input(existing)
             self.login_server = pulumi.Output.from_input(login_server)
         else:
+            premium = args.get("sku_name", "Basic") == "Premium"
             registry = containerregistry.Registry(
                 f"{name}-acr",
                 registry_name=args.get("registry_name") or compact_name(CONTAINER_REGISTRY, "cr", [name], default_seed(name)),
@@ -145,9 +173,14 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
                 anonymous_pull_enabled=False,
                 public_network_access=args.get("public_network_access", "Enabled"),
                 network_rule_bypass_options="AzureServices",
+                zone_redundancy=args.get("zone_redundancy", "Enabled" if premium else "Disabled"),
+                policies=_policies(premium, args.get("public_network_access", "Enabled")),
                 tags=args.get("tags"),
                 opts=child(self, protect=args.get("protect", False), ignore_changes=keep_earlier_name(args.get("registry_name"), "registryName")),
             )
             self.id = registry.id
             self.login_server = registry.login_server
+            if args.get("diagnostics_workspace_id") is not None:
+                send_diagnostics(self, f"{name}-acr-diag", registry.id, args["diagnostics_workspace_id"])
+            lock_resource(self, f"{name}-acr", registry.id, args.get("lock"))
         self.register_outputs({"id": self.id, "login_server": self.login_server})

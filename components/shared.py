@@ -22,6 +22,7 @@ from amlws_rules.roles import AZUREML_REGISTRY_USER
 from ._common import ComponentInputError, child, inherited, token
 from .access import assign_role, builtin_role
 from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, validate_key_vault_args, vault_facts
+from .locks import LockArgs, check_lock, lock_resource
 from .network import PrivateEndpointSettings, endpoint_targets, private_endpoint, validate_private_endpoints
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
 from .registry import (
@@ -70,6 +71,8 @@ class SharedWorkspaceResourcesArgs(TypedDict):
     """Tags for every shared resource."""
     protect: NotRequired[bool]
     """Protect the shared resources that hold data from deletion."""
+    lock: NotRequired[LockArgs]
+    """AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the shared resources that hold data (registries, key vault, storage)."""
 
 
 def _section(args: SharedWorkspaceResourcesArgs, key: str) -> dict:
@@ -77,6 +80,7 @@ def _section(args: SharedWorkspaceResourcesArgs, key: str) -> dict:
 
 
 def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> None:
+    check_lock(COMPONENT, "lock", args.get("lock"))
     if "container_registry" in args:
         validate_registry_args(_section(args, "container_registry"), COMPONENT)  # type: ignore[arg-type]
     if "key_vault" in args:
@@ -183,7 +187,7 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             if args.get("diagnostics", True) and has_log_analytics(args.get("monitoring")):
                 diag = {"diagnostics_workspace_id": self.monitor.log_analytics_workspace_id}
         if "container_registry" in args:
-            self.registry = WorkspaceContainerRegistry(f"{name}-registry", _section(args, "container_registry"), child(self))  # type: ignore[arg-type]
+            self.registry = WorkspaceContainerRegistry(f"{name}-registry", {**_section(args, "container_registry"), **diag}, child(self))  # type: ignore[arg-type]
         if "key_vault" in args:
             self.vault = WorkspaceKeyVault(f"{name}-keyvault", {**_section(args, "key_vault"), **diag}, child(self))  # type: ignore[arg-type]
         if "storage" in args:
@@ -273,4 +277,5 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
                 scope=registry.id, role=builtin_role(subscription_id, AZUREML_REGISTRY_USER),
                 principal_id=group, principal_type="Group",
             )
+        lock_resource(self, f"{name}-mlreg", registry.id, args.get("lock"))
         return registry.id

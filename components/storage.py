@@ -13,11 +13,13 @@ from pulumi_azure_native import storage
 
 
 from amlws_rules import workspace_storage_findings, workspace_storage_violations
+from amlws_rules.sas import DEFAULT_SAS_POLICY
 from amlws_rules.naming import STORAGE_ACCOUNT, compact_name
 
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from .diagnostics import STORAGE_SERVICE_METRICS, send_diagnostics
 from ._lookup import check_when_known, lookup_existing
+from .locks import LockArgs, check_lock, lock_resource
 
 STORAGE_ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
 
@@ -65,6 +67,8 @@ class WorkspaceStorageArgs(TypedDict):
     """Protect the account from deletion (it holds the workspace's data)."""
     diagnostics_workspace_id: NotRequired[pulumi.Input[str]]
     """Log Analytics workspace that receives the blob and file services' logs and metrics (diagnostic settings); none when omitted."""
+    lock: NotRequired[LockArgs]
+    """AVM `lock`: a management lock on the new account (e.g. `{"kind": "CanNotDelete"}`); none when omitted."""
 
 
 class WorkspaceStorageError(ComponentInputError):
@@ -202,7 +206,38 @@ def validate_storage_args(args: WorkspaceStorageArgs, component: str = "Workspac
     )
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
+    check_lock(component, "storage.lock", args.get("lock"))
     return None
+
+
+# Soft delete keeps a deleted blob, container or file share for this many days (Azure Policy 9fbd64e3's
+# default; PSRule Azure.Storage.SoftDelete, ContainerSoftDelete, FileShareSoftDelete).
+SOFT_DELETE_DAYS = 7
+
+
+def sas_policy() -> storage.SasPolicyArgs:
+    """SAS tokens signed with an account key expire within a day, and longer ones are refused
+    (`Block`): Azure Policy 7aa1c9d5 denies accounts without such a policy by default."""
+    return storage.SasPolicyArgs(
+        sas_expiration_period=DEFAULT_SAS_POLICY["sasExpirationPeriod"], expiration_action=storage.ExpirationAction(DEFAULT_SAS_POLICY["expirationAction"])
+    )
+
+
+def protect_account_data(
+    parent: pulumi.Resource, name: str, account: storage.StorageAccount, resource_group_name: pulumi.Input[str], *, file_shares: bool
+) -> None:
+    """Soft delete for blobs and containers (and file shares where the account holds them), so a
+    deleted artifact, notebook or container can be restored."""
+    retention = storage.DeleteRetentionPolicyArgs(enabled=True, days=SOFT_DELETE_DAYS)
+    storage.BlobServiceProperties(
+        f"{name}-blob-service", account_name=account.name, resource_group_name=resource_group_name, blob_services_name="default",
+        delete_retention_policy=retention, container_delete_retention_policy=retention, opts=child(parent),
+    )
+    if file_shares:
+        storage.FileServiceProperties(
+            f"{name}-file-service", account_name=account.name, resource_group_name=resource_group_name, file_services_name="default",
+            share_delete_retention_policy=retention, opts=child(parent),
+        )
 
 
 class WorkspaceStorage(pulumi.ComponentResource):
@@ -244,6 +279,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
                 allow_shared_key_access=args.get("allow_shared_key_access", False),
                 allow_cross_tenant_replication=False,
                 default_to_o_auth_authentication=True,
+                sas_policy=sas_policy(),
                 public_network_access=args.get("public_network_access", "Enabled"),
                 network_rule_set=storage.NetworkRuleSetArgs(
                     default_action=storage.DefaultAction(args.get("network_default_action", "Allow")),
@@ -263,6 +299,8 @@ class WorkspaceStorage(pulumi.ComponentResource):
             self.id = account.id
             self.account_name = account.name
             self.facts = storage_facts(planned_storage(args))
+            protect_account_data(self, f"{name}-st", account, required(args, "resource_group_name", "WorkspaceStorage"), file_shares=True)
+            lock_resource(self, f"{name}-st", account.id, args.get("lock"))
             diagnostics_workspace_id = args.get("diagnostics_workspace_id")
             if diagnostics_workspace_id is not None:
                 for service in ("blobServices", "fileServices"):

@@ -23,6 +23,7 @@ from .datastore import DatastoreSettings, PlannedDatastore, declare_accounts, de
 from .diagnostics import send_diagnostics
 from .environment import EnvironmentSettings, declare_environments, validate_environments, validate_image_build_compute
 from .image_builds import image_builds_setting, no_image_build_role, validate_image_builds
+from .locks import LockArgs, check_lock, lock_resource
 from .network import (
     OutboundRuleSettings,
     PrivateEndpointSettings,
@@ -104,6 +105,8 @@ class MachineLearningWorkspaceArgs(TypedDict):
     """Compute clusters to create in the workspace."""
     tags: NotRequired[dict[str, str]]
     """Tags for the workspace and every resource it creates."""
+    lock: NotRequired[LockArgs]
+    """AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the workspace and the data resources it creates (storage, key vault, registry, datastore accounts)."""
     protect_data: NotRequired[bool]
     """Protect the resources that hold data (workspace, storage, key vault, registry, monitoring) from deletion."""
     customer_managed_key: NotRequired[CustomerManagedKeySettings]
@@ -211,6 +214,7 @@ WORKSPACE_SECTIONS = ("storage", "key_vault")  # created by default: a workspace
 def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedDatastore]:
     """Everything this component would refuse, before anything is declared. Returns the datastores'
     plan (their accounts looked up), which the component declares from."""
+    check_lock(COMPONENT, "lock", args.get("lock"))
     identity = args.get("identity_type", "SystemAssigned")
     if identity not in IDENTITY_TYPES:
         raise ComponentInputError(COMPONENT, "identity_type", identity, f"must be one of {', '.join(IDENTITY_TYPES)}")
@@ -324,13 +328,13 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             vault_id = checked_vault_id(vault.id, COMPONENT, for_cmk=True)
             vault_name, vault_group = vault_name_and_group(vault_id)
         registry = (
-            WorkspaceContainerRegistry(f"{name}-registry", _nested(args.get("container_registry"), args, tags), child(self))  # type: ignore[arg-type]
+            WorkspaceContainerRegistry(f"{name}-registry", {**_nested(args.get("container_registry"), args, tags), **diag}, child(self))  # type: ignore[arg-type]
             if "container_registry" in args
             else None
         )
         declare_accounts(
             self, name, planned_datastores, resource_group_name=rg, location=location, tags=tags, protect=protect,
-            public_network_access=(args.get("storage") or {}).get("public_network_access", "Enabled"),
+            public_network_access=(args.get("storage") or {}).get("public_network_access", "Enabled"), lock=args.get("lock"),
         )
 
         identity_principal = primary_identity_principal(args)
@@ -439,6 +443,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         )
         if diagnostics:
             send_diagnostics(self, f"{name}-mlw-diag", workspace.id, law_id)  # type: ignore[arg-type]
+        lock_resource(self, f"{name}-mlw", workspace.id, args.get("lock"))
 
         principal: pulumi.Output[str] | None = None
         if _identity_includes_system(args):

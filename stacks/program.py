@@ -62,6 +62,12 @@ def ml_config(subscription_id: pulumi.Input[str], resource_group: pulumi.Input[s
     return {"subscription_id": subscription_id, "resource_group": resource_group, "workspace_name": workspace_name}
 
 
+def _lock(stack: StackConfig) -> dict[str, Any]:
+    """A protected stack also locks its data resources (AVM `lock`): `protect` stops only Pulumi,
+    a CanNotDelete management lock stops the portal and the CLI too (the pack's data-resources-delete-lock)."""
+    return {"lock": {"kind": "CanNotDelete"}} if stack.protect else {}
+
+
 def _dump(model: Any) -> Any:
     return model.model_dump(exclude_none=True) if model is not None else None
 
@@ -94,7 +100,7 @@ def shared_args(
     stack: StackConfig, rg_name: pulumi.Input[str], zone_ids: Mapping[str, pulumi.Input[str]] | None = None, subnets: Subnets | None = None,
 ) -> SharedWorkspaceResourcesArgs:
     assert stack.shared is not None
-    args: dict = {"resource_group_name": rg_name, "location": stack.location, "tags": cost_tags(stack, None), "protect": stack.protect}
+    args: dict = {"resource_group_name": rg_name, "location": stack.location, "tags": cost_tags(stack, None), "protect": stack.protect, **_lock(stack)}
     for field in SHARED_SECTIONS:
         section = getattr(stack.shared, field)
         if section is not None:
@@ -126,6 +132,7 @@ def workspace_args(
         "workspace_name": workspace.workspace_name or names.workspace_name(stack, workspace.project),
         "tags": cost_tags(stack, workspace),
         "protect_data": stack.protect,
+        **_lock(stack),
     }
     if workspace.container_registry is not None:
         args["container_registry"] = _dump(workspace.container_registry)

@@ -23,7 +23,7 @@ def test_preview_dev_writes_the_json_contract(tmp_path, capsys):
     assert ws["inputs"]["storageAccount"].startswith("/subscriptions/") and "/providers/Microsoft.Storage/storageAccounts/" in ws["inputs"]["storageAccount"]
     assert ws["propertyDependencies"]["storageAccount"][0].endswith("::churn-storage-st")
     printed = capsys.readouterr().out
-    assert "amlws/dev: 33 resources in 9 components, 0 protected" in printed
+    assert "amlws/dev: 37 resources in 9 components, 0 protected" in printed
     assert "machinelearningservices:Workspace churn-mlw" in printed
 
 
@@ -60,7 +60,7 @@ def test_console_script_runs_from_a_subprocess(tmp_path):
     out = tmp_path / "prod.json"
     proc = subprocess.run([sys.executable, "-m", "amlws.cli", "preview", "prod", "--json", str(out), "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "amlws/prod: 97 resources in 19 components, 21 protected" in proc.stdout
+    assert "amlws/prod: 113 resources in 19 components, 21 protected" in proc.stdout
 
 
 @pytest.mark.parametrize("argv", [["preview"], ["nonsense", "dev"]])

@@ -11,7 +11,7 @@ from harness import ROOT
 
 def test_graph_holds_components_resources_and_references(stack_preview):
     graph = build_graph(stack_preview("dev"))
-    assert len(graph.nodes) == 42  # 33 resources + 9 components (the project workspace and the self-serve zone)
+    assert len(graph.nodes) == 46  # 37 resources + 9 components (the project workspace and the self-serve zone)
     ws = next(u for u, n in graph.nodes.items() if n.type == "azure-native:machinelearningservices:Workspace")
     targets = {(graph.nodes[t].short_type, prop) for s, t, prop in graph.references if s == ws}
     assert {("storage:StorageAccount", "storageAccount"), ("keyvault:Vault", "keyVault"),

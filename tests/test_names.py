@@ -42,6 +42,9 @@ NAME_INPUT = {
     "privatedns:PrivateZone": "privateZoneName",
     "privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
     "network:VirtualNetwork": "virtualNetworkName",
+    "storage:BlobServiceProperties": "blobServicesName",
+    "storage:FileServiceProperties": "fileServicesName",
+    "authorization:ManagementLockByScope": "lockName",
 }
 RULES = {
     "storage:StorageAccount": naming.STORAGE_ACCOUNT,

@@ -52,7 +52,7 @@ def test_a_preview_registers_azure_native_resources_without_their_version_aliase
 def test_several_stacks_in_one_command_each_with_its_own_json(tmp_path, capsys):
     assert main(["preview", "dev", "prod", "--cwd", str(ROOT), "--quiet", "--json", str(tmp_path / "{stack}.json")]) == 0
     printed = capsys.readouterr().out
-    assert "amlws/dev: 33 resources" in printed and "amlws/prod: 97 resources" in printed
+    assert "amlws/dev: 37 resources" in printed and "amlws/prod: 113 resources" in printed
     assert json.loads((tmp_path / "dev.json").read_text())["stack"] == "dev"
     assert json.loads((tmp_path / "prod.json").read_text())["stack"] == "prod"
 
@@ -64,7 +64,7 @@ def test_several_stacks_need_a_stack_placeholder_and_roll_up_the_worst_exit_code
     code = main(["preview", "dev", "staging", "--cwd", str(ROOT), "--quiet", "--json", str(tmp_path / "{stack}.json")])
     captured = capsys.readouterr()
     assert code == 2 and "staging: Pulumi.staging.yaml: no such stack file" in captured.err
-    assert "amlws/dev: 33 resources" in captured.out and (tmp_path / "dev.json").exists(), "the good stack still ran"
+    assert "amlws/dev: 37 resources" in captured.out and (tmp_path / "dev.json").exists(), "the good stack still ran"
 
 
 def _start(out, seed: str) -> subprocess.Popen:

@@ -105,6 +105,7 @@ UNTAGGABLE = (
     "monitor:DiagnosticSetting", "storage:BlobContainer",
     "network:PrivateDnsZoneGroup", "machinelearningservices:Datastore", "machinelearningservices:EnvironmentContainer",
     "machinelearningservices:EnvironmentVersion", "consumption:Budget", "docker:index/image:Image",
+    "storage:BlobServiceProperties", "storage:FileServiceProperties", "authorization:ManagementLockByScope",
 )
 
 

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 from pulumi_policy import EnforcementLevel
 
 from amlws_rules import is_type, split_token
-from amlws_rules.names import NAME_RULES, name_violation
+from amlws_rules import naming
 from amlws_rules.sas import sas_policy_violations
 from amlws_rules.values import one_of, same
 
@@ -164,10 +164,19 @@ def _kv_secret(props, _cfg):
     return problems + _when(not peek(props, "properties.contentType"), "the secret has no contentType")
 
 
+# The name rules the components build names with (amlws_rules.naming, quoting the REST API specs).
+NAME_RULES = {
+    ("storage", "StorageAccount"): naming.STORAGE_ACCOUNT, ("keyvault", "Vault"): naming.KEY_VAULT,
+    ("containerregistry", "Registry"): naming.CONTAINER_REGISTRY, ("machinelearningservices", "Workspace"): naming.ML_WORKSPACE,
+    ("keyvault", "Key"): naming.KEY_VAULT_KEY, ("keyvault", "Secret"): naming.KEY_VAULT_SECRET,
+}
+
+
 def _valid_name(resource_type, props, _cfg):
     _, module, kind = split_token(resource_type)
     rule = NAME_RULES.get((module, kind))
-    problem = name_violation(module, kind, peek(props, rule[0])) if rule else None  # unknown (autonamed) names: no verdict
+    value = peek(props, rule.property) if rule else None
+    problem = naming.name_violation(rule, value) if rule and isinstance(value, str) else None  # unknown or absent (autonamed): no verdict
     return [problem] if problem else []
 
 

@@ -152,3 +152,15 @@ def hyphenated_name(rule: NameRule, abbreviation: str, parts: list[str], seed: t
     body = _hyphenated("-".join([abbreviation, *parts]))
     body = body[: rule.max_length - len(suffix)].rstrip("-")
     return body + suffix
+
+
+# Key and secret names inside a vault (the pack's `resource-names-valid` checks them too; PSRule
+# Azure.KeyVault.KeyName and Azure.KeyVault.SecretName).
+KEY_VAULT_KEY = NameRule(
+    "Microsoft.KeyVault/vaults/keys", "keyName", r"^[a-zA-Z0-9-]{1,127}$", 1, 127, "the vault",
+    SPECS + "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keys.json (Keys_CreateIfNotExist keyName)",
+)
+KEY_VAULT_SECRET = NameRule(
+    "Microsoft.KeyVault/vaults/secrets", "secretName", r"^[a-zA-Z0-9-]{1,127}$", 1, 127, "the vault",
+    SPECS + "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/secrets.json (Secrets_CreateOrUpdate secretName)",
+)
