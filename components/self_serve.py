@@ -22,6 +22,7 @@ from amlws_rules import selfserve as rules
 from amlws_rules.roles import AZUREML_DATA_SCIENTIST
 
 from ._common import ComponentInputError, child, token
+from .locks import LockArgs
 from .access import assign_role, builtin_role
 from .image_builds import image_builds_setting, no_image_build_role, validate_image_builds
 from .key_vault import WorkspaceKeyVaultArgs
@@ -89,6 +90,8 @@ class SelfServeZoneArgs(TypedDict):
     """Tags for everything the zone creates."""
     protect: NotRequired[bool]
     """Protect the zone's data-holding resources from deletion."""
+    lock: NotRequired[LockArgs]
+    """AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the data-holding resources the zone creates."""
 
 
 _SECTIONS = {  # resources section -> (approved key, what a workspace calls it)
@@ -112,6 +115,8 @@ def _resources_args(args: SelfServeZoneArgs, resource_group_name: pulumi.Input[s
     shared: dict[str, Any] = {"resource_group_name": resource_group_name, "tags": args.get("tags") or {}, "protect": args.get("protect", False)}
     if "location" in args:
         shared["location"] = args["location"]
+    if args.get("lock") is not None:
+        shared["lock"] = args["lock"]
     shared.update(args.get("resources") or {})
     return shared
 

@@ -197,6 +197,7 @@ def self_serve_args(stack: StackConfig, shared: Any = None) -> SelfServeZoneArgs
         "required_tags": list(zone.required_tags),
         "tags": {**stack.tags, "project": "selfserve", "environment": env, "managed-by": "pulumi"},
         "protect": stack.protect,
+        **_lock(stack),
     }
     for key in ("public_network_access", "managed_network_isolation_mode", "image_builds"):
         if getattr(zone, key) is not None:
