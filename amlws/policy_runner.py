@@ -110,7 +110,7 @@ def schema_problem(value: Any, spec: dict[str, Any], where: str = "") -> str | N
         return f"expected an integer{where}"
     if "enum" in spec and value not in spec["enum"]:
         return f"expected one of {', '.join(map(json.dumps, spec['enum']))}{where}"
-    if kind == "array" and isinstance(spec.get("items"), dict):
+    if kind == "array" and isinstance(spec.get("items"), dict) and isinstance(value, list):
         for i, item in enumerate(value):
             problem = schema_problem(item, spec["items"], f" at item {i}")
             if problem:

@@ -180,7 +180,8 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
             )
             self.id = registry.id
             self.login_server = registry.login_server
-            if args.get("diagnostics_workspace_id") is not None:
-                send_diagnostics(self, f"{name}-acr-diag", registry.id, args["diagnostics_workspace_id"])
+            diagnostics_workspace_id = args.get("diagnostics_workspace_id")
+            if diagnostics_workspace_id is not None:
+                send_diagnostics(self, f"{name}-acr-diag", registry.id, diagnostics_workspace_id)
             lock_resource(self, f"{name}-acr", registry.id, args.get("lock"))
         self.register_outputs({"id": self.id, "login_server": self.login_server})

@@ -115,8 +115,9 @@ def _resources_args(args: SelfServeZoneArgs, resource_group_name: pulumi.Input[s
     shared: dict[str, Any] = {"resource_group_name": resource_group_name, "tags": args.get("tags") or {}, "protect": args.get("protect", False)}
     if "location" in args:
         shared["location"] = args["location"]
-    if args.get("lock") is not None:
-        shared["lock"] = args["lock"]
+    lock = args.get("lock")
+    if lock is not None:
+        shared["lock"] = lock
     shared.update(args.get("resources") or {})
     return shared
 

@@ -52,7 +52,7 @@ def resource_policy(
     name: str,
     description: str,
     types: Iterable[tuple[str, str]],
-    check: Check,
+    check: Callable[..., Iterable[str]],
     schema: Mapping[str, Mapping[str, Any]] | None = None,
     level: EnforcementLevel = EnforcementLevel.MANDATORY,
     with_type: bool = False,

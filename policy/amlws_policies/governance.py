@@ -29,7 +29,7 @@ def _compute_kind(props: Mapping[str, Any]) -> str | None:
     return get(props, "properties.computeType")
 
 
-def _when(condition: bool, message: str) -> Iterable[str]:
+def _when(condition: bool, message: str) -> list[str]:
     return [message] if condition else []
 
 
