@@ -25,13 +25,16 @@ import re
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import NotRequired, Sequence, TypedDict
+from typing import TYPE_CHECKING, NotRequired, Sequence, TypedDict
 
 import pulumi
 from pulumi_azure_native import authorization
 from pulumi_azure_native import machinelearningservices as ml
 
 from ._common import ComponentInputError, child
+
+if TYPE_CHECKING:
+    from pulumi_docker import Image as DockerImage  # imported on use at run time (`_local_image`)
 
 ACR_TOKEN_USER = "00000000-0000-0000-0000-000000000000"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$")
@@ -98,9 +101,10 @@ def validate_environments(
 
 
 def _check_remote_context(component: str, setting: str, env: EnvironmentSettings) -> None:
-    if not _BLOB_URI.match(env["build_context_uri"]):
+    uri = env.get("build_context_uri", "")  # set: called only when built_by_azure_ml(env)
+    if not _BLOB_URI.match(uri):
         raise ComponentInputError(
-            component, f"{setting}.build_context_uri", env["build_context_uri"],
+            component, f"{setting}.build_context_uri", uri,
             "must be a blob URI (https://<account>.blob.core.windows.net/<container>/<path>/): "
             "Azure ML takes a build context from blob storage when it creates an environment version",
         )
@@ -192,16 +196,18 @@ def declare_environments(
     for env in environments:
         slug = env["name"].lower().replace("_", "-").replace(".", "-")
         after: list[pulumi.Resource] = []
-        if built_by_azure_ml(env):
+        context_uri = env.get("build_context_uri")
+        if context_uri:  # built_by_azure_ml(env)
             properties = ml.EnvironmentVersionPropertiesArgs(
-                build=ml.BuildContextArgs(context_uri=env["build_context_uri"], dockerfile_path=env.get("dockerfile", "Dockerfile")),
+                build=ml.BuildContextArgs(context_uri=context_uri, dockerfile_path=env.get("dockerfile", "Dockerfile")),
                 os_type="Linux", description=env.get("description"),
             )
             # "the compute referenced by image_build_compute will need to be created before building images"
             # (how-to-configure-private-link, MicrosoftDocs/azure-ai-docs).
             after = list(build_compute)
         else:
-            image = _local_image(parent, f"{name}-{slug}-image", env, login_server, password, base_dir, depends_on)  # type: ignore[arg-type]
+            assert password is not None  # env is in `local`, so the password was asked for above
+            image = _local_image(parent, f"{name}-{slug}-image", env, login_server, password, base_dir, depends_on)
             properties = ml.EnvironmentVersionPropertiesArgs(image=image.image_name, os_type="Linux", description=env.get("description"))
         container = ml.EnvironmentContainer(
             f"{name}-{slug}-env",
@@ -228,16 +234,17 @@ def declare_environments(
 def _local_image(
     parent: pulumi.Resource, resource_name: str, env: EnvironmentSettings, login_server: pulumi.Input[str],
     password: pulumi.Output[str], base_dir: Path, depends_on: Sequence[pulumi.Resource],
-) -> pulumi.CustomResource:
+) -> "DockerImage":
     """The image built on the deploying machine and pushed with the identity's ACR token."""
     import pulumi_docker as docker  # imported on use: only stacks with local builds need it
 
+    context = base_dir / env.get("docker_context", "")  # set: validate_environments requires it without build_context_uri
     return docker.Image(
         resource_name,
         image_name=pulumi.Output.concat(login_server, "/", env["name"].lower(), ":", env["version"]),
         build=docker.DockerBuildArgs(
-            context=str(base_dir / env["docker_context"]),
-            dockerfile=str(base_dir / env["docker_context"] / env.get("dockerfile", "Dockerfile")),
+            context=str(context),
+            dockerfile=str(context / env.get("dockerfile", "Dockerfile")),
             platform=env.get("platform", "linux/amd64"),
         ),
         registry=docker.RegistryArgs(server=login_server, username=ACR_TOKEN_USER, password=password),

@@ -142,7 +142,7 @@ def _handed_on(resource_id: pulumi.Input[str], facts: Any) -> dict[str, Any]:
     return {"existing_id": resource_id, **({"existing_facts": facts} if facts is not None else {})}
 
 
-def _monitoring_section(settings: Mapping[str, Any], declared: Mapping[str, pulumi.Input[str]]) -> dict[str, Any]:
+def _monitoring_section(settings: Mapping[str, Any], declared: Mapping[str, pulumi.Input[Optional[str]]]) -> dict[str, Any]:
     """Existing IDs as given (string IDs looked up by each workspace, Outputs checked when known), or
     the IDs of what this component declares (`declared`, stand-ins before it exists), vouched for."""
     section: dict[str, Any] = {}

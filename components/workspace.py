@@ -6,7 +6,7 @@ an existing storage account), so a bad input fails before the component or any c
 
 
 from pathlib import Path
-from typing import NotRequired, Optional, TypedDict
+from typing import Any, Mapping, NotRequired, Optional, TypedDict
 
 import pulumi
 from pulumi_azure_native import authorization, keyvault, managedidentity
@@ -131,7 +131,7 @@ class MachineLearningWorkspaceArgs(TypedDict):
     """May data scientists build custom environment images: `Allowed` (needs `container_registry`, so Azure ML never creates an untagged one) or `Disabled` (their role is AzureML Data Scientist minus the image-build actions). Default: `Allowed` exactly when the workspace has a registry."""
 
 
-def _nested(section: Optional[dict], args: MachineLearningWorkspaceArgs, tags: dict[str, str]) -> dict:
+def _nested(section: Mapping[str, Any] | None, args: MachineLearningWorkspaceArgs, tags: dict[str, str]) -> dict[str, Any]:
     """A child's args inherit the resource group, region, tags and protection of the workspace."""
     return inherited(section, args, protect=args.get("protect_data", False), tags=tags)
 
@@ -462,9 +462,11 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             # managed network, so they wait for the approvals.
             targets = [(f"datastore-{ds.settings['name'].lower().replace('_', '-')}", ds.account_id)
                        for ds in planned_datastores if isolation == "AllowOnlyApprovedOutbound"]
+            # validate_outbound_rules requires service_resource_id on every PrivateEndpoint rule.
             targets += [(f"rule-{rule_name.lower()}", rule["service_resource_id"])
                         for rule_name, rule in (args.get("managed_network_outbound_rules") or {}).items()
-                        if rule.get("type") == "PrivateEndpoint" and rule.get("approve") and isolation is not None]
+                        if rule.get("type") == "PrivateEndpoint" and rule.get("approve") and isolation is not None
+                        and "service_resource_id" in rule]
             approvals = grant_endpoint_approval(self, name, targets, subscription_id=subscription_id, principal_id=approver)
         access = args.get("access")
         if access:

@@ -117,7 +117,7 @@ def shared_args(
 def workspace_args(
     stack: StackConfig, workspace: WorkspaceConfig, rg_name: pulumi.Input[str],
     shared: Mapping[str, Any] | None = None, zone_ids: Mapping[str, pulumi.Input[str]] | None = None, subnets: Subnets | None = None,
-    ml_registry_id: pulumi.Input[str] | None = None,
+    ml_registry_id: pulumi.Input[str | None] | None = None,
 ) -> MachineLearningWorkspaceArgs:
     """Config (camelCase, typed) to component args (snake_case TypedDict). `shared` maps a section
     to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones."""
@@ -254,7 +254,7 @@ def main() -> None:
     subscription_id = authorization.get_client_config_output().subscription_id
 
     shared_ids: dict[str, Any] = {}
-    ml_registry_id: pulumi.Input[str] | None = None
+    ml_registry_id: pulumi.Input[str | None] | None = None  # SharedWorkspaceResources.ml_registry_id: None without ml_registry
     shared: SharedWorkspaceResources | None = None
     zone_ids: dict[str, pulumi.Input[str]] = {}
     subnets: dict[str, pulumi.Input[str]] = {}
