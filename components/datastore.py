@@ -157,8 +157,13 @@ def declare_datastores(
     parent: pulumi.Resource, name: str, planned: list[PlannedDatastore], *,
     workspace: ml.Workspace, resource_group_name: pulumi.Input[str], subscription_id: pulumi.Input[str],
     principal_id: pulumi.Input[str] | None,
+    auth_identity: str = "WorkspaceSystemAssignedIdentity",
 ) -> dict[str, pulumi.Output[str]]:
-    """Identity-based datastores, and the data role the workspace identity needs on each account."""
+    """Identity-based datastores, and the data role the workspace identity needs on each account.
+
+    `auth_identity` is the datastores' `serviceDataAccessAuthIdentity` (`WorkspaceSystemAssignedIdentity` or
+    `WorkspaceUserAssignedIdentity`, azure-native machinelearningservices ServiceDataAccessAuthIdentity) and
+    `principal_id` that identity's principal, which gets Storage Blob Data Contributor on each account."""
     ids: dict[str, pulumi.Output[str]] = {}
     for ds in planned:
         s = ds.settings
@@ -178,13 +183,13 @@ def declare_datastores(
             properties = ml.AzureDataLakeGen2DatastoreArgs(
                 datastore_type="AzureDataLakeGen2", filesystem=s["container_name"], account_name=ds.account_name,
                 credentials=identity_based, description=s.get("description"), resource_group=ds.resource_group_name,
-                subscription_id=subscription_id, service_data_access_auth_identity="WorkspaceSystemAssignedIdentity",
+                subscription_id=subscription_id, service_data_access_auth_identity=auth_identity,
             )
         else:
             properties = ml.AzureBlobDatastoreArgs(
                 datastore_type="AzureBlob", container_name=s["container_name"], account_name=ds.account_name,
                 credentials=identity_based, description=s.get("description"), resource_group=ds.resource_group_name,
-                subscription_id=subscription_id, service_data_access_auth_identity="WorkspaceSystemAssignedIdentity",
+                subscription_id=subscription_id, service_data_access_auth_identity=auth_identity,
             )
         datastore = ml.Datastore(
             f"{name}-{slug}-datastore",

@@ -66,6 +66,15 @@ class CustomerManagedKeySettings(TypedDict):
     """Who runs `pulumi up` (granted Key Vault Crypto Officer to create the key): `ServicePrincipal` (default) or `User`."""
 
 
+class WorkspaceIdentitySettings(TypedDict):
+    """A user-assigned identity the component creates for the workspace and makes its `primaryUserAssignedIdentity`."""
+
+    identity_name: NotRequired[str]
+    """`resourceName` of the identity; by default `id-<name>-mlw`. A separate identity from the customer-managed key's."""
+    system_assigned: NotRequired[bool]
+    """Keep a system-assigned identity beside it (AVM `managedIdentities.systemAssigned`); default false: `identity.type` is `UserAssigned`."""
+
+
 class MachineLearningWorkspaceArgs(TypedDict):
     """Inputs of MachineLearningWorkspace."""
 
@@ -93,6 +102,8 @@ class MachineLearningWorkspaceArgs(TypedDict):
     """`identity.userAssignedIdentities`: resource IDs of user-assigned identities."""
     primary_user_assigned_identity: NotRequired[str]
     """`primaryUserAssignedIdentity`: the identity the workspace uses to reach its resources."""
+    workspace_identity: NotRequired[WorkspaceIdentitySettings]
+    """A user-assigned identity created for the workspace as its `primaryUserAssignedIdentity`, granted the documented roles before the workspace exists (instead of `primary_user_assigned_identity` and `identity_type`)."""
     public_network_access: NotRequired[str]
     """`publicNetworkAccess`: `Enabled` or `Disabled`; by default `Disabled` when the workspace is isolated (managed network or private endpoints), else `Enabled`."""
     managed_network_isolation_mode: NotRequired[str]
@@ -143,6 +154,9 @@ def workspace_public_network_access(args: MachineLearningWorkspaceArgs) -> str:
 
 
 def _identity_includes_system(args: MachineLearningWorkspaceArgs) -> bool:
+    created = args.get("workspace_identity")
+    if created is not None:
+        return bool(created.get("system_assigned", False))
     return "SystemAssigned" in args.get("identity_type", "SystemAssigned")
 
 
@@ -162,8 +176,9 @@ USER_ASSIGNED_GRANTS: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def primary_identity_principal(args: MachineLearningWorkspaceArgs) -> str | None:
-    """Principal ID of the primary user-assigned identity the component grants roles to (looked up, once), or
-    None when Azure ML manages the grants (a system-assigned identity) or they are turned off."""
+    """Principal ID of an existing primary user-assigned identity the component grants roles to (looked up,
+    once), or None when Azure ML manages the grants (a system-assigned identity), they are turned off, or the
+    component creates the identity (`workspace_identity`: its principal is known once it exists)."""
     primary = args.get("primary_user_assigned_identity")
     if not primary or not args.get("grant_workspace_identity_data_roles", True):
         return None
@@ -172,6 +187,48 @@ def primary_identity_principal(args: MachineLearningWorkspaceArgs) -> str | None
         lambda n, rg: managedidentity.get_user_assigned_identity(resource_name=n, resource_group_name=rg).principal_id,
     )
     return found
+
+
+WORKSPACE_IDENTITY_SETTINGS = ("identity_name", "system_assigned")
+
+
+def validate_workspace_identity(args: MachineLearningWorkspaceArgs) -> None:
+    """`workspace_identity`: the component creates the primary identity and derives `identity.type`, so an
+    existing primary identity or an explicit type beside it is refused, and so is turning off its grants
+    (nothing else can grant a new identity its roles before the workspace is created)."""
+    settings = args.get("workspace_identity")
+    if settings is None:
+        return
+    if not isinstance(settings, dict):
+        raise ComponentInputError(COMPONENT, "workspace_identity", settings, f"a mapping with {' and/or '.join(WORKSPACE_IDENTITY_SETTINGS)} ({{}} for the defaults)")
+    unknown = sorted(set(settings) - set(WORKSPACE_IDENTITY_SETTINGS))
+    if unknown:
+        raise ComponentInputError(COMPONENT, "workspace_identity", unknown, f"unknown settings; use {', '.join(WORKSPACE_IDENTITY_SETTINGS)}")
+    for other in ("primary_user_assigned_identity", "identity_type"):
+        if other in args:
+            raise ComponentInputError(
+                COMPONENT, other, args.get(other),  # type: ignore[misc]
+                "not beside workspace_identity, which creates the primary identity and derives identity.type from "
+                "workspace_identity.system_assigned: remove one of them",
+            )
+    system = settings.get("system_assigned", False)
+    if not isinstance(system, bool):
+        raise ComponentInputError(COMPONENT, "workspace_identity.system_assigned", system, "must be true or false")
+    given = settings.get("identity_name")
+    check_name(COMPONENT, "workspace_identity.identity_name", USER_ASSIGNED_IDENTITY, given)
+    cmk_name = (args.get("customer_managed_key") or {}).get("identity_name")
+    if isinstance(given, str) and isinstance(cmk_name, str) and given.lower() == cmk_name.lower():
+        raise ComponentInputError(
+            COMPONENT, "workspace_identity.identity_name", given,
+            "is also customer_managed_key.identity_name; the workspace identity (Contributor on its resources) and the "
+            "key's identity (Key Vault Crypto Service Encryption User only) are separate identities: give them different names",
+        )
+    if args.get("grant_workspace_identity_data_roles", True) is not True:
+        raise ComponentInputError(
+            COMPONENT, "grant_workspace_identity_data_roles", args.get("grant_workspace_identity_data_roles"),
+            "must stay on with workspace_identity: the identity is created here, so nothing else can grant it the roles "
+            "Azure ML needs on the storage, key vault, registry and Application Insights before the workspace is created",
+        )
 
 
 def refuse_immutable_changes(args: MachineLearningWorkspaceArgs, resource_group_name: str, workspace_name: str) -> None:
@@ -251,6 +308,7 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedD
         if problems and not vault.known_later:  # else checked once the vault's ID is known (`checked_vault_id`)
             raise ComponentInputError(COMPONENT, "key_vault", vault.label, "; ".join(problems))
     validate_access(COMPONENT, args.get("access"))
+    validate_workspace_identity(args)
     primary_identity_principal(args)
     has_registry = "container_registry" in args
     validate_image_builds(COMPONENT, image_builds_setting(args.get("image_builds"), has_registry), has_registry, "container_registry: created, shared or existing_id")
@@ -301,6 +359,8 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
     """Resource IDs of the registered environment versions, by environment name."""
     cmk_identity_principal_id: pulumi.Output[Optional[str]]
     """Principal ID of the user-assigned identity that unwraps the customer-managed key (None without CMK)."""
+    primary_identity_principal_id: pulumi.Output[Optional[str]]
+    """Principal ID of the primary user-assigned identity (the one Azure ML reaches the workspace's resources with) when the component creates it or grants it roles; None otherwise."""
 
     def __init__(self, name: str, args: MachineLearningWorkspaceArgs, opts: Optional[pulumi.ResourceOptions] = None):
         planned_datastores = validate_workspace_args(args)
@@ -337,7 +397,22 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             public_network_access=(args.get("storage") or {}).get("public_network_access", "Enabled"), lock=args.get("lock"),
         )
 
-        identity_principal = primary_identity_principal(args)
+        identity_principal: pulumi.Input[str] | None = primary_identity_principal(args)
+        primary_identity: pulumi.Input[str] | None = args.get("primary_user_assigned_identity")
+        created_identity = args.get("workspace_identity")
+        if created_identity is not None:
+            # A workspace identity of its own, not the customer-managed key's: the docs allow either ("can be the same
+            # or different as the workspace primary user assigned managed identity", how-to-identity-based-service-
+            # authentication), and a separate one keeps the key's identity at Key Vault Crypto Service Encryption User
+            # (least privilege; AVM's workspace module also takes the two apart: managedIdentities and customerManagedKey).
+            workspace_identity = managedidentity.UserAssignedIdentity(
+                f"{name}-mlw-id",
+                resource_name_=created_identity.get("identity_name") or hyphenated_name(USER_ASSIGNED_IDENTITY, "id", [name, "mlw"]),
+                resource_group_name=rg, location=location, tags=tags,
+                opts=child(self, protect=protect, ignore_changes=keep_earlier_name(created_identity.get("identity_name"), "resourceName")),
+            )
+            identity_principal, primary_identity = workspace_identity.principal_id, workspace_identity.id
+        self.primary_identity_principal_id = pulumi.Output.from_input(identity_principal)
         identity_grants: list[pulumi.Resource] = []
         if identity_principal is not None:  # before the workspace: Azure ML reaches its resources with it at creation
             scopes = {"storage": store.id, "key_vault": vault.id, "application_insights": monitor.application_insights_id}
@@ -353,6 +428,11 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
 
         identity_type = args.get("identity_type", "SystemAssigned")
         user_identities: list[pulumi.Input[str]] = list(args.get("user_assigned_identity_ids") or [])
+        if created_identity is not None:
+            # AVM: primaryUserAssignedIdentity "may not be used if 'systemAssignedIdentity' is enabled"; PSRule
+            # Azure.ML.UserManagedIdentity wants identity.type UserAssigned. A system-assigned one only on request.
+            identity_type = "SystemAssigned,UserAssigned" if _identity_includes_system(args) else "UserAssigned"
+            user_identities.insert(0, primary_identity)  # type: ignore[arg-type]
         encryption = None
         cmk_grant: list[pulumi.Resource] = []
         self.cmk_identity_principal_id = pulumi.Output.from_input(None)
@@ -424,7 +504,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 type=identity_type,
                 user_assigned_identities=user_identities or None,
             ),
-            primary_user_assigned_identity=args.get("primary_user_assigned_identity"),
+            primary_user_assigned_identity=primary_identity,
             storage_account=store.id,
             key_vault=vault_id,
             application_insights=monitor.application_insights_id,
@@ -517,9 +597,14 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             )
             compute_ids[cc["name"]], computes[cc["name"]] = compute.id, compute
 
+        # Datastores are reached with the system-assigned identity when there is one, else with the primary
+        # user-assigned identity (serviceDataAccessAuthIdentity WorkspaceUserAssignedIdentity).
+        data_principal, data_auth = (
+            (principal, "WorkspaceSystemAssignedIdentity") if principal is not None else (identity_principal, "WorkspaceUserAssignedIdentity")
+        )
         datastore_ids = declare_datastores(
             self, name, planned_datastores, workspace=workspace, resource_group_name=rg,
-            subscription_id=subscription_id, principal_id=principal,
+            subscription_id=subscription_id, principal_id=data_principal, auth_identity=data_auth,
         )
         environment_ids = (
             declare_environments(
@@ -556,5 +641,6 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 "datastore_ids": self.datastore_ids,
                 "environment_version_ids": self.environment_version_ids,
                 "cmk_identity_principal_id": self.cmk_identity_principal_id,
+                "primary_identity_principal_id": self.primary_identity_principal_id,
             }
         )

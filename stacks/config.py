@@ -285,6 +285,16 @@ class CustomerManagedKeyConfig(_Model):
     _check_name = _name_rule(naming.USER_ASSIGNED_IDENTITY, "identity_name")
 
 
+class WorkspaceIdentityConfig(_Model):
+    """A user-assigned identity the stack creates as the workspace's `primaryUserAssignedIdentity` (Azure Policy
+    5f0c7d88, PSRule Azure.ML.UserManagedIdentity), granted the roles the docs list before the workspace exists."""
+
+    identity_name: Optional[str] = None  # `resourceName`; default id-<project>-<environment>-mlw
+    system_assigned: bool = False  # keep a system-assigned identity beside it (identity.type SystemAssigned,UserAssigned)
+
+    _check_name = _name_rule(naming.USER_ASSIGNED_IDENTITY, "identity_name")
+
+
 class PrivateEndpointsConfig(_Model):
     """Where the private endpoints go: an existing subnet by ID, or a subnet of `amlws:network` by name."""
 
@@ -464,9 +474,10 @@ class WorkspaceConfig(_Model):
     public_network_access: Optional[Access] = None  # the component decides: off when isolated
     hbi_workspace: bool = False
     managed_network_isolation_mode: Optional[Literal["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"]] = None
-    identity_type: Literal["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"] = "SystemAssigned"
+    identity_type: Optional[Literal["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"]] = None  # the component's default: SystemAssigned
     user_assigned_identity_ids: Optional[list[str]] = None
     primary_user_assigned_identity: Optional[str] = None
+    workspace_identity: Optional[WorkspaceIdentityConfig] = None  # after the keys it may not stand beside (checked below)
     storage: StorageConfig = StorageConfig()
     key_vault: KeyVaultConfig = KeyVaultConfig()
     monitoring: MonitoringConfig = MonitoringConfig()
@@ -486,6 +497,19 @@ class WorkspaceConfig(_Model):
     budget: Optional[BudgetConfig] = None
 
     _check_name = _name_rule(naming.ML_WORKSPACE, "workspace_name")
+
+    @field_validator("workspace_identity")
+    @classmethod
+    def _identity_alone(cls, value: Any, info: ValidationInfo) -> Any:
+        """workspaceIdentity creates the primary identity and sets identity.type: an existing primary identity or an
+        explicit type beside it would contradict it (both are declared before it, so they are in `info.data`)."""
+        given = [to_camel(k) for k in ("primary_user_assigned_identity", "identity_type") if info.data.get(k) is not None]
+        if value is not None and given:
+            raise ValueError(
+                f"not beside {' and '.join(given)}: workspaceIdentity creates the primary identity and sets identity.type "
+                "(UserAssigned, or SystemAssigned,UserAssigned with systemAssigned: true); remove one of them"
+            )
+        return value
 
     @field_validator("tags")
     @classmethod

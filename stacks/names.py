@@ -43,6 +43,7 @@ def section_names(stack: StackConfig, project: str, resource_group: str) -> dict
             "application_insights_name": hyphenated_name(APPLICATION_INSIGHTS, "appi", parts),
         },
         "customer_managed_key": {"identity_name": hyphenated_name(USER_ASSIGNED_IDENTITY, "id", [*parts, "cmk"])},
+        "workspace_identity": {"identity_name": hyphenated_name(USER_ASSIGNED_IDENTITY, "id", [*parts, "mlw"])},
     }
 
 

@@ -331,6 +331,7 @@ def main() -> None:
                 "workspaceId": ml.workspace_id,
                 "workspaceName": ml.workspace_name,
                 "principalId": ml.principal_id,
+                "primaryIdentityPrincipalId": ml.primary_identity_principal_id,
                 "storageAccountId": ml.storage_account_id,
                 "keyVaultId": ml.key_vault_id,
                 "applicationInsightsId": ml.application_insights_id,

@@ -212,7 +212,9 @@ def test_prod_workspaces_reach_the_closed_ml_registry_through_an_approved_outbou
         assert rule["type"] == "PrivateEndpoint" and rule["destination"]["subresourceTarget"] == "amlregistry"
         assert rule["destination"]["serviceResourceId"] == registry.id
         grant = grants[f"{project}-rule-ml-registry-pe-approver"]
-        assert grant["scope"] == registry.id and grant["principalId"] == ws.outputs["identity"]["principalId"]
+        # The approver is the identity Azure ML uses: prod's workspaces have a primary user-assigned identity only.
+        primary = next(r for r in by_type(result, "managedidentity:UserAssignedIdentity") if r.id == inputs(ws)["primaryUserAssignedIdentity"])
+        assert grant["scope"] == registry.id and grant["principalId"] == primary.outputs["principalId"]
     assert grants["churn-datastore-churn-lake-pe-approver"]["scope"].endswith("/storageAccounts/" + next(
         inputs(r)["accountName"] for r in by_type(result, "storage:StorageAccount") if r.name == "churn-churn-lake-st"))
 

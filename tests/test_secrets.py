@@ -11,7 +11,7 @@ from amlws.preview import preview_stack, run_program
 from harness import ROOT, one
 
 TOKEN = "offline-preview-placeholder-token"  # what the offline getClientToken answers
-ALLOWED_EXPORTS = {"workspaceId", "workspaceName", "principalId", "storageAccountId", "keyVaultId", "applicationInsightsId",
+ALLOWED_EXPORTS = {"workspaceId", "workspaceName", "principalId", "primaryIdentityPrincipalId", "storageAccountId", "keyVaultId", "applicationInsightsId",
                    "containerRegistryId", "computeIds", "datastoreIds", "environmentVersionIds", "logAnalyticsWorkspaceId",
                    "mlRegistryId", "storageAccountId", "mlConfig",  # mlConfig: names only (config.json)
                    # the self-serve zone: names and IDs only

@@ -67,7 +67,12 @@ def test_prod_shows_sharing_isolation_cmk_access_registry_datastore_environment_
         got = inputs(ws)
         assert got["encryption"]["status"] == "Enabled"
         assert got["encryption"]["keyVaultProperties"]["keyVaultArmId"] == shared["keyvault:Vault"].id  # the key lives in the shared vault
-        assert got["identity"]["type"] == "SystemAssigned,UserAssigned"
+        # A workspace identity of its own as primaryUserAssignedIdentity (5f0c7d88), the CMK identity beside it, no system-assigned one.
+        assert got["identity"]["type"] == "UserAssigned"
+        identities = {r.id: r for r in by_type(result, "managedidentity:UserAssignedIdentity")}
+        assert identities[got["primaryUserAssignedIdentity"]].name == ws.name.removesuffix("-mlw") + "-mlw-id"
+        assert got["encryption"]["identity"]["userAssignedIdentity"] != got["primaryUserAssignedIdentity"]
+        assert set(got["identity"]["userAssignedIdentities"]) == {got["primaryUserAssignedIdentity"], got["encryption"]["identity"]["userAssignedIdentity"]}
     churn = inputs(workspaces["churn-mlw"])
     rule = churn["managedNetwork"]["outboundRules"]["datastore-churn_lake"]
     assert rule["type"] == "PrivateEndpoint" and rule["destination"]["subresourceTarget"] == "dfs"
