@@ -129,7 +129,7 @@ class MachineLearningWorkspaceArgs(TypedDict):
     diagnostics: NotRequired[bool]
     """Send the workspace's (and its created storage's and vault's) logs and metrics to the Log Analytics workspace; default true when there is one."""
     private_endpoints: NotRequired[PrivateEndpointSettings]
-    """Private endpoints for the workspace and the storage, key vault and registry it creates, in the stack's own subnet."""
+    """Private endpoints for the workspace and the storage, key vault and registry it creates, in the stack's own subnet; with storage `public_network_access` `Disabled`, the workspace identity gets Reader on the storage's blob and file endpoints (how-to-managed-network)."""
     managed_network_outbound_rules: NotRequired[dict[str, OutboundRuleSettings]]
     """`managedNetwork.outboundRules` by rule name; datastore accounts get a private endpoint rule automatically under `AllowOnlyApprovedOutbound`."""
     datastores: NotRequired[list[DatastoreSettings]]
@@ -266,6 +266,26 @@ def refuse_immutable_changes(args: MachineLearningWorkspaceArgs, resource_group_
 
 
 WORKSPACE_SECTIONS = ("storage", "key_vault")  # created by default: a workspace always has them
+
+
+def storage_endpoint_reader(args: MachineLearningWorkspaceArgs, identity: pulumi.Input[str] | None) -> pulumi.Input[str] | None:
+    """The principal that gets Reader on the storage account's private endpoints in the stack's own network (the
+    client virtual network), or None when the docs ask for none.
+
+    MicrosoftDocs/azure-ai-docs articles/machine-learning/how-to-managed-network.md, "Azure Machine Learning
+    studio": "If the workspace associated Azure storage account has public network access disabled, ensure the
+    private endpoint created in the client virtual network is granted the Reader role to your workspace managed
+    identity. This applies to both blog [sic: blob] and file storage private endpoints. The role isn't required for the
+    private endpoint created by the managed virtual network." So: only with `private_endpoints` (the client
+    network's endpoints, which this component creates for storage it creates), only when that storage has
+    `publicNetworkAccess` `Disabled` (any letter case, as ARM reads it), and for the identity Azure ML uses (the
+    primary user-assigned identity the component grants roles to, else the system-assigned one).
+    """
+    storage = args.get("storage") or {}
+    if "private_endpoints" not in args or storage.get("existing_id") or identity is None:
+        return None
+    access = storage.get("public_network_access", "Enabled")
+    return identity if isinstance(access, str) and access.lower() == "disabled" else None
 
 
 def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedDatastore]:
@@ -528,13 +548,19 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         principal: pulumi.Output[str] | None = None
         if _identity_includes_system(args):
             principal = workspace.identity.apply(lambda i: (i.principal_id if i else None) or "")
+        approvals: list[pulumi.Resource] = []
         if identity_principal is not None:
-            assign_role(
+            # The computes below wait for it too: the first compute provisions the managed network, whose private
+            # endpoint to the workspace itself this identity approves ("the required permissions are automatically
+            # covered by the role assignments granted during workspace creation", how-to-managed-network, "Approval of
+            # private endpoints"; for a user-assigned identity those are the grants here, and Contributor's actions `*`
+            # include every action of Azure AI Enterprise Network Connection Approver: MicrosoftDocs/azure-docs
+            # articles/role-based-access-control/built-in-roles/privileged.md and .../ai-machine-learning.md).
+            approvals.append(assign_role(
                 self, f"{name}-identity-workspace-contributor",
                 scope=workspace.id, role=builtin_role(subscription_id, role_ids.CONTRIBUTOR), principal_id=identity_principal,
                 principal_type="ServicePrincipal",
-            )
-        approvals: list[pulumi.Resource] = []
+            ))
         approver = identity_principal if identity_principal is not None else principal  # the identity Azure ML uses
         if approver is not None:
             # Each datastore account is the target of a private endpoint rule (above, approved-outbound only), as
@@ -547,7 +573,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                         for rule_name, rule in (args.get("managed_network_outbound_rules") or {}).items()
                         if rule.get("type") == "PrivateEndpoint" and rule.get("approve") and isolation is not None
                         and "service_resource_id" in rule]
-            approvals = grant_endpoint_approval(self, name, targets, subscription_id=subscription_id, principal_id=approver)
+            approvals += grant_endpoint_approval(self, name, targets, subscription_id=subscription_id, principal_id=approver)
         access = args.get("access")
         if access:
             scientist_role = None
@@ -561,13 +587,23 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             ids: dict[str, pulumi.Input[str]] = {"storage": store.id, "key_vault": vault.id}
             if registry is not None:
                 ids["container_registry"] = registry.id
-            targets = [(workspace.id, "mlw", "amlworkspace")]
-            targets += [(ids[section], suffix, group) for section, suffix, group in endpoint_targets(args, WORKSPACE_SECTIONS)]
-            for target, suffix, group in targets:
-                private_endpoint(
+            targets = [("workspace", workspace.id, "mlw", "amlworkspace")]
+            targets += [(section, ids[section], suffix, group) for section, suffix, group in endpoint_targets(args, WORKSPACE_SECTIONS)]
+            reader = storage_endpoint_reader(args, approver)
+            for section, target, suffix, group in targets:
+                endpoint = private_endpoint(
                     self, f"{name}-pe-{suffix}", target_id=target, group=group, settings=endpoints,
                     resource_group_name=rg, location=location, tags=tags,
                 )
+                if section == "storage" and reader is not None:
+                    # Reader on the endpoint itself (the blob and the file endpoint) for the workspace identity, as
+                    # `storage_endpoint_reader` quotes. It waits for the endpoint (its scope) and the identity (its
+                    # principal); nothing in `pulumi up` needs it, the studio does once people use the workspace.
+                    assign_role(
+                        self, f"{name}-pe-{suffix}-reader",
+                        scope=endpoint.id, role=builtin_role(subscription_id, role_ids.READER), principal_id=reader,
+                        principal_type="ServicePrincipal",
+                    )
 
         compute_ids: dict[str, pulumi.Output[str]] = {}
         computes: dict[str, pulumi.Resource] = {}
