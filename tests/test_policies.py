@@ -3,7 +3,7 @@
 import pytest
 from pulumi_policy import ResourceValidationPolicy
 
-from policy_harness import ALL_POLICIES, check_resource, check_stack, resource
+from policy_harness import ALL_POLICIES, BY_NAME, check_resource, check_stack, resource
 
 WS = "azure-native:machinelearningservices:Workspace"
 WS_VERSIONED = "azure-native:machinelearningservices/v20240401:Workspace"
@@ -85,6 +85,15 @@ CASES = [
     ("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned"}}, {"identity": {"type": "SystemAssigned,UserAssigned"}, "primaryUserAssignedIdentity": "/id"}, {"required": True}),
     ("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned,UserAssigned"}}, {"identity": {"type": "SystemAssigned,UserAssigned"}, "primaryUserAssignedIdentity": "/id"}, {"required": True}),
     ("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned"}}, {"identity": {"type": "SystemAssigned,UserAssigned"}}, {"required": True, "requirePrimaryIdentity": False}),
+    # requireUserAssignedOnly: PSRule Azure.ML.UserManagedIdentity (Azure/PSRule.Rules.Azure .../rules/Azure.ML.Rule.yaml):
+    # identity.type equals UserAssigned (so not SystemAssigned,UserAssigned), userAssignedIdentities exists, primary has a value.
+    ("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned,UserAssigned", "userAssignedIdentities": ["/id"]}, "primaryUserAssignedIdentity": "/id"},
+     {"identity": {"type": "userAssigned", "userAssignedIdentities": ["/id"]}, "primaryUserAssignedIdentity": "/id"}, {"required": True, "requireUserAssignedOnly": True}),
+    ("workspace-user-assigned-identity", WS, {"identity": {"type": "UserAssigned"}, "primaryUserAssignedIdentity": "/id"},
+     {"identity": {"type": "UserAssigned", "userAssignedIdentities": {"/id": {}}}, "primaryUserAssignedIdentity": "/id"}, {"required": True, "requireUserAssignedOnly": True}),
+    ("workspace-user-assigned-identity", WS, {"identity": {"type": "UserAssigned", "userAssignedIdentities": ["/id"]}},
+     {"identity": {"type": "UserAssigned", "userAssignedIdentities": ["/id"]}, "primaryUserAssignedIdentity": "/id"},
+     {"required": True, "requireUserAssignedOnly": True, "requirePrimaryIdentity": False}),
     ("workspace-public-network-access-disabled", WS, {"publicNetworkAccess": "Disabled", "allowPublicAccessWhenBehindVnet": True}, {"publicNetworkAccess": "Disabled", "allowPublicAccessWhenBehindVnet": False}, None),
     ("key-vault-soft-delete", KV, {"properties": {}}, {"properties": {"enableSoftDelete": True}}, None),
     ("compute-local-auth-disabled", COMPUTE, {"properties": {"computeType": "AmlCompute", "disableLocalAuth": False}}, cluster(), None),
@@ -123,6 +132,17 @@ def test_resource_policy_fires_and_stays_silent(policy, typ, firing, silent, con
     assert check_resource(policy, typ, firing, config), "should fire"
     if silent is not None:  # None: the policy fires on every resource of its type
         assert check_resource(policy, typ, silent, config) == [], "should stay silent"
+
+
+def test_user_assigned_only_is_off_by_default_so_existing_configs_keep_their_verdicts():
+    both = {"identity": {"type": "SystemAssigned,UserAssigned", "userAssignedIdentities": ["/id"]}, "primaryUserAssignedIdentity": "/id"}
+    assert check_resource("workspace-user-assigned-identity", WS, both, {"required": True}) == []
+    assert check_resource("workspace-user-assigned-identity", WS, both, {"required": True, "requireUserAssignedOnly": False}) == []
+    assert check_resource("workspace-user-assigned-identity", WS, both, {"required": True, "requireUserAssignedOnly": True}) == [
+        "identity.type is 'SystemAssigned,UserAssigned', not 'UserAssigned': the workspace also has a system-assigned identity"]
+    assert check_resource("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned"}}, {"requireUserAssignedOnly": True}) == []  # where required
+    schema = BY_NAME["workspace-user-assigned-identity"].config_schema.properties
+    assert schema["requireUserAssignedOnly"]["type"] == "boolean" and schema["requireUserAssignedOnly"]["default"] is False
 
 
 WHERE_REQUIRED = [

@@ -172,11 +172,17 @@ SINGLE = [
     ("application-insights-workspace-based", "azure-native:applicationinsights:Component", {"workspaceResourceId": UNKNOWN, "ingestionMode": "logAnalytics"}, False),
     ("required-tags", "azure-native:privatedns:VirtualNetworkLink", {"tags": {"project": "p"}}, True),
     ("compute-in-subnet", "azure-native:machinelearningservices:Compute", {"properties": {"computeType": "AmlCompute", "properties": {"subnet": {"id": UNKNOWN}}}}, False),
+    # A first preview of a new workspace identity: its ID (userAssignedIdentities, primaryUserAssignedIdentity) is unknown.
+    ("workspace-user-assigned-identity", WS, {"identity": {"type": "UserAssigned", "userAssignedIdentities": [UNKNOWN, UNKNOWN]}, "primaryUserAssignedIdentity": UNKNOWN}, False),
+    ("workspace-user-assigned-identity", WS, {"identity": {"type": "SystemAssigned,UserAssigned", "userAssignedIdentities": [UNKNOWN]}, "primaryUserAssignedIdentity": UNKNOWN}, True),
+    ("workspace-user-assigned-identity", WS, {"identity": {"type": "UserAssigned", "userAssignedIdentities": UNKNOWN}, "primaryUserAssignedIdentity": UNKNOWN}, False),
+    ("workspace-user-assigned-identity", WS, {"identity": {"type": "UserAssigned"}, "primaryUserAssignedIdentity": UNKNOWN}, True),
 ]
 SINGLE_CONFIG = {
     "workspace-cmk-encryption": {"required": True},
     "compute-vm-size-allowed": {"allowedVmSizes": ["Standard_DS3_v2"]},
     "compute-in-subnet": {"required": True},
+    "workspace-user-assigned-identity": {"required": True, "requireUserAssignedOnly": True},
 }
 
 

@@ -223,18 +223,27 @@ def pack():
         yield running
 
 
-def prod_without_workspace_identity(unknowns: bool):
+def prod_with_workspace_identity(unknowns: bool, identity: dict | None):
+    """prod with each workspace's `workspaceIdentity` replaced (None: removed)."""
     config, secrets = stack_config(ROOT, "amlws", "prod")
     workspaces = json.loads(config["amlws:workspaces"])
     for ws in workspaces:
         del ws["workspaceIdentity"]
+        if identity is not None:
+            ws["workspaceIdentity"] = identity
     config["amlws:workspaces"] = json.dumps(workspaces)
     return run_program(main, "amlws", "prod", config, secrets, ArmMocks({}, unknowns=unknowns))
 
 
+def prod_without_workspace_identity(unknowns: bool):
+    return prod_with_workspace_identity(unknowns, None)
+
+
 def test_prod_policy_config_keeps_the_built_ins_full_check():
     given = load_policy_config(ROOT / "policy/config/prod.json")[POLICY]
-    assert given == {"required": True}  # requirePrimaryIdentity keeps its default, true (5f0c7d88)
+    # requirePrimaryIdentity keeps its default, true (5f0c7d88); prod also meets PSRule Azure.ML.UserManagedIdentity,
+    # which wants identity.type exactly UserAssigned (requireUserAssignedOnly).
+    assert given == {"required": True, "requireUserAssignedOnly": True}
 
 
 @pytest.mark.parametrize("unknowns", [False, True])
@@ -244,6 +253,30 @@ def test_the_policy_is_silent_on_prod_and_fires_on_its_workspaces_without_a_prim
     assert violations == []
     violations, _ = analyze(pack, prod_without_workspace_identity(unknowns), given, "prod.json")
     mine = [v for v in violations if v["policy"] == POLICY]
-    assert sorted(v["urn"].rsplit("::", 1)[1] for v in mine) == ["churn-mlw", "fraud-mlw"]
-    assert all(v["level"] == "mandatory" and "primaryUserAssignedIdentity is not set" in v["message"] for v in mine)
+    by_workspace: dict[str, list[str]] = {}
+    for v in mine:
+        by_workspace.setdefault(v["urn"].rsplit("::", 1)[1], []).append(v["message"])
+    assert sorted(by_workspace) == ["churn-mlw", "fraud-mlw"]
+    assert all(v["level"] == "mandatory" for v in mine)
+    for messages in by_workspace.values():
+        # 5f0c7d88's check, and (requireUserAssignedOnly) PSRule's: the CMK identity makes it SystemAssigned,UserAssigned.
+        assert sum("primaryUserAssignedIdentity is not set" in m for m in messages) == 1
+        assert sum("identity.type is 'SystemAssigned,UserAssigned', not 'UserAssigned'" in m for m in messages) == 1
+        assert len(messages) == 2
     assert not [v for v in violations if "during preview" in v["message"]]
+
+
+@pytest.mark.parametrize("unknowns", [False, True])
+def test_prod_fires_when_its_workspaces_keep_a_system_assigned_identity_beside_their_own(pack, unknowns):
+    """PSRule Azure.ML.UserManagedIdentity (Azure/PSRule.Rules.Azure src/PSRule.Rules.Azure/rules/Azure.ML.Rule.yaml:
+    identity.type `equals: UserAssigned`) fails SystemAssigned,UserAssigned, which 5f0c7d88 accepts."""
+    given = load_policy_config(ROOT / "policy/config/prod.json")
+    violations, _ = analyze(pack, prod_with_workspace_identity(unknowns, {"systemAssigned": True}), given, "prod.json")
+    mine = [v for v in violations if v["policy"] == POLICY]
+    assert sorted(v["urn"].rsplit("::", 1)[1] for v in mine) == ["churn-mlw", "fraud-mlw"]
+    assert all(v["level"] == "mandatory" and "not 'UserAssigned'" in v["message"] for v in mine)
+    assert not [v for v in violations if "during preview" in v["message"]]
+    # Without the option (its default), the same stack passes: 5f0c7d88 needs only the primary identity.
+    given[POLICY] = {"required": True}
+    violations, _ = analyze(pack, prod_with_workspace_identity(unknowns, {"systemAssigned": True}), given, "prod.json")
+    assert not [v for v in violations if v["policy"] == POLICY]

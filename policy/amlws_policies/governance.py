@@ -88,9 +88,18 @@ def _user_identity(props, cfg):
         return []
     kind = str(get(props, "identity.type") or "")
     problems = _when("userassigned" not in kind.lower(), f"identity.type is {kind!r}; a user-assigned identity is required")
+    only = cfg["requireUserAssignedOnly"]
+    if only and not problems:
+        # PSRule Azure.ML.UserManagedIdentity (Azure/PSRule.Rules.Azure src/PSRule.Rules.Azure/rules/Azure.ML.Rule.yaml):
+        # allOf identity.type `equals: UserAssigned` (PSRule compares strings without case by default), so
+        # SystemAssigned,UserAssigned fails it; identity.userAssignedIdentities `exists: true`;
+        # properties.primaryUserAssignedIdentity `hasValue: true` (below).
+        problems += _when(not same(kind, "UserAssigned"), f"identity.type is {kind!r}, not 'UserAssigned': the workspace also has a system-assigned identity")
+        problems += _when(peek(props, "identity.userAssignedIdentities") is None, "identity.userAssignedIdentities is not set")
     # 5f0c7d88 tests primaryUserAssignedIdentity (Azure/azure-policy .../Machine Learning/Workspace_UAIEnabled_Audit.json).
+    # An unknown one (a new identity's ID in a first preview) is a reference: it will be set.
     primary = peek(props, "primaryUserAssignedIdentity")
-    return problems + _when(cfg["requirePrimaryIdentity"] and not primary, "primaryUserAssignedIdentity is not set: the workspace reaches its resources with its system-assigned identity")
+    return problems + _when((cfg["requirePrimaryIdentity"] or only) and not primary, "primaryUserAssignedIdentity is not set: the workspace reaches its resources with its system-assigned identity")
 
 
 # Compute ---------------------------------------------------------------------------------------
@@ -271,7 +280,8 @@ GOVERNANCE_POLICIES = [
     stack_policy("workspace-network-isolation", "Azure ML workspaces should use a managed virtual network isolation mode or private endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.", _isolation),
     resource_policy("workspace-cmk-encryption", "Azure ML workspaces should be encrypted with a customer-managed key, where required. Anchor: Azure Policy ba769a63.", ML_WORKSPACE, _cmk, REQUIRED),
     resource_policy("workspace-user-assigned-identity", "Azure ML workspaces should use a user-assigned managed identity (as primaryUserAssignedIdentity), where required. Anchors: Azure Policy 5f0c7d88, PSRule Azure.ML.UserManagedIdentity.", ML_WORKSPACE, _user_identity,
-                    {**REQUIRED, "requirePrimaryIdentity": {"type": "boolean", "default": True, "description": "Also require primaryUserAssignedIdentity, as 5f0c7d88 does."}}),
+                    {**REQUIRED, "requirePrimaryIdentity": {"type": "boolean", "default": True, "description": "Also require primaryUserAssignedIdentity, as 5f0c7d88 does."},
+                     "requireUserAssignedOnly": {"type": "boolean", "default": False, "description": "Require identity.type exactly UserAssigned (no system-assigned identity beside it), userAssignedIdentities and primaryUserAssignedIdentity, as PSRule Azure.ML.UserManagedIdentity does."}}),
     resource_policy("compute-local-auth-disabled", "Azure ML computes should have local authentication disabled. Anchors: Azure Policy e96a9a5f, PSRule Azure.ML.DisableLocalAuth (Checkov's CKV_AZURE_142 is Terraform-only).", ML_COMPUTE, _local_auth),
     resource_policy("compute-instance-idle-shutdown", "Azure ML compute instances should shut down when idle, within a maximum. Anchors: Azure Policy 679ddf89, PSRule Azure.ML.ComputeIdleShutdown.", ML_COMPUTE, _idle_shutdown,
                     {"maxIdleMinutes": {"type": "number", "default": 240, "description": "Longest idleTimeBeforeShutdown allowed, in minutes."}}),
