@@ -1,6 +1,7 @@
 """Regenerate the README's generated sections: the component input tables (from the Args/Settings
-TypedDicts and their field docstrings), the policy table (from the pack and its stack configs), and the
-pictures of the dev and prod stacks (Mermaid in the README, SVG in docs/graphs/, from `amlws graph`).
+TypedDicts and their field docstrings), the policy table (from the pack and its stack configs), the
+pictures of the dev and prod stacks (Mermaid in the README, SVG in docs/graphs/, from `amlws graph`), and
+what `amlws preview` prints for them (dev's tree, prod's summary line with its resource counts).
 
     python scripts/readme_tables.py          # rewrite README.md in place
     python scripts/readme_tables.py --check  # exit 1 if README.md is stale (the tests run this)
@@ -90,11 +91,42 @@ def parity_table() -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _graph(stack: str):
-    from amlws.graph import build_graph
+def _preview(stack: str):
     from amlws.preview import preview_stack
 
-    return build_graph(preview_stack(ROOT, stack))
+    return preview_stack(ROOT, stack)
+
+
+@functools.lru_cache(maxsize=None)
+def _graph(stack: str):
+    from amlws.graph import build_graph
+
+    return build_graph(_preview(stack))
+
+
+def tree(stack: str):
+    """What `amlws preview STACK` prints (the tree and the summary line), without colour."""
+    def make() -> str:
+        import io
+
+        from rich.console import Console
+
+        from amlws.render import print_tree, summary_line
+
+        out = io.StringIO()
+        print_tree(_preview(stack), Console(file=out, width=1000, color_system=None, highlight=False, emoji=False))
+        return "```\n" + out.getvalue() + summary_line(_preview(stack)) + "\n```\n"
+
+    return make
+
+
+def summary(stack: str):
+    def make() -> str:
+        from amlws.render import summary_line
+
+        return f"`amlws preview {stack}` prints the same way: `{summary_line(_preview(stack))}`.\n"
+
+    return make
 
 
 def mermaid(stack: str):
@@ -114,7 +146,8 @@ def svg_files() -> dict[Path, str]:
     return pictures
 
 
-SECTIONS = {"inputs": input_tables, "policies": policy_table, "parity": parity_table, "graph-dev": mermaid("dev"), "graph-prod": mermaid("prod")}
+SECTIONS = {"inputs": input_tables, "policies": policy_table, "parity": parity_table, "graph-dev": mermaid("dev"), "graph-prod": mermaid("prod"),
+            "tree-dev": tree("dev"), "summary-prod": summary("prod")}
 
 
 def render(readme: str) -> str:
