@@ -51,6 +51,7 @@ from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_ar
 COMPONENT = "MachineLearningWorkspace"
 IDENTITY_TYPES = ("SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned")
 ISOLATION_MODES = ("Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound")
+MANAGED_NETWORK_LOCKS_DOC = "https://learn.microsoft.com/azure/machine-learning/how-to-managed-network#limitations"
 
 
 class CustomerManagedKeySettings(TypedDict):
@@ -117,7 +118,7 @@ class MachineLearningWorkspaceArgs(TypedDict):
     tags: NotRequired[dict[str, str]]
     """Tags for the workspace and every resource it creates."""
     lock: NotRequired[LockArgs]
-    """AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the workspace and the data resources it creates (storage, key vault, registry, datastore accounts)."""
+    """AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the workspace and the data resources it creates (storage, key vault, registry, datastore accounts). With a managed network (`managed_network_isolation_mode` not `Disabled`) the workspace itself gets none, only the data resources (how-to-managed-network, Limitations: no scope locks on Azure Machine Learning resources); the component says so in an info message."""
     protect_data: NotRequired[bool]
     """Protect the resources that hold data (workspace, storage, key vault, registry, monitoring) from deletion."""
     customer_managed_key: NotRequired[CustomerManagedKeySettings]
@@ -286,6 +287,21 @@ def storage_endpoint_reader(args: MachineLearningWorkspaceArgs, identity: pulumi
         return None
     access = storage.get("public_network_access", "Enabled")
     return identity if isinstance(access, str) and access.lower() == "disabled" else None
+
+
+def workspace_lock(args: MachineLearningWorkspaceArgs) -> LockArgs | None:
+    """The AVM `lock` for the workspace itself: none when the workspace has a managed network.
+
+    how-to-managed-network, "Limitations": "Make sure there are no scope locks on the Azure Machine Learning
+    resources and resource group. Internal operations related to managed virtual network might be blocked."
+    (MicrosoftDocs/azure-ai-docs articles/machine-learning/how-to-managed-network.md, commit d675e2ff). The data
+    resources (storage, key vault, registry, datastore accounts) keep their own locks: they are not Azure
+    Machine Learning resources, and each lock is scoped to its resource, not to the resource group.
+    """
+    lock = args.get("lock")
+    if lock and lock.get("kind") != "None" and args.get("managed_network_isolation_mode", "Disabled") != "Disabled":
+        return None
+    return lock
 
 
 def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedDatastore]:
@@ -543,7 +559,15 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         )
         if diagnostics:
             send_diagnostics(self, f"{name}-mlw-diag", workspace.id, law_id)  # type: ignore[arg-type]
-        lock_resource(self, f"{name}-mlw", workspace.id, args.get("lock"))
+        lock = workspace_lock(args)
+        if lock is not args.get("lock"):
+            pulumi.log.info(
+                f"{COMPONENT} {name}: lock {args.get('lock')!r} applies to the data resources only, not to the workspace: with a "
+                f"managed network (isolationMode {args.get('managed_network_isolation_mode')}) the Azure Machine Learning resources "
+                f"must carry no scope locks, which might block the network's internal operations ({MANAGED_NETWORK_LOCKS_DOC})",
+                resource=self,
+            )
+        lock_resource(self, f"{name}-mlw", workspace.id, lock)
 
         principal: pulumi.Output[str] | None = None
         if _identity_includes_system(args):

@@ -64,7 +64,8 @@ def ml_config(subscription_id: pulumi.Input[str], resource_group: pulumi.Input[s
 
 def _lock(stack: StackConfig) -> dict[str, Any]:
     """A protected stack also locks its data resources (AVM `lock`): `protect` stops only Pulumi,
-    a CanNotDelete management lock stops the portal and the CLI too (the pack's data-resources-delete-lock)."""
+    a CanNotDelete management lock stops the portal and the CLI too (the pack's data-resources-delete-lock).
+    A workspace with a managed network gets none (MachineLearningWorkspace `workspace_lock`)."""
     return {"lock": {"kind": "CanNotDelete"}} if stack.protect else {}
 
 

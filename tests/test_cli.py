@@ -60,7 +60,7 @@ def test_console_script_runs_from_a_subprocess(tmp_path):
     out = tmp_path / "prod.json"
     proc = subprocess.run([sys.executable, "-m", "amlws.cli", "preview", "prod", "--json", str(out), "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "amlws/prod: 134 resources in 19 components, 23 protected" in proc.stdout
+    assert "amlws/prod: 132 resources in 19 components, 23 protected" in proc.stdout
 
 
 @pytest.mark.parametrize("argv", [["preview"], ["nonsense", "dev"]])

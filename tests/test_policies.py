@@ -3,7 +3,7 @@
 import pytest
 from pulumi_policy import ResourceValidationPolicy
 
-from policy_harness import ALL_POLICIES, BY_NAME, check_resource, check_stack, resource
+from policy_harness import ALL_POLICIES, BY_NAME, CANT_RUN, UNKNOWN, check_resource, check_stack, resource
 
 WS = "azure-native:machinelearningservices:Workspace"
 WS_VERSIONED = "azure-native:machinelearningservices/v20240401:Workspace"
@@ -292,3 +292,94 @@ def test_budget_covers_each_workspace_resource_group_where_required():
     by_dependency = resource("azure-native:consumption:Budget", "b", {})
     by_dependency.property_dependencies["scope"] = [group]
     assert check_stack(policy, [ws, group, by_dependency], {"required": True}) == []
+
+
+# workspace-managed-network-no-scope-lock. how-to-managed-network, Limitations: "Make sure there are no scope locks on
+# the Azure Machine Learning resources and resource group. Internal operations related to managed virtual network might
+# be blocked." (MicrosoftDocs/azure-ai-docs articles/machine-learning/how-to-managed-network.md @ d675e2ffa1225f61fc3f8eb22b04c935b0dd21df)
+# Locks are inherited by everything under their scope (MicrosoftDocs/azure-docs articles/azure-resource-manager/management/
+# lock-resources.md, "Lock inheritance", @ 221a7c6bc08b54d3e8290225fa02021da93d3fdf).
+SUB = "/subscriptions/00000000-0000-0000-0000-000000000000"
+WS_ID = f"{SUB}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/mlw-churn"
+BY_SCOPE = "azure-native:authorization:ManagementLockByScope"
+AT_RESOURCE = "azure-native:authorization:ManagementLockAtResourceLevel"
+AT_GROUP = "azure-native:authorization:ManagementLockAtResourceGroupLevel"
+AT_SUBSCRIPTION = "azure-native:authorization:ManagementLockAtSubscriptionLevel"
+APPROVED = {"managedNetwork": {"isolationMode": "AllowOnlyApprovedOutbound"}}
+ML_LOCK = {"resourceGroupName": "rg-ml", "resourceProviderNamespace": "Microsoft.MachineLearningServices", "level": "CanNotDelete"}
+
+
+def _ws(known_id=True, **props):
+    return resource(WS, "ws", {"workspaceName": "mlw-churn", "resourceGroupName": "rg-ml", **({"id": WS_ID} if known_id else {}), **props}, protect=True)
+
+
+@pytest.mark.parametrize(
+    "lock_type, props, covers",
+    [
+        (BY_SCOPE, {"scope": WS_ID, "level": "CanNotDelete"}, "the workspace"),
+        (BY_SCOPE, {"scope": WS_ID.upper() + "/", "level": "canNotDelete"}, "the workspace"),
+        (BY_SCOPE, {"scope": f"{WS_ID}/computes/cpu", "level": "ReadOnly"}, "the workspace"),
+        (BY_SCOPE, {"scope": f"{SUB}/resourceGroups/RG-ML", "level": "CanNotDelete"}, "its resource group"),
+        (BY_SCOPE, {"scope": SUB, "level": "CanNotDelete"}, "its subscription"),
+        (AT_GROUP, {"resourceGroupName": "rg-ml", "level": "CanNotDelete"}, "its resource group"),
+        (AT_SUBSCRIPTION, {"level": "ReadOnly"}, "its subscription"),
+        (AT_RESOURCE, {**ML_LOCK, "parentResourcePath": "", "resourceType": "workspaces", "resourceName": "mlw-churn"}, "the workspace"),
+        (AT_RESOURCE, {**ML_LOCK, "parentResourcePath": "workspaces/mlw-churn", "resourceType": "computes", "resourceName": "cpu"}, "the workspace"),
+    ],
+)
+@pytest.mark.parametrize("known_id", [True, False])
+@pytest.mark.parametrize("mode", ["AllowOnlyApprovedOutbound", "allowInternetOutbound"])
+def test_a_lock_on_a_managed_network_workspace_its_group_or_subscription_fires(lock_type, props, covers, known_id, mode):
+    lock = resource(lock_type, "lock", props)
+    found = check_stack("workspace-managed-network-no-scope-lock", [_ws(known_id, managedNetwork={"isolationMode": mode}), lock])
+    assert [urn for _, urn in found] == [lock.urn], found
+    assert f"is on {covers} of workspace ws" in found[0][0] and mode in found[0][0]
+
+
+@pytest.mark.parametrize(
+    "lock_type, props",
+    [
+        (BY_SCOPE, {"scope": f"{SUB}/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stchurn", "level": "CanNotDelete"}),
+        (BY_SCOPE, {"scope": f"{SUB}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/mlw-other", "level": "CanNotDelete"}),
+        (BY_SCOPE, {"scope": f"{SUB}/resourceGroups/rg-data", "level": "CanNotDelete"}),
+        (BY_SCOPE, {"scope": WS_ID, "level": "NotSpecified"}),
+        (AT_GROUP, {"resourceGroupName": "rg-data", "level": "CanNotDelete"}),
+        (AT_RESOURCE, {**ML_LOCK, "parentResourcePath": "", "resourceType": "registries", "resourceName": "mlreg"}),
+        (AT_RESOURCE, {**ML_LOCK, "resourceProviderNamespace": "Microsoft.Storage", "parentResourcePath": "", "resourceType": "storageAccounts", "resourceName": "mlw-churn"}),
+        (AT_RESOURCE, {**ML_LOCK, "resourceGroupName": "rg-data", "parentResourcePath": "", "resourceType": "workspaces", "resourceName": "mlw-churn"}),
+    ],
+)
+@pytest.mark.parametrize("known_id", [True, False])
+def test_locks_elsewhere_are_silent(lock_type, props, known_id):
+    assert check_stack("workspace-managed-network-no-scope-lock", [_ws(known_id, **APPROVED), resource(lock_type, "lock", props)]) == []
+
+
+@pytest.mark.parametrize("network", [{}, {"managedNetwork": {"isolationMode": "Disabled"}}])
+def test_a_lock_on_a_workspace_without_a_managed_network_is_silent(network):
+    locks = [resource(BY_SCOPE, "a", {"scope": WS_ID, "level": "CanNotDelete"}), resource(AT_GROUP, "b", {"resourceGroupName": "rg-ml", "level": "CanNotDelete"})]
+    assert check_stack("workspace-managed-network-no-scope-lock", [_ws(**network), *locks]) == []
+
+
+def test_a_subscription_in_another_subscription_is_silent_once_the_workspace_id_shows_it():
+    other = resource(BY_SCOPE, "lock", {"scope": "/subscriptions/11111111-1111-1111-1111-111111111111", "level": "CanNotDelete"})
+    assert check_stack("workspace-managed-network-no-scope-lock", [_ws(**APPROVED), other]) == []
+
+
+def test_the_delete_lock_policy_does_not_ask_a_managed_network_workspace_for_a_lock():
+    policy = "data-resources-delete-lock"
+    assert check_stack(policy, [_ws(**APPROVED)]) == []
+    assert check_stack(policy, [_ws(managedNetwork={"isolationMode": "AllowInternetOutbound"})]) == []
+    [(message, urn)] = check_stack(policy, [_ws(managedNetwork={"isolationMode": "Disabled"})])
+    assert "carries no CanNotDelete management lock" in message and urn.endswith("::ws")
+    assert [u for _, u in check_stack(policy, [_ws()])] == [_ws().urn]
+    # and the workspace's data resources still need theirs
+    account = resource(ST, "st", {"id": f"{SUB}/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/st"}, protect=True)
+    assert [u for _, u in check_stack(policy, [_ws(**APPROVED), account])] == [account.urn]
+
+
+def test_an_isolation_mode_not_known_yet_costs_only_that_workspace_verdict():
+    unsure = resource(WS, "ws-unsure", {"workspaceName": "mlw-unsure", "resourceGroupName": "rg-ml", "managedNetwork": {"isolationMode": UNKNOWN}})
+    lock_unsure = resource(BY_SCOPE, "lock-unsure", {"scope": f"{SUB}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/mlw-unsure", "level": "CanNotDelete"})
+    lock = resource(BY_SCOPE, "lock", {"scope": WS_ID, "level": "CanNotDelete"})
+    found = check_stack("workspace-managed-network-no-scope-lock", [unsure, lock_unsure, _ws(**APPROVED), lock])
+    assert [urn for _, urn in found] == [lock.urn, None] and found[1][0].startswith(CANT_RUN), found

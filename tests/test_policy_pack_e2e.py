@@ -170,3 +170,63 @@ def test_cli_policy_config_of_the_wrong_type_is_exit_2_naming_policy_and_key(tmp
     assert code == 2
     err = capsys.readouterr().err
     assert 'compute-instance-idle-shutdown.maxIdleMinutes = "two hours": expected a number' in err and "Traceback" not in err
+
+
+def _with_workspace_locks(result: PreviewResult) -> tuple[PreviewResult, list[str]]:
+    """`result` plus, per workspace, the lock the component declared before (`<project>-mlw-lock`, scope: the
+    workspace's ID) and a resource-group lock: what how-to-managed-network ("Limitations") says to leave out."""
+    from amlws.monitor import UNKNOWN
+
+    added, urns = [], []
+    groups = {r.urn: r for r in result.registrations if r.type == "azure-native:resources:ResourceGroup"}
+    for ws in (r for r in result.registrations if r.type == "azure-native:machinelearningservices:Workspace"):
+        project = ws.name.removesuffix("-mlw")
+        scope = ws.outputs.get("id") or UNKNOWN
+        lock = Registration(
+            urn=f"{ws.urn.rsplit('$', 1)[0]}$azure-native:authorization:ManagementLockByScope::{ws.name}-lock",
+            type="azure-native:authorization:ManagementLockByScope", name=f"{ws.name}-lock", parent=ws.parent, custom=True, protect=False,
+            inputs={"lockName": f"lock-{ws.name}", "level": "CanNotDelete", "scope": scope}, dependencies=[ws.urn],
+            property_dependencies={"scope": [ws.urn]}, outputs={"lockName": f"lock-{ws.name}", "level": "CanNotDelete", "scope": scope},
+        )
+        [group] = [groups[u] for u in ws.property_dependencies["resourceGroupName"] if u in groups]
+        group_scope = group.outputs.get("id") or UNKNOWN
+        group_lock = Registration(
+            urn=f"urn:pulumi:prod::amlws::azure-native:authorization:ManagementLockByScope::{project}-rg-lock",
+            type="azure-native:authorization:ManagementLockByScope", name=f"{project}-rg-lock", parent="", custom=True, protect=False,
+            inputs={"level": "CanNotDelete", "scope": group_scope}, dependencies=[group.urn], property_dependencies={"scope": [group.urn]},
+            outputs={"level": "CanNotDelete", "scope": group_scope},
+        )
+        added += [lock, group_lock]
+        urns += [lock.urn, group_lock.urn]
+    return PreviewResult(result.project, result.stack, [*result.registrations, *added]), urns
+
+
+@pytest.mark.parametrize("unknowns", [False, True])
+def test_prod_with_locks_on_its_managed_network_workspaces_or_their_groups_fails(pack, stack_preview, unknowns):
+    from amlws.policy_runner import load_policy_config
+
+    prod = stack_preview("prod", unknowns)
+    assert not [r for r in prod.registrations if r.name.endswith("-mlw-lock")], "the component no longer locks a managed-network workspace"
+    locked, urns = _with_workspace_locks(prod)
+    assert len(urns) == 4  # churn and fraud: the workspace and its resource group
+    found, _ = analyze(pack, locked, load_policy_config(ROOT / "policy/config/prod.json"), "(test)")
+    assert not [v for v in found if "during preview" in v["message"]], found
+    assert sorted((v["policy"], v["level"], v["urn"]) for v in found) == sorted(
+        ("workspace-managed-network-no-scope-lock", "mandatory", u) for u in urns
+    ), found
+    assert all("AllowOnlyApprovedOutbound" in v["message"] for v in found)
+
+
+def test_the_managed_network_lock_policy_is_mandatory_under_both_shipped_configs_and_takes_no_settings(pack):
+    """A lock on a managed-network workspace breaks the workspace in any environment, so dev keeps it mandatory too."""
+    from google.protobuf import empty_pb2
+    from pulumi.runtime.proto import analyzer_pb2
+
+    from amlws.policy_runner import build_configuration, load_policy_config
+
+    info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
+    for stack in ("dev", "prod"):
+        configuration = build_configuration(info, load_policy_config(ROOT / f"policy/config/{stack}.json"), stack)
+        assert configuration["workspace-managed-network-no-scope-lock"].enforcementLevel == analyzer_pb2.MANDATORY, stack
+    with pytest.raises(PreviewError, match="workspace-managed-network-no-scope-lock has no setting required"):
+        build_configuration(info, {"workspace-managed-network-no-scope-lock": {"required": True}}, "(test)")

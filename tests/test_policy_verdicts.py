@@ -20,6 +20,8 @@ BUDGET = "azure-native:consumption:Budget"
 TAGS = {"project": "p", "environment": "e", "owner": "o"}
 LOGS_ON = [{"categoryGroup": "allLogs", "enabled": True}]
 OPEN_WS = {"publicNetworkAccess": "Enabled", "id": UNKNOWN}
+LOCK = "azure-native:authorization:ManagementLockByScope"
+MANAGED = {"isolationMode": "AllowOnlyApprovedOutbound"}
 
 # name -> (policy, stack spec, {resource name: fires?}); every spec carries unknown IDs.
 SCENARIOS = {
@@ -124,6 +126,38 @@ SCENARIOS = {
         {"type": "azure-native:authorization:ManagementLockByScope", "name": "kv-lock", "props": {"scope": UNKNOWN, "level": "NotSpecified"}, "deps": {"scope": ["kv"]}},
         {"type": ACR, "name": "acr-unprotected", "props": {"id": UNKNOWN}},
     ], {"st": False, "kv": True, "acr-unprotected": False}),
+    # how-to-managed-network, Limitations: no scope locks on Azure ML resources and their resource group (a workspace
+    # with a managed network needs no lock of its own, and must not get one).
+    "delete-locks-managed-network-workspace-exempt": ("data-resources-delete-lock", [
+        {"type": WS, "name": "ws-managed", "props": {"id": UNKNOWN, "managedNetwork": MANAGED}, "protect": True},
+        {"type": WS, "name": "ws-open", "props": {"id": UNKNOWN, "managedNetwork": UNKNOWN}, "protect": True},
+    ], {"ws-managed": False, "ws-open": True}),
+    "managed-network-lock-on-the-workspace": ("workspace-managed-network-no-scope-lock", [
+        {"type": RG, "name": "rg", "props": {"resourceGroupName": "rg-a", "id": UNKNOWN}},
+        {"type": WS, "name": "ws", "props": {"id": UNKNOWN, "name": UNKNOWN, "resourceGroupName": UNKNOWN, "managedNetwork": MANAGED}, "deps": {"resourceGroupName": ["rg"]}},
+        {"type": ST, "name": "st", "props": {"id": UNKNOWN, "resourceGroupName": UNKNOWN}, "deps": {"resourceGroupName": ["rg"]}},
+        {"type": LOCK, "name": "ws-lock", "props": {"scope": UNKNOWN, "level": "CanNotDelete"}, "deps": {"scope": ["ws"]}},
+        {"type": LOCK, "name": "st-lock", "props": {"scope": UNKNOWN, "level": "CanNotDelete"}, "deps": {"scope": ["st"]}},
+        {"type": "azure-native:authorization:ManagementLockAtResourceLevel", "name": "ws-resource-lock",
+         "props": {"resourceGroupName": UNKNOWN, "resourceProviderNamespace": "Microsoft.MachineLearningServices", "parentResourcePath": "",
+                   "resourceType": "workspaces", "resourceName": UNKNOWN, "level": "ReadOnly"},
+         "deps": {"resourceGroupName": ["rg"], "resourceName": ["ws"]}},
+    ], {"ws-lock": True, "st-lock": False, "ws-resource-lock": True}),
+    "managed-network-lock-on-the-resource-group": ("workspace-managed-network-no-scope-lock", [
+        {"type": RG, "name": "rg", "props": {"resourceGroupName": "rg-a", "id": UNKNOWN}},
+        {"type": RG, "name": "rg-data", "props": {"resourceGroupName": "rg-b", "id": UNKNOWN}},
+        {"type": WS, "name": "ws", "props": {"id": UNKNOWN, "resourceGroupName": UNKNOWN, "managedNetwork": MANAGED}, "deps": {"resourceGroupName": ["rg"]}},
+        {"type": LOCK, "name": "rg-lock", "props": {"scope": UNKNOWN, "level": "CanNotDelete"}, "deps": {"scope": ["rg"]}},
+        {"type": LOCK, "name": "rg-data-lock", "props": {"scope": UNKNOWN, "level": "CanNotDelete"}, "deps": {"scope": ["rg-data"]}},
+        {"type": "azure-native:authorization:ManagementLockAtResourceGroupLevel", "name": "rg-level-lock",
+         "props": {"resourceGroupName": UNKNOWN, "level": "CanNotDelete"}, "deps": {"resourceGroupName": ["rg"]}},
+        {"type": "azure-native:authorization:ManagementLockAtResourceGroupLevel", "name": "rg-data-level-lock",
+         "props": {"resourceGroupName": UNKNOWN, "level": "CanNotDelete"}, "deps": {"resourceGroupName": ["rg-data"]}},
+    ], {"rg-lock": True, "rg-data-lock": False, "rg-level-lock": True, "rg-data-level-lock": False}),
+    "managed-network-lock-silent-without-a-managed-network": ("workspace-managed-network-no-scope-lock", [
+        {"type": WS, "name": "ws", "props": {"id": UNKNOWN, "managedNetwork": UNKNOWN}},
+        {"type": LOCK, "name": "ws-lock", "props": {"scope": UNKNOWN, "level": "CanNotDelete"}, "deps": {"scope": ["ws"]}},
+    ], {"ws-lock": False}),
 }
 CONFIG = {"workspace-cost-budget": {"required": True}}
 

@@ -39,6 +39,35 @@ def test_datastore_accounts_get_infrastructure_encryption_soft_delete_and_the_lo
     assert locks["w-mlw-lock"].property_dependencies["scope"] == [workspace.urn]
 
 
+@pytest.mark.parametrize("mode", ["AllowInternetOutbound", "AllowOnlyApprovedOutbound"])
+def test_a_managed_network_workspace_gets_no_lock_of_its_own_but_its_data_resources_keep_theirs(mode, monkeypatch):
+    # how-to-managed-network, Limitations: "Make sure there are no scope locks on the Azure Machine Learning resources
+    # and resource group. Internal operations related to managed virtual network might be blocked."
+    # (MicrosoftDocs/azure-ai-docs articles/machine-learning/how-to-managed-network.md @ d675e2ffa1225f61fc3f8eb22b04c935b0dd21df)
+    told: list[str] = []
+    monkeypatch.setattr("pulumi.log.info", lambda msg, *a, **k: told.append(msg))
+    lake = {"name": "lake", "datastore_type": "AzureDataLakeGen2", "container_name": "curated", "is_hns_enabled": True}
+    args = {**RG, "tags": {"project": "p"}, "datastores": [lake], "lock": {"kind": "CanNotDelete"}, "managed_network_isolation_mode": mode}
+    result = run(lambda: MachineLearningWorkspace("w", args))
+    locks = {r.name: r for r in by_type(result, "authorization:ManagementLockByScope")}
+    assert set(locks) == {"w-storage-st-lock", "w-keyvault-kv-lock", "w-lake-st-lock"}
+    workspace = one(result, "machinelearningservices:Workspace")
+    assert all(workspace.urn not in lock.property_dependencies.get("scope", []) for lock in locks.values())
+    [message] = [m for m in told if "MachineLearningWorkspace w:" in m]
+    assert "not to the workspace" in message and mode in message and "how-to-managed-network#limitations" in message
+
+
+def test_without_a_managed_network_the_workspace_keeps_its_lock_and_nothing_is_said(monkeypatch):
+    told: list[str] = []
+    monkeypatch.setattr("pulumi.log.info", lambda msg, *a, **k: told.append(msg))
+    base = {**RG, "tags": {"project": "p"}}
+    result = run(lambda: MachineLearningWorkspace("w", {**base, "lock": {"kind": "CanNotDelete"}, "managed_network_isolation_mode": "Disabled"}))
+    assert "w-mlw-lock" in {r.name for r in by_type(result, "ManagementLockByScope")}
+    for args in ({"managed_network_isolation_mode": "AllowOnlyApprovedOutbound"}, {"lock": {"kind": "None"}, "managed_network_isolation_mode": "AllowOnlyApprovedOutbound"}):
+        assert by_type(run(lambda: MachineLearningWorkspace("v", {**base, **args})), "ManagementLockByScope") == []
+    assert not [m for m in told if "MachineLearningWorkspace" in m], told
+
+
 def test_no_lock_unless_asked_and_a_wrong_kind_is_refused_first():
     assert by_type(run(lambda: WorkspaceStorage("s", {**RG})), "ManagementLockByScope") == []
     assert by_type(run(lambda: WorkspaceStorage("s", {**RG, "lock": {"kind": "None"}})), "ManagementLockByScope") == []
