@@ -1,0 +1,103 @@
+"""The pack decodes each resource's properties once per request (policy/amlws_policies/decode_once.py):
+same responses, and each policy still gets objects of its own."""
+
+from typing import Any
+
+import pytest
+from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
+from pulumi_policy import policy as sdk
+from pulumi.runtime.proto import analyzer_pb2
+
+from amlws.policy_runner import _options, _struct
+from policy_harness import ALL_POLICIES
+
+from amlws_policies.decode_once import decode_requests_once
+
+from examples.bad_workspace.__main__ import main as bad_main
+from harness import run
+
+
+@pytest.fixture
+def unpatched():
+    """Restore pulumi_policy's analyzer after the test: the patch is process-wide."""
+    servicer: Any = sdk._PolicyAnalyzerServicer
+    saved = sdk.json_format, servicer.Analyze, servicer.AnalyzeStack
+    yield servicer
+    sdk.json_format, servicer.Analyze, servicer.AnalyzeStack = saved
+
+
+def _servicer(policies: list) -> Any:
+    return sdk._PolicyAnalyzerServicer(
+        "amlws-policy", "0.0.1", policies, EnforcementLevel.MANDATORY, None, None, None, None, None, None, None,
+    )
+
+
+def _requests(registrations) -> tuple[list, analyzer_pb2.AnalyzeStackRequest]:
+    single = [
+        analyzer_pb2.AnalyzeRequest(type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r))
+        for r in registrations
+    ]
+    stack = analyzer_pb2.AnalyzeStackRequest(resources=[
+        analyzer_pb2.AnalyzerResource(
+            type=r.type, properties=_struct(r.outputs or r.inputs), urn=r.urn, name=r.name, options=_options(r),
+            parent=r.parent, dependencies=r.dependencies,
+            propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in r.property_dependencies.items()},
+        )
+        for r in registrations
+    ])
+    return single, stack
+
+
+def _answers(servicer: Any, single: list, stack: analyzer_pb2.AnalyzeStackRequest) -> list[bytes]:
+    return [servicer.Analyze(r, None).SerializeToString(deterministic=True) for r in single] + [
+        servicer.AnalyzeStack(stack, None).SerializeToString(deterministic=True)
+    ]
+
+
+@pytest.mark.parametrize("which", ["dev", "bad"])
+def test_patched_analyzer_answers_byte_for_byte_like_pulumi_policys(which, unpatched, stack_preview):
+    registrations = stack_preview("dev").registrations if which == "dev" else run(bad_main).registrations
+    single, stack = _requests(registrations)
+    servicer = _servicer(ALL_POLICIES)
+    before = _answers(servicer, single, stack)
+    assert decode_requests_once()
+    assert decode_requests_once(), "a second call leaves the patch as it is"
+    assert unpatched.Analyze.__wrapped__.__name__ == "Analyze", "wrapped once, not twice"
+    assert _answers(servicer, single, stack) == before
+    violations = [d for a in map(analyzer_pb2.AnalyzeResponse.FromString, before) for d in a.diagnostics]
+    assert violations, "the comparison covers violations, not only silence"
+
+
+def test_each_policy_still_gets_its_own_objects(unpatched):
+    seen: list[Any] = []
+
+    def mutate(args, report):
+        args.props["tags"]["owner"] = "changed"  # writes through the proxy into this policy's own copy
+        args.props["extra"] = 1
+
+    def look(args, report):
+        seen.append((dict(args.props["tags"]), "extra" in args.props))
+
+    def look_stack(args, report):
+        for r in args.resources:
+            seen.append((dict(r.props["tags"]), "extra" in r.props))
+
+    policies = [
+        ResourceValidationPolicy(name="a-mutates", description="a", validate=mutate),
+        ResourceValidationPolicy(name="b-looks", description="b", validate=look),
+        StackValidationPolicy(name="c-mutates", description="c", validate=lambda args, report: [mutate(r, report) for r in args.resources]),
+        StackValidationPolicy(name="d-looks", description="d", validate=look_stack),
+    ]
+    decode_requests_once()
+    servicer = _servicer(policies)
+    props = _struct({"tags": {"owner": "team"}, "name": "x"})
+    servicer.Analyze(analyzer_pb2.AnalyzeRequest(type="t:m:R", properties=props, urn="urn:x", name="x"), None)
+    servicer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[analyzer_pb2.AnalyzerResource(type="t:m:R", properties=props, urn="urn:x", name="x")]), None)
+    assert seen == [({"owner": "team"}, False), ({"owner": "team"}, False)]
+
+
+def test_outside_a_request_json_format_is_pulumi_policys_own(unpatched):
+    decode_requests_once()
+    first = sdk.json_format.MessageToDict(_struct({"a": [1, {"b": "c"}]}))
+    assert first == {"a": [1, {"b": "c"}]}
+    assert sdk.json_format.MessageToDict(_struct({"a": 1})) is not sdk.json_format.MessageToDict(_struct({"a": 1}))
