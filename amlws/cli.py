@@ -152,21 +152,26 @@ def run_preview(args: argparse.Namespace, console: Console, errors: Console) -> 
 
 def preview_one(args: argparse.Namespace, stack: str, several: bool, console: Console,
                 previewed: list[PreviewResult] | None = None) -> int:
-    pack = None
+    pack = analysis = None
     if args.policy_pack:
-        from .policy_runner import start_policy_pack
+        from .policy_runner import StreamingAnalysis, start_policy_pack
 
-        # Started before the program runs: the pack's own start overlaps the preview.
-        pack = start_policy_pack(args.policy_pack, project_name(Path(args.cwd)), stack, args.cwd)
+        # Started before the program runs: the pack's own start overlaps the preview, and each resource
+        # is analyzed as soon as it is registered.
+        project = project_name(Path(args.cwd))
+        pack = start_policy_pack(args.policy_pack, project, stack, args.cwd)
+        analysis = StreamingAnalysis(pack, args.policy_config, project, stack)
     try:
-        result: PreviewResult = preview_stack(args.cwd, stack, args.fixtures, unknowns=args.unknowns)
+        result: PreviewResult = preview_stack(
+            args.cwd, stack, args.fixtures, unknowns=args.unknowns, on_register=analysis.submit if analysis else None,
+        )
         if previewed is not None:
             previewed.append(result)
-        if pack is not None:
-            from .policy_runner import run_policy_pack
-
-            result.violations = run_policy_pack(args.policy_pack, result, args.policy_config, project_dir=args.cwd, pack=pack)
+        if analysis is not None:
+            result.violations = analysis.finish(result)
     finally:
+        if analysis is not None:
+            analysis.stop()
         if pack is not None:
             pack.__exit__(None, None, None)
     outputs: list[tuple[str, str, str]] = []

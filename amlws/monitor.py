@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from google.protobuf import json_format
 from pulumi.runtime import mocks
@@ -54,8 +54,10 @@ class Registration:
 class RecordingMonitor(mocks.MockMonitor):
     """Records every RegisterResource request; URNs are derived the way the engine derives them."""
 
-    def __init__(self, mocks_: mocks.Mocks):
+    def __init__(self, mocks_: mocks.Mocks, on_register: Callable[[Registration], None] | None = None):
+        """`on_register` is called with each resource as it is recorded (from the SDK's worker threads)."""
         super().__init__(mocks_)
+        self.on_register = on_register
         self.registrations: list[Registration] = []
         self.stack_outputs: dict[str, Any] = {}
         self.spec_violations: list[spec.SpecViolation] = []
@@ -80,23 +82,24 @@ class RecordingMonitor(mocks.MockMonitor):
             self._check_like_azure_native(request)
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
-            self.registrations.append(
-                Registration(
-                    urn=response.urn,
-                    type=request.type,
-                    name=request.name,
-                    parent=request.parent,
-                    custom=bool(request.custom),
-                    protect=bool(request.protect),
-                    inputs=json_format.MessageToDict(request.object),
-                    # The SDK builds these from sets: sorted, so every consumer (JSON, graph, pack) is stable.
-                    dependencies=sorted(set(request.dependencies)),
-                    property_dependencies={k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items())},
-                    outputs=json_format.MessageToDict(response.object) if response.object else {},
-                    id=response.id or None,
-                    ignore_changes=list(request.ignoreChanges),
-                )
+            registration = Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=bool(request.custom),
+                protect=bool(request.protect),
+                inputs=json_format.MessageToDict(request.object),
+                # The SDK builds these from sets: sorted, so every consumer (JSON, graph, pack) is stable.
+                dependencies=sorted(set(request.dependencies)),
+                property_dependencies={k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items())},
+                outputs=json_format.MessageToDict(response.object) if response.object else {},
+                id=response.id or None,
+                ignore_changes=list(request.ignoreChanges),
             )
+            self.registrations.append(registration)
+            if self.on_register is not None:
+                self.on_register(registration)
         return response
 
     def _check_like_azure_native(self, request) -> None:

@@ -24,6 +24,7 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc, plugin_pb2
 
+from .monitor import Registration
 from .preview import PreviewError, PreviewResult
 
 START_TIMEOUT_S = 60.0
@@ -206,48 +207,120 @@ def _violation(diag: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> dict[str, Any]
     return {"policy": diag.policyName, "level": LEVEL_NAMES.get(diag.enforcementLevel, "advisory"), "urn": diag.urn or urn, "message": diag.message}
 
 
+def _rpc_error(pack: PolicyPackProcess, err: grpc.RpcError) -> PreviewError:
+    detail = err.details() if hasattr(err, "details") else str(err)  # type: ignore[attr-defined]
+    return PreviewError(f"policy pack {pack.pack_dir}: {detail}")
+
+
+class Analysis:
+    """One stack's analysis over the pack's connection: configured first (GetAnalyzerInfo, Configure,
+    ConfigureStack), then one Analyze call per resource, all in flight at once (the pack serves them
+    from its thread pool), and AnalyzeStack once every resource is known."""
+
+    def __init__(self, pack: PolicyPackProcess, given: dict[str, Any], source: str, stack: str, project: str):
+        self.pack = pack
+        self._calls: dict[str, tuple[Registration, Any]] = {}
+        self.sent_by_finish = 0
+        """How many resources `finish` had to send itself (none when every one was streamed)."""
+        try:
+            info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
+            configuration = build_configuration(info, given, source)
+            pack.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=configuration))
+            self.policies = [
+                {"name": p.name, "description": p.description, "level": LEVEL_NAMES.get(configuration[p.name].enforcementLevel, "advisory")}
+                for p in info.policies
+                if configuration[p.name].enforcementLevel != analyzer_pb2.DISABLED
+            ]
+            pack.stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(stack=stack, project=project, dry_run=True))
+        except grpc.RpcError as err:
+            raise _rpc_error(pack, err) from None
+
+    def send(self, reg: Registration) -> None:
+        """Analyze this resource (its inputs as registered, after the provider's checks)."""
+        request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg))
+        self._calls[reg.urn] = (reg, self.pack.stub.Analyze.future(request))
+
+    def finish(self, result: PreviewResult) -> tuple[list[dict[str, Any]], int]:
+        """(violations, number of Analyze calls): every resource of `result` not sent yet is sent now;
+        answers are read back in registration order, so the violations come out in the same order every run."""
+        result.policies = self.policies
+        try:
+            for reg in result.registrations:
+                sent = self._calls.get(reg.urn)
+                if sent is None or sent[0] is not reg:
+                    self.send(reg)
+                    self.sent_by_finish += 1
+            stack = analyzer_pb2.AnalyzeStackRequest(
+                resources=[
+                    analyzer_pb2.AnalyzerResource(
+                        type=reg.type,
+                        properties=_struct(reg.outputs or reg.inputs),
+                        urn=reg.urn,
+                        name=reg.name,
+                        options=_options(reg),
+                        parent=reg.parent,
+                        dependencies=reg.dependencies,
+                        propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in reg.property_dependencies.items()},
+                    )
+                    for reg in result.registrations
+                ]
+            )
+            stack_call = self.pack.stub.AnalyzeStack.future(stack)
+            violations = [_violation(d, reg.urn) for reg in result.registrations for d in self._calls[reg.urn][1].result().diagnostics]
+            violations.extend(_violation(d, "") for d in stack_call.result().diagnostics)
+            return violations, len(result.registrations)
+        except grpc.RpcError as err:
+            raise _rpc_error(self.pack, err) from None
+
+
 def analyze(pack: PolicyPackProcess, result: PreviewResult, given: dict[str, Any], source: str) -> tuple[list[dict[str, Any]], int]:
     """(violations, number of Analyze calls) for one preview."""
-    try:
-        info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
-        configuration = build_configuration(info, given, source)
-        pack.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=configuration))
-        result.policies = [
-            {"name": p.name, "description": p.description, "level": LEVEL_NAMES.get(configuration[p.name].enforcementLevel, "advisory")}
-            for p in info.policies
-            if configuration[p.name].enforcementLevel != analyzer_pb2.DISABLED
-        ]
-        pack.stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(stack=result.stack, project=result.project, dry_run=True))
-        # All calls in flight at once (the pack serves them from its thread pool); read back in
-        # registration order, so the violations come out in the same order every run.
-        calls = [
-            pack.stub.Analyze.future(
-                analyzer_pb2.AnalyzeRequest(type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg))
-            )
-            for reg in result.registrations
-        ]
-        stack = analyzer_pb2.AnalyzeStackRequest(
-            resources=[
-                analyzer_pb2.AnalyzerResource(
-                    type=reg.type,
-                    properties=_struct(reg.outputs or reg.inputs),
-                    urn=reg.urn,
-                    name=reg.name,
-                    options=_options(reg),
-                    parent=reg.parent,
-                    dependencies=reg.dependencies,
-                    propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in reg.property_dependencies.items()},
-                )
-                for reg in result.registrations
-            ]
-        )
-        stack_call = pack.stub.AnalyzeStack.future(stack)
-        violations = [_violation(d, reg.urn) for reg, call in zip(result.registrations, calls) for d in call.result().diagnostics]
-        violations.extend(_violation(d, "") for d in stack_call.result().diagnostics)
-        return violations, len(result.registrations)
-    except grpc.RpcError as err:
-        detail = err.details() if hasattr(err, "details") else str(err)  # type: ignore[attr-defined]
-        raise PreviewError(f"policy pack {pack.pack_dir}: {detail}") from None
+    return Analysis(pack, given, source, result.stack, result.project).finish(result)
+
+
+class StreamingAnalysis:
+    """The analysis of a preview that is still running: each resource goes to the pack as soon as it is
+    registered, as the engine sends an Analyze call per step, so the pack works while the program runs
+    instead of after it. A thread waits for the pack, configures it and sends the calls; `finish`
+    sends the stack call and returns the violations. Whatever went wrong on the way (no pack, a bad
+    policy config) is raised by `finish`, that is after the preview, as when nothing is streamed."""
+
+    def __init__(self, pack: PolicyPackProcess, config_file: str | Path | None, project: str, stack: str):
+        self.pack = pack
+        self._queue: queue.SimpleQueue[Registration | None] = queue.SimpleQueue()
+        self._analysis: Analysis | None = None
+        self._error: BaseException | None = None
+        self._args = config_file, project, stack
+        self._thread = threading.Thread(target=self._run, name="amlws-policy-analysis", daemon=True)
+        self._thread.start()
+
+    def submit(self, reg: Registration) -> None:
+        """Called by the recording monitor for each registration (from the SDK's worker threads)."""
+        self._queue.put(reg)
+
+    def _run(self) -> None:
+        config_file, project, stack = self._args
+        try:
+            given = load_policy_config(config_file)
+            analysis = Analysis(self.pack, given, str(config_file or "(none)"), stack, project)
+            while (reg := self._queue.get()) is not None:
+                analysis.send(reg)
+            self._analysis = analysis
+        except BaseException as err:  # noqa: BLE001 - handed to finish()
+            self._error = err
+
+    def stop(self) -> None:
+        """No more registrations (the thread ends once it has sent the ones queued)."""
+        self._queue.put(None)
+
+    def finish(self, result: PreviewResult) -> list[dict[str, Any]]:
+        self.stop()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._analysis is not None
+        self.analysis = self._analysis
+        return self._analysis.finish(result)[0]
 
 
 def start_policy_pack(pack_dir: str | Path, project: str, stack: str, project_dir: str | Path = ".") -> PolicyPackProcess:

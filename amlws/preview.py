@@ -213,8 +213,10 @@ def run_program(
     config: dict[str, str],
     secret_keys: list[str] | None = None,
     mocks_: mocks.Mocks | None = None,
+    on_register: Callable[[Registration], None] | None = None,
 ) -> PreviewResult:
-    """Run `program` under a recording mock monitor in a fresh context; raise PreviewError on failure."""
+    """Run `program` under a recording mock monitor in a fresh context; raise PreviewError on failure.
+    `on_register` sees each resource as it is recorded (a policy pack analyzing while the program runs)."""
 
     def run() -> PreviewResult:
         loop = asyncio.new_event_loop()
@@ -222,7 +224,7 @@ def run_program(
         try:
             pulumi.runtime.set_all_config(dict(config), list(secret_keys or []))
             the_mocks = mocks_ or ArmMocks()
-            monitor = RecordingMonitor(the_mocks)
+            monitor = RecordingMonitor(the_mocks, on_register)
             log = _Collector()
             mocks.set_mocks(the_mocks, project, stack, preview=True, monitor=monitor, logger=log)  # type: ignore[arg-type]
             try:
@@ -255,10 +257,14 @@ def run_program(
     return contextvars.Context().run(run)
 
 
-def preview_stack(project_dir: str | Path, stack: str, fixtures: str | Path | None = None, unknowns: bool = False) -> PreviewResult:
+def preview_stack(
+    project_dir: str | Path, stack: str, fixtures: str | Path | None = None, unknowns: bool = False,
+    on_register: Callable[[Registration], None] | None = None,
+) -> PreviewResult:
     """Offline preview of `Pulumi.<stack>.yaml` in `project_dir`, running that project's own program
     (its Pulumi.yaml `main`), as `pulumi preview` would from that directory. `unknowns`:
-    provider-computed outputs unknown, as in a first `pulumi preview` of a new stack."""
+    provider-computed outputs unknown, as in a first `pulumi preview` of a new stack. `on_register`: as
+    for `run_program`."""
     directory = Path(project_dir)
     project = project_name(directory)
     config, secret_keys = stack_config(directory, project, stack)
@@ -266,4 +272,4 @@ def preview_stack(project_dir: str | Path, stack: str, fixtures: str | Path | No
         the_mocks = ArmMocks(load_fixtures(fixtures), unknowns=unknowns)
     except FixtureError as err:
         raise PreviewError(str(err)) from None
-    return run_program(program_runner(program_path(directory)), project, stack, config, secret_keys, the_mocks)
+    return run_program(program_runner(program_path(directory)), project, stack, config, secret_keys, the_mocks, on_register)

@@ -1,9 +1,11 @@
 """The pack as the CLI runs it: its own process, driven over the analyzer gRPC protocol."""
 
+import json
+
 import pytest
 
 from amlws.cli import main
-from amlws.policy_runner import PolicyPackProcess, analyze, run_policy_pack
+from amlws.policy_runner import Analysis, PolicyPackProcess, StreamingAnalysis, analyze, run_policy_pack, start_policy_pack
 from amlws.preview import PreviewError, PreviewResult, preview_stack, run_program
 from amlws.mocks import ArmMocks
 from amlws.monitor import Registration
@@ -112,8 +114,6 @@ def test_a_pack_that_fails_to_start_is_an_error(tmp_path, stack_preview):
 
 
 def test_cli_exit_1_on_mandatory_violations_with_json_and_sarif(tmp_path, capsys, monkeypatch):
-    import json
-
     project = tmp_path / "proj"
     project.mkdir()
     (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
@@ -230,3 +230,29 @@ def test_the_managed_network_lock_policy_is_mandatory_under_both_shipped_configs
         assert configuration["workspace-managed-network-no-scope-lock"].enforcementLevel == analyzer_pb2.MANDATORY, stack
     with pytest.raises(PreviewError, match="workspace-managed-network-no-scope-lock has no setting required"):
         build_configuration(info, {"workspace-managed-network-no-scope-lock": {"required": True}}, "(test)")
+
+
+def test_resources_streamed_to_the_pack_while_the_program_runs_get_the_same_verdicts(pack):
+    """The command sends each resource as it is registered (StreamingAnalysis); the verdicts are those
+    of analyzing the finished preview, in the same order."""
+    streaming_pack = start_policy_pack(PACK, "amlws", "dev", ROOT)
+    with streaming_pack:
+        streaming = StreamingAnalysis(streaming_pack, PACK / "config/dev.json", "amlws", "dev")
+        dev = preview_stack(ROOT, "dev", on_register=streaming.submit)
+        streamed = streaming.finish(dev)
+    assert streaming.analysis.sent_by_finish == 0, "every resource went to the pack as it was registered"
+    after = Analysis(pack, json.loads((PACK / "config/dev.json").read_text()), "dev.json", "dev", "amlws")
+    assert streamed and streamed == after.finish(dev)[0]
+    assert after.sent_by_finish == len(dev.registrations)
+
+
+def test_a_policy_config_problem_is_reported_after_the_programs_own(tmp_path, capsys):
+    """Streaming reads the policy config while the program runs; a program error still wins, and a config
+    error still comes after a preview that worked (exit 2 both times)."""
+    missing = tmp_path / "missing.json"
+    assert main(["preview", "nosuch", "--cwd", str(ROOT), "--quiet", "--policy-pack", str(PACK), "--policy-config", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "no such stack file" in err and "policy config" not in err
+    assert main(["preview", "dev", "--cwd", str(ROOT), "--quiet", "--policy-pack", str(PACK), "--policy-config", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"policy config {missing}" in err and "Traceback" not in err
