@@ -78,8 +78,7 @@ class RecordingMonitor(mocks.MockMonitor):
         return super().RegisterResourceOutputs(request)
 
     def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
-        if request.custom:
-            self._check_like_azure_native(request)
+        checked = self._check_like_azure_native(request) if request.custom else None
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             registration = Registration(
@@ -89,7 +88,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 parent=request.parent,
                 custom=bool(request.custom),
                 protect=bool(request.protect),
-                inputs=json_format.MessageToDict(request.object),
+                inputs=checked if checked is not None else json_format.MessageToDict(request.object),
                 # The SDK builds these from sets: sorted, so every consumer (JSON, graph, pack) is stable.
                 dependencies=sorted(set(request.dependencies)),
                 property_dependencies={k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items())},
@@ -102,13 +101,20 @@ class RecordingMonitor(mocks.MockMonitor):
                 self.on_register(registration)
         return response
 
-    def _check_like_azure_native(self, request) -> None:
+    def _check_like_azure_native(self, request) -> dict[str, Any] | None:
         """What the provider's Check does before anything else sees the inputs: fill in a missing name,
-        then validate against the spec facts (amlws/spec.py). The engine hands the checked inputs on."""
+        then validate against the spec facts (amlws/spec.py). The engine hands the checked inputs on.
+        Returns the inputs as read (`MessageToDict(request.object)`) when nothing was filled in, so
+        they are converted once; None for a type without facts, or after a name was added."""
+        if spec.resource_facts(request.type) is None:
+            return None  # nothing to fill in or check (other providers, versioned azure-native tokens)
         urn = self.make_urn(request.parent, request.type, request.name)
         inputs = json_format.MessageToDict(request.object)
         named = spec.default_name(request.type, request.name, urn)
+        filled = False
         if named is not None and named[0] not in inputs:
             request.object.update({named[0]: named[1]})
             inputs[named[0]] = named[1]
+            filled = True
         self.spec_violations.extend(spec.check(request.type, request.name, urn, inputs))
+        return None if filled else inputs
