@@ -122,3 +122,22 @@ def test_the_arm_export_holds_every_azure_native_resource_in_arms_envelope(stack
     assert compute["name"].count("/") == 1 and compute["properties"]["computeType"] in ("AmlCompute", "ComputeInstance")
     workspace = by_type["Microsoft.MachineLearningServices/workspaces"]
     assert any(d.startswith("[resourceId('Microsoft.Storage/storageAccounts'") for d in workspace["dependsOn"])
+
+
+def test_yaml_read_with_libyaml_equals_pyyaml_and_errors_keep_pyyamls_wording():
+    """Stack and project files are read with libyaml's parser when PyYAML has it (amlws.preview.load_yaml)."""
+    import yaml
+
+    from amlws.preview import load_yaml
+
+    files = [p for pattern in ("*.yaml", "*.yml", "*/*.yaml", "*/*/*.yaml", ".github/workflows/*.yml") for p in ROOT.glob(pattern) if ".venv" not in p.parts]
+    assert len(files) >= 6
+    tricky = "a: 1\nb: [1, 2.5, true, null, ~, 0o17, 0x1f, 1e3]\nc: {d: 'x', e: \"y\\n\"}\nf: |\n  text\n  more\ng: 2001-12-14\nh: !!str 12\ni: &x [1]\nj: *x\n"
+    for text in [p.read_text() for p in files] + [tricky, "", "# only a comment\n"]:
+        assert load_yaml(text) == yaml.safe_load(text)
+    broken = "config:\n  amlws:x: [1, 2\n"
+    with pytest.raises(yaml.YAMLError) as ours:
+        load_yaml(broken)
+    with pytest.raises(yaml.YAMLError) as pyyaml:
+        yaml.safe_load(broken)
+    assert str(ours.value) == str(pyyaml.value)
