@@ -33,6 +33,14 @@ UNKNOWNS_HELP = (
 )
 
 
+class _Version(argparse._VersionAction):  # pyright: ignore[reportPrivateUsage] - argparse's own `version` action
+    """`--version`, reading the installed version only when asked (package metadata costs ~10 ms)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
+        self.version = f"amlws {version()}"
+        super().__call__(parser, namespace, values, option_string)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amlws",
@@ -40,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"amlws {version()}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True)
     preview = sub.add_parser("preview", help="run a stack's program offline under Pulumi's mock monitor")
     preview.add_argument("stack", nargs="+", help="stack name(s): reads Pulumi.STACK.yaml; several run in one process")

