@@ -9,11 +9,18 @@ compare with, printed as one Markdown table with the date and the machine.
   best case, no network). Interleaved pairs, minimum of each; wall and CPU (user+sys, children included).
   Checkov lives in a scratch venv of its own (`python3 -m venv /tmp/checkov-venv &&
   /tmp/checkov-venv/bin/pip install checkov`), never a project dependency; without it the rows say so.
+- What no change of ours removes, in the same interleaved rounds: the interpreter alone; the SDK import
+  floor (a process that imports pulumi and loads the azure-native modules of prod's resources, GC off
+  and no teardown as our command runs, nothing else); the pack process's own floor (pulumi and
+  pulumi_policy, which the CLI's launch imports). Then ours above the floor, and what the 0.5× target
+  leaves above it.
 - Scaling: one stack with N of dev's workspace, each size in a fresh process run the way the command
   runs it (`exiting_soon`): time and peak-RSS growth per workspace, and per-workspace slope from 1 to N.
 - SDK floor: in the largest size's process, a minimal program that registers the same azure-native
   resources (same classes, same inputs, no components, no references) under the same mocks and the same
-  runtime; per-resource cost ratio.
+  runtime; per-resource cost ratio. Then the same floor plus our component tree (empty components of
+  the same types and names, each resource under its parent: the same URNs), which splits what we pay
+  above the floor into the SDK's cost of the component tree and the rest (references, invokes, our code).
 - Pack: resource analyses per second through the analyzer protocol (one pack process).
 - Test suite: `pytest -q` wall and CPU, and the number of tests.
 """
