@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 from pulumi_policy import policy as sdk
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 from pulumi.runtime.proto import analyzer_pb2
 
 from amlws.policy_runner import _options, _struct
@@ -21,9 +22,9 @@ from harness import run
 def unpatched():
     """Restore pulumi_policy's analyzer after the test: the patch is process-wide."""
     servicer: Any = sdk._PolicyAnalyzerServicer
-    saved = sdk.json_format, servicer.Analyze, servicer.AnalyzeStack
+    saved = sdk.json_format, sdk.deserialize_properties, sdk.unknown_checking_proxy, servicer.Analyze, servicer.AnalyzeStack
     yield servicer
-    sdk.json_format, servicer.Analyze, servicer.AnalyzeStack = saved
+    sdk.json_format, sdk.deserialize_properties, sdk.unknown_checking_proxy, servicer.Analyze, servicer.AnalyzeStack = saved
 
 
 def _servicer(policies: list) -> Any:
@@ -54,9 +55,14 @@ def _answers(servicer: Any, single: list, stack: analyzer_pb2.AnalyzeStackReques
     ]
 
 
-@pytest.mark.parametrize("which", ["dev", "bad"])
+@pytest.mark.parametrize("which", ["dev", "bad", "dev-unknowns"])
 def test_patched_analyzer_answers_byte_for_byte_like_pulumi_policys(which, unpatched, stack_preview):
-    registrations = stack_preview("dev").registrations if which == "dev" else run(bad_main).registrations
+    """Violations, also over a first preview's unknown values (which the proxies guard)."""
+    registrations = {
+        "dev": lambda: stack_preview("dev").registrations,
+        "bad": lambda: run(bad_main).registrations,
+        "dev-unknowns": lambda: stack_preview("dev", unknowns=True).registrations,
+    }[which]()
     single, stack = _requests(registrations)
     servicer = _servicer(ALL_POLICIES)
     before = _answers(servicer, single, stack)
@@ -64,8 +70,8 @@ def test_patched_analyzer_answers_byte_for_byte_like_pulumi_policys(which, unpat
     assert decode_requests_once(), "a second call leaves the patch as it is"
     assert unpatched.Analyze.__wrapped__.__name__ == "Analyze", "wrapped once, not twice"
     assert _answers(servicer, single, stack) == before
-    violations = [d for a in map(analyzer_pb2.AnalyzeResponse.FromString, before) for d in a.diagnostics]
-    assert violations, "the comparison covers violations, not only silence"
+    diagnostics = [d for a in map(analyzer_pb2.AnalyzeResponse.FromString, before) for d in a.diagnostics]
+    assert diagnostics, "the comparison covers violations, not only silence"
 
 
 def test_each_policy_still_gets_its_own_objects(unpatched):
@@ -77,6 +83,8 @@ def test_each_policy_still_gets_its_own_objects(unpatched):
 
     def look(args, report):
         seen.append((dict(args.props["tags"]), "extra" in args.props))
+        with pytest.raises(UnknownValueError):
+            args.props["later"]  # an unknown value still raises when read
 
     def look_stack(args, report):
         for r in args.resources:
@@ -90,7 +98,7 @@ def test_each_policy_still_gets_its_own_objects(unpatched):
     ]
     decode_requests_once()
     servicer = _servicer(policies)
-    props = _struct({"tags": {"owner": "team"}, "name": "x"})
+    props = _struct({"tags": {"owner": "team"}, "name": "x", "later": UNKNOWN_STRING_VALUE})
     servicer.Analyze(analyzer_pb2.AnalyzeRequest(type="t:m:R", properties=props, urn="urn:x", name="x"), None)
     servicer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[analyzer_pb2.AnalyzerResource(type="t:m:R", properties=props, urn="urn:x", name="x")]), None)
     assert seen == [({"owner": "team"}, False), ({"owner": "team"}, False)]
@@ -101,3 +109,19 @@ def test_outside_a_request_json_format_is_pulumi_policys_own(unpatched):
     first = sdk.json_format.MessageToDict(_struct({"a": [1, {"b": "c"}]}))
     assert first == {"a": [1, {"b": "c"}]}
     assert sdk.json_format.MessageToDict(_struct({"a": 1})) is not sdk.json_format.MessageToDict(_struct({"a": 1}))
+
+
+def test_a_malformed_value_fails_where_it_failed_before(unpatched):
+    """The first policy's copy is still made up front, so a value pulumi_policy cannot deserialize fails
+    the request, with the same error, before any policy runs."""
+    ran: list[str] = []
+    policies = [ResourceValidationPolicy(name=n, description=n, validate=lambda args, report, n=n: ran.append(n)) for n in ("a", "b")]
+    bogus = analyzer_pb2.AnalyzeRequest(type="t:m:R", properties=_struct({"x": {"4dabf18193072939515e22adb298388d": "bogus"}}), urn="u", name="x")
+    errors = []
+    for patch in (False, True):
+        if patch:
+            decode_requests_once()
+        with pytest.raises(AssertionError) as err:
+            _servicer(policies).Analyze(bogus, None)
+        errors.append(str(err.value))
+    assert errors[0] == errors[1] and "Unrecognized signature" in errors[0] and ran == []
