@@ -203,6 +203,20 @@ def _options(reg) -> analyzer_pb2.AnalyzerResourceOptions:
     return analyzer_pb2.AnalyzerResourceOptions(protect=reg.protect, parent=reg.parent)
 
 
+def _stack_resource(reg: Registration) -> analyzer_pb2.AnalyzerResource:
+    """A resource as AnalyzeStack gets it: its outputs (the inputs when it has none), parent and dependencies."""
+    return analyzer_pb2.AnalyzerResource(
+        type=reg.type,
+        properties=_struct(reg.outputs or reg.inputs),
+        urn=reg.urn,
+        name=reg.name,
+        options=_options(reg),
+        parent=reg.parent,
+        dependencies=reg.dependencies,
+        propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in reg.property_dependencies.items()},
+    )
+
+
 def _violation(diag: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> dict[str, Any]:
     return {"policy": diag.policyName, "level": LEVEL_NAMES.get(diag.enforcementLevel, "advisory"), "urn": diag.urn or urn, "message": diag.message}
 
@@ -219,7 +233,7 @@ class Analysis:
 
     def __init__(self, pack: PolicyPackProcess, given: dict[str, Any], source: str, stack: str, project: str):
         self.pack = pack
-        self._calls: dict[str, tuple[Registration, Any]] = {}
+        self._calls: dict[str, tuple[Registration, Any, analyzer_pb2.AnalyzerResource]] = {}
         self.sent_by_finish = 0
         """How many resources `finish` had to send itself (none when every one was streamed)."""
         try:
@@ -236,9 +250,10 @@ class Analysis:
             raise _rpc_error(pack, err) from None
 
     def send(self, reg: Registration) -> None:
-        """Analyze this resource (its inputs as registered, after the provider's checks)."""
+        """Analyze this resource (its inputs as registered, after the provider's checks); its part of the
+        stack call (its outputs) is built now too."""
         request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg))
-        self._calls[reg.urn] = (reg, self.pack.stub.Analyze.future(request))
+        self._calls[reg.urn] = (reg, self.pack.stub.Analyze.future(request), _stack_resource(reg))
 
     def finish(self, result: PreviewResult) -> tuple[list[dict[str, Any]], int]:
         """(violations, number of Analyze calls): every resource of `result` not sent yet is sent now;
@@ -250,21 +265,7 @@ class Analysis:
                 if sent is None or sent[0] is not reg:
                     self.send(reg)
                     self.sent_by_finish += 1
-            stack = analyzer_pb2.AnalyzeStackRequest(
-                resources=[
-                    analyzer_pb2.AnalyzerResource(
-                        type=reg.type,
-                        properties=_struct(reg.outputs or reg.inputs),
-                        urn=reg.urn,
-                        name=reg.name,
-                        options=_options(reg),
-                        parent=reg.parent,
-                        dependencies=reg.dependencies,
-                        propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in reg.property_dependencies.items()},
-                    )
-                    for reg in result.registrations
-                ]
-            )
+            stack = analyzer_pb2.AnalyzeStackRequest(resources=[self._calls[reg.urn][2] for reg in result.registrations])
             stack_call = self.pack.stub.AnalyzeStack.future(stack)
             violations = [_violation(d, reg.urn) for reg in result.registrations for d in self._calls[reg.urn][1].result().diagnostics]
             violations.extend(_violation(d, "") for d in stack_call.result().diagnostics)
