@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, Sequence
 
 from rich.console import Console
 from rich.markup import escape
@@ -36,7 +36,7 @@ UNKNOWNS_HELP = (
 class _Version(argparse._VersionAction):  # pyright: ignore[reportPrivateUsage] - argparse's own `version` action
     """`--version`, reading the installed version only when asked (package metadata costs ~10 ms)."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
         self.version = f"amlws {version()}"
         super().__call__(parser, namespace, values, option_string)
 

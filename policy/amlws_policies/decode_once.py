@@ -124,9 +124,10 @@ def _per_request(method: Callable[..., Any]) -> Callable[..., Any]:
 def decode_requests_once() -> bool:
     """Patch pulumi_policy's analyzer (once per process); False when its internals are not there."""
     try:
-        from pulumi_policy import policy as sdk
+        from pulumi_policy import policy
 
-        servicer: Any = sdk._PolicyAnalyzerServicer  # pyright: ignore[reportPrivateUsage]
+        sdk: Any = policy  # its module-level names are what the analyzer calls
+        servicer: Any = sdk._PolicyAnalyzerServicer
         methods = servicer.Analyze, servicer.AnalyzeStack
         names = sdk.json_format, sdk.deserialize_properties, sdk.unknown_checking_proxy
     except (ImportError, AttributeError):
@@ -136,9 +137,9 @@ def decode_requests_once() -> bool:
     for current, original, replacement in zip(names, originals, ours):
         if current is not original and current is not replacement and not isinstance(current, _RequestJsonFormat):
             return False  # someone else's patch: leave pulumi_policy alone
-    sdk.json_format = _RequestJsonFormat()  # type: ignore[assignment]
-    sdk.deserialize_properties = _deserialize_properties  # type: ignore[assignment]
-    sdk.unknown_checking_proxy = _unknown_checking_proxy  # type: ignore[assignment]
+    sdk.json_format = _RequestJsonFormat()
+    sdk.deserialize_properties = _deserialize_properties
+    sdk.unknown_checking_proxy = _unknown_checking_proxy
     for name, method in zip(("Analyze", "AnalyzeStack"), methods):
         if not getattr(method, "decodes_once", False):
             setattr(servicer, name, _per_request(method))
