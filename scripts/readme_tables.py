@@ -15,6 +15,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "policy"))
@@ -90,11 +91,18 @@ def parity_table() -> str:
     return f"{summary}.\n\n" + "\n".join(rows) + "\n"
 
 
-@functools.lru_cache(maxsize=None)
-def _preview(stack: str):
+def _run_preview(stack: str) -> Any:
     from amlws.preview import preview_stack
 
     return preview_stack(ROOT, stack)
+
+
+_get_preview: Callable[[str], Any] = _run_preview
+
+
+@functools.lru_cache(maxsize=None)
+def _preview(stack: str):
+    return _get_preview(stack)
 
 
 @functools.lru_cache(maxsize=None)
@@ -159,21 +167,30 @@ def render(readme: str) -> str:
     return readme
 
 
+def stale(preview: Callable[[str], Any] | None = None) -> list[str]:
+    """The generated files that differ from what this script writes (README.md first); [] when
+    current. `preview(stack)` supplies dev's and prod's previews (default: run the program); the
+    tests pass their session's shared ones instead of running both stacks again."""
+    global _get_preview
+    if preview is not None:
+        _get_preview = preview
+        _preview.cache_clear()
+        _graph.cache_clear()
+    current = (ROOT / "README.md").read_text()
+    found = [str(p.relative_to(ROOT)) for p, text in svg_files().items() if not p.exists() or p.read_text() != text]
+    return (["README.md"] if render(current) != current else []) + found
+
+
 def main() -> int:
-    path = ROOT / "README.md"
-    current = path.read_text()
-    fresh = render(current)
-    pictures = svg_files()
     if "--check" in sys.argv:
-        stale = [str(p.relative_to(ROOT)) for p, text in pictures.items() if not p.exists() or p.read_text() != text]
-        if fresh != current:
-            stale.insert(0, "README.md")
-        if stale:
-            print(f"stale: {', '.join(stale)}: run python scripts/readme_tables.py", file=sys.stderr)
+        found = stale()
+        if found:
+            print(f"stale: {', '.join(found)}: run python scripts/readme_tables.py", file=sys.stderr)
             return 1
         return 0
-    path.write_text(fresh)
-    for picture, text in pictures.items():
+    path = ROOT / "README.md"
+    path.write_text(render(path.read_text()))
+    for picture, text in svg_files().items():
         picture.parent.mkdir(parents=True, exist_ok=True)
         picture.write_text(text)
     return 0
