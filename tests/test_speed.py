@@ -67,26 +67,33 @@ def test_several_stacks_need_a_stack_placeholder_and_roll_up_the_worst_exit_code
     assert "amlws/dev: 37 resources" in captured.out and (tmp_path / "dev.json").exists(), "the good stack still ran"
 
 
-def _start(out, seed: str) -> subprocess.Popen:
-    out.mkdir()
-    return subprocess.Popen(
-        [sys.executable, "-m", "amlws.cli", "preview", "dev", "prod", "--quiet", "--json", str(out / "{stack}.json"),
-         "--policy-pack", "policy", "--policy-config", "policy/config/prod.json"],
+ARGV = ["preview", "dev", "prod", "--quiet", "--json", "{out}/{{stack}}.json", "--policy-pack", "policy", "--policy-config", "policy/config/prod.json"]
+
+
+def _digests(out) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
+
+
+def test_json_is_byte_stable_across_processes_and_hash_seeds(tmp_path, monkeypatch):
+    """Two processes at once (different hash seeds, different scheduling): the same bytes, violations
+    included. One is a child process with a fixed hash seed, the other this test process (its own,
+    different seed, and the state of every test before it), both with the same command line."""
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
+    child, here = tmp_path / "child", tmp_path / "here"
+    child.mkdir(), here.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "amlws.cli", *[a.format(out=child) for a in ARGV]],
         cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-
-
-def test_json_is_byte_stable_across_processes_and_hash_seeds(tmp_path):
-    """Two processes at once (different hash seeds, different scheduling): the same bytes, violations included."""
-    runs = {seed: _start(tmp_path / seed, seed) for seed in ("1", "2")}
-    digests = {}
-    for seed, proc in runs.items():
+    try:
+        monkeypatch.chdir(ROOT)
+        assert main([a.format(out=here) for a in ARGV]) in (0, 1)  # 1: dev breaks some of prod's mandatory policies
+    finally:
         _, err = proc.communicate(timeout=300)
-        assert proc.returncode in (0, 1), err  # 1: dev breaks some of prod's mandatory policies
-        digests[seed] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((tmp_path / seed).iterdir())}
-    assert set(digests["1"]) == {"dev.json", "prod.json"}
-    assert digests["1"] == digests["2"]
-    assert json.loads((tmp_path / "1" / "dev.json").read_text())["violations"], "violations are part of what is compared"
+    assert proc.returncode in (0, 1), err
+    assert set(_digests(child)) == {"dev.json", "prod.json"}
+    assert _digests(child) == _digests(here)
+    assert json.loads((child / "dev.json").read_text())["violations"], "violations are part of what is compared"
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["preview"]])
