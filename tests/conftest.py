@@ -1,9 +1,11 @@
 import asyncio
+import copy
 import sys
 from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
@@ -19,17 +21,39 @@ def fresh_event_loop():
 
 @pytest.fixture(scope="session")
 def stack_preview():
-    """`stack_preview("dev")`: one offline preview per (stack, unknowns) for the whole session.
-    For tests that only read a preview (never mutate the result): running the program is the
-    suite's main cost."""
-    from amlws.preview import preview_stack
+    """`stack_preview("dev")`: one offline preview per (stack, unknowns) for the whole session
+    (harness.shared_preview). For tests that only read a preview (never mutate the result): running
+    the program is the suite's main cost."""
+    from harness import shared_preview
 
-    root = Path(__file__).resolve().parent.parent
+    return shared_preview
+
+
+@pytest.fixture(scope="session")
+def pack():
+    """One policy pack process for the session, launched as the CLI launches it (tests of the
+    launch itself, and the CLI's own runs, start their own). Every `analyze` sends its own Configure
+    and ConfigureStack, so tests sharing the process do not see each other's policy config."""
+    from amlws.policy_runner import PolicyPackProcess
+
+    with PolicyPackProcess(ROOT / "policy", {"PULUMI_PROJECT": "amlws", "PULUMI_STACK": "test", "PULUMI_DRY_RUN": "true"}) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def stack_verdicts(pack, stack_preview):
+    """`stack_verdicts("prod", "own", unknowns=False)`: the violations the pack reports for the
+    shared preview of a stack, under the stack's own policy config (`policy/config/<stack>.json`,
+    "own") or the schema defaults ("defaults"); analyzed once per session, a copy for each caller."""
+    from amlws.policy_runner import analyze, load_policy_config
+
     cache: dict = {}
 
-    def get(stack: str, unknowns: bool = False):
-        if (stack, unknowns) not in cache:
-            cache[stack, unknowns] = preview_stack(root, stack, unknowns=unknowns)
-        return cache[stack, unknowns]
+    def get(stack: str, config: str, unknowns: bool = False) -> list[dict]:
+        if (stack, config, unknowns) not in cache:
+            given = {"own": lambda: load_policy_config(ROOT / f"policy/config/{stack}.json"), "defaults": dict}[config]()
+            preview = copy.copy(stack_preview(stack, unknowns))  # analyze sets .policies: on the copy, not the shared preview
+            cache[stack, config, unknowns], _ = analyze(pack, preview, given, config)
+        return copy.deepcopy(cache[stack, config, unknowns])
 
     return get

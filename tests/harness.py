@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from amlws.mocks import ArmMocks
 from amlws.monitor import Registration, plain
 from amlws.components import ComponentInputError
-from amlws.preview import PreviewError, PreviewResult, run_program
+from amlws.preview import PreviewError, PreviewResult, preview_stack, run_program
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +22,14 @@ def storage_fixture(name: str, kind: str, sku: str, hns: bool | None) -> dict[st
     if hns is not None:
         body["isHnsEnabled"] = hns
     return {rid: body}
+
+
+@lru_cache(maxsize=None)
+def shared_preview(stack: str, unknowns: bool = False) -> PreviewResult:
+    """One offline preview of this package's stack per (stack, unknowns) for the whole test process
+    (also the `stack_preview` fixture). Only for tests that read it: running the program is the
+    suite's main cost. A test that changes a preview takes `copy.deepcopy` of it."""
+    return preview_stack(ROOT, stack, unknowns=unknowns)
 
 
 def run(program: Callable[[], None], fixtures: dict | None = None, stack: str = "test", config: dict | None = None) -> PreviewResult:

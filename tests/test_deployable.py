@@ -3,25 +3,22 @@ diagnostic metrics, the deployer's key rights for CMK, budget start dates, compu
 
 import datetime as dt
 import json
-from functools import lru_cache
 
 import pytest
 import yaml
 
 from amlws.components import ComponentInputError, MachineLearningWorkspace, WorkspaceStorage, monthly_budget
 from amlws.mocks import CLIENT_ID, SUBSCRIPTION_ID, ArmMocks
-from amlws.preview import PreviewError, preview_stack, run_program
+from amlws.preview import PreviewError, run_program
 from amlws.stacks.program import main
-from harness import ROOT, by_type, inputs, one, run
+from harness import ROOT, by_type, inputs, one, run, shared_preview
 
 CRYPTO_OFFICER = f"/subscriptions/{SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/14b46e9e-c2b7-41b4-b07b-48a6ebf60603"
 USER = "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"
 LAW = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log"
 
 
-@lru_cache(maxsize=None)
-def stack(name: str):
-    return preview_stack(ROOT, name)
+stack = shared_preview  # read only
 
 
 def this_month() -> str:

@@ -2,7 +2,6 @@
 
 import json
 from collections import Counter
-from functools import lru_cache
 
 import pytest
 
@@ -11,7 +10,7 @@ from amlws.mocks import SUBSCRIPTION_ID, ArmMocks
 from amlws.preview import PreviewError, preview_stack, run_program
 from amlws.stacks.program import main
 from amlws_rules import naming
-from harness import ROOT, by_type, inputs, one, run
+from harness import ROOT, by_type, inputs, one, run, shared_preview
 
 # The input that names each azure-native type the package declares. A new type must be added here
 # with an explicit name in the component: without one, azure-native autonames it at `pulumi up`.
@@ -63,9 +62,7 @@ VNET = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg-net/providers/Micros
 SUBNET = f"{VNET}/subnets/endpoints"
 
 
-@lru_cache(maxsize=None)
-def stack(name: str):
-    return preview_stack(ROOT, name)
+stack = shared_preview  # read only; test_names_are_the_same_on_every_run runs dev again
 
 
 def typed(result):

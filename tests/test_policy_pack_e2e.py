@@ -1,11 +1,12 @@
 """The pack as the CLI runs it: its own process, driven over the analyzer gRPC protocol."""
 
+import copy
 import json
 
 import pytest
 
 from amlws.cli import main
-from amlws.policy_runner import Analysis, PolicyPackProcess, StreamingAnalysis, analyze, run_policy_pack, start_policy_pack
+from amlws.policy_runner import Analysis, StreamingAnalysis, analyze, run_policy_pack, start_policy_pack
 from amlws.preview import PreviewError, PreviewResult, preview_stack, run_program
 from amlws.mocks import ArmMocks
 from amlws.monitor import Registration
@@ -13,12 +14,6 @@ from harness import ROOT
 from test_policies import CASES
 
 PACK = ROOT / "policy"
-
-
-@pytest.fixture(scope="module")
-def pack():
-    with PolicyPackProcess(PACK, {"PULUMI_PROJECT": "amlws", "PULUMI_STACK": "test", "PULUMI_DRY_RUN": "true"}) as running:
-        yield running
 
 
 def bad_example():
@@ -60,18 +55,16 @@ def test_budget_policy_fires_where_required_and_prod_budgets_satisfy_it(pack, st
                                    "workspace-cmk-key-vault-purge-protection") for v in quiet)
 
 
-def test_prod_has_no_mandatory_violation_and_dev_only_advisories(stack_preview):
-    prod = stack_preview("prod")
-    assert run_policy_pack(PACK, prod, ROOT / "policy/config/prod.json") == []
-    dev = stack_preview("dev")
-    found = run_policy_pack(PACK, dev, ROOT / "policy/config/dev.json")
+def test_prod_has_no_mandatory_violation_and_dev_only_advisories(stack_verdicts):
+    assert stack_verdicts("prod", "own") == []  # under policy/config/prod.json
+    found = stack_verdicts("dev", "own")
     assert found and {v["level"] for v in found} == {"advisory"}
     assert {v["policy"] for v in found} >= {"workspace-public-network-access-disabled", "key-vault-purge-protection"}
 
 
-def test_schema_defaults_are_applied_like_the_cli(pack):
+def test_schema_defaults_are_applied_like_the_cli(pack, stack_preview):
     """No config at all: maxIdleMinutes defaults to 240, so a 5 h idle shutdown fires."""
-    dev = preview_stack(ROOT, "dev")
+    dev = copy.deepcopy(stack_preview("dev"))
     for reg in dev.registrations:
         if reg.name.endswith("ci1"):
             reg.inputs["properties"]["properties"]["idleTimeBeforeShutdown"] = "PT5H"
@@ -97,8 +90,8 @@ def test_bad_policy_config_is_an_error(pack, config, message):
         analyze(pack, bad_example(), config, "cfg.json")
 
 
-def test_a_policy_that_raises_is_an_error_naming_it(pack):
-    dev = preview_stack(ROOT, "dev")
+def test_a_policy_that_raises_is_an_error_naming_it(pack, stack_preview):
+    dev = copy.deepcopy(stack_preview("dev"))
     for reg in dev.registrations:
         if reg.name.endswith("ci1"):
             reg.inputs["properties"]["properties"]["idleTimeBeforeShutdown"] = "thirty minutes"
@@ -151,15 +144,14 @@ def test_every_resource_policy_fires_and_stays_silent_through_the_protocol(pack,
         assert not any(v["policy"] == policy for v in quiet)
 
 
-def test_stack_policies_fire_and_stay_silent_through_the_protocol(pack, stack_preview):
+def test_stack_policies_fire_and_stay_silent_through_the_protocol(pack, stack_verdicts):
     open_ws = _single("azure-native:machinelearningservices:Workspace", {"publicNetworkAccess": "Enabled"})
     fired, _ = analyze(pack, open_ws, {}, "(test)")
     assert any(v["policy"] == "workspace-network-isolation" for v in fired)
     isolated = _single("azure-native:machinelearningservices/v20240401:Workspace", {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}})
     quiet, _ = analyze(pack, isolated, {}, "(test)")
     assert not any(v["policy"] == "workspace-network-isolation" for v in quiet)
-    prod = stack_preview("prod")  # compliant storage, tagged registry: both documented stack policies silent
-    quiet, _ = analyze(pack, prod, {}, "(test)")
+    quiet = stack_verdicts("prod", "defaults")  # compliant storage, tagged registry: both documented stack policies silent
     assert not any(v["policy"] in ("workspace-storage-documented-restrictions", "workspace-container-registry-tagged") for v in quiet)
 
 

@@ -4,7 +4,7 @@ values a first `pulumi preview` leaves unknown."""
 import pytest
 from pulumi_policy import ResourceValidationPolicy
 
-from amlws.policy_runner import PolicyPackProcess, analyze
+from amlws.policy_runner import analyze
 from harness import ROOT
 from policy_harness import BY_NAME, CANT_RUN, UNKNOWN, check_resource, check_stack
 from unknowns import direct, urn, wire
@@ -174,12 +174,6 @@ def test_stack_policy_verdicts_directly_with_unknown_ids(scenario):
     assert {name: _fired(found, name) for name in expected} == expected, found
 
 
-@pytest.fixture(scope="module")
-def pack():
-    with PolicyPackProcess(ROOT / "policy", {"PULUMI_PROJECT": "amlws", "PULUMI_STACK": "e2e", "PULUMI_DRY_RUN": "true"}) as running:
-        yield running
-
-
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_stack_policy_verdicts_through_the_protocol_with_unknown_ids(pack, scenario):
     policy, spec, expected = SCENARIOS[scenario]
@@ -244,18 +238,16 @@ def test_every_resource_policy_survives_an_unknown_id():
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_stacks_keep_their_verdicts_in_a_first_preview(pack, stack):
+def test_stacks_keep_their_verdicts_in_a_first_preview(pack, stack_preview, stack_verdicts, stack):
     """The shipped stacks, with every computed ID unknown as in a real first preview: the same
     violations as with the mocks' known IDs, and no policy reduced to "can't run"."""
     from amlws.policy_runner import load_policy_config
-    from amlws.preview import preview_stack
     from unknowns import first_preview
 
     config = load_policy_config(ROOT / f"policy/config/{stack}.json")
-    mocked = preview_stack(ROOT, stack)
-    unknown = first_preview(mocked)
+    unknown = first_preview(stack_preview(stack))  # a copy: the shared preview stays as it is
     assert any(UNKNOWN in str(r.inputs) for r in unknown.registrations)
-    known_found, _ = analyze(pack, mocked, config, "(test)")
+    known_found = stack_verdicts(stack, "own")  # the mocked preview under the same config
     unknown_found, _ = analyze(pack, unknown, config, "(test)")
     assert not [v for v in unknown_found if "can't run" in v["message"]]
     verdicts = lambda found: sorted((v["policy"], v["urn"], v["level"]) for v in found)  # noqa: E731

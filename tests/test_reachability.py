@@ -131,11 +131,8 @@ def endpoint_groups(result):
     return {r.name: inputs(r)["privateLinkServiceConnections"][0]["groupIds"] for r in by_type(result, "network:PrivateEndpoint")}
 
 
-def test_prod_shows_the_whole_path_from_its_network_to_the_workspaces_and_the_ml_registry():
-    from amlws.preview import preview_stack
-    from harness import ROOT
-
-    result = preview_stack(ROOT, "prod")
+def test_prod_shows_the_whole_path_from_its_network_to_the_workspaces_and_the_ml_registry(stack_preview):
+    result = stack_preview("prod")
     vnet = one(result, "network:VirtualNetwork")
     [subnet] = inputs(vnet)["subnets"]
     assert subnet["name"] == "snet-private-endpoints" and inputs(vnet)["addressSpace"]["addressPrefixes"] == ["10.40.0.0/16"]
@@ -199,11 +196,8 @@ def test_network_settings_azure_would_refuse_are_refused_before_anything_is_decl
     assert problem in str(err.value) and err.value.registrations == []
 
 
-def test_prod_workspaces_reach_the_closed_ml_registry_through_an_approved_outbound_rule():
-    from amlws.preview import preview_stack
-    from harness import ROOT
-
-    result = preview_stack(ROOT, "prod")
+def test_prod_workspaces_reach_the_closed_ml_registry_through_an_approved_outbound_rule(stack_preview):
+    result = stack_preview("prod")
     registry = one(result, "machinelearningservices:Registry")
     grants = {r.name: inputs(r) for r in approver_grants(result)}
     for ws in by_type(result, "machinelearningservices:Workspace"):

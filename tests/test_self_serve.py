@@ -18,7 +18,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 from amlws.components import ComponentInputError, MachineLearningWorkspace, SelfServeZone
 from amlws.mocks import ArmMocks
 from amlws.monitor import Registration, plain
-from amlws.policy_runner import PolicyPackProcess, analyze
+from amlws.policy_runner import analyze
 from amlws.preview import PreviewResult, run_program
 from amlws.stacks.config import StackConfigError, parse_stack_config
 from harness import ROOT, by_type, inputs, one, run
@@ -407,23 +407,16 @@ def test_zone_policy_fires_and_stays_silent():
 
 # The pack's policies, through the protocol ------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def pack():
-    with PolicyPackProcess(ROOT / "policy", {"PULUMI_PROJECT": "amlws", "PULUMI_STACK": "test", "PULUMI_DRY_RUN": "true"}) as running:
-        yield running
-
-
 def _ours(violations):
     return [v for v in violations if v["policy"] in ("workspace-image-builds-need-registry", "self-serve-zone-governed")]
 
 
-def test_stacks_pass_both_policies_with_their_shipped_config(pack, prod, dev):
+def test_stacks_pass_both_policies_with_their_shipped_config(pack, stack_verdicts, dev):
     import json
 
     prod_cfg = json.loads((ROOT / "policy/config/prod.json").read_text())
-    dev_cfg = json.loads((ROOT / "policy/config/dev.json").read_text())
-    assert _ours(analyze(pack, prod, prod_cfg, "prod.json")[0]) == []
-    assert _ours(analyze(pack, dev, dev_cfg, "dev.json")[0]) == []
+    assert _ours(stack_verdicts("prod", "own")) == []  # prod under prod.json
+    assert _ours(stack_verdicts("dev", "own")) == []  # dev under dev.json
     wrong = _ours(analyze(pack, dev, prod_cfg, "prod.json")[0])  # dev's audit-mode zone judged as prod
     assert wrong and all(v["policy"] == "self-serve-zone-governed" and v["level"] == "mandatory" for v in wrong)
     assert any("needs 'Deny'" in v["message"] for v in wrong) and any("public-network-access" in v["message"] for v in wrong)

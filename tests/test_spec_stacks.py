@@ -2,12 +2,11 @@
 
 from amlws import spec
 from amlws.cli import main
-from amlws.preview import preview_stack
 from harness import ROOT
 
 
-def test_dev_and_prod_pass_together_and_every_declared_type_has_facts():
-    dev, prod = preview_stack(ROOT, "dev"), preview_stack(ROOT, "prod")  # each raises on a violation
+def test_dev_and_prod_pass_together_and_every_declared_type_has_facts(stack_preview):
+    dev, prod = stack_preview("dev"), stack_preview("prod")  # each raises on a violation
     assert spec.name_collisions([("dev", dev.registrations), ("prod", prod.registrations)]) == []
     declared = {r.type for r in dev.registrations + prod.registrations if r.custom and r.type.startswith("azure-native:")}
     assert declared and all(spec.resource_facts(t) for t in declared), declared - set(spec.facts()["resources"])

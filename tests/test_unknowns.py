@@ -10,7 +10,6 @@ import pytest
 from amlws.cli import main
 from amlws.graph import build_graph, to_mermaid
 from amlws.monitor import UNKNOWN, plain
-from amlws.policy_runner import PolicyPackProcess, analyze, load_policy_config
 from harness import ROOT
 
 STACKS = ("dev", "prod")
@@ -70,21 +69,14 @@ def test_prod_computes_login_servers_and_key_uris(stack_preview):
     assert identities and all(i.outputs["principalId"] == UNKNOWN and i.outputs["clientId"] == UNKNOWN for i in identities)
 
 
-@pytest.fixture(scope="module")
-def pack():
-    with PolicyPackProcess(ROOT / "policy", {"PULUMI_PROJECT": "amlws", "PULUMI_STACK": "test", "PULUMI_DRY_RUN": "true"}) as running:
-        yield running
-
-
 @pytest.mark.parametrize("stack", STACKS)
 @pytest.mark.parametrize("config", ["own", "defaults"])
-def test_policy_pack_reaches_the_same_verdicts(pack, stack_preview, stack, config):
+def test_policy_pack_reaches_the_same_verdicts(stack_verdicts, stack, config):
     """Under the stack's own policy config and under the schema defaults (dev then breaks
     mandatory policies): the same violations, and no policy gives up on an unknown value."""
-    given = load_policy_config(ROOT / f"policy/config/{stack}.json") if config == "own" else {}
     verdicts = {}
     for unknowns in (False, True):
-        violations, _ = analyze(pack, stack_preview(stack, unknowns), given, config)
+        violations = stack_verdicts(stack, config, unknowns)  # policy/config/<stack>.json, or {} for "defaults"
         assert not [v for v in violations if "during preview" in v["message"]], "no policy read an unknown value"
         verdicts[unknowns] = sorted((v["policy"], v["level"], v["urn"]) for v in violations)
     assert verdicts[True] == verdicts[False]
