@@ -65,8 +65,10 @@ PATH_INPUTS = {"resourceGroupName", "scope", "resourceUri"}
 
 @lru_cache(maxsize=None)
 def api_version(module: str, name: str) -> str:
+    """The REST API version the SDK's docstrings give for the class. Read from its source file as
+    text (azure-native has one resource class per file): `inspect.getsource` parses the whole module."""
     cls = getattr(importlib.import_module(f"pulumi_azure_native.{module}"), name)
-    found = re.search(r"Uses Azure REST API version ([0-9a-z-]+)\.", inspect.getsource(cls))
+    found = re.search(r"Uses Azure REST API version ([0-9a-z-]+)\.", Path(inspect.getfile(cls)).read_text())
     return found.group(1) if found else "2024-01-01"
 
 
