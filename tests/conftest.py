@@ -30,6 +30,21 @@ class _OrphanedFutureWithoutTraceback(logging.Filter):
 logging.getLogger("asyncio").addFilter(_OrphanedFutureWithoutTraceback())
 
 
+# Fixtures that hold a process or a costly result for their whole scope. Under pytest-xdist
+# (`--dist loadgroup`, pyproject's addopts) the tests using one run on the same worker, so each is
+# built once per run instead of once per worker; the other tests go one by one to whichever
+# worker is free.
+SHARED_BY_GROUP = {"pack": "policy-pack", "stack_verdicts": "policy-pack", "dev_sarif": "sarif", "served_schema": "provider", "builds": "cli-venvs"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        groups = sorted({SHARED_BY_GROUP[name] for name in getattr(item, "fixturenames", ()) if name in SHARED_BY_GROUP})
+        if groups:
+            item.add_marker(pytest.mark.xdist_group(groups[0]))
+
+
 @pytest.fixture(autouse=True)
 def fresh_event_loop():
     """One event loop per test: a shared loop leaks work from one test into the next's mocks."""
