@@ -34,7 +34,8 @@ logging.getLogger("asyncio").addFilter(_OrphanedFutureWithoutTraceback())
 # (`--dist loadgroup`, pyproject's addopts) the tests using one run on the same worker, so each is
 # built once per run instead of once per worker; the other tests go one by one to whichever
 # worker is free.
-SHARED_BY_GROUP = {"pack": "policy-pack", "stack_verdicts": "policy-pack", "dev_sarif": "sarif", "served_schema": "provider", "builds": "cli-venvs"}
+SHARED_BY_GROUP = {"pack": "policy-pack", "stack_verdicts": "policy-pack", "dev_sarif": "sarif", "served_schema": "provider", "builds": "cli-venvs",
+                   "deployed_prod_json": "prod-json"}
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -135,26 +135,32 @@ def test_a_clean_policy_run_says_so(capsys):
 
 # ml-config: a deployed stack's outputs -> config.json
 
-def deployed_outputs(tmp_path):
-    """`pulumi stack output --json` of a deployed prod stack: the preview's outputs with real values."""
-    out = tmp_path / "prod.json"
+@pytest.fixture(scope="module")
+def deployed_prod_json(tmp_path_factory) -> str:
+    """The JSON of `amlws preview prod --json`, run once for the tests below (they only read it)."""
+    out = tmp_path_factory.mktemp("deployed") / "prod.json"
     assert main(["preview", "prod", "--cwd", str(ROOT), "--json", str(out), "--quiet"]) == 0
-    outputs = json.loads(out.read_text())["outputs"]
+    return out.read_text()
+
+
+def deployed_outputs(deployed_prod_json: str):
+    """`pulumi stack output --json` of a deployed prod stack: the preview's outputs with real values."""
+    outputs = json.loads(deployed_prod_json)["outputs"]
     outputs["churn"]["mlConfig"]["subscription_id"] = "00000000-0000-0000-0000-000000000000"
     return outputs
 
 
-def test_stack_outputs_carry_exactly_the_config_json_shape_per_workspace(tmp_path):
-    outputs = deployed_outputs(tmp_path)
+def test_stack_outputs_carry_exactly_the_config_json_shape_per_workspace(deployed_prod_json):
+    outputs = deployed_outputs(deployed_prod_json)
     workspaces = [k for k, v in outputs.items() if isinstance(v, dict) and "workspaceId" in v]
     assert workspaces and all(set(outputs[w]["mlConfig"]) == set(KEYS) for w in workspaces)
     assert outputs["churn"]["mlConfig"]["workspace_name"] == outputs["churn"]["workspaceName"] == "mlw-churn-prod"
     assert outputs["churn"]["mlConfig"]["resource_group"] == "rg-churn-prod"
 
 
-def test_ml_config_writes_config_json_from_a_file(tmp_path, capsys):
+def test_ml_config_writes_config_json_from_a_file(tmp_path, capsys, deployed_prod_json):
     source = tmp_path / "outputs.json"
-    source.write_text(json.dumps(deployed_outputs(tmp_path)))
+    source.write_text(json.dumps(deployed_outputs(deployed_prod_json)))
     target = tmp_path / "config.json"
     assert main(["ml-config", "churn", "--from", str(source), "-o", str(target)]) == 0
     assert json.loads(target.read_text()) == {
@@ -165,10 +171,10 @@ def test_ml_config_writes_config_json_from_a_file(tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
 
 
-def test_ml_config_reads_standard_input(tmp_path, capsys, monkeypatch):
+def test_ml_config_reads_standard_input(capsys, monkeypatch, deployed_prod_json):
     import io
 
-    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(deployed_outputs(tmp_path))))
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(deployed_outputs(deployed_prod_json))))
     capsys.readouterr()
     assert main(["ml-config", "churn", "-o", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["workspace_name"] == "mlw-churn-prod"
