@@ -30,20 +30,51 @@ class _OrphanedFutureWithoutTraceback(logging.Filter):
 logging.getLogger("asyncio").addFilter(_OrphanedFutureWithoutTraceback())
 
 
-# Fixtures that hold a process or a costly result for their whole scope. Under pytest-xdist
-# (`--dist loadgroup`, pyproject's addopts) the tests using one run on the same worker, so each is
-# built once per run instead of once per worker; the other tests go one by one to whichever
-# worker is free.
-SHARED_BY_GROUP = {"pack": "policy-pack", "stack_verdicts": "policy-pack", "dev_sarif": "sarif", "served_schema": "provider", "builds": "cli-venvs",
-                   "deployed_prod_json": "prod-json"}
+def pytest_sessionfinish(session):
+    """Failed futures of the last tests (components refusing their input, as those tests expect)
+    are freed after the session, when no test's log captures them any more: without this, pytest's
+    final collection prints each one to the terminal, depending on which tests ran last."""
+    logging.getLogger("asyncio").disabled = True
 
 
-@pytest.hookimpl(tryfirst=True)
+# Under pytest-xdist (pyproject's addopts) tests go one by one to whichever worker is free, except
+# those sharing a process or a costly result through a module fixture: each such file runs on one
+# worker; and the files that use the session's policy pack (`pack`, `stack_verdicts`) run together,
+# so the pack starts, and analyzes each stack, once. xdist's own `--dist loadgroup` cannot say this
+# with pytest 9.2: it marks groups by rewriting node IDs, which no longer takes effect
+# (pytest-dev/pytest-xdist#1386). Collection fails if a file needs an entry here and has none.
+SCOPES = {
+    "test_policy_pack_e2e.py": "policy-pack", "test_policy_verdicts.py": "policy-pack", "test_unknowns.py": "policy-pack",
+    "test_self_serve.py": "policy-pack",
+    "test_sarif.py": "test_sarif.py", "test_provider.py": "test_provider.py", "test_install.py": "test_install.py",
+    "test_cli_contract.py": "test_cli_contract.py",
+}
+PACK_FIXTURES = {"pack", "stack_verdicts"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None  # another --dist was asked for
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return SCOPES.get(nodeid.split("::", 1)[0].rsplit("/", 1)[-1], nodeid)
+
+    return SharedFixtureScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        groups = sorted({SHARED_BY_GROUP[name] for name in getattr(item, "fixturenames", ()) if name in SHARED_BY_GROUP})
-        if groups:
-            item.add_marker(pytest.mark.xdist_group(groups[0]))
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        module_scoped = sorted(name for name, defs in info.name2fixturedefs.items() if defs and defs[-1].scope == "module")
+        uses_pack = sorted(PACK_FIXTURES & set(info.names_closure))
+        scope = SCOPES.get(item.path.name)
+        if (uses_pack and scope != "policy-pack") or (module_scoped and scope is None):
+            raise pytest.UsageError(f"{item.nodeid} uses {', '.join(uses_pack or module_scoped)}: give {item.path.name} "
+                                    f"its entry in SCOPES (tests/conftest.py) so its tests share one worker")
 
 
 @pytest.fixture(autouse=True)
