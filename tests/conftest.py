@@ -45,7 +45,7 @@ def pytest_sessionfinish(session):
 # (pytest-dev/pytest-xdist#1386). Collection fails if a file needs an entry here and has none.
 SCOPES = {
     "test_policy_pack_e2e.py": "policy-pack", "test_policy_verdicts.py": "policy-pack", "test_unknowns.py": "policy-pack",
-    "test_self_serve.py": "policy-pack",
+    "test_self_serve.py": "policy-pack", "test_workspace_identity.py": "policy-pack",
     "test_sarif.py": "test_sarif.py", "test_provider.py": "test_provider.py", "test_install.py": "test_install.py",
     "test_cli_contract.py": "test_cli_contract.py",
 }
