@@ -1,6 +1,8 @@
 import asyncio
+import atexit
 import copy
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -28,6 +30,19 @@ class _OrphanedFutureWithoutTraceback(logging.Filter):
 
 
 logging.getLogger("asyncio").addFilter(_OrphanedFutureWithoutTraceback())
+
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # An xdist worker has reported everything before the interpreter exits; freeing its heap (the
+    # SDK's modules and objects) then takes about a second that the whole run waits for. End it
+    # as the `amlws` command ends (amlws.cli.console_main): output flushed, no teardown. Registered
+    # now, before pytest's own exit handlers (temporary directories), so it runs after them.
+    def _end_worker_without_teardown() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+    atexit.register(_end_worker_without_teardown)
 
 
 def pytest_sessionfinish(session):

@@ -264,12 +264,13 @@ def test_prod_fires_when_its_workspaces_keep_a_system_assigned_identity_beside_t
     """PSRule Azure.ML.UserManagedIdentity (Azure/PSRule.Rules.Azure src/PSRule.Rules.Azure/rules/Azure.ML.Rule.yaml:
     identity.type `equals: UserAssigned`) fails SystemAssigned,UserAssigned, which 5f0c7d88 accepts."""
     given = load_policy_config(ROOT / "policy/config/prod.json")
-    violations, _ = analyze(pack, prod_with_workspace_identity(unknowns, {"systemAssigned": True}), given, "prod.json")
+    both = prod_with_workspace_identity(unknowns, {"systemAssigned": True})
+    violations, _ = analyze(pack, both, given, "prod.json")
     mine = [v for v in violations if v["policy"] == POLICY]
     assert sorted(v["urn"].rsplit("::", 1)[1] for v in mine) == ["churn-mlw", "fraud-mlw"]
     assert all(v["level"] == "mandatory" and "not 'UserAssigned'" in v["message"] for v in mine)
     assert not [v for v in violations if "during preview" in v["message"]]
     # Without the option (its default), the same stack passes: 5f0c7d88 needs only the primary identity.
     given[POLICY] = {"required": True}
-    violations, _ = analyze(pack, prod_with_workspace_identity(unknowns, {"systemAssigned": True}), given, "prod.json")
+    violations, _ = analyze(pack, both, given, "prod.json")
     assert not [v for v in violations if v["policy"] == POLICY]
