@@ -67,6 +67,14 @@ SCOPES = {
 PACK_FIXTURES = {"pack", "stack_verdicts"}
 
 
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (pyproject) starts one worker per core, but a run of single tests (`path::name`)
+    stays in this process: starting and filling the workers would cost more than the tests."""
+    if config.args and all("::" in arg for arg in config.args):
+        return 0
+    return None  # xdist's own count
+
+
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "load":
         return None  # another --dist was asked for
