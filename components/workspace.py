@@ -304,6 +304,20 @@ def workspace_lock(args: MachineLearningWorkspaceArgs) -> LockArgs | None:
     return lock
 
 
+def user_identity(parent: pulumi.Resource, logical: str, given_name: str | None, name_parts: list[str], *,
+                  rg: pulumi.Input[str], location: pulumi.Input[str] | None, tags: Mapping[str, str],
+                  protect: bool) -> managedidentity.UserAssignedIdentity:
+    """A user-assigned identity the component creates (the workspace's own, the customer-managed key's): the
+    given name, or `id-<parts>` by the naming rules; see `keep_earlier_name` for why a chosen name is ignored
+    on update (a replaced identity breaks the workspace that uses it)."""
+    return managedidentity.UserAssignedIdentity(
+        logical,
+        resource_name_=given_name or hyphenated_name(USER_ASSIGNED_IDENTITY, "id", name_parts),
+        resource_group_name=rg, location=location, tags=tags,
+        opts=child(parent, protect=protect, ignore_changes=keep_earlier_name(given_name, "resourceName")),
+    )
+
+
 def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedDatastore]:
     """Everything this component would refuse, before anything is declared. Returns the datastores'
     plan (their accounts looked up), which the component declares from."""
@@ -441,12 +455,8 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             # or different as the workspace primary user assigned managed identity", how-to-identity-based-service-
             # authentication), and a separate one keeps the key's identity at Key Vault Crypto Service Encryption User
             # (least privilege; AVM's workspace module also takes the two apart: managedIdentities and customerManagedKey).
-            workspace_identity = managedidentity.UserAssignedIdentity(
-                f"{name}-mlw-id",
-                resource_name_=created_identity.get("identity_name") or hyphenated_name(USER_ASSIGNED_IDENTITY, "id", [name, "mlw"]),
-                resource_group_name=rg, location=location, tags=tags,
-                opts=child(self, protect=protect, ignore_changes=keep_earlier_name(created_identity.get("identity_name"), "resourceName")),
-            )
+            workspace_identity = user_identity(self, f"{name}-mlw-id", created_identity.get("identity_name"), [name, "mlw"],
+                                               rg=rg, location=location, tags=tags, protect=protect)
             identity_principal, primary_identity = workspace_identity.principal_id, workspace_identity.id
         self.primary_identity_principal_id = pulumi.Output.from_input(identity_principal)
         identity_grants: list[pulumi.Resource] = []
@@ -474,12 +484,8 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         self.cmk_identity_principal_id = pulumi.Output.from_input(None)
         cmk = args.get("customer_managed_key")
         if cmk is not None:
-            cmk_identity = managedidentity.UserAssignedIdentity(
-                f"{name}-cmk-id",
-                resource_name_=cmk.get("identity_name") or hyphenated_name(USER_ASSIGNED_IDENTITY, "id", [name, "cmk"]),
-                resource_group_name=rg, location=location, tags=tags,
-                opts=child(self, protect=protect, ignore_changes=keep_earlier_name(cmk.get("identity_name"), "resourceName")),
-            )
+            cmk_identity = user_identity(self, f"{name}-cmk-id", cmk.get("identity_name"), [name, "cmk"],
+                                         rg=rg, location=location, tags=tags, protect=protect)
             cmk_grant.append(
                 assign_role(
                     self, f"{name}-cmk-crypto",
