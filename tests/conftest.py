@@ -1,6 +1,7 @@
 import asyncio
 import atexit
 import copy
+import gc
 import logging
 import os
 import sys
@@ -50,6 +51,14 @@ def pytest_sessionfinish(session):
     are freed after the session, when no test's log captures them any more: without this, pytest's
     final collection prints each one to the terminal, depending on which tests ran last."""
     logging.getLogger("asyncio").disabled = True
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # pytest's unraisable-exception plugin runs a full collection at unconfigure; in a worker it
+        # rescans the whole heap (the SDK's modules and every test's leftovers, ~0.5 s) while the run
+        # waits for the worker to exit, and what it could report is lost: the controller stops
+        # reading a worker's events at its "workerfinished", sent at the end of this hook
+        # (xdist/remote.py pytest_sessionfinish, xdist/dsession.py loop). The heap is frozen instead
+        # (gc.freeze: never scanned again); the worker then ends with os._exit as above.
+        gc.freeze()
 
 
 # Under pytest-xdist (pyproject's addopts) tests go one by one to whichever worker is free, except
