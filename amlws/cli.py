@@ -36,7 +36,13 @@ UNKNOWNS_HELP = (
 class _Version(argparse._VersionAction):  # pyright: ignore[reportPrivateUsage] - argparse's own `version` action
     """`--version`, reading the installed version only when asked (package metadata costs ~10 ms)."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
         self.version = f"amlws {version()}"
         super().__call__(parser, namespace, values, option_string)
 
@@ -54,27 +60,51 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("stack", nargs="+", help="stack name(s): reads Pulumi.STACK.yaml; several run in one process")
     preview.add_argument("--cwd", default=".", help="project directory (holds Pulumi.yaml); default: current")
     preview.add_argument(
-        "--json", dest="json_file", metavar="FILE",
+        "--json",
+        dest="json_file",
+        metavar="FILE",
         help="write resources and violations as JSON; with several stacks FILE must hold {stack} (e.g. out/{stack}.json)",
     )
     preview.add_argument("--fixtures", metavar="FILE", help="JSON answers for lookups of existing resources")
     preview.add_argument("--policy-pack", metavar="DIR", help="run this CrossGuard policy pack over the preview")
-    preview.add_argument("--policy-config", metavar="FILE", help="policy config JSON, as for pulumi --policy-pack-config")
-    preview.add_argument("--sarif", metavar="FILE", help="write policy violations as SARIF 2.1.0 ({stack} as for --json)")
+    preview.add_argument(
+        "--policy-config", metavar="FILE", help="policy config JSON, as for pulumi --policy-pack-config"
+    )
+    preview.add_argument(
+        "--sarif", metavar="FILE", help="write policy violations as SARIF 2.1.0 ({stack} as for --json)"
+    )
     preview.add_argument("--quiet", action="store_true", help="print only the summary line")
     preview.add_argument("--unknowns", action="store_true", help=UNKNOWNS_HELP)
     graph = sub.add_parser("graph", help="draw a stack's components, resources and references (Mermaid or SVG)")
     graph.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml")
     graph.add_argument("--cwd", default=".", help="project directory (holds Pulumi.yaml); default: current")
     graph.add_argument("--fixtures", metavar="FILE", help="JSON answers for lookups of existing resources")
-    graph.add_argument("--format", choices=("mermaid", "svg"), default="mermaid", help="output format (default mermaid)")
+    graph.add_argument(
+        "--format", choices=("mermaid", "svg"), default="mermaid", help="output format (default mermaid)"
+    )
     graph.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     graph.add_argument("--unknowns", action="store_true", help=UNKNOWNS_HELP)
-    graph.add_argument("--collapse", action="store_true", help="draw each top-level component as one node (with the references of everything in it)")
+    graph.add_argument(
+        "--collapse",
+        action="store_true",
+        help="draw each top-level component as one node (with the references of everything in it)",
+    )
     ml = sub.add_parser("ml-config", help="write the Azure ML SDKs' config.json for a deployed workspace")
     ml.add_argument("project", help="the workspace's project name (a key of the stack outputs)")
-    ml.add_argument("--from", dest="source", default="-", metavar="FILE", help="`pulumi stack output --json` output; default: standard input")
-    ml.add_argument("--output", "-o", default="config.json", metavar="FILE", help="where to write (default config.json; - for standard output)")
+    ml.add_argument(
+        "--from",
+        dest="source",
+        default="-",
+        metavar="FILE",
+        help="`pulumi stack output --json` output; default: standard input",
+    )
+    ml.add_argument(
+        "--output",
+        "-o",
+        default="config.json",
+        metavar="FILE",
+        help="where to write (default config.json; - for standard output)",
+    )
     return parser
 
 
@@ -127,7 +157,9 @@ def per_stack(path: str | None, stack: str, several: bool, option: str) -> str |
     if path is None or "{stack}" in path:
         return path and path.replace("{stack}", stack)
     if several:
-        raise PreviewError(f"{option} {path}: with several stacks, put {{stack}} in the file name (e.g. out/{{stack}}.json)")
+        raise PreviewError(
+            f"{option} {path}: with several stacks, put {{stack}} in the file name (e.g. out/{{stack}}.json)"
+        )
     return path
 
 
@@ -158,8 +190,9 @@ def run_preview(args: argparse.Namespace, console: Console, errors: Console) -> 
     return worst
 
 
-def preview_one(args: argparse.Namespace, stack: str, several: bool, console: Console,
-                previewed: list[PreviewResult] | None = None) -> int:
+def preview_one(
+    args: argparse.Namespace, stack: str, several: bool, console: Console, previewed: list[PreviewResult] | None = None
+) -> int:
     pack = analysis = None
     if args.policy_pack:
         from .policy_runner import StreamingAnalysis, start_policy_pack
@@ -171,7 +204,11 @@ def preview_one(args: argparse.Namespace, stack: str, several: bool, console: Co
         analysis = StreamingAnalysis(pack, args.policy_config, project, stack)
     try:
         result: PreviewResult = preview_stack(
-            args.cwd, stack, args.fixtures, unknowns=args.unknowns, on_register=analysis.submit if analysis else None,
+            args.cwd,
+            stack,
+            args.fixtures,
+            unknowns=args.unknowns,
+            on_register=analysis.submit if analysis else None,
         )
         if previewed is not None:
             previewed.append(result)
@@ -226,7 +263,9 @@ def run_ml_config(args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write(config_json(values))
         return EXIT_OK
     write_outputs([("--output", args.output, config_json(values))])
-    console.print(f"wrote {args.output}: workspace {values['workspace_name']} in {values['resource_group']}", markup=False)
+    console.print(
+        f"wrote {args.output}: workspace {values['workspace_name']} in {values['resource_group']}", markup=False
+    )
     return EXIT_OK
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from .preview import PreviewResult
 
@@ -43,7 +42,10 @@ class StackGraph:
     references: list[tuple[str, str, str]] = field(default_factory=list)  # (from, to, property)
 
     def children(self, urn: str | None) -> list[Node]:
-        return sorted((self.nodes[u] for u, p in self.parent.items() if p == urn), key=lambda n: (not n.component, n.short_type, n.name))
+        return sorted(
+            (self.nodes[u] for u, p in self.parent.items() if p == urn),
+            key=lambda n: (not n.component, n.short_type, n.name),
+        )
 
 
 def build_graph(result: PreviewResult) -> StackGraph:
@@ -73,6 +75,7 @@ def _label(text: str) -> str:
 
 def collapsed(graph: StackGraph) -> StackGraph:
     """Each top-level component as one node, carrying the references of everything inside it."""
+
     def top(urn: str) -> str:
         while graph.parent.get(urn) is not None:
             urn = graph.parent[urn]  # type: ignore[assignment]

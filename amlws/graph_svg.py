@@ -78,8 +78,11 @@ def _inner_references(pic: Picture, urn: str) -> list[str]:
     arrows inside a tall panel would cross every row between the two."""
     if pic.collapse:
         return []
-    return [f"{prop} → {pic.graph.nodes[t].name}" for s, t, prop in pic.graph.references
-            if s == urn and pic.top(t) == pic.top(s)]
+    return [
+        f"{prop} → {pic.graph.nodes[t].name}"
+        for s, t, prop in pic.graph.references
+        if s == urn and pic.top(t) == pic.top(s)
+    ]
 
 
 def _label_lines(pic: Picture, node: "Node") -> tuple[str, str]:
@@ -96,7 +99,10 @@ def _measure(pic: Picture, urn: str, depth: int) -> Box:
     box = Box(urn)
     pic.boxes[urn] = box
     refs = _inner_references(pic, urn)
-    inner = max([text_width(kind, SMALL), text_width(name, SIZE, bold=True), *(text_width(r, SMALL) for r in refs)]) + 2 * PAD
+    inner = (
+        max([text_width(kind, SMALL), text_width(name, SIZE, bold=True), *(text_width(r, SMALL) for r in refs)])
+        + 2 * PAD
+    )
     if not node.component or pic.collapse:
         ports = max(sum(1 for e in pic.edges if e[0] == urn), sum(1 for e in pic.edges if e[1] == urn))
         box.w, box.h = inner, max(2 * ROW_H - 6 + REF_LINE * len(refs), PORT * ports + 6)
@@ -139,7 +145,10 @@ def _layout(pic: Picture) -> tuple[float, float]:
     top = 64.0  # title and legend
     columns, folded = _columns(pic, units), 0.0
     if pic.collapse:  # README width: fold the rightmost columns into one until the picture fits
-        while len(columns) > 2 and sum(max(pic.boxes[u].w for u in c) for c in columns) + gap * (len(columns) - 1) > MAX_WIDTH:
+        while (
+            len(columns) > 2
+            and sum(max(pic.boxes[u].w for u in c) for c in columns) + gap * (len(columns) - 1) > MAX_WIDTH
+        ):
             columns[-2:] = [columns[-2] + columns[-1]]
             folded = gap  # room for the arrows (and labels) between boxes of one column, drawn on its right
     for column in columns:
@@ -167,8 +176,10 @@ def _draw_box(pic: Picture, box: Box) -> None:
     fill = "#eef2ff" if node.component else "#ffffff"
     dash = ' stroke-dasharray="5,3"' if node.component else ""
     width = 2 if node.protect else 1
-    pic.out.append(f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="5" '
-                   f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"{dash}/>')
+    pic.out.append(
+        f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="5" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"{dash}/>'
+    )
     _text(pic, box.x + PAD, box.y + 13, kind, SMALL, fill=MUTED)
     _text(pic, box.x + PAD, box.y + 27, name, SIZE, font_weight="bold", fill=INK)
     for i, ref in enumerate(_inner_references(pic, box.urn) if not box.rows else []):
@@ -213,10 +224,16 @@ def _port(box: Box, index: int, count: int) -> float:
 
 def _arrows(pic: Picture) -> None:
     boxes = pic.boxes
-    outgoing = {e: i for src in {e[0] for e in pic.edges}
-                for i, e in enumerate(sorted((e for e in pic.edges if e[0] == src), key=lambda e: (boxes[e[1]].y, e[2])))}
-    incoming = {e: i for dst in {e[1] for e in pic.edges}
-                for i, e in enumerate(sorted((e for e in pic.edges if e[1] == dst), key=lambda e: (boxes[e[0]].y, e[2])))}
+    outgoing = {
+        e: i
+        for src in {e[0] for e in pic.edges}
+        for i, e in enumerate(sorted((e for e in pic.edges if e[0] == src), key=lambda e: (boxes[e[1]].y, e[2])))
+    }
+    incoming = {
+        e: i
+        for dst in {e[1] for e in pic.edges}
+        for i, e in enumerate(sorted((e for e in pic.edges if e[1] == dst), key=lambda e: (boxes[e[0]].y, e[2])))
+    }
     labels: list[tuple[float, float, str]] = []
     for edge in pic.edges:
         source, target, label = edge
@@ -225,33 +242,58 @@ def _arrows(pic: Picture) -> None:
         y2 = _port(b, incoming[edge], sum(1 for e in pic.edges if e[1] == target))
         if abs(a.x - b.x) < 1:  # one column (folded): out of the right side and back into it
             x1, x2 = a.x + a.w, b.x + b.w
-            pic.out.append(f'<path d="M{x1:.1f},{y1:.1f} C{x1 + 70:.1f},{y1:.1f} {x2 + 70:.1f},{y2:.1f} {x2 + 2:.1f},{y2:.1f}" '
-                           f'fill="none" stroke="{REF}" stroke-width="1" stroke-dasharray="4,3" marker-end="url(#arrow)"/>')
+            pic.out.append(
+                f'<path d="M{x1:.1f},{y1:.1f} C{x1 + 70:.1f},{y1:.1f} {x2 + 70:.1f},{y2:.1f} {x2 + 2:.1f},{y2:.1f}" '
+                f'fill="none" stroke="{REF}" stroke-width="1" stroke-dasharray="4,3" marker-end="url(#arrow)"/>'
+            )
             labels.append((x1 + 6, y1 - 3, label))
             continue
         forward = b.x > a.x + a.w
         x1 = a.x + a.w if forward else a.x
         x2 = b.x if forward else b.x + b.w
         bend = max(40.0, abs(x2 - x1) / 2) * (1 if forward else -1)
-        pic.out.append(f'<path d="M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2 - (2 if forward else -2):.1f},{y2:.1f}" '
-                       f'fill="none" stroke="{REF}" stroke-width="1" stroke-dasharray="4,3" marker-end="url(#arrow)"/>')
+        pic.out.append(
+            f'<path d="M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2 - (2 if forward else -2):.1f},{y2:.1f}" '
+            f'fill="none" stroke="{REF}" stroke-width="1" stroke-dasharray="4,3" marker-end="url(#arrow)"/>'
+        )
         labels.append((x1 + 6 if forward else x1 - 6 - text_width(label, SMALL), y1 - 3, label))
     for x, y, text in labels:  # over every line, on a white ground
         w = text_width(text, SMALL)
-        pic.out.append(f'<rect x="{x - 1:.1f}" y="{y - 8:.1f}" width="{w + 2:.1f}" height="10" fill="white" fill-opacity="0.85"/>')
+        pic.out.append(
+            f'<rect x="{x - 1:.1f}" y="{y - 8:.1f}" width="{w + 2:.1f}" height="10" fill="white" fill-opacity="0.85"/>'
+        )
         _text(pic, x, y, text, SMALL, fill=REF)
 
 
 def _legend_items(pic: Picture) -> list[tuple[str, str]]:
     return [
-        ('<rect x="{x}" y="{y}" width="26" height="12" rx="3" fill="#eef2ff" stroke="' + COMPONENT + '" stroke-dasharray="5,3"/>', "component"),
+        (
+            '<rect x="{x}" y="{y}" width="26" height="12" rx="3" fill="#eef2ff" stroke="'
+            + COMPONENT
+            + '" stroke-dasharray="5,3"/>',
+            "component",
+        ),
         ('<rect x="{x}" y="{y}" width="26" height="12" rx="3" fill="white" stroke="' + MUTED + '"/>', "resource"),
-        ('<rect x="{x}" y="{y}" width="26" height="12" rx="3" fill="white" stroke="' + PROTECT + '" stroke-width="2"/>',
-         "protected from deletion"),
-        ('<path d="M{x},{y6} L{x24},{y6}" stroke="' + REF + '" stroke-dasharray="4,3" marker-end="url(#arrow)"/>',
-         "reference: property (×n: of n resources)"),
-    ] + ([] if pic.collapse else [('<text x="{x}" y="{y10}" font-size="9" fill="' + REF + '">prop → name</text>',
-                                   "reference inside a component")])
+        (
+            '<rect x="{x}" y="{y}" width="26" height="12" rx="3" fill="white" stroke="'
+            + PROTECT
+            + '" stroke-width="2"/>',
+            "protected from deletion",
+        ),
+        (
+            '<path d="M{x},{y6} L{x24},{y6}" stroke="' + REF + '" stroke-dasharray="4,3" marker-end="url(#arrow)"/>',
+            "reference: property (×n: of n resources)",
+        ),
+    ] + (
+        []
+        if pic.collapse
+        else [
+            (
+                '<text x="{x}" y="{y10}" font-size="9" fill="' + REF + '">prop → name</text>',
+                "reference inside a component",
+            )
+        ]
+    )
 
 
 def _shape_width(shape: str) -> float:
@@ -265,7 +307,9 @@ def _legend_width(pic: Picture) -> float:
 def _legend(pic: Picture) -> None:
     x, y = float(PAD * 2), 42
     for shape, label in _legend_items(pic):
-        pic.out.append(shape.format(x=f"{x:.1f}", y=f"{y - 9:.1f}", y6=f"{y - 3:.1f}", x24=f"{x + 24:.1f}", y10=f"{y:.1f}"))
+        pic.out.append(
+            shape.format(x=f"{x:.1f}", y=f"{y - 9:.1f}", y6=f"{y - 3:.1f}", x24=f"{x + 24:.1f}", y10=f"{y:.1f}")
+        )
         _text(pic, x + _shape_width(shape), y, label, SMALL, fill=MUTED)
         x += _shape_width(shape) + text_width(label, SMALL) + 18
 
@@ -287,7 +331,15 @@ def render(graph: "StackGraph", collapse: bool = False) -> str:
         f'<path d="M0,0 L10,5 L0,10 z" fill="{REF}"/></marker></defs>',
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="white"/>',
     ]
-    _text(pic, PAD * 2, 22, f"amlws/{graph.stack}" + (" (components collapsed)" if collapse else ""), 14, font_weight="bold", fill=INK)
+    _text(
+        pic,
+        PAD * 2,
+        22,
+        f"amlws/{graph.stack}" + (" (components collapsed)" if collapse else ""),
+        14,
+        font_weight="bold",
+        fill=INK,
+    )
     _legend(pic)
     for unit in graph.children(None):
         _draw_box(pic, pic.boxes[unit.urn])

@@ -35,9 +35,13 @@ def read_stack_outputs(source: str, stdin: TextIO | None = None) -> dict[str, An
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise PreviewError(f"ml-config: {label} is not JSON ({err.msg} at line {err.lineno}); expected `pulumi stack output --json`") from None
+        raise PreviewError(
+            f"ml-config: {label} is not JSON ({err.msg} at line {err.lineno}); expected `pulumi stack output --json`"
+        ) from None
     if not isinstance(data, dict):
-        raise PreviewError(f"ml-config: {label} holds a JSON {type(data).__name__}; expected the object `pulumi stack output --json` prints")
+        raise PreviewError(
+            f"ml-config: {label} holds a JSON {type(data).__name__}; expected the object `pulumi stack output --json` prints"
+        )
     return data
 
 
@@ -50,12 +54,16 @@ def ml_config(outputs: dict[str, Any], project: str, label: str = "the stack out
     entry = outputs[project]
     config = entry.get("mlConfig") if isinstance(entry, dict) else None
     if not isinstance(config, dict):
-        raise PreviewError(f"ml-config: output {project!r} has no mlConfig; deploy the stack with this version first (`pulumi up`)")
+        raise PreviewError(
+            f"ml-config: output {project!r} has no mlConfig; deploy the stack with this version first (`pulumi up`)"
+        )
     values: dict[str, str] = {}
     for key in KEYS:
         value = config.get(key)
         if value == "[secret]":
-            raise PreviewError(f"ml-config: {project}.mlConfig.{key} is hidden as [secret]; run `pulumi stack output --json --show-secrets`")
+            raise PreviewError(
+                f"ml-config: {project}.mlConfig.{key} is hidden as [secret]; run `pulumi stack output --json --show-secrets`"
+            )
         if not isinstance(value, str) or not value:
             raise PreviewError(f"ml-config: {project}.mlConfig.{key} = {value!r}: expected a non-empty string")
         values[key] = value

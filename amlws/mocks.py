@@ -84,7 +84,12 @@ def _principal(urn_seed: str) -> str:
 class ArmMocks(mocks.Mocks):
     """new_resource returns an ARM ID and state; call answers client config and existing lookups."""
 
-    def __init__(self, fixtures: dict[str, dict[str, Any]] | None = None, subscription_id: str = SUBSCRIPTION_ID, unknowns: bool = False):
+    def __init__(
+        self,
+        fixtures: dict[str, dict[str, Any]] | None = None,
+        subscription_id: str = SUBSCRIPTION_ID,
+        unknowns: bool = False,
+    ):
         """`unknowns`: answer creates like a real first preview (no ID, computed outputs unknown);
         lookups of existing resources stay known, as the provider reads them in a real preview too."""
         self.fixtures = fixtures or {}
@@ -102,11 +107,21 @@ class ArmMocks(mocks.Mocks):
             rg = inputs.get("resourceGroupName") or name
             return f"{sub}/resourceGroups/{rg}", rg
         rg = inputs.get("resourceGroupName", "unknown-rg")
-        workspace_children = {"Compute": "computes", "Datastore": "datastores", "EnvironmentContainer": "environments", "EnvironmentVersion": "environments"}
+        workspace_children = {
+            "Compute": "computes",
+            "Datastore": "datastores",
+            "EnvironmentContainer": "environments",
+            "EnvironmentVersion": "environments",
+        }
         if module == "machinelearningservices" and kind in workspace_children:
             child = inputs.get("computeName") or inputs.get("name") or name
-            path = f"{workspace_children[kind]}/{child}" + (f"/versions/{inputs.get('version')}" if kind == "EnvironmentVersion" else "")
-            return f"{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{inputs.get('workspaceName')}/{path}", child
+            path = f"{workspace_children[kind]}/{child}" + (
+                f"/versions/{inputs.get('version')}" if kind == "EnvironmentVersion" else ""
+            )
+            return (
+                f"{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{inputs.get('workspaceName')}/{path}",
+                child,
+            )
         arm_type, name_input = _ARM_TYPES.get((module, kind), (f"Microsoft.{module}/{kind}", "name"))
         explicit = inputs.get(name_input) or name
         return f"{sub}/resourceGroups/{rg}/providers/{arm_type}/{explicit}", explicit
@@ -131,7 +146,9 @@ class ArmMocks(mocks.Mocks):
                 }
             state["identity"] = identity
         if (module, kind) == ("managedidentity", "UserAssignedIdentity"):
-            state.update(principalId=_principal(resource_id), clientId=_principal(resource_id + "/client"), tenantId=TENANT_ID)
+            state.update(
+                principalId=_principal(resource_id), clientId=_principal(resource_id + "/client"), tenantId=TENANT_ID
+            )
         if (module, kind) == ("keyvault", "Key"):
             uri = f"https://{args.inputs.get('vaultName')}.vault.azure.net/keys/{name}"
             state.update(keyUri=uri, keyUriWithVersion=f"{uri}/{'0' * 32}")
@@ -156,7 +173,12 @@ class ArmMocks(mocks.Mocks):
             # Only ever used to push an image, which a preview does not do.
             return {"token": "offline-preview-placeholder-token"}
         if name == "getClientConfig":
-            return {"clientId": CLIENT_ID, "objectId": CLIENT_ID, "subscriptionId": self.subscription_id, "tenantId": TENANT_ID}
+            return {
+                "clientId": CLIENT_ID,
+                "objectId": CLIENT_ID,
+                "subscriptionId": self.subscription_id,
+                "tenantId": TENANT_ID,
+            }
         if name.startswith("get") and "resourceGroupName" in args.args:
             rg = args.args["resourceGroupName"]
             target = next((v for v in args.args if v.endswith("Name") and v != "resourceGroupName"), None)
@@ -165,11 +187,15 @@ class ArmMocks(mocks.Mocks):
             for resource_id, result in [*self.fixtures.items(), *self.created.items()]:
                 if wanted in resource_id.lower() and resource_id.lower().endswith(suffix):
                     if result is None:
-                        raise ResourceNotFound(f"{args.token}: Code=\"ResourceNotFound\" The resource {resource_id!r} was not found.")
-                    return dict(result, id=result.get("id", resource_id), name=result.get("name", args.args.get(target)))
+                        raise ResourceNotFound(
+                            f'{args.token}: Code="ResourceNotFound" The resource {resource_id!r} was not found.'
+                        )
+                    return dict(
+                        result, id=result.get("id", resource_id), name=result.get("name", args.args.get(target))
+                    )
             if args.token in PROBED_BEFORE_CREATION:
                 raise ResourceNotFound(
-                    f"{args.token}: Code=\"ResourceNotFound\" {target}={args.args.get(target)!r} in resource group {rg!r} "
+                    f'{args.token}: Code="ResourceNotFound" {target}={args.args.get(target)!r} in resource group {rg!r} '
                     "is not in the fixture file, so the offline preview treats it as not deployed yet"
                 )
             raise FixtureError(

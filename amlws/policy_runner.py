@@ -22,13 +22,18 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc, plugin_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc
 
 from .monitor import Registration
 from .preview import PreviewError, PreviewResult
 
 START_TIMEOUT_S = 60.0
-LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY, "disabled": analyzer_pb2.DISABLED, "remediate": analyzer_pb2.REMEDIATE}
+LEVELS = {
+    "advisory": analyzer_pb2.ADVISORY,
+    "mandatory": analyzer_pb2.MANDATORY,
+    "disabled": analyzer_pb2.DISABLED,
+    "remediate": analyzer_pb2.REMEDIATE,
+}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 
 
@@ -62,7 +67,9 @@ def load_policy_config(path: str | Path | None) -> dict[str, Any]:
     return data
 
 
-def build_configuration(info: analyzer_pb2.AnalyzerInfo, given: dict[str, Any], source: str) -> dict[str, analyzer_pb2.PolicyConfig]:
+def build_configuration(
+    info: analyzer_pb2.AnalyzerInfo, given: dict[str, Any], source: str
+) -> dict[str, analyzer_pb2.PolicyConfig]:
     """Per-policy level and properties: schema defaults, then `all`, then the policy's own entry."""
     known = {p.name: p for p in info.policies}
     unknown = sorted(set(given) - set(known) - {"all"})
@@ -81,10 +88,14 @@ def build_configuration(info: analyzer_pb2.AnalyzerInfo, given: dict[str, Any], 
         props.update({k: v for k, v in entry.items() if k != "enforcementLevel"})
         level = entry.get("enforcementLevel", level)
         if level not in LEVELS:
-            raise PreviewError(f"policy config {source}: {name}.enforcementLevel = {level!r}: use one of {', '.join(LEVELS)}")
+            raise PreviewError(
+                f"policy config {source}: {name}.enforcementLevel = {level!r}: use one of {', '.join(LEVELS)}"
+            )
         extra = sorted(set(props) - set(schema))
         if extra:
-            raise PreviewError(f"policy config {source}: {name} has no setting {', '.join(extra)} (it has: {', '.join(sorted(schema)) or 'none'})")
+            raise PreviewError(
+                f"policy config {source}: {name} has no setting {', '.join(extra)} (it has: {', '.join(sorted(schema)) or 'none'})"
+            )
         for key, value in props.items():
             problem = schema_problem(value, schema[key])
             if problem:
@@ -94,7 +105,12 @@ def build_configuration(info: analyzer_pb2.AnalyzerInfo, given: dict[str, Any], 
 
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,), "number": (int, float), "integer": (int, float), "boolean": (bool,), "array": (list,), "object": (dict,),
+    "string": (str,),
+    "number": (int, float),
+    "integer": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
 }
 
 
@@ -179,7 +195,9 @@ class PolicyPackProcess:
             break
         self.close()
         stderr = self.proc.stderr.read() if self.proc.stderr else ""
-        raise PreviewError(f"policy pack {self.pack_dir} failed to start (exit {self.proc.returncode}):\n{stderr.strip()}")
+        raise PreviewError(
+            f"policy pack {self.pack_dir} failed to start (exit {self.proc.returncode}):\n{stderr.strip()}"
+        )
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -213,12 +231,19 @@ def _stack_resource(reg: Registration) -> analyzer_pb2.AnalyzerResource:
         options=_options(reg),
         parent=reg.parent,
         dependencies=reg.dependencies,
-        propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in reg.property_dependencies.items()},
+        propertyDependencies={
+            k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in reg.property_dependencies.items()
+        },
     )
 
 
 def _violation(diag: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> dict[str, Any]:
-    return {"policy": diag.policyName, "level": LEVEL_NAMES.get(diag.enforcementLevel, "advisory"), "urn": diag.urn or urn, "message": diag.message}
+    return {
+        "policy": diag.policyName,
+        "level": LEVEL_NAMES.get(diag.enforcementLevel, "advisory"),
+        "urn": diag.urn or urn,
+        "message": diag.message,
+    }
 
 
 def _rpc_error(pack: PolicyPackProcess, err: grpc.RpcError) -> PreviewError:
@@ -241,18 +266,26 @@ class Analysis:
             configuration = build_configuration(info, given, source)
             pack.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=configuration))
             self.policies = [
-                {"name": p.name, "description": p.description, "level": LEVEL_NAMES.get(configuration[p.name].enforcementLevel, "advisory")}
+                {
+                    "name": p.name,
+                    "description": p.description,
+                    "level": LEVEL_NAMES.get(configuration[p.name].enforcementLevel, "advisory"),
+                }
                 for p in info.policies
                 if configuration[p.name].enforcementLevel != analyzer_pb2.DISABLED
             ]
-            pack.stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(stack=stack, project=project, dry_run=True))
+            pack.stub.ConfigureStack(
+                analyzer_pb2.AnalyzerStackConfigureRequest(stack=stack, project=project, dry_run=True)
+            )
         except grpc.RpcError as err:
             raise _rpc_error(pack, err) from None
 
     def send(self, reg: Registration) -> None:
         """Analyze this resource (its inputs as registered, after the provider's checks); its part of the
         stack call (its outputs) is built now too."""
-        request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg))
+        request = analyzer_pb2.AnalyzeRequest(
+            type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg)
+        )
         self._calls[reg.urn] = (reg, self.pack.stub.Analyze.future(request), _stack_resource(reg))
 
     def finish(self, result: PreviewResult) -> tuple[list[dict[str, Any]], int]:
@@ -265,16 +298,24 @@ class Analysis:
                 if sent is None or sent[0] is not reg:
                     self.send(reg)
                     self.sent_by_finish += 1
-            stack = analyzer_pb2.AnalyzeStackRequest(resources=[self._calls[reg.urn][2] for reg in result.registrations])
+            stack = analyzer_pb2.AnalyzeStackRequest(
+                resources=[self._calls[reg.urn][2] for reg in result.registrations]
+            )
             stack_call = self.pack.stub.AnalyzeStack.future(stack)
-            violations = [_violation(d, reg.urn) for reg in result.registrations for d in self._calls[reg.urn][1].result().diagnostics]
+            violations = [
+                _violation(d, reg.urn)
+                for reg in result.registrations
+                for d in self._calls[reg.urn][1].result().diagnostics
+            ]
             violations.extend(_violation(d, "") for d in stack_call.result().diagnostics)
             return violations, len(result.registrations)
         except grpc.RpcError as err:
             raise _rpc_error(self.pack, err) from None
 
 
-def analyze(pack: PolicyPackProcess, result: PreviewResult, given: dict[str, Any], source: str) -> tuple[list[dict[str, Any]], int]:
+def analyze(
+    pack: PolicyPackProcess, result: PreviewResult, given: dict[str, Any], source: str
+) -> tuple[list[dict[str, Any]], int]:
     """(violations, number of Analyze calls) for one preview."""
     return Analysis(pack, given, source, result.stack, result.project).finish(result)
 
@@ -324,7 +365,9 @@ class StreamingAnalysis:
         return self._analysis.finish(result)[0]
 
 
-def start_policy_pack(pack_dir: str | Path, project: str, stack: str, project_dir: str | Path = ".") -> PolicyPackProcess:
+def start_policy_pack(
+    pack_dir: str | Path, project: str, stack: str, project_dir: str | Path = "."
+) -> PolicyPackProcess:
     """Launch the pack for one stack without waiting for it: it starts while the program runs."""
     env = {"PULUMI_PROJECT": project, "PULUMI_STACK": stack, "PULUMI_DRY_RUN": "true"}
     path = Path(pack_dir)

@@ -37,7 +37,9 @@ class PreviewError(Exception):
     (tests use it to prove that a refusal came before any resource was declared).
     """
 
-    def __init__(self, message: str, cause: BaseException | None = None, registrations: list[Registration] | None = None):
+    def __init__(
+        self, message: str, cause: BaseException | None = None, registrations: list[Registration] | None = None
+    ):
         super().__init__(message)
         self.cause = cause
         self.registrations = registrations or []
@@ -245,7 +247,9 @@ def run_program(
             try:
                 with offline_runtime():
                     _run_to_completion(program, loop)
-                problems = [v.message() for v in monitor.spec_violations] + name_collisions([(stack, monitor.registrations)])
+                problems = [v.message() for v in monitor.spec_violations] + name_collisions(
+                    [(stack, monitor.registrations)]
+                )
                 if problems:
                     raise PreviewError(spec_report(problems), registrations=monitor.registrations)
             except pulumi.RunError as err:
@@ -273,7 +277,10 @@ def run_program(
 
 
 def preview_stack(
-    project_dir: str | Path, stack: str, fixtures: str | Path | None = None, unknowns: bool = False,
+    project_dir: str | Path,
+    stack: str,
+    fixtures: str | Path | None = None,
+    unknowns: bool = False,
     on_register: Callable[[Registration], None] | None = None,
 ) -> PreviewResult:
     """Offline preview of `Pulumi.<stack>.yaml` in `project_dir`, running that project's own program
@@ -287,4 +294,6 @@ def preview_stack(
         the_mocks = ArmMocks(load_fixtures(fixtures), unknowns=unknowns)
     except FixtureError as err:
         raise PreviewError(str(err)) from None
-    return run_program(program_runner(program_path(directory)), project, stack, config, secret_keys, the_mocks, on_register)
+    return run_program(
+        program_runner(program_path(directory)), project, stack, config, secret_keys, the_mocks, on_register
+    )

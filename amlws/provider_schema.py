@@ -41,7 +41,7 @@ def schema_problems(schema: dict[str, Any]) -> list[str]:
             problems.append(f"{where}: no description")
         ref = prop.get("$ref")
         if ref is not None:
-            if ref.startswith("#/types/") and ref[len("#/types/"):] not in types:
+            if ref.startswith("#/types/") and ref[len("#/types/") :] not in types:
                 problems.append(f"{where}: $ref {ref} does not resolve")
         elif "type" not in prop:
             problems.append(f"{where}: neither type nor $ref")

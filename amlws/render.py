@@ -18,7 +18,11 @@ from .preview import PreviewResult
 # The settings worth seeing at a glance, per resource kind (camelCase input paths).
 KEY_SETTINGS: dict[str, tuple[str, ...]] = {
     "StorageAccount": ("kind", "sku.name", "isHnsEnabled", "allowSharedKeyAccess", "publicNetworkAccess"),
-    "Vault": ("properties.enablePurgeProtection", "properties.enableRbacAuthorization", "properties.publicNetworkAccess"),
+    "Vault": (
+        "properties.enablePurgeProtection",
+        "properties.enableRbacAuthorization",
+        "properties.publicNetworkAccess",
+    ),
     "Registry": ("sku.name", "adminUserEnabled", "publicNetworkAccess"),
     "Component": ("ingestionMode", "disableLocalAuth"),
     "Workspace": ("publicNetworkAccess", "hbiWorkspace", "identity.type", "sku.name", "retentionInDays"),
@@ -71,7 +75,9 @@ def print_violations(violations: list[dict[str, Any]], console: Console) -> None
     for v in violations:
         style = "red" if v["level"] == "mandatory" else "yellow"
         resource = v["urn"].rsplit("::", 1)[-1] if v["urn"] else "(stack)"
-        table.add_row(f"[{style}]{escape(v['level'])}[/{style}]", escape(v["policy"]), escape(resource), escape(v["message"]))
+        table.add_row(
+            f"[{style}]{escape(v['level'])}[/{style}]", escape(v["policy"]), escape(resource), escape(v["message"])
+        )
     console.print(table)
 
 

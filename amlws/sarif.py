@@ -95,7 +95,9 @@ def build_sarif(result: PreviewResult, pack_name: str, project_dir: str | Path =
     for v in result.violations:
         description, _, detail = v["message"].partition("\n")
         if v["policy"] not in rules:
-            rules[v["policy"]] = _rule({"name": v["policy"], "description": description, "level": v["level"]}, pack_name)
+            rules[v["policy"]] = _rule(
+                {"name": v["policy"], "description": description, "level": v["level"]}, pack_name
+            )
         subject = v["urn"] or f"{result.project}/{result.stack}"
         fingerprint = hashlib.sha256(f"{v['policy']}|{subject}".encode()).hexdigest()[:32]
         results.append(

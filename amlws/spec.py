@@ -111,9 +111,19 @@ class _Checker:
             return
         if isinstance(value, str):
             if "minLength" in fact and len(value) < fact["minLength"]:
-                self.add(path, value, f"'{path}' is too short ({len(value)}): at least {fact['minLength']} characters required", source)
+                self.add(
+                    path,
+                    value,
+                    f"'{path}' is too short ({len(value)}): at least {fact['minLength']} characters required",
+                    source,
+                )
             if "maxLength" in fact and len(value) > fact["maxLength"]:
-                self.add(path, value, f"'{path}' is too long ({len(value)}): at most {fact['maxLength']} characters allowed", source)
+                self.add(
+                    path,
+                    value,
+                    f"'{path}' is too long ({len(value)}): at most {fact['maxLength']} characters allowed",
+                    source,
+                )
             if "pattern" in fact and not re.search(fact["pattern"], value):
                 self.add(path, value, f"'{path}' does not match expression '{fact['pattern']}'", source)
             if "enum" in fact:
@@ -138,11 +148,20 @@ class _Checker:
         if not any(same(value, v) for v in allowed):
             listed = ",".join(f"'{v}'" for v in allowed)
             how = " (compared case-insensitively)" if enum["caseInsensitive"] else ""
-            self.add(path, value, f"'{path}' is '{value}' but expected one of [{listed}]{how}", enum["source"], "ARM at pulumi up")
+            self.add(
+                path,
+                value,
+                f"'{path}' is '{value}' but expected one of [{listed}]{how}",
+                enum["source"],
+                "ARM at pulumi up",
+            )
 
     def value(self, path: str, fact: dict[str, Any], value: Any, source: str) -> None:
         if fact.get("array") and isinstance(value, list):
-            for bound, test in (("minItems", len(value) < fact.get("minItems", 0)), ("maxItems", len(value) > fact.get("maxItems", len(value)))):
+            for bound, test in (
+                ("minItems", len(value) < fact.get("minItems", 0)),
+                ("maxItems", len(value) > fact.get("maxItems", len(value))),
+            ):
                 if test:
                     self.add(path, value, f"'{path}' has {len(value)} items; {bound} is {fact[bound]}", source)
             for index, item in enumerate(value):
@@ -166,8 +185,13 @@ class _Checker:
             chosen = next((k for v, k in model["subtypes"].items() if v.lower() == value[disc].lower()), None)
             if chosen is None:
                 listed = ",".join(f"'{v}'" for v in model["subtypes"])
-                self.add(prefix + disc, value[disc], f"'{prefix}{disc}' is '{value[disc]}' but expected one of [{listed}]",
-                         model["source"], "ARM at pulumi up")
+                self.add(
+                    prefix + disc,
+                    value[disc],
+                    f"'{prefix}{disc}' is '{value[disc]}' but expected one of [{listed}]",
+                    model["source"],
+                    "ARM at pulumi up",
+                )
             else:
                 model = facts()["models"][chosen]
         props, aliases = model["properties"], model.get("aliases", {})
@@ -180,8 +204,13 @@ class _Checker:
             if fact is None or name in skip:
                 continue
             if fact.get("readonly"):
-                self.add(prefix + name, item, f"'{prefix}{name}' is read-only: set by Azure, not accepted in a request",
-                         model["source"], "ARM at pulumi up")
+                self.add(
+                    prefix + name,
+                    item,
+                    f"'{prefix}{name}' is read-only: set by Azure, not accepted in a request",
+                    model["source"],
+                    "ARM at pulumi up",
+                )
                 continue
             self.value(prefix + name, fact, item, model["source"])
 

@@ -79,7 +79,9 @@ def offline_runtime(collect: bool | None = None) -> Iterator[None]:
     collect = _collect_after_run if collect is None else collect
     original_init, original_trace = CustomResource.__init__, sdk_resource._get_stack_trace  # pyright: ignore[reportPrivateUsage]
 
-    def init(self: CustomResource, t: str, name: str, props: Any = None, opts: Any = None, *args: Any, **kwargs: Any) -> None:
+    def init(
+        self: CustomResource, t: str, name: str, props: Any = None, opts: Any = None, *args: Any, **kwargs: Any
+    ) -> None:
         original_init(self, t, name, props, without_version_aliases(t, opts), *args, **kwargs)
 
     was_enabled = gc.isenabled()

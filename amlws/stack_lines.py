@@ -91,7 +91,11 @@ class StackLines:
         kinds = [split_token(reg.type)[2] for reg in chain]
         if "SelfServeZone" in kinds:  # the zone's own resources come from amlws:selfServe(.resources)
             zone = ("config", "amlws:selfServe")
-            return (*zone, "resources") if "SharedWorkspaceResources" in kinds and (*zone, "resources") in self.lines else zone
+            return (
+                (*zone, "resources")
+                if "SharedWorkspaceResources" in kinds and (*zone, "resources") in self.lines
+                else zone
+            )
         for reg in chain:
             kind = split_token(reg.type)[2]
             if kind == "MachineLearningWorkspace" and reg.name in projects:
@@ -141,7 +145,9 @@ class StackLines:
         section = self._section(base, chain)
         detail = message.partition("\n")[2] or message
         words = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", detail))
-        named = [p for p in self.lines if len(p) == len(section) + 1 and p[: len(section)] == section and p[-1] in words]
+        named = [
+            p for p in self.lines if len(p) == len(section) + 1 and p[: len(section)] == section and p[-1] in words
+        ]
         if named:  # the section's own key the message names (not a nested section's key of the same name)
             return self.lines[named[0]]
         return self.lines.get(section, self.lines.get(base, 1))

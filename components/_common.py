@@ -1,6 +1,5 @@
 """Small helpers every component shares."""
 
-
 from typing import Any, Mapping
 
 import pulumi
@@ -36,7 +35,9 @@ def required(args: Mapping[str, Any], key: str, component: str) -> Any:
     return args[key]
 
 
-def inherited(section: Mapping[str, Any] | None, parent_args: Mapping[str, Any], *, protect: bool, tags: Mapping[str, str] | None) -> dict[str, Any]:
+def inherited(
+    section: Mapping[str, Any] | None, parent_args: Mapping[str, Any], *, protect: bool, tags: Mapping[str, str] | None
+) -> dict[str, Any]:
     """A sub-component's args: the parent's resource group, region, protection and tags, then the
     section's own settings (its tags added to the parent's)."""
     merged: dict[str, Any] = {"resource_group_name": parent_args["resource_group_name"], "protect": protect}

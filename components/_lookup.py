@@ -6,7 +6,6 @@ through when the workspace is created against it. Azure answers a missing resour
 the resource is missing, and is re-raised as it is.
 """
 
-
 import weakref
 from typing import Any, Callable, TypeVar
 
@@ -38,7 +37,9 @@ def cached(key: str, compute: Callable[[], Any]) -> Any:
     return cache[key.lower()]
 
 
-def lookup_existing(component: str, setting: str, resource_id: str, arm_type: str, invoke: Callable[[str, str], Any]) -> Any:
+def lookup_existing(
+    component: str, setting: str, resource_id: str, arm_type: str, invoke: Callable[[str, str], Any]
+) -> Any:
     """Parse `resource_id`, then `invoke(name, resource_group_name)`; a missing resource is a ComponentInputError."""
     try:
         arm = parse_arm_id(resource_id, arm_type)
@@ -50,7 +51,9 @@ def lookup_existing(component: str, setting: str, resource_id: str, arm_type: st
             return invoke(arm.name, arm.resource_group_name)
         except Exception as err:  # the engine reports invoke failures as plain exceptions
             if is_not_found(err):
-                raise ComponentInputError(component, setting, resource_id, f"no such {arm_type} exists ({err})") from None
+                raise ComponentInputError(
+                    component, setting, resource_id, f"no such {arm_type} exists ({err})"
+                ) from None
             raise
 
     return cached(f"{arm_type}|{resource_id}", fetch)
@@ -71,8 +74,12 @@ def probe(key: str, invoke: Callable[[], Any]) -> Any | None:
 
 
 def check_when_known(
-    component: str, setting: str, value: pulumi.Input[str], arm_type: str,
-    fetch: Callable[[str, str], pulumi.Output[Any]], judge: Callable[[str, Any], T],
+    component: str,
+    setting: str,
+    value: pulumi.Input[str],
+    arm_type: str,
+    fetch: Callable[[str, str], pulumi.Output[Any]],
+    judge: Callable[[str, Any], T],
 ) -> pulumi.Output[T]:
     """An ID known only later (a StackReference output, an ID from another language's program), checked
     once it is known: parsed, looked up with `fetch(name, resource_group_name)` (an output-form invoke),
@@ -92,7 +99,9 @@ def check_when_known(
             found = await fetch(arm.name, arm.resource_group_name).future()
         except Exception as err:  # the engine reports invoke failures as plain exceptions
             if is_not_found(err):
-                raise ComponentInputError(component, setting, resource_id, f"no such {arm_type} exists ({err})") from None
+                raise ComponentInputError(
+                    component, setting, resource_id, f"no such {arm_type} exists ({err})"
+                ) from None
             raise
         return judge(resource_id, found)
 

@@ -6,7 +6,6 @@ scientists may run jobs and register models") are expressed as `custom_roles` wi
 `Microsoft.MachineLearningServices/workspaces/...` actions they need.
 """
 
-
 from typing import NotRequired, Sequence, TypedDict
 
 import pulumi
@@ -55,22 +54,38 @@ def validate_access(component: str, access: WorkspaceAccessSettings | None) -> N
         return
     unknown = sorted(set(access) - set(GROUP_ROLES) - {"custom_roles"})
     if unknown:
-        raise ComponentInputError(component, "access", unknown, f"unknown roles; use {', '.join([*GROUP_ROLES, 'custom_roles'])}")
-    lists: list[tuple[str, Sequence[str]]] = [(f"access.{role}", access.get(role) or []) for role in GROUP_ROLES if role in access]
+        raise ComponentInputError(
+            component, "access", unknown, f"unknown roles; use {', '.join([*GROUP_ROLES, 'custom_roles'])}"
+        )
+    lists: list[tuple[str, Sequence[str]]] = [
+        (f"access.{role}", access.get(role) or []) for role in GROUP_ROLES if role in access
+    ]
     names: set[str] = set()
     for i, custom in enumerate(access.get("custom_roles", [])):
         setting = f"access.custom_roles[{i}]"
         if not custom.get("role_name"):
             raise ComponentInputError(component, f"{setting}.role_name", custom.get("role_name"), "required")
         if custom["role_name"].lower() in names:
-            raise ComponentInputError(component, f"{setting}.role_name", custom["role_name"], "role names must be unique")
+            raise ComponentInputError(
+                component, f"{setting}.role_name", custom["role_name"], "role names must be unique"
+            )
         names.add(custom["role_name"].lower())
         if not custom.get("actions") and not custom.get("data_actions"):
-            raise ComponentInputError(component, f"{setting}.actions", custom.get("actions"), "a role needs at least one action or data action")
+            raise ComponentInputError(
+                component,
+                f"{setting}.actions",
+                custom.get("actions"),
+                "a role needs at least one action or data action",
+            )
         lists.append((f"{setting}.group_object_ids", custom.get("group_object_ids") or []))
     for setting, groups in lists:
         if not groups:
-            raise ComponentInputError(component, setting, list(groups), "list at least one Microsoft Entra group object ID, or leave the role out")
+            raise ComponentInputError(
+                component,
+                setting,
+                list(groups),
+                "list at least one Microsoft Entra group object ID, or leave the role out",
+            )
         for group in groups:
             if not is_guid(group):
                 raise ComponentInputError(component, setting, group, "a Microsoft Entra group object ID is a GUID")
@@ -120,11 +135,18 @@ def grant_groups(
     declared: list[pulumi.Resource] = []
     for role, guid in GROUP_ROLES.items():
         for group in access.get(role) or []:
-            role_id = data_scientist_role if role == "data_scientists" and data_scientist_role is not None else builtin_role(subscription_id, guid)
+            role_id = (
+                data_scientist_role
+                if role == "data_scientists" and data_scientist_role is not None
+                else builtin_role(subscription_id, guid)
+            )
             declared.append(
                 assign_role(
-                    parent, f"{name}-{role.replace('_', '-')}-{group[:8]}",
-                    scope=scope, role=role_id, principal_id=group,
+                    parent,
+                    f"{name}-{role.replace('_', '-')}-{group[:8]}",
+                    scope=scope,
+                    role=role_id,
+                    principal_id=group,
                     principal_type="Group",
                 )
             )
@@ -132,7 +154,9 @@ def grant_groups(
         slug = "".join(c if c.isalnum() else "-" for c in custom["role_name"].lower())
         definition = authorization.RoleDefinition(
             f"{name}-role-{slug}",
-            role_definition_id=pulumi.Output.from_input(scope).apply(lambda sc, n=custom["role_name"]: role_definition_name(sc, n)),
+            role_definition_id=pulumi.Output.from_input(scope).apply(
+                lambda sc, n=custom["role_name"]: role_definition_name(sc, n)
+            ),
             role_name=custom["role_name"],
             description=custom.get("description"),
             role_type="CustomRole",
@@ -151,8 +175,11 @@ def grant_groups(
         for group in custom["group_object_ids"]:
             declared.append(
                 assign_role(
-                    parent, f"{name}-role-{slug}-{group[:8]}",
-                    scope=scope, role=definition.id, principal_id=group,
+                    parent,
+                    f"{name}-role-{slug}-{group[:8]}",
+                    scope=scope,
+                    role=definition.id,
+                    principal_id=group,
                     principal_type="Group",
                 )
             )

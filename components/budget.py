@@ -4,7 +4,6 @@ One workspace per project, in its own resource group, makes the resource group t
 boundary: the budget covers the workspace and everything it created (computes included).
 """
 
-
 import datetime as dt
 from typing import NotRequired, Optional, TypedDict
 
@@ -48,7 +47,9 @@ def validate_budget(component: str, budget: BudgetSettings | None) -> None:
     thresholds = [*budget.get("thresholds", [80, 100]), *budget.get("forecast_thresholds", [])]
     start = budget.get("start_date")
     problems = budget_violations(
-        amount=budget.get("amount", 0), start_date=None if start is None else str(start), thresholds=thresholds,
+        amount=budget.get("amount", 0),
+        start_date=None if start is None else str(start),
+        thresholds=thresholds,
         contact_emails=list(budget.get("contact_emails") or []),
     )
     if start is not None:
@@ -73,7 +74,9 @@ def monthly_budget(
     if start is not None:
         for warning in start_date_findings(start, today())[1]:
             pulumi.log.warn(f"budget {name}: {warning}")
-    opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(ignore_changes=["timePeriod.startDate"] if start is None else []))
+    opts = pulumi.ResourceOptions.merge(
+        opts, pulumi.ResourceOptions(ignore_changes=["timePeriod.startDate"] if start is None else [])
+    )
     notifications: dict[str, consumption.NotificationArgs] = {}
     for kind, key, default in (("Actual", "thresholds", [80, 100]), ("Forecasted", "forecast_thresholds", [])):
         for threshold in budget.get(key, default):  # type: ignore[attr-defined]

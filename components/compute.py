@@ -4,7 +4,6 @@ Secure by default (local auth off, SSH off, no public login port) and cheap by d
 scale to zero, instances shut down when idle).
 """
 
-
 import re
 from typing import NotRequired, Sequence, TypedDict
 
@@ -71,7 +70,9 @@ class ComputeClusterSettings(TypedDict):
 
 def check_subnet(component: str, setting: str, subnet_id: str | None) -> None:
     if subnet_id and "/subnets/" not in subnet_id.lower():
-        raise ComponentInputError(component, setting, subnet_id, "must be a subnet ID (.../virtualNetworks/<vnet>/subnets/<subnet>)")
+        raise ComponentInputError(
+            component, setting, subnet_id, "must be a subnet ID (.../virtualNetworks/<vnet>/subnets/<subnet>)"
+        )
     if subnet_id:
         try:
             parse_arm_id(subnet_id.rsplit("/subnets/", 1)[0], SUBNET_TYPE)
@@ -88,10 +89,14 @@ def validate_compute_settings(
         where = f"compute_instances[{i}]"
         name = ci.get("name", "")
         if not _INSTANCE_NAME.match(name):
-            raise ComponentInputError(component, f"{where}.name", name, "3-24 letters, digits or hyphens, starting with a letter")
+            raise ComponentInputError(
+                component, f"{where}.name", name, "3-24 letters, digits or hyphens, starting with a letter"
+            )
         problem = idle_shutdown_violation(ci.get("idle_time_before_shutdown"))
         if problem:
-            raise ComponentInputError(component, f"{where}.idle_time_before_shutdown", ci.get("idle_time_before_shutdown"), problem)
+            raise ComponentInputError(
+                component, f"{where}.idle_time_before_shutdown", ci.get("idle_time_before_shutdown"), problem
+            )
         for key in ("assigned_user_object_id", "assigned_user_tenant_id"):
             problem = assigned_user_problem(key, ci.get(key))
             if problem:
@@ -100,20 +105,29 @@ def validate_compute_settings(
         if access not in ("Enabled", "Disabled"):
             raise ComponentInputError(component, f"{where}.ssh_public_access", access, "must be Enabled or Disabled")
         if access == "Enabled" and not ci.get("ssh_admin_public_key"):
-            raise ComponentInputError(component, f"{where}.ssh_admin_public_key", None, "required when ssh_public_access is Enabled")
+            raise ComponentInputError(
+                component, f"{where}.ssh_admin_public_key", None, "required when ssh_public_access is Enabled"
+            )
         check_subnet(component, f"{where}.subnet_id", ci.get("subnet_id"))
         if name.lower() in seen:
-            raise ComponentInputError(component, f"{where}.name", name, "another compute in this workspace has that name")
+            raise ComponentInputError(
+                component, f"{where}.name", name, "another compute in this workspace has that name"
+            )
         seen.add(name.lower())
     for i, cc in enumerate(clusters):
         where = f"compute_clusters[{i}]"
         name = cc.get("name", "")
         if not _CLUSTER_NAME.match(name):
-            raise ComponentInputError(component, f"{where}.name", name, "2-16 letters, digits or hyphens, starting with a letter")
+            raise ComponentInputError(
+                component, f"{where}.name", name, "2-16 letters, digits or hyphens, starting with a letter"
+            )
         problems = cluster_scale_violations(cc.get("min_node_count", 0), cc.get("max_node_count"))
         if problems:
             raise ComponentInputError(
-                component, f"{where}.min_node_count/max_node_count", (cc.get("min_node_count", 0), cc.get("max_node_count")), "; ".join(problems)
+                component,
+                f"{where}.min_node_count/max_node_count",
+                (cc.get("min_node_count", 0), cc.get("max_node_count")),
+                "; ".join(problems),
             )
         priority = cc.get("vm_priority", "Dedicated")
         if priority not in ("Dedicated", "LowPriority"):
@@ -122,10 +136,14 @@ def validate_compute_settings(
         try:
             parse_duration(scale_down)
         except ValueError as err:
-            raise ComponentInputError(component, f"{where}.node_idle_time_before_scale_down", scale_down, str(err)) from None
+            raise ComponentInputError(
+                component, f"{where}.node_idle_time_before_scale_down", scale_down, str(err)
+            ) from None
         check_subnet(component, f"{where}.subnet_id", cc.get("subnet_id"))
         if name.lower() in seen:
-            raise ComponentInputError(component, f"{where}.name", name, "another compute in this workspace has that name")
+            raise ComponentInputError(
+                component, f"{where}.name", name, "another compute in this workspace has that name"
+            )
         seen.add(name.lower())
 
 

@@ -7,7 +7,6 @@ no account key or SAS token is ever stored in the workspace. The workspace's ide
 Blob Data Contributor on each account instead.
 """
 
-
 import re
 from dataclasses import dataclass
 from typing import NotRequired, Sequence, TypedDict
@@ -72,12 +71,21 @@ def validate_datastores(component: str, datastores: Sequence[DatastoreSettings])
         name = ds.get("name", "")
         if not _NAME.match(name):
             raise ComponentInputError(component, f"{setting}.name", name, "letters, digits and underscores only")
-        if name.lower() in seen or name.lower() in ("workspaceblobstore", "workspacefilestore", "workspaceartifactstore", "workspaceworkingdirectory"):
-            raise ComponentInputError(component, f"{setting}.name", name, "already used in this workspace (or a system datastore name)")
+        if name.lower() in seen or name.lower() in (
+            "workspaceblobstore",
+            "workspacefilestore",
+            "workspaceartifactstore",
+            "workspaceworkingdirectory",
+        ):
+            raise ComponentInputError(
+                component, f"{setting}.name", name, "already used in this workspace (or a system datastore name)"
+            )
         seen.add(name.lower())
         container = ds.get("container_name", "")
         if not _CONTAINER.match(container):
-            raise ComponentInputError(component, f"{setting}.container_name", container, "3-63 lowercase letters, digits and single hyphens")
+            raise ComponentInputError(
+                component, f"{setting}.container_name", container, "3-63 lowercase letters, digits and single hyphens"
+            )
         kind_of = ds.get("datastore_type", "AzureBlob")
         check_name(component, f"{setting}.account_name", STORAGE_ACCOUNT, ds.get("account_name"))
         existing = ds.get("existing_storage_id")
@@ -90,14 +98,23 @@ def validate_datastores(component: str, datastores: Sequence[DatastoreSettings])
         problems = datastore_violations(kind_of, kind=kind, is_hns_enabled=hns, credentials_type=None)
         if problems:
             raise ComponentInputError(component, setting, shown, "; ".join(problems))
-        planned.append(PlannedDatastore(ds, kind_of, existing, subresource="dfs" if kind_of == "AzureDataLakeGen2" else "blob"))
+        planned.append(
+            PlannedDatastore(ds, kind_of, existing, subresource="dfs" if kind_of == "AzureDataLakeGen2" else "blob")
+        )
     return planned
 
 
 def declare_accounts(
-    parent: pulumi.Resource, name: str, planned: list[PlannedDatastore], *,
-    resource_group_name: pulumi.Input[str], location: pulumi.Input[str] | None, tags: dict[str, str], protect: bool,
-    public_network_access: str, lock: LockArgs | None = None,
+    parent: pulumi.Resource,
+    name: str,
+    planned: list[PlannedDatastore],
+    *,
+    resource_group_name: pulumi.Input[str],
+    location: pulumi.Input[str] | None,
+    tags: dict[str, str],
+    protect: bool,
+    public_network_access: str,
+    lock: LockArgs | None = None,
 ) -> None:
     """The accounts (and containers) behind the datastores; they do not depend on the workspace, so a
     managed network's outbound rules can point at them."""
@@ -110,7 +127,8 @@ def declare_accounts(
         hns = s.get("is_hns_enabled", ds.datastore_type == "AzureDataLakeGen2")
         account = storage.StorageAccount(
             f"{name}-{s['name'].lower().replace('_', '-')}-st",
-            account_name=s.get("account_name") or compact_name(STORAGE_ACCOUNT, "st", [s["name"]], default_seed(f"{name}/{s['name']}")),
+            account_name=s.get("account_name")
+            or compact_name(STORAGE_ACCOUNT, "st", [s["name"]], default_seed(f"{name}/{s['name']}")),
             resource_group_name=resource_group_name,
             location=location,
             kind=s.get("kind", "StorageV2"),
@@ -125,7 +143,9 @@ def declare_accounts(
             sas_policy=sas_policy(),
             public_network_access=public_network_access,
             network_rule_set=storage.NetworkRuleSetArgs(
-                default_action=storage.DefaultAction.DENY if public_network_access == "Disabled" else storage.DefaultAction.ALLOW,
+                default_action=storage.DefaultAction.DENY
+                if public_network_access == "Disabled"
+                else storage.DefaultAction.ALLOW,
                 bypass="AzureServices",
             ),
             encryption=storage.EncryptionArgs(
@@ -154,8 +174,13 @@ def declare_accounts(
 
 
 def declare_datastores(
-    parent: pulumi.Resource, name: str, planned: list[PlannedDatastore], *,
-    workspace: ml.Workspace, resource_group_name: pulumi.Input[str], subscription_id: pulumi.Input[str],
+    parent: pulumi.Resource,
+    name: str,
+    planned: list[PlannedDatastore],
+    *,
+    workspace: ml.Workspace,
+    resource_group_name: pulumi.Input[str],
+    subscription_id: pulumi.Input[str],
     principal_id: pulumi.Input[str] | None,
     auth_identity: str = "WorkspaceSystemAssignedIdentity",
 ) -> dict[str, pulumi.Output[str]]:
@@ -172,24 +197,37 @@ def declare_datastores(
         if principal_id is not None:
             grants.append(
                 assign_role(
-                    parent, f"{name}-{slug}-blob-data",
-                    scope=ds.account_id, role=builtin_role(subscription_id, STORAGE_BLOB_DATA_CONTRIBUTOR),
-                    principal_id=principal_id, principal_type="ServicePrincipal",
+                    parent,
+                    f"{name}-{slug}-blob-data",
+                    scope=ds.account_id,
+                    role=builtin_role(subscription_id, STORAGE_BLOB_DATA_CONTRIBUTOR),
+                    principal_id=principal_id,
+                    principal_type="ServicePrincipal",
                 )
             )
         identity_based = ml.NoneDatastoreCredentialsArgs(credentials_type="None")
         properties: ml.AzureDataLakeGen2DatastoreArgs | ml.AzureBlobDatastoreArgs
         if ds.datastore_type == "AzureDataLakeGen2":
             properties = ml.AzureDataLakeGen2DatastoreArgs(
-                datastore_type="AzureDataLakeGen2", filesystem=s["container_name"], account_name=ds.account_name,
-                credentials=identity_based, description=s.get("description"), resource_group=ds.resource_group_name,
-                subscription_id=subscription_id, service_data_access_auth_identity=auth_identity,
+                datastore_type="AzureDataLakeGen2",
+                filesystem=s["container_name"],
+                account_name=ds.account_name,
+                credentials=identity_based,
+                description=s.get("description"),
+                resource_group=ds.resource_group_name,
+                subscription_id=subscription_id,
+                service_data_access_auth_identity=auth_identity,
             )
         else:
             properties = ml.AzureBlobDatastoreArgs(
-                datastore_type="AzureBlob", container_name=s["container_name"], account_name=ds.account_name,
-                credentials=identity_based, description=s.get("description"), resource_group=ds.resource_group_name,
-                subscription_id=subscription_id, service_data_access_auth_identity=auth_identity,
+                datastore_type="AzureBlob",
+                container_name=s["container_name"],
+                account_name=ds.account_name,
+                credentials=identity_based,
+                description=s.get("description"),
+                resource_group=ds.resource_group_name,
+                subscription_id=subscription_id,
+                service_data_access_auth_identity=auth_identity,
             )
         datastore = ml.Datastore(
             f"{name}-{slug}-datastore",

@@ -11,7 +11,6 @@ category 'AllMetrics' is not supported", Azure/azure-powershell#6520) and name t
 (Azure/terraform-azurerm-avm-res-storage-storageaccount#322), so they send `Transaction` only.
 """
 
-
 import pulumi
 from pulumi_azure_native import monitor
 
@@ -23,7 +22,12 @@ STORAGE_SERVICE_METRICS = ("Transaction",)
 
 
 def send_diagnostics(
-    parent: pulumi.Resource, name: str, resource_uri: pulumi.Input[str], workspace_id: pulumi.Input[str], *, metrics_only: bool = False,
+    parent: pulumi.Resource,
+    name: str,
+    resource_uri: pulumi.Input[str],
+    workspace_id: pulumi.Input[str],
+    *,
+    metrics_only: bool = False,
     metric_categories: tuple[str, ...] = ALL_METRICS,
 ) -> monitor.DiagnosticSetting:
     return monitor.DiagnosticSetting(
@@ -32,6 +36,8 @@ def send_diagnostics(
         resource_uri=resource_uri,
         workspace_id=workspace_id,
         logs=None if metrics_only else [monitor.DiagnosticsLogSettingsArgs(category_group="allLogs", enabled=True)],
-        metrics=[monitor.DiagnosticsMetricSettingsArgs(category=category, enabled=True) for category in metric_categories],
+        metrics=[
+            monitor.DiagnosticsMetricSettingsArgs(category=category, enabled=True) for category in metric_categories
+        ],
         opts=child(parent),
     )

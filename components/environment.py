@@ -19,7 +19,6 @@ data-plane call through a network the stack itself closes.
   `imageBuildCompute` (how-to-managed-network, "Configure image builds").
 """
 
-
 import json
 import re
 import urllib.parse
@@ -69,28 +68,42 @@ def built_by_azure_ml(env: EnvironmentSettings) -> bool:
 
 
 def validate_environments(
-    component: str, environments: Sequence[EnvironmentSettings], has_registry: bool, base_dir: Path, registry_private: bool = False,
+    component: str,
+    environments: Sequence[EnvironmentSettings],
+    has_registry: bool,
+    base_dir: Path,
+    registry_private: bool = False,
 ) -> None:
     """Names and versions; exactly one build path per environment; a local context that exists, and never
     a local build into a registry the deployer cannot reach (the push is refused there)."""
     if environments and not has_registry:
         raise ComponentInputError(
-            component, "environments", [e.get("name") for e in environments],
+            component,
+            "environments",
+            [e.get("name") for e in environments],
             "a custom environment image needs the workspace's container_registry (created, shared or existing)",
         )
     seen: set[str] = set()
     for i, env in enumerate(environments):
         setting = f"environments[{i}]"
         if not _NAME.match(env.get("name", "")):
-            raise ComponentInputError(component, f"{setting}.name", env.get("name"), "letters, digits, '.', '_' and '-', up to 255")
+            raise ComponentInputError(
+                component, f"{setting}.name", env.get("name"), "letters, digits, '.', '_' and '-', up to 255"
+            )
         if env["name"].lower() in seen:
-            raise ComponentInputError(component, f"{setting}.name", env["name"], "environment names must be unique in a workspace")
+            raise ComponentInputError(
+                component, f"{setting}.name", env["name"], "environment names must be unique in a workspace"
+            )
         seen.add(env["name"].lower())
         if not _VERSION.match(str(env.get("version", ""))):
-            raise ComponentInputError(component, f"{setting}.version", env.get("version"), "letters, digits, '.', '_' and '-', up to 30")
+            raise ComponentInputError(
+                component, f"{setting}.version", env.get("version"), "letters, digits, '.', '_' and '-', up to 30"
+            )
         if bool(env.get("docker_context")) == bool(env.get("build_context_uri")):
             raise ComponentInputError(
-                component, setting, {k: env.get(k) for k in ("docker_context", "build_context_uri")},
+                component,
+                setting,
+                {k: env.get(k) for k in ("docker_context", "build_context_uri")},
                 "give exactly one of docker_context (built and pushed from the deploying machine) "
                 "or build_context_uri (a blob URI of the context; Azure ML builds the image)",
             )
@@ -104,7 +117,9 @@ def _check_remote_context(component: str, setting: str, env: EnvironmentSettings
     uri = env.get("build_context_uri", "")  # set: called only when built_by_azure_ml(env)
     if not _BLOB_URI.match(uri):
         raise ComponentInputError(
-            component, f"{setting}.build_context_uri", uri,
+            component,
+            f"{setting}.build_context_uri",
+            uri,
             "must be a blob URI (https://<account>.blob.core.windows.net/<container>/<path>/): "
             "Azure ML takes a build context from blob storage when it creates an environment version",
         )
@@ -113,10 +128,14 @@ def _check_remote_context(component: str, setting: str, env: EnvironmentSettings
         raise ComponentInputError(component, f"{setting}.dockerfile", dockerfile, "a path inside the build context")
 
 
-def _check_local_context(component: str, setting: str, env: EnvironmentSettings, base_dir: Path, registry_private: bool) -> None:
+def _check_local_context(
+    component: str, setting: str, env: EnvironmentSettings, base_dir: Path, registry_private: bool
+) -> None:
     if registry_private:
         raise ComponentInputError(
-            component, f"{setting}.docker_context", env.get("docker_context"),
+            component,
+            f"{setting}.docker_context",
+            env.get("docker_context"),
             "the workspace's container registry has public network access disabled, so it refuses the ACR token "
             "exchange and the push from the deploying machine (data-plane calls). Upload the context to blob storage "
             "Azure ML can read and give build_context_uri instead: Azure ML then builds the image inside its network "
@@ -125,27 +144,38 @@ def _check_local_context(component: str, setting: str, env: EnvironmentSettings,
     context = base_dir / env.get("docker_context", "")
     dockerfile = context / env.get("dockerfile", "Dockerfile")
     if not context.is_dir():
-        raise ComponentInputError(component, f"{setting}.docker_context", env.get("docker_context"), f"no such directory ({context})")
+        raise ComponentInputError(
+            component, f"{setting}.docker_context", env.get("docker_context"), f"no such directory ({context})"
+        )
     if not dockerfile.is_file():
-        raise ComponentInputError(component, f"{setting}.dockerfile", env.get("dockerfile", "Dockerfile"), f"no such file ({dockerfile})")
+        raise ComponentInputError(
+            component, f"{setting}.dockerfile", env.get("dockerfile", "Dockerfile"), f"no such file ({dockerfile})"
+        )
 
 
 def validate_image_build_compute(
-    component: str, image_build_compute: str | None, compute_names: Sequence[str],
-    environments: Sequence[EnvironmentSettings], registry_private: bool,
+    component: str,
+    image_build_compute: str | None,
+    compute_names: Sequence[str],
+    environments: Sequence[EnvironmentSettings],
+    registry_private: bool,
 ) -> None:
     """`imageBuildCompute` names a compute of this workspace, and is set when Azure ML must build into a
     registry behind a network: it "can't be used to directly build Docker images" there
     (how-to-managed-network, "Configure image builds": a compute cluster or compute instance builds instead)."""
     if image_build_compute is not None and image_build_compute not in compute_names:
         raise ComponentInputError(
-            component, "image_build_compute", image_build_compute,
+            component,
+            "image_build_compute",
+            image_build_compute,
             f"names no compute of this workspace ({', '.join(compute_names) or 'it declares none'})",
         )
     remote = [env["name"] for env in environments if built_by_azure_ml(env)]
     if remote and registry_private and image_build_compute is None:
         raise ComponentInputError(
-            component, "image_build_compute", None,
+            component,
+            "image_build_compute",
+            None,
             f"required for {', '.join(remote)}: the workspace's container registry is behind a network, so Azure ML "
             "builds images on a compute of the workspace; name one of its compute clusters or instances "
             f"({', '.join(compute_names) or 'declare one in compute_clusters'})",
@@ -184,9 +214,16 @@ def registry_password(parent: pulumi.Resource, login_server: pulumi.Input[str]) 
 
 
 def declare_environments(
-    parent: pulumi.Resource, name: str, environments: Sequence[EnvironmentSettings], *,
-    login_server: pulumi.Input[str], workspace: ml.Workspace, resource_group_name: pulumi.Input[str],
-    base_dir: Path, depends_on: Sequence[pulumi.Resource] = (), build_compute: Sequence[pulumi.Resource] = (),
+    parent: pulumi.Resource,
+    name: str,
+    environments: Sequence[EnvironmentSettings],
+    *,
+    login_server: pulumi.Input[str],
+    workspace: ml.Workspace,
+    resource_group_name: pulumi.Input[str],
+    base_dir: Path,
+    depends_on: Sequence[pulumi.Resource] = (),
+    build_compute: Sequence[pulumi.Resource] = (),
 ) -> dict[str, pulumi.Output[str]]:
     """Environment container and version per environment (with a locally built image, or a build
     context for Azure ML, which waits for `build_compute`); returns version IDs."""
@@ -200,7 +237,8 @@ def declare_environments(
         if context_uri:  # built_by_azure_ml(env)
             properties = ml.EnvironmentVersionPropertiesArgs(
                 build=ml.BuildContextArgs(context_uri=context_uri, dockerfile_path=env.get("dockerfile", "Dockerfile")),
-                os_type="Linux", description=env.get("description"),
+                os_type="Linux",
+                description=env.get("description"),
             )
             # "the compute referenced by image_build_compute will need to be created before building images"
             # (how-to-configure-private-link, MicrosoftDocs/azure-ai-docs).
@@ -208,7 +246,9 @@ def declare_environments(
         else:
             assert password is not None  # env is in `local`, so the password was asked for above
             image = _local_image(parent, f"{name}-{slug}-image", env, login_server, password, base_dir, depends_on)
-            properties = ml.EnvironmentVersionPropertiesArgs(image=image.image_name, os_type="Linux", description=env.get("description"))
+            properties = ml.EnvironmentVersionPropertiesArgs(
+                image=image.image_name, os_type="Linux", description=env.get("description")
+            )
         container = ml.EnvironmentContainer(
             f"{name}-{slug}-env",
             name=env["name"],
@@ -232,13 +272,20 @@ def declare_environments(
 
 
 def _local_image(
-    parent: pulumi.Resource, resource_name: str, env: EnvironmentSettings, login_server: pulumi.Input[str],
-    password: pulumi.Output[str], base_dir: Path, depends_on: Sequence[pulumi.Resource],
+    parent: pulumi.Resource,
+    resource_name: str,
+    env: EnvironmentSettings,
+    login_server: pulumi.Input[str],
+    password: pulumi.Output[str],
+    base_dir: Path,
+    depends_on: Sequence[pulumi.Resource],
 ) -> "DockerImage":
     """The image built on the deploying machine and pushed with the identity's ACR token."""
     import pulumi_docker as docker  # imported on use: only stacks with local builds need it
 
-    context = base_dir / env.get("docker_context", "")  # set: validate_environments requires it without build_context_uri
+    context = base_dir / env.get(
+        "docker_context", ""
+    )  # set: validate_environments requires it without build_context_uri
     return docker.Image(
         resource_name,
         image_name=pulumi.Output.concat(login_server, "/", env["name"].lower(), ":", env["version"]),

@@ -7,7 +7,6 @@ the stack made (tagged); where they are not, data scientists get AzureML Data Sc
 minus the image-build ones (`amlws_rules.selfserve.IMAGE_BUILD_ACTIONS`, with sources).
 """
 
-
 import pulumi
 from pulumi_azure_native import authorization
 
@@ -29,13 +28,17 @@ def validate_image_builds(component: str, setting: str, has_registry: bool, regi
         raise ComponentInputError(component, "image_builds", setting, "must be Allowed or Disabled")
     if setting == "Allowed" and not has_registry:
         raise ComponentInputError(
-            component, "image_builds", setting,
+            component,
+            "image_builds",
+            setting,
             f"allowing image builds needs a registry the stack created, with tags ({registry_key}); "
             "otherwise Azure ML creates an untagged one on the first build, which tag-enforcing subscriptions refuse",
         )
 
 
-def no_image_build_role(parent: pulumi.Resource, name: str, *, scope: pulumi.Input[str], role_name: str) -> authorization.RoleDefinition:
+def no_image_build_role(
+    parent: pulumi.Resource, name: str, *, scope: pulumi.Input[str], role_name: str
+) -> authorization.RoleDefinition:
     """AzureML Data Scientist's actions minus the ones that build environment images, assignable at `scope`."""
     return authorization.RoleDefinition(
         name,
@@ -48,7 +51,9 @@ def no_image_build_role(parent: pulumi.Resource, name: str, *, scope: pulumi.Inp
         assignable_scopes=[scope],
         permissions=[
             authorization.PermissionArgs(
-                actions=list(rules.AZUREML_DATA_SCIENTIST_ACTIONS), not_actions=list(rules.NO_IMAGE_BUILDS_NOT_ACTIONS), data_actions=[]
+                actions=list(rules.AZUREML_DATA_SCIENTIST_ACTIONS),
+                not_actions=list(rules.NO_IMAGE_BUILDS_NOT_ACTIONS),
+                data_actions=[],
             )
         ],
         opts=child(parent),

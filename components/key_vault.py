@@ -5,7 +5,6 @@ access policy the workspace grants itself (the `accessPolicies: []` trap, Micros
 `ignore_changes` on `properties.accessPolicies` keeps that true for vaults switched over later.
 """
 
-
 from dataclasses import dataclass
 from typing import NotRequired, Optional, TypedDict
 
@@ -96,8 +95,12 @@ def _get_vault(name: str, resource_group_name: str) -> VaultFacts:
     result = keyvault.get_vault(vault_name=name, resource_group_name=resource_group_name)
     props = result.properties
     return VaultFacts(
-        id=result.id, name=result.name or name, resource_group_name=resource_group_name,
-        enable_purge_protection=props.enable_purge_protection, enable_soft_delete=props.enable_soft_delete, label=result.id,
+        id=result.id,
+        name=result.name or name,
+        resource_group_name=resource_group_name,
+        enable_purge_protection=props.enable_purge_protection,
+        enable_soft_delete=props.enable_soft_delete,
+        label=result.id,
     )
 
 
@@ -109,11 +112,17 @@ def validate_key_vault_args(args: WorkspaceKeyVaultArgs, component: str = "Works
         return lookup_existing(component, "key_vault.existing_id", existing, KEY_VAULT_TYPE, _get_vault)
     if existing is not None and not isinstance(existing, str):
         facts = args.get("existing_facts")
-        given = facts or {}  # else name and group come from the ID in the component (no Output is made while validating)
+        given = (
+            facts or {}
+        )  # else name and group come from the ID in the component (no Output is made while validating)
         return VaultFacts(
-            id=existing, name=given.get("vault_name", ""), resource_group_name=given.get("resource_group_name", ""),
+            id=existing,
+            name=given.get("vault_name", ""),
+            resource_group_name=given.get("resource_group_name", ""),
             enable_purge_protection=facts["enable_purge_protection"] if facts else None,
-            enable_soft_delete=facts["enable_soft_delete"] if facts else None, label="<Output>", known_later=facts is None,
+            enable_soft_delete=facts["enable_soft_delete"] if facts else None,
+            label="<Output>",
+            known_later=facts is None,
         )
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
@@ -121,7 +130,9 @@ def validate_key_vault_args(args: WorkspaceKeyVaultArgs, component: str = "Works
     check_name(component, "key_vault.vault_name", KEY_VAULT, args.get("vault_name"))
     retention = args.get("soft_delete_retention_in_days", 90)
     if not 7 <= retention <= 90:
-        raise ComponentInputError(component, "key_vault.soft_delete_retention_in_days", retention, "Azure accepts 7 to 90 days")
+        raise ComponentInputError(
+            component, "key_vault.soft_delete_retention_in_days", retention, "Azure accepts 7 to 90 days"
+        )
     check_deployer_principal_type(component, "key_vault.deployer_principal_type", args.get("deployer_principal_type"))
     sku = args.get("sku_name", "standard")
     if sku not in ("standard", "premium"):
@@ -144,8 +155,12 @@ def planned_vault(args: WorkspaceKeyVaultArgs, component: str) -> VaultFacts:
     if found is not None:
         return found
     return VaultFacts(
-        id="", name="", resource_group_name=required(args, "resource_group_name", "WorkspaceKeyVault"),
-        enable_purge_protection=args.get("enable_purge_protection", True), enable_soft_delete=True, label="<new vault>",
+        id="",
+        name="",
+        resource_group_name=required(args, "resource_group_name", "WorkspaceKeyVault"),
+        enable_purge_protection=args.get("enable_purge_protection", True),
+        enable_soft_delete=True,
+        label="<new vault>",
     )
 
 
@@ -153,8 +168,12 @@ def vault_facts(found: VaultFacts) -> ExistingVaultFacts | None:
     """The facts to hand on with the vault's ID (None: nothing known yet, each user looks it up)."""
     if found.known_later or found.enable_purge_protection is None:
         return None
-    return {"enable_purge_protection": bool(found.enable_purge_protection), "enable_soft_delete": found.enable_soft_delete is not False,
-            "vault_name": found.name, "resource_group_name": found.resource_group_name}
+    return {
+        "enable_purge_protection": bool(found.enable_purge_protection),
+        "enable_soft_delete": found.enable_soft_delete is not False,
+        "vault_name": found.name,
+        "resource_group_name": found.resource_group_name,
+    }
 
 
 def vault_name_and_group(vault_id: pulumi.Output[str]) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
@@ -168,14 +187,20 @@ def checked_vault_id(value: pulumi.Input[str], component: str, *, for_cmk: bool)
 
     def judge(resource_id: str, found: keyvault.GetVaultResult) -> str:
         props = found.properties
-        problems = cmk_vault_violations(enable_purge_protection=props.enable_purge_protection, enable_soft_delete=props.enable_soft_delete)
+        problems = cmk_vault_violations(
+            enable_purge_protection=props.enable_purge_protection, enable_soft_delete=props.enable_soft_delete
+        )
         if for_cmk and problems:
             raise ComponentInputError(component, "key_vault", resource_id, "; ".join(problems))
         return resource_id
 
     return check_when_known(
-        component, "key_vault.existing_id", value, KEY_VAULT_TYPE,
-        lambda name, rg: keyvault.get_vault_output(vault_name=name, resource_group_name=rg), judge,
+        component,
+        "key_vault.existing_id",
+        value,
+        KEY_VAULT_TYPE,
+        lambda name, rg: keyvault.get_vault_output(vault_name=name, resource_group_name=rg),
+        judge,
     )
 
 
@@ -197,8 +222,14 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
         super().__init__(token("WorkspaceKeyVault"), name, None, opts)
         self.facts: ExistingVaultFacts | None = None  # handed on with the ID (a shared vault)
         if found is not None:
-            if not (found.name and found.resource_group_name):  # from the (checked) ID, so what uses them waits for the check
-                self.id = checked_vault_id(found.id, "WorkspaceKeyVault", for_cmk=False) if found.known_later else pulumi.Output.from_input(found.id)
+            if not (
+                found.name and found.resource_group_name
+            ):  # from the (checked) ID, so what uses them waits for the check
+                self.id = (
+                    checked_vault_id(found.id, "WorkspaceKeyVault", for_cmk=False)
+                    if found.known_later
+                    else pulumi.Output.from_input(found.id)
+                )
                 self.vault_name, self.resource_group_name = vault_name_and_group(self.id)
             else:
                 self.id = pulumi.Output.from_input(found.id)
@@ -207,9 +238,10 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             self.vault_uri = self.vault_name.apply(lambda n: f"https://{n}.vault.azure.net/")
             self.facts = vault_facts(found)
         else:
-            tenant_id = args.get("tenant_id") or authorization.get_client_config_output(
-                opts=pulumi.InvokeOutputOptions(parent=self)
-            ).tenant_id
+            tenant_id = (
+                args.get("tenant_id")
+                or authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).tenant_id
+            )
             vault = keyvault.Vault(
                 f"{name}-kv",
                 vault_name=args.get("vault_name") or hyphenated_name(KEY_VAULT, "kv", [name], default_seed(name)),
@@ -233,17 +265,25 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
                 ),
                 tags=args.get("tags"),
                 opts=child(
-                    self, protect=args.get("protect", False),
-                    ignore_changes=["properties.accessPolicies", *keep_earlier_name(args.get("vault_name"), "vaultName")],
+                    self,
+                    protect=args.get("protect", False),
+                    ignore_changes=[
+                        "properties.accessPolicies",
+                        *keep_earlier_name(args.get("vault_name"), "vaultName"),
+                    ],
                 ),
             )
             self.id = vault.id
             self.vault_name = vault.name
-            if args.get("grant_deployer_crypto_officer"):  # the ID and name handed on carry the grant: a key waits for it
+            if args.get(
+                "grant_deployer_crypto_officer"
+            ):  # the ID and name handed on carry the grant: a key waits for it
                 grant = self._grant_deployer(name, vault, args.get("deployer_principal_type", "ServicePrincipal"))
                 self.id = pulumi.Output.all(vault.id, grant.id).apply(lambda values: values[0])
                 self.vault_name = pulumi.Output.all(vault.name, grant.id).apply(lambda values: values[0])
-            self.resource_group_name = pulumi.Output.from_input(required(args, "resource_group_name", "WorkspaceKeyVault"))
+            self.resource_group_name = pulumi.Output.from_input(
+                required(args, "resource_group_name", "WorkspaceKeyVault")
+            )
             self.vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
             self.facts = vault_facts(planned_vault(args, "WorkspaceKeyVault"))
             diagnostics_workspace_id = args.get("diagnostics_workspace_id")
@@ -251,7 +291,12 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
                 send_diagnostics(self, f"{name}-kv-diag", vault.id, diagnostics_workspace_id)
             lock_resource(self, f"{name}-kv", vault.id, args.get("lock"))
         self.register_outputs(
-            {"id": self.id, "vault_uri": self.vault_uri, "vault_name": self.vault_name, "resource_group_name": self.resource_group_name}
+            {
+                "id": self.id,
+                "vault_uri": self.vault_uri,
+                "vault_name": self.vault_name,
+                "resource_group_name": self.resource_group_name,
+            }
         )
 
     def _grant_deployer(self, name: str, vault: keyvault.Vault, principal_type: str) -> authorization.RoleAssignment:
@@ -262,7 +307,10 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
         """
         client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
         return assign_role(
-            self, f"{name}-deployer-crypto-officer",
-            scope=vault.id, role=builtin_role(client.subscription_id, KEY_VAULT_CRYPTO_OFFICER),
-            principal_id=client.object_id, principal_type=principal_type,
+            self,
+            f"{name}-deployer-crypto-officer",
+            scope=vault.id,
+            role=builtin_role(client.subscription_id, KEY_VAULT_CRYPTO_OFFICER),
+            principal_id=client.object_id,
+            principal_type=principal_type,
         )

@@ -32,7 +32,9 @@ def check_lock(component: str, setting: str, lock: LockArgs | None) -> None:
         raise ComponentInputError(component, setting, lock, f"kind must be one of {', '.join(LOCK_KINDS)}")
 
 
-def lock_resource(parent: pulumi.Resource, name: str, scope: pulumi.Input[str], lock: LockArgs | None) -> authorization.ManagementLockByScope | None:
+def lock_resource(
+    parent: pulumi.Resource, name: str, scope: pulumi.Input[str], lock: LockArgs | None
+) -> authorization.ManagementLockByScope | None:
     """Declare the lock on `scope` (a resource ID) as a child of the component; nothing for kind None."""
     if not lock or lock.get("kind") == "None":
         return None

@@ -4,7 +4,6 @@ Classic (non-workspace-based) Application Insights was retired on 2024-02-29, so
 ever creates the workspace-based kind (`ingestionMode: LogAnalytics`, `workspaceResourceId` set).
 """
 
-
 from typing import Any, Mapping, NotRequired, Optional, TypedDict
 
 import pulumi
@@ -58,7 +57,9 @@ class WorkspaceMonitoringArgs(TypedDict):
 def has_log_analytics(monitoring: Mapping[str, Any] | None) -> bool:
     """A Log Analytics workspace is created, or given: all but the case of an existing App Insights alone."""
     monitoring = monitoring or {}
-    return bool(monitoring.get("existing_log_analytics_workspace_id")) or not monitoring.get("existing_application_insights_id")
+    return bool(monitoring.get("existing_log_analytics_workspace_id")) or not monitoring.get(
+        "existing_application_insights_id"
+    )
 
 
 def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "WorkspaceMonitoring") -> None:
@@ -67,32 +68,54 @@ def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "Wo
     ai_id = args.get("existing_application_insights_id")
     law_id = args.get("existing_log_analytics_workspace_id")
     for setting, value, kind, invoke in (
-        ("monitoring.existing_application_insights_id", ai_id, APP_INSIGHTS_TYPE,
-         lambda n, rg: applicationinsights.get_component(resource_name=n, resource_group_name=rg).id),
-        ("monitoring.existing_log_analytics_workspace_id", law_id, LOG_ANALYTICS_TYPE,
-         lambda n, rg: operationalinsights.get_workspace(workspace_name=n, resource_group_name=rg).id),
+        (
+            "monitoring.existing_application_insights_id",
+            ai_id,
+            APP_INSIGHTS_TYPE,
+            lambda n, rg: applicationinsights.get_component(resource_name=n, resource_group_name=rg).id,
+        ),
+        (
+            "monitoring.existing_log_analytics_workspace_id",
+            law_id,
+            LOG_ANALYTICS_TYPE,
+            lambda n, rg: operationalinsights.get_workspace(workspace_name=n, resource_group_name=rg).id,
+        ),
     ):
         if isinstance(value, str) and value:
             lookup_existing(component, setting, value, kind, invoke)
     if not (ai_id and law_id) and "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing IDs are given")
-    check_name(component, "monitoring.log_analytics_workspace_name", LOG_ANALYTICS, args.get("log_analytics_workspace_name"))
-    check_name(component, "monitoring.application_insights_name", APPLICATION_INSIGHTS, args.get("application_insights_name"))
+    check_name(
+        component, "monitoring.log_analytics_workspace_name", LOG_ANALYTICS, args.get("log_analytics_workspace_name")
+    )
+    check_name(
+        component, "monitoring.application_insights_name", APPLICATION_INSIGHTS, args.get("application_insights_name")
+    )
     retention = args.get("retention_in_days", 30)
     if not 30 <= retention <= 730:
-        raise ComponentInputError(component, "monitoring.retention_in_days", retention, "Log Analytics accepts 30 to 730 days")
+        raise ComponentInputError(
+            component, "monitoring.retention_in_days", retention, "Log Analytics accepts 30 to 730 days"
+        )
 
 
-def checked_monitoring_id(args: WorkspaceMonitoringArgs, key: str, component: str = "WorkspaceMonitoring") -> pulumi.Output[Any]:
+def checked_monitoring_id(
+    args: WorkspaceMonitoringArgs, key: str, component: str = "WorkspaceMonitoring"
+) -> pulumi.Output[Any]:
     """An existing ID as the workspace should use it: as given when it is a string (looked up already)
     or vouched for; otherwise resolved once the resource is found (a missing one fails the run)."""
     value = args.get(key)
     if isinstance(value, str) or value is None or (args.get("existing_facts") or {}).get("exist"):
         return pulumi.Output.from_input(value)
     if key == "existing_application_insights_id":
-        arm_type, fetch = APP_INSIGHTS_TYPE, lambda n, rg: applicationinsights.get_component_output(resource_name=n, resource_group_name=rg)
+        arm_type, fetch = (
+            APP_INSIGHTS_TYPE,
+            lambda n, rg: applicationinsights.get_component_output(resource_name=n, resource_group_name=rg),
+        )
     else:
-        arm_type, fetch = LOG_ANALYTICS_TYPE, lambda n, rg: operationalinsights.get_workspace_output(workspace_name=n, resource_group_name=rg)
+        arm_type, fetch = (
+            LOG_ANALYTICS_TYPE,
+            lambda n, rg: operationalinsights.get_workspace_output(workspace_name=n, resource_group_name=rg),
+        )
     return check_when_known(component, f"monitoring.{key}", value, arm_type, fetch, lambda resource_id, _: resource_id)
 
 
@@ -120,16 +143,23 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
         else:
             law = operationalinsights.Workspace(
                 f"{name}-log",
-                workspace_name=args.get("log_analytics_workspace_name") or hyphenated_name(LOG_ANALYTICS, "log", [name]),
+                workspace_name=args.get("log_analytics_workspace_name")
+                or hyphenated_name(LOG_ANALYTICS, "log", [name]),
                 resource_group_name=required(args, "resource_group_name", "WorkspaceMonitoring"),
                 location=args.get("location"),
                 sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
                 retention_in_days=args.get("retention_in_days", 30),
                 public_network_access_for_ingestion=access,
                 public_network_access_for_query=access,
-                features=operationalinsights.WorkspaceFeaturesArgs(disable_local_auth=True),  # Entra-only ingestion (Azure Policy e15effd4)
+                features=operationalinsights.WorkspaceFeaturesArgs(
+                    disable_local_auth=True
+                ),  # Entra-only ingestion (Azure Policy e15effd4)
                 tags=args.get("tags"),
-                opts=child(self, protect=protect, ignore_changes=keep_earlier_name(args.get("log_analytics_workspace_name"), "workspaceName")),
+                opts=child(
+                    self,
+                    protect=protect,
+                    ignore_changes=keep_earlier_name(args.get("log_analytics_workspace_name"), "workspaceName"),
+                ),
             )
             law_output = law.id
         if ai_id:
@@ -137,7 +167,8 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
         else:
             insights = applicationinsights.Component(
                 f"{name}-appi",
-                resource_name_=args.get("application_insights_name") or hyphenated_name(APPLICATION_INSIGHTS, "appi", [name]),
+                resource_name_=args.get("application_insights_name")
+                or hyphenated_name(APPLICATION_INSIGHTS, "appi", [name]),
                 resource_group_name=required(args, "resource_group_name", "WorkspaceMonitoring"),
                 location=args.get("location"),
                 kind="web",
@@ -148,10 +179,17 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
                 public_network_access_for_ingestion=access,
                 public_network_access_for_query=access,
                 tags=args.get("tags"),
-                opts=child(self, protect=protect, ignore_changes=keep_earlier_name(args.get("application_insights_name"), "resourceName")),
+                opts=child(
+                    self,
+                    protect=protect,
+                    ignore_changes=keep_earlier_name(args.get("application_insights_name"), "resourceName"),
+                ),
             )
             self.application_insights_id = insights.id
         self.log_analytics_workspace_id = law_output
         self.register_outputs(
-            {"application_insights_id": self.application_insights_id, "log_analytics_workspace_id": self.log_analytics_workspace_id}
+            {
+                "application_insights_id": self.application_insights_id,
+                "log_analytics_workspace_id": self.log_analytics_workspace_id,
+            }
         )

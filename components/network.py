@@ -8,7 +8,6 @@ private DNS zone of its service. A virtual network can link only one zone of eac
 belong to the stack (`PrivateDnsZones`), not to each workspace.
 """
 
-
 from typing import Any, Mapping, NotRequired, Optional, Sequence, TypedDict
 
 import pulumi
@@ -93,7 +92,10 @@ def endpoint_targets(args: Mapping[str, Any], created_by_default: Sequence[str] 
 
 
 def validate_private_endpoints(
-    component: str, settings: PrivateEndpointSettings | None, targets: Sequence[tuple[str, str, str]], args: Mapping[str, Any],
+    component: str,
+    settings: PrivateEndpointSettings | None,
+    targets: Sequence[tuple[str, str, str]],
+    args: Mapping[str, Any],
     extra_groups: Sequence[str] = (),
 ) -> None:
     """The subnet, the DNS zones every endpoint needs, and a Premium registry (only Premium has private link)."""
@@ -103,7 +105,9 @@ def validate_private_endpoints(
     if any(section == "container_registry" for section, _, _ in targets):
         sku = (args.get("container_registry") or {}).get("sku_name", "Basic")
         if sku != "Premium":
-            raise ComponentInputError(component, "container_registry.sku_name", sku, "private endpoints need a Premium registry")
+            raise ComponentInputError(
+                component, "container_registry.sku_name", sku, "private endpoints need a Premium registry"
+            )
     if not settings.get("subnet_id"):
         raise ComponentInputError(component, "private_endpoints.subnet_id", None, "required")
     if isinstance(settings["subnet_id"], str):  # else a subnet the stack declares (PrivateNetwork.subnet_ids)
@@ -120,7 +124,10 @@ def validate_private_endpoints(
 def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSettings], isolation_mode: str) -> None:
     if rules and isolation_mode not in ("AllowInternetOutbound", "AllowOnlyApprovedOutbound"):
         raise ComponentInputError(
-            component, "managed_network_outbound_rules", sorted(rules), "outbound rules need a managed network (managed_network_isolation_mode)"
+            component,
+            "managed_network_outbound_rules",
+            sorted(rules),
+            "outbound rules need a managed network (managed_network_isolation_mode)",
         )
     for rule_name, rule in rules.items():
         setting = f"managed_network_outbound_rules.{rule_name}"
@@ -128,35 +135,54 @@ def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSett
         if kind not in OUTBOUND_TYPES:
             raise ComponentInputError(component, f"{setting}.type", kind, f"must be one of {', '.join(OUTBOUND_TYPES)}")
         if kind == "FQDN" and isolation_mode != "AllowOnlyApprovedOutbound":
-            raise ComponentInputError(component, f"{setting}.type", kind, "FQDN rules exist only with AllowOnlyApprovedOutbound")
-        required = {"FQDN": ["destination"], "PrivateEndpoint": ["service_resource_id", "subresource_target"], "ServiceTag": ["service_tag"]}[kind]
+            raise ComponentInputError(
+                component, f"{setting}.type", kind, "FQDN rules exist only with AllowOnlyApprovedOutbound"
+            )
+        required = {
+            "FQDN": ["destination"],
+            "PrivateEndpoint": ["service_resource_id", "subresource_target"],
+            "ServiceTag": ["service_tag"],
+        }[kind]
         for key in required:
             if not rule.get(key):
                 raise ComponentInputError(component, f"{setting}.{key}", rule.get(key), f"required for a {kind} rule")
 
 
-def outbound_rule_args(rule: Mapping[str, Any]) -> "ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs":
+def outbound_rule_args(
+    rule: Mapping[str, Any],
+) -> "ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs":
     kind = rule["type"]
     if kind == "FQDN":
         return ml.FqdnOutboundRuleArgs(type="FQDN", category="UserDefined", destination=rule["destination"])
     if kind == "PrivateEndpoint":
         return ml.PrivateEndpointOutboundRuleArgs(
-            type="PrivateEndpoint", category="UserDefined",
+            type="PrivateEndpoint",
+            category="UserDefined",
             destination=ml.PrivateEndpointDestinationArgs(
-                service_resource_id=rule["service_resource_id"], subresource_target=rule["subresource_target"], spark_enabled=False
+                service_resource_id=rule["service_resource_id"],
+                subresource_target=rule["subresource_target"],
+                spark_enabled=False,
             ),
         )
     return ml.ServiceTagOutboundRuleArgs(
-        type="ServiceTag", category="UserDefined",
+        type="ServiceTag",
+        category="UserDefined",
         destination=ml.ServiceTagDestinationArgs(
-            service_tag=rule["service_tag"], protocol=rule.get("protocol", "TCP"), port_ranges=rule.get("port_ranges", "443"), action="Allow"
+            service_tag=rule["service_tag"],
+            protocol=rule.get("protocol", "TCP"),
+            port_ranges=rule.get("port_ranges", "443"),
+            action="Allow",
         ),
     )
 
 
 def grant_endpoint_approval(
-    parent: pulumi.Resource, name: str, targets: Sequence[tuple[str, pulumi.Input[str]]], *,
-    subscription_id: pulumi.Input[str], principal_id: pulumi.Input[str],
+    parent: pulumi.Resource,
+    name: str,
+    targets: Sequence[tuple[str, pulumi.Input[str]]],
+    *,
+    subscription_id: pulumi.Input[str],
+    principal_id: pulumi.Input[str],
 ) -> list[pulumi.Resource]:
     """Azure AI Enterprise Network Connection Approver for the workspace identity on each target of a
     managed-network private endpoint rule, as `(suffix, resource ID)`.
@@ -168,7 +194,11 @@ def grant_endpoint_approval(
     role = builtin_role(subscription_id, AZURE_AI_ENTERPRISE_NETWORK_CONNECTION_APPROVER)
     return [
         assign_role(
-            parent, f"{name}-{suffix}-pe-approver", scope=scope, role=role, principal_id=principal_id,
+            parent,
+            f"{name}-{suffix}-pe-approver",
+            scope=scope,
+            role=role,
+            principal_id=principal_id,
             principal_type="ServicePrincipal",
         )
         for suffix, scope in targets
@@ -176,8 +206,15 @@ def grant_endpoint_approval(
 
 
 def private_endpoint(
-    parent: pulumi.Resource, name: str, *, target_id: pulumi.Input[str], group: str, settings: PrivateEndpointSettings,
-    resource_group_name: pulumi.Input[str], location: pulumi.Input[str] | None, tags: dict[str, str],
+    parent: pulumi.Resource,
+    name: str,
+    *,
+    target_id: pulumi.Input[str],
+    group: str,
+    settings: PrivateEndpointSettings,
+    resource_group_name: pulumi.Input[str],
+    location: pulumi.Input[str] | None,
+    tags: dict[str, str],
 ) -> pulumi.CustomResource:
     """A private endpoint for one sub-resource, with its DNS zone group (the A records)."""
     from pulumi_azure_native import network  # imported on use: the module takes half a second to load
@@ -190,7 +227,9 @@ def private_endpoint(
         location=location,
         subnet=network.SubnetArgs(id=settings["subnet_id"]),
         private_link_service_connections=[
-            network.PrivateLinkServiceConnectionArgs(name=f"{name}-{group}", private_link_service_id=target_id, group_ids=[group])
+            network.PrivateLinkServiceConnectionArgs(
+                name=f"{name}-{group}", private_link_service_id=target_id, group_ids=[group]
+            )
         ],
         tags=tags,
         opts=child(parent, ignore_changes=["privateEndpointName"]),  # earlier versions let azure-native autoname it
@@ -201,7 +240,9 @@ def private_endpoint(
         private_endpoint_name=endpoint.name,
         resource_group_name=resource_group_name,
         private_dns_zone_configs=[
-            network.PrivateDnsZoneConfigArgs(name=zone.replace(".", "-"), private_dns_zone_id=settings["private_dns_zone_ids"][zone])
+            network.PrivateDnsZoneConfigArgs(
+                name=zone.replace(".", "-"), private_dns_zone_id=settings["private_dns_zone_ids"][zone]
+            )
             for zone in ZONES_BY_GROUP[group]
         ],
         opts=child(parent),
@@ -239,7 +280,9 @@ class PrivateDnsZones(pulumi.ComponentResource):
             except ValueError as err:
                 raise ComponentInputError("PrivateDnsZones", "virtual_network_id", vnet_id, str(err)) from None
         elif not vnet_name:
-            raise ComponentInputError("PrivateDnsZones", "virtual_network_name", None, "required when virtual_network_id is an Output")
+            raise ComponentInputError(
+                "PrivateDnsZones", "virtual_network_name", None, "required when virtual_network_id is an Output"
+            )
         zones = args.get("zones") or list(ALL_ZONES)
         super().__init__(token("PrivateDnsZones"), name, None, opts)
         from pulumi_azure_native import privatedns  # imported on use, like network above

@@ -5,7 +5,6 @@ fails under subscriptions that require tags. Creating it here avoids that, with 
 anonymous pull off; identities pull with AcrPull instead.
 """
 
-
 from typing import NotRequired, Optional, TypedDict
 
 import pulumi
@@ -73,14 +72,18 @@ def _policies(premium: bool, public_network_access: str) -> containerregistry.Po
     return containerregistry.PoliciesArgs(
         azure_ad_authentication_as_arm_policy=containerregistry.AzureADAuthenticationAsArmPolicyArgs(status="disabled"),
         export_policy=containerregistry.ExportPolicyArgs(status="disabled") if premium and private else None,
-        retention_policy=containerregistry.RetentionPolicyArgs(status="enabled", days=RETENTION_DAYS) if premium else None,
+        retention_policy=containerregistry.RetentionPolicyArgs(status="enabled", days=RETENTION_DAYS)
+        if premium
+        else None,
     )
 
 
 def _get_registry(name: str, resource_group_name: str) -> dict[str, str]:
     result = containerregistry.get_registry(registry_name=name, resource_group_name=resource_group_name)
-    return {"login_server": result.login_server or f"{name.lower()}.azurecr.io",
-            "public_network_access": str(result.public_network_access or "Enabled")}
+    return {
+        "login_server": result.login_server or f"{name.lower()}.azurecr.io",
+        "public_network_access": str(result.public_network_access or "Enabled"),
+    }
 
 
 def _lookup_registry(existing: str, component: str) -> dict[str, str]:
@@ -98,7 +101,9 @@ def registry_public_network_access(args: WorkspaceContainerRegistryArgs, compone
     return args.get("public_network_access", "Enabled")
 
 
-def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str = "WorkspaceContainerRegistry") -> pulumi.Input[str] | None:
+def validate_registry_args(
+    args: WorkspaceContainerRegistryArgs, component: str = "WorkspaceContainerRegistry"
+) -> pulumi.Input[str] | None:
     """Everything Azure would refuse (and an untagged registry), before any resource is declared.
     Returns the login server of an existing or shared registry; None for a registry to create."""
     existing = args.get("existing_id")
@@ -116,15 +121,24 @@ def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str 
         raise ComponentInputError(component, "container_registry.sku_name", sku, f"must be one of {', '.join(SKUS)}")
     if access == "Disabled" and sku != "Premium":
         raise ComponentInputError(
-            component, "container_registry.public_network_access", access,
+            component,
+            "container_registry.public_network_access",
+            access,
             f"only a Premium registry can disable public network access (sku_name is {sku})",
         )
     if args.get("zone_redundancy", "Disabled") == "Enabled" and sku != "Premium":
-        raise ComponentInputError(component, "container_registry.zone_redundancy", "Enabled", f"zone redundancy needs a Premium registry (sku_name is {sku})")
+        raise ComponentInputError(
+            component,
+            "container_registry.zone_redundancy",
+            "Enabled",
+            f"zone redundancy needs a Premium registry (sku_name is {sku})",
+        )
     check_lock(component, "container_registry.lock", args.get("lock"))
     if not args.get("tags"):
         raise ComponentInputError(
-            component, "container_registry.tags", args.get("tags"),
+            component,
+            "container_registry.tags",
+            args.get("tags"),
             "a registry we create must carry tags: the one Azure ML would create itself has none, "
             "and fails under tag-enforcing subscriptions",
         )
@@ -133,7 +147,10 @@ def validate_registry_args(args: WorkspaceContainerRegistryArgs, component: str 
 def checked_registry(value: pulumi.Input[str], component: str) -> pulumi.Output[containerregistry.GetRegistryResult]:
     """A registry known only later: its lookup once the ID is known (a missing one fails the run)."""
     return check_when_known(
-        component, "container_registry.existing_id", value, REGISTRY_TYPE,
+        component,
+        "container_registry.existing_id",
+        value,
+        REGISTRY_TYPE,
         lambda name, rg: containerregistry.get_registry_output(registry_name=name, resource_group_name=rg),
         lambda resource_id, found: found,
     )
@@ -165,7 +182,8 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
             premium = args.get("sku_name", "Basic") == "Premium"
             registry = containerregistry.Registry(
                 f"{name}-acr",
-                registry_name=args.get("registry_name") or compact_name(CONTAINER_REGISTRY, "cr", [name], default_seed(name)),
+                registry_name=args.get("registry_name")
+                or compact_name(CONTAINER_REGISTRY, "cr", [name], default_seed(name)),
                 resource_group_name=required(args, "resource_group_name", "WorkspaceContainerRegistry"),
                 location=args.get("location"),
                 sku=containerregistry.SkuArgs(name=args.get("sku_name", "Basic")),
@@ -176,7 +194,11 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
                 zone_redundancy=args.get("zone_redundancy", "Enabled" if premium else "Disabled"),
                 policies=_policies(premium, args.get("public_network_access", "Enabled")),
                 tags=args.get("tags"),
-                opts=child(self, protect=args.get("protect", False), ignore_changes=keep_earlier_name(args.get("registry_name"), "registryName")),
+                opts=child(
+                    self,
+                    protect=args.get("protect", False),
+                    ignore_changes=keep_earlier_name(args.get("registry_name"), "registryName"),
+                ),
             )
             self.id = registry.id
             self.login_server = registry.login_server

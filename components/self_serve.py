@@ -103,7 +103,9 @@ _SECTIONS = {  # resources section -> (approved key, what a workspace calls it)
 
 
 def _has_registry(args: SelfServeZoneArgs) -> bool:
-    return "container_registry" in (args.get("resources") or {}) or "container_registry_id" in (args.get("approved") or {})
+    return "container_registry" in (args.get("resources") or {}) or "container_registry_id" in (
+        args.get("approved") or {}
+    )
 
 
 def zone_image_builds(args: SelfServeZoneArgs) -> str:
@@ -112,7 +114,11 @@ def zone_image_builds(args: SelfServeZoneArgs) -> str:
 
 
 def _resources_args(args: SelfServeZoneArgs, resource_group_name: pulumi.Input[str]) -> dict[str, Any]:
-    shared: dict[str, Any] = {"resource_group_name": resource_group_name, "tags": args.get("tags") or {}, "protect": args.get("protect", False)}
+    shared: dict[str, Any] = {
+        "resource_group_name": resource_group_name,
+        "tags": args.get("tags") or {},
+        "protect": args.get("protect", False),
+    }
     if "location" in args:
         shared["location"] = args["location"]
     lock = args.get("lock")
@@ -129,10 +135,14 @@ def validate_zone_args(args: SelfServeZoneArgs) -> None:
         raise ComponentInputError(COMPONENT, "resource_group_name", rg, "required")
     groups = args.get("creator_group_object_ids") or []
     if not groups:
-        raise ComponentInputError(COMPONENT, "creator_group_object_ids", groups, "name at least one Microsoft Entra group")
+        raise ComponentInputError(
+            COMPONENT, "creator_group_object_ids", groups, "name at least one Microsoft Entra group"
+        )
     for group in groups:
         if not is_guid(group):
-            raise ComponentInputError(COMPONENT, "creator_group_object_ids", group, "a Microsoft Entra group object ID is a GUID")
+            raise ComponentInputError(
+                COMPONENT, "creator_group_object_ids", group, "a Microsoft Entra group object ID is a GUID"
+            )
     effect = args.get("effect", "Deny")
     if effect not in rules.EFFECTS:
         raise ComponentInputError(COMPONENT, "effect", effect, "must be Deny (locked down) or Audit (dev)")
@@ -141,21 +151,43 @@ def validate_zone_args(args: SelfServeZoneArgs) -> None:
         raise ComponentInputError(COMPONENT, "public_network_access", access, "must be Enabled or Disabled")
     mode = args.get("managed_network_isolation_mode")
     if mode is not None and mode not in ISOLATION_MODES:
-        raise ComponentInputError(COMPONENT, "managed_network_isolation_mode", mode, f"must be one of {', '.join(ISOLATION_MODES)}")
+        raise ComponentInputError(
+            COMPONENT, "managed_network_isolation_mode", mode, f"must be one of {', '.join(ISOLATION_MODES)}"
+        )
     for tag in args.get("required_tags", DEFAULT_REQUIRED_TAGS):
         if not isinstance(tag, str) or not _TAG_NAME.match(tag):
-            raise ComponentInputError(COMPONENT, "required_tags", tag, "tag names are 1-512 characters without < > % & \\ ? / ' [ ]")
-    validate_image_builds(COMPONENT, zone_image_builds(args), _has_registry(args), "resources.container_registry or approved.container_registry_id")
+            raise ComponentInputError(
+                COMPONENT, "required_tags", tag, "tag names are 1-512 characters without < > % & \\ ? / ' [ ]"
+            )
+    validate_image_builds(
+        COMPONENT,
+        zone_image_builds(args),
+        _has_registry(args),
+        "resources.container_registry or approved.container_registry_id",
+    )
     created, approved = args.get("resources") or {}, args.get("approved") or {}
-    for setting, given, known in (("resources", created, _SECTIONS), ("approved", approved, [k for k, _ in _SECTIONS.values()])):
+    for setting, given, known in (
+        ("resources", created, _SECTIONS),
+        ("approved", approved, [k for k, _ in _SECTIONS.values()]),
+    ):
         unknown = sorted(set(given) - set(known))
         if unknown:
             raise ComponentInputError(COMPONENT, setting, unknown, f"unknown keys; use {', '.join(known)}")
     for section, (key, what) in _SECTIONS.items():
         if section in created and key in approved:
-            raise ComponentInputError(COMPONENT, f"approved.{key}", approved[key], f"the zone also creates a {what} (resources.{section}); keep one")
+            raise ComponentInputError(
+                COMPONENT,
+                f"approved.{key}",
+                approved[key],
+                f"the zone also creates a {what} (resources.{section}); keep one",
+            )
         if section != "container_registry" and section not in created and key not in approved:
-            raise ComponentInputError(COMPONENT, f"resources.{section}", None, f"a workspace needs a {what}: create one in the zone or approve one by ID")
+            raise ComponentInputError(
+                COMPONENT,
+                f"resources.{section}",
+                None,
+                f"a workspace needs a {what}: create one in the zone or approve one by ID",
+            )
     if created:
         validate_shared_args(_resources_args(args, f"{rg}-resources"))  # type: ignore[arg-type]
 
@@ -193,26 +225,41 @@ class SelfServeZone(pulumi.ComponentResource):
         rg_name = args["resource_group_name"]
         effect = args.get("effect", "Deny")
         builds = zone_image_builds(args)
-        subscription_id = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).subscription_id
+        subscription_id = authorization.get_client_config_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).subscription_id
 
         group = resources.ResourceGroup(
-            f"{name}-rg", resource_group_name=rg_name, location=args.get("location"), tags=tags, opts=child(self, protect=args.get("protect", False))
+            f"{name}-rg",
+            resource_group_name=rg_name,
+            location=args.get("location"),
+            tags=tags,
+            opts=child(self, protect=args.get("protect", False)),
         )
         approved: dict[str, Any] = dict(args.get("approved") or {})
         if args.get("resources"):
             store = resources.ResourceGroup(
-                f"{name}-resources-rg", resource_group_name=f"{rg_name}-resources", location=args.get("location"), tags=tags,
+                f"{name}-resources-rg",
+                resource_group_name=f"{rg_name}-resources",
+                location=args.get("location"),
+                tags=tags,
                 opts=child(self, protect=args.get("protect", False)),
             )
             made = SharedWorkspaceResources(f"{name}-resources", _resources_args(args, store.name), child(self))  # type: ignore[arg-type]
             created = args.get("resources") or {}
-            outputs = {"storage": made.storage_account_id, "key_vault": made.key_vault_id, "monitoring": made.application_insights_id,
-                       "container_registry": made.container_registry_id}
+            outputs = {
+                "storage": made.storage_account_id,
+                "key_vault": made.key_vault_id,
+                "monitoring": made.application_insights_id,
+                "container_registry": made.container_registry_id,
+            }
             for section in created:
                 approved[_SECTIONS[section][0]] = outputs[section]
 
         self.policy_assignment_ids = self._policies(name, args, group, approved, effect, builds)
-        self.creator_role_definition_id, self.data_scientist_role_definition_id = self._roles(name, args, group, subscription_id, builds)
+        self.creator_role_definition_id, self.data_scientist_role_definition_id = self._roles(
+            name, args, group, subscription_id, builds
+        )
 
         self.resource_group_id = group.id
         self.resource_group_name = group.name
@@ -234,7 +281,15 @@ class SelfServeZone(pulumi.ComponentResource):
             }
         )
 
-    def _policies(self, name: str, args: SelfServeZoneArgs, group: resources.ResourceGroup, approved: dict[str, Any], effect: str, builds: str) -> pulumi.Output[dict[str, str]]:
+    def _policies(
+        self,
+        name: str,
+        args: SelfServeZoneArgs,
+        group: resources.ResourceGroup,
+        approved: dict[str, Any],
+        effect: str,
+        builds: str,
+    ) -> pulumi.Output[dict[str, str]]:
         """Custom definitions (subscription scope) and every assignment at the zone's resource group."""
         rg_name = args["resource_group_name"]
         tags = args.get("required_tags", DEFAULT_REQUIRED_TAGS)
@@ -267,12 +322,24 @@ class SelfServeZone(pulumi.ComponentResource):
                 opts=child(self),
             )
             assigned[kind] = self._assign(name, kind, group, definition.id, values, body["description"]).id
-        builtins = rules.builtin_assignments(effect, args.get("public_network_access"), args.get("managed_network_isolation_mode"))
+        builtins = rules.builtin_assignments(
+            effect, args.get("public_network_access"), args.get("managed_network_isolation_mode")
+        )
         for kind, definition_id, values in builtins:
-            assigned[kind] = self._assign(name, kind, group, definition_id, values, f"Built-in {definition_id.rsplit('/', 1)[-1]}").id
+            assigned[kind] = self._assign(
+                name, kind, group, definition_id, values, f"Built-in {definition_id.rsplit('/', 1)[-1]}"
+            ).id
         return pulumi.Output.all(**assigned)
 
-    def _assign(self, name: str, kind: str, group: resources.ResourceGroup, definition_id: pulumi.Input[str], values: dict[str, Any], description: str) -> authorization.PolicyAssignment:
+    def _assign(
+        self,
+        name: str,
+        kind: str,
+        group: resources.ResourceGroup,
+        definition_id: pulumi.Input[str],
+        values: dict[str, Any],
+        description: str,
+    ) -> authorization.PolicyAssignment:
         return authorization.PolicyAssignment(
             f"{name}-{kind}",
             policy_assignment_name=f"amlws-{kind}",
@@ -291,7 +358,14 @@ class SelfServeZone(pulumi.ComponentResource):
             opts=child(self),
         )
 
-    def _roles(self, name: str, args: SelfServeZoneArgs, group: resources.ResourceGroup, subscription_id: pulumi.Output[str], builds: str) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+    def _roles(
+        self,
+        name: str,
+        args: SelfServeZoneArgs,
+        group: resources.ResourceGroup,
+        subscription_id: pulumi.Output[str],
+        builds: str,
+    ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
         """The creator role and the data scientists' role, both assigned to each group at the zone's resource group."""
         rg_name = args["resource_group_name"]
         creator_name = f"amlws {rg_name} workspace creator"
@@ -303,16 +377,38 @@ class SelfServeZone(pulumi.ComponentResource):
             role_type="CustomRole",
             scope=group.id,
             assignable_scopes=[group.id],
-            permissions=[authorization.PermissionArgs(actions=list(rules.WORKSPACE_CREATOR_ACTIONS), not_actions=[], data_actions=[])],
+            permissions=[
+                authorization.PermissionArgs(
+                    actions=list(rules.WORKSPACE_CREATOR_ACTIONS), not_actions=[], data_actions=[]
+                )
+            ],
             opts=child(self),
         )
         scientist: pulumi.Output[str]
         if builds == "Allowed":
             scientist = builtin_role(subscription_id, AZUREML_DATA_SCIENTIST)
         else:
-            scientist = no_image_build_role(self, f"{name}-data-scientist-role", scope=group.id, role_name=f"amlws {rg_name} data scientist (no image builds)").id
+            scientist = no_image_build_role(
+                self,
+                f"{name}-data-scientist-role",
+                scope=group.id,
+                role_name=f"amlws {rg_name} data scientist (no image builds)",
+            ).id
         for group_id in args["creator_group_object_ids"]:
-            assign_role(self, f"{name}-creator-{group_id[:8]}", scope=group.id, role=creator.id, principal_id=group_id, principal_type="Group")
-            assign_role(self, f"{name}-data-scientist-{group_id[:8]}", scope=group.id, role=scientist, principal_id=group_id, principal_type="Group")
+            assign_role(
+                self,
+                f"{name}-creator-{group_id[:8]}",
+                scope=group.id,
+                role=creator.id,
+                principal_id=group_id,
+                principal_type="Group",
+            )
+            assign_role(
+                self,
+                f"{name}-data-scientist-{group_id[:8]}",
+                scope=group.id,
+                role=scientist,
+                principal_id=group_id,
+                principal_type="Group",
+            )
         return creator.id, scientist
-

@@ -9,7 +9,6 @@ and SKU, a vault's purge protection), so each workspace is held to its rules wit
 The Azure ML registry shares models, environments and components across workspaces (and regions).
 """
 
-
 from typing import Any, Mapping, NotRequired, Optional, TypedDict
 
 import pulumi
@@ -26,7 +25,11 @@ from .locks import LockArgs, check_lock, lock_resource
 from .network import PrivateEndpointSettings, endpoint_targets, private_endpoint, validate_private_endpoints
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
 from .registry import (
-    KNOWN_LATER, WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, registry_public_network_access, validate_registry_args,
+    KNOWN_LATER,
+    WorkspaceContainerRegistry,
+    WorkspaceContainerRegistryArgs,
+    registry_public_network_access,
+    validate_registry_args,
 )
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, planned_storage, storage_facts, validate_storage_args
 
@@ -93,10 +96,17 @@ def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> None:
     if registry is not None:
         name = registry.get("registry_name", "")
         if not (3 <= len(name) <= 33 and name[0].isalnum() and all(c.isalnum() or c in "-_" for c in name)):
-            raise ComponentInputError(COMPONENT, "ml_registry.registry_name", name, "3-33 letters, digits, '-' and '_', starting with a letter or digit")
+            raise ComponentInputError(
+                COMPONENT,
+                "ml_registry.registry_name",
+                name,
+                "3-33 letters, digits, '-' and '_', starting with a letter or digit",
+            )
         for group in registry.get("user_group_object_ids", []):
             if not is_guid(group):
-                raise ComponentInputError(COMPONENT, "ml_registry.user_group_object_ids", group, "a Microsoft Entra group object ID is a GUID")
+                raise ComponentInputError(
+                    COMPONENT, "ml_registry.user_group_object_ids", group, "a Microsoft Entra group object ID is a GUID"
+                )
     validate_private_endpoints(COMPONENT, args.get("private_endpoints"), endpoint_targets(args), args)
 
 
@@ -124,10 +134,14 @@ def planned_workspace_sections(args: SharedWorkspaceResourcesArgs) -> dict[str, 
             facts = storage_facts(planned_storage(settings, COMPONENT))  # type: ignore[arg-type]
         else:
             login_server = validate_registry_args(settings, COMPONENT)  # type: ignore[arg-type]
-            facts = None if login_server is KNOWN_LATER else {
-                "login_server": login_server or f"<shared {key}>.azurecr.io",
-                **_access_fact(registry_public_network_access(settings, COMPONENT)),  # type: ignore[arg-type]
-            }
+            facts = (
+                None
+                if login_server is KNOWN_LATER
+                else {
+                    "login_server": login_server or f"<shared {key}>.azurecr.io",
+                    **_access_fact(registry_public_network_access(settings, COMPONENT)),  # type: ignore[arg-type]
+                }
+            )
         sections[key] = _handed_on(existing or pulumi.Output.from_input(f"<shared {key}>"), facts)
     if "monitoring" in args:
         sections["monitoring"] = _monitoring_section(args.get("monitoring") or {}, {})
@@ -142,7 +156,9 @@ def _handed_on(resource_id: pulumi.Input[str], facts: Any) -> dict[str, Any]:
     return {"existing_id": resource_id, **({"existing_facts": facts} if facts is not None else {})}
 
 
-def _monitoring_section(settings: Mapping[str, Any], declared: Mapping[str, pulumi.Input[Optional[str]]]) -> dict[str, Any]:
+def _monitoring_section(
+    settings: Mapping[str, Any], declared: Mapping[str, pulumi.Input[Optional[str]]]
+) -> dict[str, Any]:
     """Existing IDs as given (string IDs looked up by each workspace, Outputs checked when known), or
     the IDs of what this component declares (`declared`, stand-ins before it exists), vouched for."""
     section: dict[str, Any] = {}
@@ -187,7 +203,9 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             if args.get("diagnostics", True) and has_log_analytics(args.get("monitoring")):
                 diag = {"diagnostics_workspace_id": self.monitor.log_analytics_workspace_id}
         if "container_registry" in args:
-            self.registry = WorkspaceContainerRegistry(f"{name}-registry", {**_section(args, "container_registry"), **diag}, child(self))  # type: ignore[arg-type]
+            self.registry = WorkspaceContainerRegistry(
+                f"{name}-registry", {**_section(args, "container_registry"), **diag}, child(self)
+            )  # type: ignore[arg-type]
         if "key_vault" in args:
             self.vault = WorkspaceKeyVault(f"{name}-keyvault", {**_section(args, "key_vault"), **diag}, child(self))  # type: ignore[arg-type]
         if "storage" in args:
@@ -199,12 +217,22 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
         endpoints = args.get("private_endpoints")
         if endpoints is not None:
             # The Azure ML registry's endpoint goes in the same subnet as the workspaces' (how-to-registry-network-isolation).
-            ids = {"container_registry": self.registry.id if self.registry else None, "key_vault": self.vault.id if self.vault else None,
-                   "storage": self.store.id if self.store else None, "ml_registry": self.ml_registry_id}
+            ids = {
+                "container_registry": self.registry.id if self.registry else None,
+                "key_vault": self.vault.id if self.vault else None,
+                "storage": self.store.id if self.store else None,
+                "ml_registry": self.ml_registry_id,
+            }
             for section, suffix, group in endpoint_targets(args):
                 private_endpoint(
-                    self, f"{name}-pe-{suffix}", target_id=ids[section], group=group, settings=endpoints,  # type: ignore[arg-type]
-                    resource_group_name=args["resource_group_name"], location=args.get("location"), tags=args.get("tags") or {},
+                    self,
+                    f"{name}-pe-{suffix}",
+                    target_id=ids[section],
+                    group=group,
+                    settings=endpoints,  # type: ignore[arg-type]
+                    resource_group_name=args["resource_group_name"],
+                    location=args.get("location"),
+                    tags=args.get("tags") or {},
                 )
         self.container_registry_id = self.registry.id if self.registry else none
         self.key_vault_id = self.vault.id if self.vault else none
@@ -232,18 +260,27 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             facts = {"login_server": login_server, **_access_fact(self.registry.public_network_access)}
             sections["container_registry"] = _handed_on(self.registry.id, facts)
         if self.vault is not None:
-            facts = self.vault.facts and {**self.vault.facts, "vault_name": self.vault.vault_name, "resource_group_name": self.vault.resource_group_name}
+            facts = self.vault.facts and {
+                **self.vault.facts,
+                "vault_name": self.vault.vault_name,
+                "resource_group_name": self.vault.resource_group_name,
+            }
             sections["key_vault"] = _handed_on(self.vault.id, facts)
         if self.store is not None:
             sections["storage"] = _handed_on(self.store.id, self.store.facts)
         if self.monitor is not None:
-            sections["monitoring"] = _monitoring_section(self._monitoring_settings, {
-                "existing_application_insights_id": self.monitor.application_insights_id,
-                "existing_log_analytics_workspace_id": self.monitor.log_analytics_workspace_id,
-            })
+            sections["monitoring"] = _monitoring_section(
+                self._monitoring_settings,
+                {
+                    "existing_application_insights_id": self.monitor.application_insights_id,
+                    "existing_log_analytics_workspace_id": self.monitor.log_analytics_workspace_id,
+                },
+            )
         return sections
 
-    def _ml_registry(self, name: str, args: SharedWorkspaceResourcesArgs, settings: MachineLearningRegistrySettings) -> pulumi.Output[str]:
+    def _ml_registry(
+        self, name: str, args: SharedWorkspaceResourcesArgs, settings: MachineLearningRegistrySettings
+    ) -> pulumi.Output[str]:
         locations = settings.get("locations") or ([args["location"]] if "location" in args else [])
         registry = ml.Registry(
             f"{name}-mlreg",
@@ -256,11 +293,17 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             region_details=[
                 ml.RegistryRegionArmDetailsArgs(
                     location=loc,
-                    acr_details=[ml.AcrDetailsArgs(system_created_acr_account=ml.SystemCreatedAcrAccountArgs(acr_account_sku="Premium"))],
+                    acr_details=[
+                        ml.AcrDetailsArgs(
+                            system_created_acr_account=ml.SystemCreatedAcrAccountArgs(acr_account_sku="Premium")
+                        )
+                    ],
                     storage_account_details=[
                         ml.StorageAccountDetailsArgs(
                             system_created_storage_account=ml.SystemCreatedStorageAccountArgs(
-                                storage_account_type="Standard_LRS", storage_account_hns_enabled=False, allow_blob_public_access=False
+                                storage_account_type="Standard_LRS",
+                                storage_account_hns_enabled=False,
+                                allow_blob_public_access=False,
                             )
                         )
                     ],
@@ -270,12 +313,17 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             tags=args.get("tags"),
             opts=child(self, protect=args.get("protect", False)),
         )
-        subscription_id = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).subscription_id
+        subscription_id = authorization.get_client_config_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).subscription_id
         for group in settings.get("user_group_object_ids", []):
             assign_role(
-                self, f"{name}-mlreg-user-{group[:8]}",
-                scope=registry.id, role=builtin_role(subscription_id, AZUREML_REGISTRY_USER),
-                principal_id=group, principal_type="Group",
+                self,
+                f"{name}-mlreg-user-{group[:8]}",
+                scope=registry.id,
+                role=builtin_role(subscription_id, AZUREML_REGISTRY_USER),
+                principal_id=group,
+                principal_type="Group",
             )
         lock_resource(self, f"{name}-mlreg", registry.id, args.get("lock"))
         return registry.id

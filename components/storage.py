@@ -4,7 +4,6 @@ Either way the documented workspace-storage rules (`amlws_rules.storage`) are ap
 resource is declared, so a premium, BlobStorage or HNS account never gets as far as the workspace.
 """
 
-
 from dataclasses import dataclass
 from typing import NotRequired, Optional, TypedDict
 
@@ -90,12 +89,17 @@ def _get_account(name: str, resource_group_name: str) -> ExistingStorage:
     result = storage.get_storage_account(account_name=name, resource_group_name=resource_group_name)
     sku = result.sku
     return ExistingStorage(
-        id=result.id, name=result.name or name, kind=result.kind,
-        sku_name=sku.name if sku is not None else None, is_hns_enabled=result.is_hns_enabled,
+        id=result.id,
+        name=result.name or name,
+        kind=result.kind,
+        sku_name=sku.name if sku is not None else None,
+        is_hns_enabled=result.is_hns_enabled,
     )
 
 
-def lookup_existing_storage(resource_id: str, component: str = "WorkspaceStorage", setting: str = "storage.existing_id") -> ExistingStorage:
+def lookup_existing_storage(
+    resource_id: str, component: str = "WorkspaceStorage", setting: str = "storage.existing_id"
+) -> ExistingStorage:
     """Look up an existing account (`azure-native:storage:getStorageAccount`) without judging it.
 
     Synchronous on purpose: it runs before any resource is declared, once per account per
@@ -103,7 +107,11 @@ def lookup_existing_storage(resource_id: str, component: str = "WorkspaceStorage
     """
     found: ExistingStorage = lookup_existing(component, setting, resource_id, STORAGE_ACCOUNT_TYPE, _get_account)
     return ExistingStorage(
-        id=found.id or resource_id, name=found.name, kind=found.kind, sku_name=found.sku_name, is_hns_enabled=found.is_hns_enabled
+        id=found.id or resource_id,
+        name=found.name,
+        kind=found.kind,
+        sku_name=found.sku_name,
+        is_hns_enabled=found.is_hns_enabled,
     )
 
 
@@ -118,14 +126,22 @@ def existing_workspace_storage(
         shown: object = value
     elif facts is not None:
         found = ExistingStorage(
-            id=value, name="",  # the component reads the name from the ID (no Output is made while validating)
-            kind=facts["kind"], sku_name=facts["sku_name"], is_hns_enabled=facts["is_hns_enabled"],
+            id=value,
+            name="",  # the component reads the name from the ID (no Output is made while validating)
+            kind=facts["kind"],
+            sku_name=facts["sku_name"],
+            is_hns_enabled=facts["is_hns_enabled"],
         )
         shown = "<Output>"
     else:
         return None
     check_workspace_storage(
-        component, "storage.existing_id", shown, kind=found.kind, sku_name=found.sku_name, is_hns_enabled=found.is_hns_enabled
+        component,
+        "storage.existing_id",
+        shown,
+        kind=found.kind,
+        sku_name=found.sku_name,
+        is_hns_enabled=found.is_hns_enabled,
     )
     return found
 
@@ -140,14 +156,22 @@ def checked_storage_id(value: pulumi.Input[str], component: str = "WorkspaceStor
     def judge(resource_id: str, found: storage.GetStorageAccountResult) -> str:
         sku = found.sku
         check_workspace_storage(
-            component, "storage.existing_id", resource_id,
-            kind=found.kind, sku_name=sku.name if sku is not None else None, is_hns_enabled=found.is_hns_enabled,
+            component,
+            "storage.existing_id",
+            resource_id,
+            kind=found.kind,
+            sku_name=sku.name if sku is not None else None,
+            is_hns_enabled=found.is_hns_enabled,
         )
         return resource_id
 
     return check_when_known(
-        component, "storage.existing_id", value, STORAGE_ACCOUNT_TYPE,
-        lambda name, rg: storage.get_storage_account_output(account_name=name, resource_group_name=rg), judge,
+        component,
+        "storage.existing_id",
+        value,
+        STORAGE_ACCOUNT_TYPE,
+        lambda name, rg: storage.get_storage_account_output(account_name=name, resource_group_name=rg),
+        judge,
     )
 
 
@@ -158,7 +182,11 @@ def planned_storage(args: WorkspaceStorageArgs, component: str = "WorkspaceStora
     if args.get("existing_id"):
         return found
     return ExistingStorage(
-        id="", name="<new account>", kind=args.get("kind", "StorageV2"), sku_name=args.get("sku_name", "Standard_LRS"), is_hns_enabled=False
+        id="",
+        name="<new account>",
+        kind=args.get("kind", "StorageV2"),
+        sku_name=args.get("sku_name", "Standard_LRS"),
+        is_hns_enabled=False,
     )
 
 
@@ -201,8 +229,12 @@ def validate_storage_args(args: WorkspaceStorageArgs, component: str = "Workspac
     is_hns = args.get("is_hns_enabled", False)
     check_name(component, "storage.account_name", STORAGE_ACCOUNT, args.get("account_name"))
     check_workspace_storage(
-        component, "storage (kind, sku_name, is_hns_enabled)", (kind, sku_name, is_hns),
-        kind=kind, sku_name=sku_name, is_hns_enabled=is_hns,
+        component,
+        "storage (kind, sku_name, is_hns_enabled)",
+        (kind, sku_name, is_hns),
+        kind=kind,
+        sku_name=sku_name,
+        is_hns_enabled=is_hns,
     )
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
@@ -219,24 +251,39 @@ def sas_policy() -> storage.SasPolicyArgs:
     """SAS tokens signed with an account key expire within a day, and longer ones are refused
     (`Block`): Azure Policy 7aa1c9d5 denies accounts without such a policy by default."""
     return storage.SasPolicyArgs(
-        sas_expiration_period=DEFAULT_SAS_POLICY["sasExpirationPeriod"], expiration_action=storage.ExpirationAction(DEFAULT_SAS_POLICY["expirationAction"])
+        sas_expiration_period=DEFAULT_SAS_POLICY["sasExpirationPeriod"],
+        expiration_action=storage.ExpirationAction(DEFAULT_SAS_POLICY["expirationAction"]),
     )
 
 
 def protect_account_data(
-    parent: pulumi.Resource, name: str, account: storage.StorageAccount, resource_group_name: pulumi.Input[str], *, file_shares: bool
+    parent: pulumi.Resource,
+    name: str,
+    account: storage.StorageAccount,
+    resource_group_name: pulumi.Input[str],
+    *,
+    file_shares: bool,
 ) -> None:
     """Soft delete for blobs and containers (and file shares where the account holds them), so a
     deleted artifact, notebook or container can be restored."""
     retention = storage.DeleteRetentionPolicyArgs(enabled=True, days=SOFT_DELETE_DAYS)
     storage.BlobServiceProperties(
-        f"{name}-blob-service", account_name=account.name, resource_group_name=resource_group_name, blob_services_name="default",
-        delete_retention_policy=retention, container_delete_retention_policy=retention, opts=child(parent),
+        f"{name}-blob-service",
+        account_name=account.name,
+        resource_group_name=resource_group_name,
+        blob_services_name="default",
+        delete_retention_policy=retention,
+        container_delete_retention_policy=retention,
+        opts=child(parent),
     )
     if file_shares:
         storage.FileServiceProperties(
-            f"{name}-file-service", account_name=account.name, resource_group_name=resource_group_name, file_services_name="default",
-            share_delete_retention_policy=retention, opts=child(parent),
+            f"{name}-file-service",
+            account_name=account.name,
+            resource_group_name=resource_group_name,
+            file_services_name="default",
+            share_delete_retention_policy=retention,
+            opts=child(parent),
         )
 
 
@@ -267,7 +314,8 @@ class WorkspaceStorage(pulumi.ComponentResource):
             warn_workspace_storage("WorkspaceStorage", "kind", kind, kind=kind)
             account = storage.StorageAccount(
                 f"{name}-st",
-                account_name=args.get("account_name") or compact_name(STORAGE_ACCOUNT, "st", [name], default_seed(name)),
+                account_name=args.get("account_name")
+                or compact_name(STORAGE_ACCOUNT, "st", [name], default_seed(name)),
                 resource_group_name=required(args, "resource_group_name", "WorkspaceStorage"),
                 location=args.get("location"),
                 kind=kind,
@@ -294,18 +342,28 @@ class WorkspaceStorage(pulumi.ComponentResource):
                     ),
                 ),
                 tags=args.get("tags"),
-                opts=child(self, protect=args.get("protect", False), ignore_changes=keep_earlier_name(args.get("account_name"), "accountName")),
+                opts=child(
+                    self,
+                    protect=args.get("protect", False),
+                    ignore_changes=keep_earlier_name(args.get("account_name"), "accountName"),
+                ),
             )
             self.id = account.id
             self.account_name = account.name
             self.facts = storage_facts(planned_storage(args))
-            protect_account_data(self, f"{name}-st", account, required(args, "resource_group_name", "WorkspaceStorage"), file_shares=True)
+            protect_account_data(
+                self, f"{name}-st", account, required(args, "resource_group_name", "WorkspaceStorage"), file_shares=True
+            )
             lock_resource(self, f"{name}-st", account.id, args.get("lock"))
             diagnostics_workspace_id = args.get("diagnostics_workspace_id")
             if diagnostics_workspace_id is not None:
                 for service in ("blobServices", "fileServices"):
                     send_diagnostics(
-                        self, f"{name}-{service[:4]}-diag", account.id.apply(lambda i, s=service: f"{i}/{s}/default"),
-                        diagnostics_workspace_id, metrics_only=False, metric_categories=STORAGE_SERVICE_METRICS,
+                        self,
+                        f"{name}-{service[:4]}-diag",
+                        account.id.apply(lambda i, s=service: f"{i}/{s}/default"),
+                        diagnostics_workspace_id,
+                        metrics_only=False,
+                        metric_categories=STORAGE_SERVICE_METRICS,
                     )
         self.register_outputs({"id": self.id, "account_name": self.account_name})

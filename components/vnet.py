@@ -7,7 +7,6 @@ A stack either names an existing subnet, or declares this network: an address sp
 People get in through peering, a VPN gateway, ExpressRoute or Bastion, as those pages list.
 """
 
-
 import ipaddress
 from typing import NotRequired, Optional, TypedDict
 
@@ -57,10 +56,14 @@ def validate_network_args(args: PrivateNetworkArgs) -> None:
     """Names, CIDR blocks, every subnet inside the address space and no two overlapping (Azure refuses both)."""
     check_name(COMPONENT, "virtual_network_name", VIRTUAL_NETWORK, args.get("virtual_network_name"))
     if not args.get("address_prefixes"):
-        raise ComponentInputError(COMPONENT, "address_prefixes", args.get("address_prefixes"), "at least one CIDR block")
+        raise ComponentInputError(
+            COMPONENT, "address_prefixes", args.get("address_prefixes"), "at least one CIDR block"
+        )
     space = [_cidr(f"address_prefixes[{i}]", p) for i, p in enumerate(args["address_prefixes"])]
     if not args.get("subnets"):
-        raise ComponentInputError(COMPONENT, "subnets", args.get("subnets"), "at least one subnet, for the private endpoints")
+        raise ComponentInputError(
+            COMPONENT, "subnets", args.get("subnets"), "at least one subnet, for the private endpoints"
+        )
     seen: dict[str, ipaddress.IPv4Network | ipaddress.IPv6Network] = {}
     for i, subnet in enumerate(args["subnets"]):
         check_name(COMPONENT, f"subnets[{i}].name", SUBNET, subnet.get("name"))
@@ -69,11 +72,16 @@ def validate_network_args(args: PrivateNetworkArgs) -> None:
         block = _cidr(f"subnets[{i}].address_prefix", subnet.get("address_prefix"))
         if not any(block.version == s.version and block.subnet_of(s) for s in space):  # type: ignore[arg-type]
             raise ComponentInputError(
-                COMPONENT, f"subnets[{i}].address_prefix", subnet["address_prefix"], f"outside the address space {args['address_prefixes']}"
+                COMPONENT,
+                f"subnets[{i}].address_prefix",
+                subnet["address_prefix"],
+                f"outside the address space {args['address_prefixes']}",
             )
         clash = next((n for n, b in seen.items() if b.overlaps(block)), None)  # type: ignore[arg-type]
         if clash:
-            raise ComponentInputError(COMPONENT, f"subnets[{i}].address_prefix", subnet["address_prefix"], f"overlaps subnet {clash}")
+            raise ComponentInputError(
+                COMPONENT, f"subnets[{i}].address_prefix", subnet["address_prefix"], f"overlaps subnet {clash}"
+            )
         seen[subnet["name"]] = block
 
 
@@ -99,12 +107,16 @@ class PrivateNetwork(pulumi.ComponentResource):
             # Subnets inline: the network owns them, so a later `up` does not remove subnets declared apart.
             # Network policies off for private endpoints: a prerequisite in how-to-configure-private-link.
             subnets=[
-                network.SubnetArgs(name=s["name"], address_prefix=s["address_prefix"], private_endpoint_network_policies="Disabled")
+                network.SubnetArgs(
+                    name=s["name"], address_prefix=s["address_prefix"], private_endpoint_network_policies="Disabled"
+                )
                 for s in args["subnets"]
             ],
             tags=args.get("tags"),
             opts=child(self),
         )
         self.virtual_network_id = vnet.id
-        self.subnet_ids = pulumi.Output.all(**{s["name"]: pulumi.Output.concat(vnet.id, "/subnets/", s["name"]) for s in args["subnets"]})
+        self.subnet_ids = pulumi.Output.all(
+            **{s["name"]: pulumi.Output.concat(vnet.id, "/subnets/", s["name"]) for s in args["subnets"]}
+        )
         self.register_outputs({"virtual_network_id": self.virtual_network_id, "subnet_ids": self.subnet_ids})

@@ -4,7 +4,6 @@ Everything the component will be asked to create or use is validated first (incl
 an existing storage account), so a bad input fails before the component or any child is declared.
 """
 
-
 from pathlib import Path
 from typing import Any, Mapping, NotRequired, Optional, TypedDict
 
@@ -42,10 +41,20 @@ from .compute import (
     validate_compute_settings,
 )
 from .key_vault import (
-    WorkspaceKeyVault, WorkspaceKeyVaultArgs, check_deployer_principal_type, checked_vault_id, planned_vault, vault_name_and_group,
+    WorkspaceKeyVault,
+    WorkspaceKeyVaultArgs,
+    check_deployer_principal_type,
+    checked_vault_id,
+    planned_vault,
+    vault_name_and_group,
 )
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
-from .registry import WorkspaceContainerRegistry, WorkspaceContainerRegistryArgs, registry_public_network_access, validate_registry_args
+from .registry import (
+    WorkspaceContainerRegistry,
+    WorkspaceContainerRegistryArgs,
+    registry_public_network_access,
+    validate_registry_args,
+)
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_args
 
 COMPONENT = "MachineLearningWorkspace"
@@ -143,7 +152,9 @@ class MachineLearningWorkspaceArgs(TypedDict):
     """May data scientists build custom environment images: `Allowed` (needs `container_registry`, so Azure ML never creates an untagged one) or `Disabled` (their role is AzureML Data Scientist minus the image-build actions). Default: `Allowed` exactly when the workspace has a registry."""
 
 
-def _nested(section: Mapping[str, Any] | None, args: MachineLearningWorkspaceArgs, tags: dict[str, str]) -> dict[str, Any]:
+def _nested(
+    section: Mapping[str, Any] | None, args: MachineLearningWorkspaceArgs, tags: dict[str, str]
+) -> dict[str, Any]:
     """A child's args inherit the resource group, region, tags and protection of the workspace."""
     return inherited(section, args, protect=args.get("protect_data", False), tags=tags)
 
@@ -169,7 +180,10 @@ USER_ASSIGNED_IDENTITY_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities"
 # its system-assigned identity ("Role assignment creation: Managed by Microsoft"), so a second copy for that
 # one fails with 409 RoleAssignmentExists (MicrosoftDocs/azure-docs#80040) and is never declared.
 USER_ASSIGNED_GRANTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "storage": (("storage-contributor", role_ids.CONTRIBUTOR), ("storage-blob-data", role_ids.STORAGE_BLOB_DATA_CONTRIBUTOR)),
+    "storage": (
+        ("storage-contributor", role_ids.CONTRIBUTOR),
+        ("storage-blob-data", role_ids.STORAGE_BLOB_DATA_CONTRIBUTOR),
+    ),
     "key_vault": (("keyvault-contributor", role_ids.CONTRIBUTOR), ("keyvault-admin", role_ids.KEY_VAULT_ADMINISTRATOR)),
     "container_registry": (("acr-contributor", role_ids.CONTRIBUTOR),),
     "application_insights": (("appi-contributor", role_ids.CONTRIBUTOR),),
@@ -184,7 +198,10 @@ def primary_identity_principal(args: MachineLearningWorkspaceArgs) -> str | None
     if not primary or not args.get("grant_workspace_identity_data_roles", True):
         return None
     found = lookup_existing(
-        COMPONENT, "primary_user_assigned_identity", primary, USER_ASSIGNED_IDENTITY_TYPE,
+        COMPONENT,
+        "primary_user_assigned_identity",
+        primary,
+        USER_ASSIGNED_IDENTITY_TYPE,
         lambda n, rg: managedidentity.get_user_assigned_identity(resource_name=n, resource_group_name=rg).principal_id,
     )
     return found
@@ -201,14 +218,23 @@ def validate_workspace_identity(args: MachineLearningWorkspaceArgs) -> None:
     if settings is None:
         return
     if not isinstance(settings, dict):
-        raise ComponentInputError(COMPONENT, "workspace_identity", settings, f"a mapping with {' and/or '.join(WORKSPACE_IDENTITY_SETTINGS)} ({{}} for the defaults)")
+        raise ComponentInputError(
+            COMPONENT,
+            "workspace_identity",
+            settings,
+            f"a mapping with {' and/or '.join(WORKSPACE_IDENTITY_SETTINGS)} ({{}} for the defaults)",
+        )
     unknown = sorted(set(settings) - set(WORKSPACE_IDENTITY_SETTINGS))
     if unknown:
-        raise ComponentInputError(COMPONENT, "workspace_identity", unknown, f"unknown settings; use {', '.join(WORKSPACE_IDENTITY_SETTINGS)}")
+        raise ComponentInputError(
+            COMPONENT, "workspace_identity", unknown, f"unknown settings; use {', '.join(WORKSPACE_IDENTITY_SETTINGS)}"
+        )
     for other in ("primary_user_assigned_identity", "identity_type"):
         if other in args:
             raise ComponentInputError(
-                COMPONENT, other, args.get(other),  # type: ignore[misc]
+                COMPONENT,
+                other,
+                args.get(other),  # type: ignore[misc]
                 "not beside workspace_identity, which creates the primary identity and derives identity.type from "
                 "workspace_identity.system_assigned: remove one of them",
             )
@@ -220,13 +246,17 @@ def validate_workspace_identity(args: MachineLearningWorkspaceArgs) -> None:
     cmk_name = (args.get("customer_managed_key") or {}).get("identity_name")
     if isinstance(given, str) and isinstance(cmk_name, str) and given.lower() == cmk_name.lower():
         raise ComponentInputError(
-            COMPONENT, "workspace_identity.identity_name", given,
+            COMPONENT,
+            "workspace_identity.identity_name",
+            given,
             "is also customer_managed_key.identity_name; the workspace identity (Contributor on its resources) and the "
             "key's identity (Key Vault Crypto Service Encryption User only) are separate identities: give them different names",
         )
     if args.get("grant_workspace_identity_data_roles", True) is not True:
         raise ComponentInputError(
-            COMPONENT, "grant_workspace_identity_data_roles", args.get("grant_workspace_identity_data_roles"),
+            COMPONENT,
+            "grant_workspace_identity_data_roles",
+            args.get("grant_workspace_identity_data_roles"),
             "must stay on with workspace_identity: the identity is created here, so nothing else can grant it the roles "
             "Azure ML needs on the storage, key vault, registry and Application Insights before the workspace is created",
         )
@@ -250,7 +280,9 @@ def refuse_immutable_changes(args: MachineLearningWorkspaceArgs, resource_group_
     wanted_hbi = bool(args.get("hbi_workspace", False))
     if deployed_hbi != wanted_hbi:
         raise ComponentInputError(
-            COMPONENT, "hbi_workspace", wanted_hbi,
+            COMPONENT,
+            "hbi_workspace",
+            wanted_hbi,
             f"the deployed workspace {workspace_name} has hbiWorkspace={deployed_hbi}; Azure sets it only at creation. "
             "Changing it would replace the workspace and lose its data: keep the deployed value, or create a new workspace",
         )
@@ -259,7 +291,9 @@ def refuse_immutable_changes(args: MachineLearningWorkspaceArgs, resource_group_
     wanted_cmk = "customer_managed_key" in args
     if deployed_cmk != wanted_cmk:
         raise ComponentInputError(
-            COMPONENT, "customer_managed_key", args.get("customer_managed_key"),
+            COMPONENT,
+            "customer_managed_key",
+            args.get("customer_managed_key"),
             f"the deployed workspace {workspace_name} {'uses' if deployed_cmk else 'does not use'} a customer-managed key; "
             "Azure sets encryption only at creation. Changing it would replace the workspace and lose its data: "
             "keep the deployed setting, or create a new workspace",
@@ -269,7 +303,9 @@ def refuse_immutable_changes(args: MachineLearningWorkspaceArgs, resource_group_
 WORKSPACE_SECTIONS = ("storage", "key_vault")  # created by default: a workspace always has them
 
 
-def storage_endpoint_reader(args: MachineLearningWorkspaceArgs, identity: pulumi.Input[str] | None) -> pulumi.Input[str] | None:
+def storage_endpoint_reader(
+    args: MachineLearningWorkspaceArgs, identity: pulumi.Input[str] | None
+) -> pulumi.Input[str] | None:
     """The principal that gets Reader on the storage account's private endpoints in the stack's own network (the
     client virtual network), or None when the docs ask for none.
 
@@ -304,16 +340,26 @@ def workspace_lock(args: MachineLearningWorkspaceArgs) -> LockArgs | None:
     return lock
 
 
-def user_identity(parent: pulumi.Resource, logical: str, given_name: str | None, name_parts: list[str], *,
-                  rg: pulumi.Input[str], location: pulumi.Input[str] | None, tags: Mapping[str, str],
-                  protect: bool) -> managedidentity.UserAssignedIdentity:
+def user_identity(
+    parent: pulumi.Resource,
+    logical: str,
+    given_name: str | None,
+    name_parts: list[str],
+    *,
+    rg: pulumi.Input[str],
+    location: pulumi.Input[str] | None,
+    tags: Mapping[str, str],
+    protect: bool,
+) -> managedidentity.UserAssignedIdentity:
     """A user-assigned identity the component creates (the workspace's own, the customer-managed key's): the
     given name, or `id-<parts>` by the naming rules; see `keep_earlier_name` for why a chosen name is ignored
     on update (a replaced identity breaks the workspace that uses it)."""
     return managedidentity.UserAssignedIdentity(
         logical,
         resource_name_=given_name or hyphenated_name(USER_ASSIGNED_IDENTITY, "id", name_parts),
-        resource_group_name=rg, location=location, tags=tags,
+        resource_group_name=rg,
+        location=location,
+        tags=tags,
         opts=child(parent, protect=protect, ignore_changes=keep_earlier_name(given_name, "resourceName")),
     )
 
@@ -326,15 +372,21 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedD
     if identity not in IDENTITY_TYPES:
         raise ComponentInputError(COMPONENT, "identity_type", identity, f"must be one of {', '.join(IDENTITY_TYPES)}")
     if "UserAssigned" in identity and not args.get("user_assigned_identity_ids"):
-        raise ComponentInputError(COMPONENT, "user_assigned_identity_ids", None, f"required when identity_type is {identity}")
+        raise ComponentInputError(
+            COMPONENT, "user_assigned_identity_ids", None, f"required when identity_type is {identity}"
+        )
     if identity == "UserAssigned" and not args.get("primary_user_assigned_identity"):
-        raise ComponentInputError(COMPONENT, "primary_user_assigned_identity", None, "required when identity_type is UserAssigned")
+        raise ComponentInputError(
+            COMPONENT, "primary_user_assigned_identity", None, "required when identity_type is UserAssigned"
+        )
     access = workspace_public_network_access(args)
     if access not in ("Enabled", "Disabled"):
         raise ComponentInputError(COMPONENT, "public_network_access", access, "must be Enabled or Disabled")
     isolation = args.get("managed_network_isolation_mode", "Disabled")
     if isolation not in ISOLATION_MODES:
-        raise ComponentInputError(COMPONENT, "managed_network_isolation_mode", isolation, f"must be one of {', '.join(ISOLATION_MODES)}")
+        raise ComponentInputError(
+            COMPONENT, "managed_network_isolation_mode", isolation, f"must be one of {', '.join(ISOLATION_MODES)}"
+        )
     check_name(COMPONENT, "workspace_name", ML_WORKSPACE, args.get("workspace_name"))
     tags = args.get("tags") or {}
     validate_storage_args(_nested(args.get("storage"), args, tags), COMPONENT)  # type: ignore[arg-type]
@@ -351,23 +403,41 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedD
         if not cmk.get("key_name"):
             raise ComponentInputError(COMPONENT, "customer_managed_key.key_name", cmk.get("key_name"), "required")
         check_name(COMPONENT, "customer_managed_key.identity_name", USER_ASSIGNED_IDENTITY, cmk.get("identity_name"))
-        check_deployer_principal_type(COMPONENT, "customer_managed_key.deployer_principal_type", cmk.get("deployer_principal_type"))
+        check_deployer_principal_type(
+            COMPONENT, "customer_managed_key.deployer_principal_type", cmk.get("deployer_principal_type")
+        )
         if cmk.get("key_size", 3072) not in (2048, 3072, 4096):
-            raise ComponentInputError(COMPONENT, "customer_managed_key.key_size", cmk.get("key_size"), "must be 2048, 3072 or 4096")
-        problems = cmk_vault_violations(enable_purge_protection=vault.enable_purge_protection, enable_soft_delete=vault.enable_soft_delete)
+            raise ComponentInputError(
+                COMPONENT, "customer_managed_key.key_size", cmk.get("key_size"), "must be 2048, 3072 or 4096"
+            )
+        problems = cmk_vault_violations(
+            enable_purge_protection=vault.enable_purge_protection, enable_soft_delete=vault.enable_soft_delete
+        )
         if problems and not vault.known_later:  # else checked once the vault's ID is known (`checked_vault_id`)
             raise ComponentInputError(COMPONENT, "key_vault", vault.label, "; ".join(problems))
     validate_access(COMPONENT, args.get("access"))
     validate_workspace_identity(args)
     primary_identity_principal(args)
     has_registry = "container_registry" in args
-    validate_image_builds(COMPONENT, image_builds_setting(args.get("image_builds"), has_registry), has_registry, "container_registry: created, shared or existing_id")
+    validate_image_builds(
+        COMPONENT,
+        image_builds_setting(args.get("image_builds"), has_registry),
+        has_registry,
+        "container_registry: created, shared or existing_id",
+    )
     if args.get("diagnostics") is True and not has_log_analytics(args.get("monitoring")):
         raise ComponentInputError(
-            COMPONENT, "diagnostics", True, "needs a Log Analytics workspace: set monitoring.existing_log_analytics_workspace_id"
+            COMPONENT,
+            "diagnostics",
+            True,
+            "needs a Log Analytics workspace: set monitoring.existing_log_analytics_workspace_id",
         )
     validate_private_endpoints(
-        COMPONENT, args.get("private_endpoints"), endpoint_targets(args, WORKSPACE_SECTIONS), args, extra_groups=["amlworkspace"]
+        COMPONENT,
+        args.get("private_endpoints"),
+        endpoint_targets(args, WORKSPACE_SECTIONS),
+        args,
+        extra_groups=["amlworkspace"],
     )
     validate_outbound_rules(COMPONENT, args.get("managed_network_outbound_rules") or {}, isolation)
     planned_datastores = validate_datastores(COMPONENT, args.get("datastores", []))
@@ -430,21 +500,37 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         # Keys created through ARM need the deployer's data-plane role on the vault (Azure/bicep#6539).
         cmk_settings = args.get("customer_managed_key")
         deployer_type = (cmk_settings or {}).get("deployer_principal_type", "ServicePrincipal")
-        deployer_grant = {"grant_deployer_crypto_officer": True, "deployer_principal_type": deployer_type} if cmk_settings else {}
-        vault = WorkspaceKeyVault(f"{name}-keyvault", {**_nested(args.get("key_vault"), args, tags), **diag, **deployer_grant}, child(self))  # type: ignore[arg-type]
+        deployer_grant = (
+            {"grant_deployer_crypto_officer": True, "deployer_principal_type": deployer_type} if cmk_settings else {}
+        )
+        vault = WorkspaceKeyVault(
+            f"{name}-keyvault", {**_nested(args.get("key_vault"), args, tags), **diag, **deployer_grant}, child(self)
+        )  # type: ignore[arg-type]
         vault_id, vault_name, vault_group = vault.id, vault.vault_name, vault.resource_group_name
-        if "customer_managed_key" in args and planned_vault(_nested(args.get("key_vault"), args, tags), COMPONENT).known_later:  # type: ignore[arg-type]
+        if (
+            "customer_managed_key" in args
+            and planned_vault(_nested(args.get("key_vault"), args, tags), COMPONENT).known_later
+        ):  # type: ignore[arg-type]
             # A vault known only later must pass the CMK rules before the key and the workspace use it.
             vault_id = checked_vault_id(vault.id, COMPONENT, for_cmk=True)
             vault_name, vault_group = vault_name_and_group(vault_id)
         registry = (
-            WorkspaceContainerRegistry(f"{name}-registry", {**_nested(args.get("container_registry"), args, tags), **diag}, child(self))  # type: ignore[arg-type]
+            WorkspaceContainerRegistry(
+                f"{name}-registry", {**_nested(args.get("container_registry"), args, tags), **diag}, child(self)
+            )  # type: ignore[arg-type]
             if "container_registry" in args
             else None
         )
         declare_accounts(
-            self, name, planned_datastores, resource_group_name=rg, location=location, tags=tags, protect=protect,
-            public_network_access=(args.get("storage") or {}).get("public_network_access", "Enabled"), lock=args.get("lock"),
+            self,
+            name,
+            planned_datastores,
+            resource_group_name=rg,
+            location=location,
+            tags=tags,
+            protect=protect,
+            public_network_access=(args.get("storage") or {}).get("public_network_access", "Enabled"),
+            lock=args.get("lock"),
         )
 
         identity_principal: pulumi.Input[str] | None = primary_identity_principal(args)
@@ -455,22 +541,39 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             # or different as the workspace primary user assigned managed identity", how-to-identity-based-service-
             # authentication), and a separate one keeps the key's identity at Key Vault Crypto Service Encryption User
             # (least privilege; AVM's workspace module also takes the two apart: managedIdentities and customerManagedKey).
-            workspace_identity = user_identity(self, f"{name}-mlw-id", created_identity.get("identity_name"), [name, "mlw"],
-                                               rg=rg, location=location, tags=tags, protect=protect)
+            workspace_identity = user_identity(
+                self,
+                f"{name}-mlw-id",
+                created_identity.get("identity_name"),
+                [name, "mlw"],
+                rg=rg,
+                location=location,
+                tags=tags,
+                protect=protect,
+            )
             identity_principal, primary_identity = workspace_identity.principal_id, workspace_identity.id
         self.primary_identity_principal_id = pulumi.Output.from_input(identity_principal)
         identity_grants: list[pulumi.Resource] = []
         if identity_principal is not None:  # before the workspace: Azure ML reaches its resources with it at creation
-            scopes = {"storage": store.id, "key_vault": vault.id, "application_insights": monitor.application_insights_id}
+            scopes = {
+                "storage": store.id,
+                "key_vault": vault.id,
+                "application_insights": monitor.application_insights_id,
+            }
             if registry is not None:
                 scopes["container_registry"] = registry.id
             for section, scope in scopes.items():
                 for suffix, guid in USER_ASSIGNED_GRANTS[section]:
-                    identity_grants.append(assign_role(
-                        self, f"{name}-identity-{suffix}",
-                        scope=scope, role=builtin_role(subscription_id, guid), principal_id=identity_principal,
-                        principal_type="ServicePrincipal",
-                    ))
+                    identity_grants.append(
+                        assign_role(
+                            self,
+                            f"{name}-identity-{suffix}",
+                            scope=scope,
+                            role=builtin_role(subscription_id, guid),
+                            principal_id=identity_principal,
+                            principal_type="ServicePrincipal",
+                        )
+                    )
 
         identity_type = args.get("identity_type", "SystemAssigned")
         user_identities: list[pulumi.Input[str]] = list(args.get("user_assigned_identity_ids") or [])
@@ -484,30 +587,53 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         self.cmk_identity_principal_id = pulumi.Output.from_input(None)
         cmk = args.get("customer_managed_key")
         if cmk is not None:
-            cmk_identity = user_identity(self, f"{name}-cmk-id", cmk.get("identity_name"), [name, "cmk"],
-                                         rg=rg, location=location, tags=tags, protect=protect)
+            cmk_identity = user_identity(
+                self,
+                f"{name}-cmk-id",
+                cmk.get("identity_name"),
+                [name, "cmk"],
+                rg=rg,
+                location=location,
+                tags=tags,
+                protect=protect,
+            )
             cmk_grant.append(
                 assign_role(
-                    self, f"{name}-cmk-crypto",
-                    scope=vault_id, role=builtin_role(subscription_id, role_ids.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER),
-                    principal_id=cmk_identity.principal_id, principal_type="ServicePrincipal",
+                    self,
+                    f"{name}-cmk-crypto",
+                    scope=vault_id,
+                    role=builtin_role(subscription_id, role_ids.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER),
+                    principal_id=cmk_identity.principal_id,
+                    principal_type="ServicePrincipal",
                 )
             )
             key_after: list[pulumi.Resource] = []
             existing_vault = (args.get("key_vault") or {}).get("existing_id")
-            if isinstance(existing_vault, str):  # a vault the stack does not create: the first workspace using it grants the deployer
-                key_after.append(cached(f"deployer-crypto-officer|{existing_vault}", lambda: assign_role(
-                    self, f"{name}-cmk-deployer-crypto-officer",
-                    scope=existing_vault, role=builtin_role(subscription_id, role_ids.KEY_VAULT_CRYPTO_OFFICER),
-                    principal_id=client.object_id, principal_type=deployer_type,
-                )))
+            if isinstance(
+                existing_vault, str
+            ):  # a vault the stack does not create: the first workspace using it grants the deployer
+                key_after.append(
+                    cached(
+                        f"deployer-crypto-officer|{existing_vault}",
+                        lambda: assign_role(
+                            self,
+                            f"{name}-cmk-deployer-crypto-officer",
+                            scope=existing_vault,
+                            role=builtin_role(subscription_id, role_ids.KEY_VAULT_CRYPTO_OFFICER),
+                            principal_id=client.object_id,
+                            principal_type=deployer_type,
+                        ),
+                    )
+                )
             key = keyvault.Key(
                 f"{name}-cmk",
                 key_name=cmk["key_name"],
                 vault_name=vault_name,
                 resource_group_name=vault_group,
                 properties=keyvault.KeyPropertiesArgs(
-                    kty="RSA", key_size=cmk.get("key_size", 3072), key_ops=["wrapKey", "unwrapKey", "encrypt", "decrypt"]
+                    kty="RSA",
+                    key_size=cmk.get("key_size", 3072),
+                    key_ops=["wrapKey", "unwrapKey", "encrypt", "decrypt"],
                 ),
                 tags=tags,
                 opts=child(self, protect=protect, depends_on=key_after),
@@ -519,18 +645,28 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 status="Enabled",
                 identity=ml.IdentityForCmkArgs(user_assigned_identity=cmk_identity.id),
                 key_vault_properties=ml.KeyVaultPropertiesArgs(
-                    key_identifier=key.key_uri_with_version, key_vault_arm_id=vault_id, identity_client_id=cmk_identity.client_id
+                    key_identifier=key.key_uri_with_version,
+                    key_vault_arm_id=vault_id,
+                    identity_client_id=cmk_identity.client_id,
                 ),
             )
             self.cmk_identity_principal_id = cmk_identity.principal_id
 
         isolation = args.get("managed_network_isolation_mode")
-        rules: dict[str, "ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs"] = {k: outbound_rule_args(v) for k, v in (args.get("managed_network_outbound_rules") or {}).items()}
+        rules: dict[
+            str, "ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs"
+        ] = {k: outbound_rule_args(v) for k, v in (args.get("managed_network_outbound_rules") or {}).items()}
         if isolation == "AllowOnlyApprovedOutbound":
             for ds in planned_datastores:
                 rules.setdefault(
                     f"datastore-{ds.settings['name'].lower()}",
-                    outbound_rule_args({"type": "PrivateEndpoint", "service_resource_id": ds.account_id, "subresource_target": ds.subresource}),
+                    outbound_rule_args(
+                        {
+                            "type": "PrivateEndpoint",
+                            "service_resource_id": ds.account_id,
+                            "subresource_target": ds.subresource,
+                        }
+                    ),
                 )
         storage_args = args.get("storage") or {}
         shared_key = storage_args.get("allow_shared_key_access", False) and not storage_args.get("existing_id")
@@ -561,7 +697,12 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             system_datastores_auth_mode="accessKey" if shared_key else "identity",
             v1_legacy_mode=False,
             tags=tags,
-            opts=child(self, protect=protect, depends_on=[*cmk_grant, *identity_grants], ignore_changes=keep_earlier_name(args.get("workspace_name"), "workspaceName")),
+            opts=child(
+                self,
+                protect=protect,
+                depends_on=[*cmk_grant, *identity_grants],
+                ignore_changes=keep_earlier_name(args.get("workspace_name"), "workspaceName"),
+            ),
         )
         if diagnostics:
             send_diagnostics(self, f"{name}-mlw-diag", workspace.id, law_id)  # type: ignore[arg-type]
@@ -586,31 +727,57 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             # private endpoints"; for a user-assigned identity those are the grants here, and Contributor's actions `*`
             # include every action of Azure AI Enterprise Network Connection Approver: MicrosoftDocs/azure-docs
             # articles/role-based-access-control/built-in-roles/privileged.md and .../ai-machine-learning.md).
-            approvals.append(assign_role(
-                self, f"{name}-identity-workspace-contributor",
-                scope=workspace.id, role=builtin_role(subscription_id, role_ids.CONTRIBUTOR), principal_id=identity_principal,
-                principal_type="ServicePrincipal",
-            ))
+            approvals.append(
+                assign_role(
+                    self,
+                    f"{name}-identity-workspace-contributor",
+                    scope=workspace.id,
+                    role=builtin_role(subscription_id, role_ids.CONTRIBUTOR),
+                    principal_id=identity_principal,
+                    principal_type="ServicePrincipal",
+                )
+            )
         approver = identity_principal if identity_principal is not None else principal  # the identity Azure ML uses
         if approver is not None:
             # Each datastore account is the target of a private endpoint rule (above, approved-outbound only), as
             # is each owned target of a rule marked `approve`; the computes below make Azure ML provision the
             # managed network, so they wait for the approvals.
-            targets = [(f"datastore-{ds.settings['name'].lower().replace('_', '-')}", ds.account_id)
-                       for ds in planned_datastores if isolation == "AllowOnlyApprovedOutbound"]
+            targets = [
+                (f"datastore-{ds.settings['name'].lower().replace('_', '-')}", ds.account_id)
+                for ds in planned_datastores
+                if isolation == "AllowOnlyApprovedOutbound"
+            ]
             # validate_outbound_rules requires service_resource_id on every PrivateEndpoint rule.
-            targets += [(f"rule-{rule_name.lower()}", rule["service_resource_id"])
-                        for rule_name, rule in (args.get("managed_network_outbound_rules") or {}).items()
-                        if rule.get("type") == "PrivateEndpoint" and rule.get("approve") and isolation is not None
-                        and "service_resource_id" in rule]
-            approvals += grant_endpoint_approval(self, name, targets, subscription_id=subscription_id, principal_id=approver)
+            targets += [
+                (f"rule-{rule_name.lower()}", rule["service_resource_id"])
+                for rule_name, rule in (args.get("managed_network_outbound_rules") or {}).items()
+                if rule.get("type") == "PrivateEndpoint"
+                and rule.get("approve")
+                and isolation is not None
+                and "service_resource_id" in rule
+            ]
+            approvals += grant_endpoint_approval(
+                self, name, targets, subscription_id=subscription_id, principal_id=approver
+            )
         access = args.get("access")
         if access:
             scientist_role = None
-            if access.get("data_scientists") and image_builds_setting(args.get("image_builds"), registry is not None) == "Disabled":
+            if (
+                access.get("data_scientists")
+                and image_builds_setting(args.get("image_builds"), registry is not None) == "Disabled"
+            ):
                 role_name = f"amlws {args.get('workspace_name') or name} data scientist (no image builds)"
-                scientist_role = no_image_build_role(self, f"{name}-data-scientist-role", scope=workspace.id, role_name=role_name).id
-            grant_groups(self, f"{name}-access", scope=workspace.id, subscription_id=subscription_id, access=access, data_scientist_role=scientist_role)
+                scientist_role = no_image_build_role(
+                    self, f"{name}-data-scientist-role", scope=workspace.id, role_name=role_name
+                ).id
+            grant_groups(
+                self,
+                f"{name}-access",
+                scope=workspace.id,
+                subscription_id=subscription_id,
+                access=access,
+                data_scientist_role=scientist_role,
+            )
 
         endpoints = args.get("private_endpoints")
         if endpoints is not None:
@@ -618,20 +785,32 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             if registry is not None:
                 ids["container_registry"] = registry.id
             targets = [("workspace", workspace.id, "mlw", "amlworkspace")]
-            targets += [(section, ids[section], suffix, group) for section, suffix, group in endpoint_targets(args, WORKSPACE_SECTIONS)]
+            targets += [
+                (section, ids[section], suffix, group)
+                for section, suffix, group in endpoint_targets(args, WORKSPACE_SECTIONS)
+            ]
             reader = storage_endpoint_reader(args, approver)
             for section, target, suffix, group in targets:
                 endpoint = private_endpoint(
-                    self, f"{name}-pe-{suffix}", target_id=target, group=group, settings=endpoints,
-                    resource_group_name=rg, location=location, tags=tags,
+                    self,
+                    f"{name}-pe-{suffix}",
+                    target_id=target,
+                    group=group,
+                    settings=endpoints,
+                    resource_group_name=rg,
+                    location=location,
+                    tags=tags,
                 )
                 if section == "storage" and reader is not None:
                     # Reader on the endpoint itself (the blob and the file endpoint) for the workspace identity, as
                     # `storage_endpoint_reader` quotes. It waits for the endpoint (its scope) and the identity (its
                     # principal); nothing in `pulumi up` needs it, the studio does once people use the workspace.
                     assign_role(
-                        self, f"{name}-pe-{suffix}-reader",
-                        scope=endpoint.id, role=builtin_role(subscription_id, role_ids.READER), principal_id=reader,
+                        self,
+                        f"{name}-pe-{suffix}-reader",
+                        scope=endpoint.id,
+                        role=builtin_role(subscription_id, role_ids.READER),
+                        principal_id=reader,
                         principal_type="ServicePrincipal",
                     )
 
@@ -666,16 +845,29 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         # Datastores are reached with the system-assigned identity when there is one, else with the primary
         # user-assigned identity (serviceDataAccessAuthIdentity WorkspaceUserAssignedIdentity).
         data_principal, data_auth = (
-            (principal, "WorkspaceSystemAssignedIdentity") if principal is not None else (identity_principal, "WorkspaceUserAssignedIdentity")
+            (principal, "WorkspaceSystemAssignedIdentity")
+            if principal is not None
+            else (identity_principal, "WorkspaceUserAssignedIdentity")
         )
         datastore_ids = declare_datastores(
-            self, name, planned_datastores, workspace=workspace, resource_group_name=rg,
-            subscription_id=subscription_id, principal_id=data_principal, auth_identity=data_auth,
+            self,
+            name,
+            planned_datastores,
+            workspace=workspace,
+            resource_group_name=rg,
+            subscription_id=subscription_id,
+            principal_id=data_principal,
+            auth_identity=data_auth,
         )
         environment_ids = (
             declare_environments(
-                self, name, args.get("environments", []), login_server=registry.login_server, workspace=workspace,
-                resource_group_name=rg, base_dir=Path.cwd(),
+                self,
+                name,
+                args.get("environments", []),
+                login_server=registry.login_server,
+                workspace=workspace,
+                resource_group_name=rg,
+                base_dir=Path.cwd(),
                 build_compute=[computes[c] for c in [args.get("image_build_compute")] if c in computes],
             )
             if registry is not None
@@ -692,7 +884,9 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         self.container_registry_id = registry.id if registry else pulumi.Output.from_input(None)
         self.compute_ids = pulumi.Output.all(**compute_ids) if compute_ids else pulumi.Output.from_input({})
         self.datastore_ids = pulumi.Output.all(**datastore_ids) if datastore_ids else pulumi.Output.from_input({})
-        self.environment_version_ids = pulumi.Output.all(**environment_ids) if environment_ids else pulumi.Output.from_input({})
+        self.environment_version_ids = (
+            pulumi.Output.all(**environment_ids) if environment_ids else pulumi.Output.from_input({})
+        )
         self.register_outputs(
             {
                 "workspace_id": self.workspace_id,

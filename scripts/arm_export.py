@@ -35,29 +35,53 @@ from amlws.monitor import Registration, plain  # noqa: E402
 # token (module, Name) -> (ARM type, name inputs from the outermost parent to the resource itself)
 ARM: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("storage", "StorageAccount"): ("Microsoft.Storage/storageAccounts", ("accountName",)),
-    ("storage", "BlobContainer"): ("Microsoft.Storage/storageAccounts/blobServices/containers", ("accountName", "=default", "containerName")),
+    ("storage", "BlobContainer"): (
+        "Microsoft.Storage/storageAccounts/blobServices/containers",
+        ("accountName", "=default", "containerName"),
+    ),
     ("keyvault", "Vault"): ("Microsoft.KeyVault/vaults", ("vaultName",)),
     ("keyvault", "Key"): ("Microsoft.KeyVault/vaults/keys", ("vaultName", "keyName")),
     ("containerregistry", "Registry"): ("Microsoft.ContainerRegistry/registries", ("registryName",)),
     ("applicationinsights", "Component"): ("Microsoft.Insights/components", ("resourceName",)),
     ("operationalinsights", "Workspace"): ("Microsoft.OperationalInsights/workspaces", ("workspaceName",)),
     ("machinelearningservices", "Workspace"): ("Microsoft.MachineLearningServices/workspaces", ("workspaceName",)),
-    ("machinelearningservices", "Compute"): ("Microsoft.MachineLearningServices/workspaces/computes", ("workspaceName", "computeName")),
-    ("machinelearningservices", "Datastore"): ("Microsoft.MachineLearningServices/workspaces/datastores", ("workspaceName", "name")),
-    ("machinelearningservices", "EnvironmentContainer"): ("Microsoft.MachineLearningServices/workspaces/environments", ("workspaceName", "name")),
-    ("machinelearningservices", "EnvironmentVersion"): ("Microsoft.MachineLearningServices/workspaces/environments/versions", ("workspaceName", "name", "version")),
+    ("machinelearningservices", "Compute"): (
+        "Microsoft.MachineLearningServices/workspaces/computes",
+        ("workspaceName", "computeName"),
+    ),
+    ("machinelearningservices", "Datastore"): (
+        "Microsoft.MachineLearningServices/workspaces/datastores",
+        ("workspaceName", "name"),
+    ),
+    ("machinelearningservices", "EnvironmentContainer"): (
+        "Microsoft.MachineLearningServices/workspaces/environments",
+        ("workspaceName", "name"),
+    ),
+    ("machinelearningservices", "EnvironmentVersion"): (
+        "Microsoft.MachineLearningServices/workspaces/environments/versions",
+        ("workspaceName", "name", "version"),
+    ),
     ("machinelearningservices", "Registry"): ("Microsoft.MachineLearningServices/registries", ("registryName",)),
-    ("managedidentity", "UserAssignedIdentity"): ("Microsoft.ManagedIdentity/userAssignedIdentities", ("resourceName",)),
+    ("managedidentity", "UserAssignedIdentity"): (
+        "Microsoft.ManagedIdentity/userAssignedIdentities",
+        ("resourceName",),
+    ),
     ("authorization", "RoleAssignment"): ("Microsoft.Authorization/roleAssignments", ("roleAssignmentName",)),
     ("authorization", "RoleDefinition"): ("Microsoft.Authorization/roleDefinitions", ("roleDefinitionId",)),
     ("consumption", "Budget"): ("Microsoft.Consumption/budgets", ("budgetName",)),
     ("monitor", "DiagnosticSetting"): ("Microsoft.Insights/diagnosticSettings", ("name",)),
     ("network", "PrivateEndpoint"): ("Microsoft.Network/privateEndpoints", ("privateEndpointName",)),
-    ("network", "PrivateDnsZoneGroup"): ("Microsoft.Network/privateEndpoints/privateDnsZoneGroups", ("privateEndpointName", "privateDnsZoneGroupName")),
+    ("network", "PrivateDnsZoneGroup"): (
+        "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+        ("privateEndpointName", "privateDnsZoneGroupName"),
+    ),
     ("network", "VirtualNetwork"): ("Microsoft.Network/virtualNetworks", ("virtualNetworkName",)),
     ("network", "Subnet"): ("Microsoft.Network/virtualNetworks/subnets", ("virtualNetworkName", "subnetName")),
     ("privatedns", "PrivateZone"): ("Microsoft.Network/privateDnsZones", ("privateZoneName",)),
-    ("privatedns", "VirtualNetworkLink"): ("Microsoft.Network/privateDnsZones/virtualNetworkLinks", ("privateZoneName", "virtualNetworkLinkName")),
+    ("privatedns", "VirtualNetworkLink"): (
+        "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+        ("privateZoneName", "virtualNetworkLinkName"),
+    ),
 }
 ENVELOPE = ("location", "tags", "sku", "kind", "identity", "zones")
 PATH_INPUTS = {"resourceGroupName", "scope", "resourceUri"}
@@ -75,7 +99,9 @@ def api_version(module: str, name: str) -> str:
 def arm_resource(reg: Registration) -> dict[str, Any] | None:
     package, module, name = reg.type.split(":")
     if package != "azure-native" or (module, name) == ("resources", "ResourceGroup"):
-        return None  # a resource group template deploys into a group; groups and docker images are not ARM resources here
+        return (
+            None  # a resource group template deploys into a group; groups and docker images are not ARM resources here
+        )
     inputs = plain(reg.inputs)
     arm_type, name_inputs = ARM.get((module, name), (f"Microsoft.{module}/{name[0].lower()}{name[1:]}s", ("name",)))
     parts = [p[1:] if p.startswith("=") else str(inputs.get(p) or reg.name) for p in name_inputs]
@@ -102,7 +128,9 @@ def to_template(registrations: list[Registration]) -> dict[str, Any]:
         deps = [exported[u][1] for u in reg.dependencies if u in exported]
         if deps:  # ARM's own form of a reference: resourceId('<type>', '<name segments>'...)
             body["dependsOn"] = sorted(
-                "[resourceId('{}', {})]".format(d["type"], ", ".join(f"'{seg}'" for seg in d["name"].split("/"))) for d in deps if d
+                "[resourceId('{}', {})]".format(d["type"], ", ".join(f"'{seg}'" for seg in d["name"].split("/")))
+                for d in deps
+                if d
             )
         resources.append(body)
     return {

@@ -130,7 +130,10 @@ def scale_worker(size: int, floor: bool) -> None:
     result = run_program(program, "amlws", "dev", scaled_config(size), [], ArmMocks())
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     out: dict[str, Any] = {
-        "size": size, "elapsed": elapsed, "cpu": cpu, "rss_growth_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before,
+        "size": size,
+        "elapsed": elapsed,
+        "cpu": cpu,
+        "rss_growth_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before,
         "registrations": len(result.registrations),
         "azure_native": sum(1 for r in result.registrations if r.custom and r.type.startswith("azure-native:")),
         "components": sum(1 for r in result.registrations if not r.custom),
@@ -139,11 +142,15 @@ def scale_worker(size: int, floor: bool) -> None:
         fprogram, count = floor_program(result.registrations)
         start, cpu = time.perf_counter(), time.process_time()
         run_program(fprogram, "amlws", "floor", {}, [], ArmMocks())
-        out.update(floor_elapsed=time.perf_counter() - start, floor_cpu=time.process_time() - cpu, floor_resources=count)
+        out.update(
+            floor_elapsed=time.perf_counter() - start, floor_cpu=time.process_time() - cpu, floor_resources=count
+        )
         fprogram, count = floor_program(result.registrations, components=True)
         start, cpu = time.perf_counter(), time.process_time()
         tree = run_program(fprogram, "amlws", "dev", {}, [], ArmMocks())
-        assert sorted(r.urn for r in tree.registrations) == sorted(r.urn for r in result.registrations), "the same URNs as ours"
+        assert sorted(r.urn for r in tree.registrations) == sorted(r.urn for r in result.registrations), (
+            "the same URNs as ours"
+        )
         out.update(tree_elapsed=time.perf_counter() - start, tree_cpu=time.process_time() - cpu)
     print(json.dumps(out))
 
@@ -152,17 +159,33 @@ def floor_commands(registrations: list[Any]) -> dict[str, list[str]]:
     """Processes that pay only what no change of ours can remove: the interpreter; loading pulumi and the
     azure-native modules of these resources (a class of each, which makes the SDK's lazy module load);
     the pack process's `pulumi` and `pulumi_policy`. GC off and `os._exit`, as our command runs."""
-    classes = sorted({(r.type.split(":")[1].replace("/", "."), r.type.split(":")[2]) for r in registrations if r.custom and r.type.startswith("azure-native:")})
+    classes = sorted(
+        {
+            (r.type.split(":")[1].replace("/", "."), r.type.split(":")[2])
+            for r in registrations
+            if r.custom and r.type.startswith("azure-native:")
+        }
+    )
     load = "; ".join(f"importlib.import_module('pulumi_azure_native.{m}').{n}" for m, n in classes)
     end = "sys.stdout.flush(); os._exit(0)"
     return {
         "interpreter": [sys.executable, "-c", "pass"],
-        "sdk imports": [sys.executable, "-c", f"import gc, importlib, os, sys; gc.disable(); import pulumi; {load}; {end}"],
-        "pack imports": [sys.executable, "-c", f"import gc, os, sys; gc.disable(); import pulumi, pulumi_policy; {end}"],
+        "sdk imports": [
+            sys.executable,
+            "-c",
+            f"import gc, importlib, os, sys; gc.disable(); import pulumi; {load}; {end}",
+        ],
+        "pack imports": [
+            sys.executable,
+            "-c",
+            f"import gc, os, sys; gc.disable(); import pulumi, pulumi_policy; {end}",
+        ],
     }
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, float, subprocess.CompletedProcess]:
+def timed(
+    cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> tuple[float, float, subprocess.CompletedProcess]:
     """(wall, cpu of the child and its descendants, process)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -173,8 +196,17 @@ def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -
 
 
 def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return (
+        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def commands(rows: list[tuple[str, str, str]], rounds: int, checkov: str) -> None:
@@ -214,58 +246,132 @@ def commands(rows: list[tuple[str, str, str]], rounds: int, checkov: str) -> Non
     rows.append(("`amlws preview prod` + policy pack (command)", f"{w:.2f} s wall, {c:.2f} s CPU", ""))
     if have_checkov:
         cw, cc = best["checkov"]
-        rows.append((f"Checkov on prod's ARM export ({len(exported['resources'])} resources)", f"{cw:.2f} s wall, {cc:.2f} s CPU", ""))
+        rows.append(
+            (
+                f"Checkov on prod's ARM export ({len(exported['resources'])} resources)",
+                f"{cw:.2f} s wall, {cc:.2f} s CPU",
+                "",
+            )
+        )
         rows.append(("ratio ours / Checkov", f"**{w / cw:.2f}×** wall, **{c / cc:.2f}×** CPU", "≤ 0.5×"))
     else:
         rows.append(("Checkov", f"not installed at {checkov}: no comparison", "≤ 0.5×"))
     interpreter, sdk, pack = best["interpreter"], best["sdk imports"], best["pack imports"]
-    rows.append(("interpreter start and exit (`python -c pass`)", f"{interpreter[0]:.2f} s wall, {interpreter[1]:.2f} s CPU", ""))
+    rows.append(
+        (
+            "interpreter start and exit (`python -c pass`)",
+            f"{interpreter[0]:.2f} s wall, {interpreter[1]:.2f} s CPU",
+            "",
+        )
+    )
     versus = f" = {sdk[0] / cw:.2f}× Checkov's wall" if have_checkov else ""
-    rows.append(("SDK import floor: interpreter + `pulumi` + prod's azure-native modules loaded, nothing of ours (GC off, no teardown)",
-                 f"{sdk[0]:.2f} s wall, {sdk[1]:.2f} s CPU{versus}", ""))
-    rows.append(("pack process floor: interpreter + `pulumi` + `pulumi_policy` (the CLI's launch imports both; runs beside the program)",
-                 f"{pack[0]:.2f} s wall, {pack[1]:.2f} s CPU", ""))
-    rows.append(("ours above the SDK import floor (our modules and pydantic/rich/yaml, the program, the pack, output)",
-                 f"{w - sdk[0]:.2f} s wall, {c - sdk[1]:.2f} s CPU (of which the pack process floor {pack[1]:.2f} s CPU)", ""))
+    rows.append(
+        (
+            "SDK import floor: interpreter + `pulumi` + prod's azure-native modules loaded, nothing of ours (GC off, no teardown)",
+            f"{sdk[0]:.2f} s wall, {sdk[1]:.2f} s CPU{versus}",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "pack process floor: interpreter + `pulumi` + `pulumi_policy` (the CLI's launch imports both; runs beside the program)",
+            f"{pack[0]:.2f} s wall, {pack[1]:.2f} s CPU",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "ours above the SDK import floor (our modules and pydantic/rich/yaml, the program, the pack, output)",
+            f"{w - sdk[0]:.2f} s wall, {c - sdk[1]:.2f} s CPU (of which the pack process floor {pack[1]:.2f} s CPU)",
+            "",
+        )
+    )
     if have_checkov and w / cw > 0.5:
         budget = 0.5 * cw - sdk[0]
-        rows.append(("what the 0.5× target leaves above the SDK import floor",
-                     f"{budget:.2f} s wall{' (none: the floor alone is over it)' if budget <= 0 else ''}; we use {w - sdk[0]:.2f} s", ""))
+        rows.append(
+            (
+                "what the 0.5× target leaves above the SDK import floor",
+                f"{budget:.2f} s wall{' (none: the floor alone is over it)' if budget <= 0 else ''}; we use {w - sdk[0]:.2f} s",
+                "",
+            )
+        )
     for stack in ("dev", "prod"):
-        rows.append((f"`amlws preview {stack} --quiet` (command)", f"{best[stack][0]:.2f} s wall, {best[stack][1]:.2f} s CPU", ""))
+        rows.append(
+            (
+                f"`amlws preview {stack} --quiet` (command)",
+                f"{best[stack][0]:.2f} s wall, {best[stack][1]:.2f} s CPU",
+                "",
+            )
+        )
     separate = best["dev"][0] + best["prod"][0]
-    rows.append(("`amlws preview dev prod --quiet` (one process)", f"{best['both'][0]:.2f} s wall ({best['both'][0] / separate:.2f}× two commands)", ""))
+    rows.append(
+        (
+            "`amlws preview dev prod --quiet` (one process)",
+            f"{best['both'][0]:.2f} s wall ({best['both'][0] / separate:.2f}× two commands)",
+            "",
+        )
+    )
 
 
 def scaling(rows: list[tuple[str, str, str]], sizes: list[int]) -> None:
     results = []
     for size in sizes:
-        proc = subprocess.run([sys.executable, __file__, "--scale-worker", str(size), *(["--floor"] if size == max(sizes) else [])],
-                              cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--scale-worker", str(size), *(["--floor"] if size == max(sizes) else [])],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0, proc.stderr
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     for r in results:
         per = 1000 / r["size"]
-        rows.append((f"{r['size']} workspace(s), {r['registrations']} registrations",
-                     f"{r['elapsed']:.2f} s wall; per workspace {r['elapsed'] * per:.1f} ms wall, {r['cpu'] * per:.1f} ms CPU, "
-                     f"{r['rss_growth_kib'] / 1024 / r['size']:.2f} MiB", "≤ 35 ms, ≤ 2.5 MiB"))
+        rows.append(
+            (
+                f"{r['size']} workspace(s), {r['registrations']} registrations",
+                f"{r['elapsed']:.2f} s wall; per workspace {r['elapsed'] * per:.1f} ms wall, {r['cpu'] * per:.1f} ms CPU, "
+                f"{r['rss_growth_kib'] / 1024 / r['size']:.2f} MiB",
+                "≤ 35 ms, ≤ 2.5 MiB",
+            )
+        )
     small, big = results[0], results[-1]
     if big["size"] > small["size"]:
         span = big["size"] - small["size"]
-        rows.append((f"slope {small['size']} → {big['size']} workspaces, per added workspace",
-                     f"{(big['elapsed'] - small['elapsed']) / span * 1000:.1f} ms wall, {(big['cpu'] - small['cpu']) / span * 1000:.1f} ms CPU, "
-                     f"{(big['rss_growth_kib'] - small['rss_growth_kib']) / 1024 / span:.2f} MiB", "linear"))
+        rows.append(
+            (
+                f"slope {small['size']} → {big['size']} workspaces, per added workspace",
+                f"{(big['elapsed'] - small['elapsed']) / span * 1000:.1f} ms wall, {(big['cpu'] - small['cpu']) / span * 1000:.1f} ms CPU, "
+                f"{(big['rss_growth_kib'] - small['rss_growth_kib']) / 1024 / span:.2f} MiB",
+                "linear",
+            )
+        )
     if "floor_elapsed" in big:
         n, f = big["azure_native"], big["floor_resources"]
-        rows.append((f"per azure-native resource at {big['size']} workspaces: ours / SDK floor ({f} resources)",
-                     f"wall {big['elapsed'] / n * 1000:.2f} / {big['floor_elapsed'] / f * 1000:.2f} ms = **{big['elapsed'] / n / (big['floor_elapsed'] / f):.2f}×**; "
-                     f"CPU {big['cpu'] / n * 1000:.2f} / {big['floor_cpu'] / f * 1000:.2f} ms = **{big['cpu'] / n / (big['floor_cpu'] / f):.2f}×**", "≤ 1.3×"))
-        rows.append((f"the SDK floor plus the same {big['components']} component resources (same URNs, nothing of ours)",
-                     f"CPU {big['tree_cpu'] / n * 1000:.2f} ms per resource = {big['tree_cpu'] / big['floor_cpu']:.2f}× the floor; "
-                     f"ours / this = {big['cpu'] / big['tree_cpu']:.2f}×", ""))
+        rows.append(
+            (
+                f"per azure-native resource at {big['size']} workspaces: ours / SDK floor ({f} resources)",
+                f"wall {big['elapsed'] / n * 1000:.2f} / {big['floor_elapsed'] / f * 1000:.2f} ms = **{big['elapsed'] / n / (big['floor_elapsed'] / f):.2f}×**; "
+                f"CPU {big['cpu'] / n * 1000:.2f} / {big['floor_cpu'] / f * 1000:.2f} ms = **{big['cpu'] / n / (big['floor_cpu'] / f):.2f}×**",
+                "≤ 1.3×",
+            )
+        )
+        rows.append(
+            (
+                f"the SDK floor plus the same {big['components']} component resources (same URNs, nothing of ours)",
+                f"CPU {big['tree_cpu'] / n * 1000:.2f} ms per resource = {big['tree_cpu'] / big['floor_cpu']:.2f}× the floor; "
+                f"ours / this = {big['cpu'] / big['tree_cpu']:.2f}×",
+                "",
+            )
+        )
         extra = big["cpu"] - big["floor_cpu"]
-        rows.append(("ours above the SDK floor, split", f"{extra:.2f} s CPU: the component tree's SDK cost {big['tree_cpu'] - big['floor_cpu']:.2f} s, "
-                     f"the rest (references between resources, invokes, validation, config) {big['cpu'] - big['tree_cpu']:.2f} s", ""))
+        rows.append(
+            (
+                "ours above the SDK floor, split",
+                f"{extra:.2f} s CPU: the component tree's SDK cost {big['tree_cpu'] - big['floor_cpu']:.2f} s, "
+                f"the rest (references between resources, invokes, validation, config) {big['cpu'] - big['tree_cpu']:.2f} s",
+                "",
+            )
+        )
 
 
 def pack_throughput(rows: list[tuple[str, str, str]], rounds: int) -> None:
@@ -283,15 +389,33 @@ def pack_throughput(rows: list[tuple[str, str, str]], rounds: int) -> None:
             analyzed += analyze(pack, prod, config, "prod.json")[1]
         elapsed = time.perf_counter() - start
     rows.append(("policy pack start (process up, port read)", f"{started * 1000:.0f} ms", ""))
-    rows.append((f"policy analyses ({analyzed} over {rounds * 4} rounds of prod)", f"{analyzed / elapsed:.0f} resource analyses/s", ""))
+    rows.append(
+        (
+            f"policy analyses ({analyzed} over {rounds * 4} rounds of prod)",
+            f"{analyzed / elapsed:.0f} resource analyses/s",
+            "",
+        )
+    )
 
 
 def test_suite(rows: list[tuple[str, str, str]]) -> None:
     for marker, target in (("not slow", "≤ 20 s"), ("slow", "")):
-        wall, cpu, proc = timed([sys.executable, "-m", "pytest", "-m", marker])  # -q, -p no:cacheprovider, -n from pyproject
+        wall, cpu, proc = timed(
+            [sys.executable, "-m", "pytest", "-m", marker]
+        )  # -q, -p no:cacheprovider, -n from pyproject
         found = re.search(r"(\d+) passed(?:, (\d+) skipped)?", proc.stdout)
-        counted = f"{found.group(1)} passed" + (f", {found.group(2)} skipped" if found and found.group(2) else "") if found else "?"
-        rows.append((f"test suite, -m '{marker}' ({counted}, exit {proc.returncode})", f"{wall:.1f} s wall, {cpu:.1f} s CPU", target))
+        counted = (
+            f"{found.group(1)} passed" + (f", {found.group(2)} skipped" if found and found.group(2) else "")
+            if found
+            else "?"
+        )
+        rows.append(
+            (
+                f"test suite, -m '{marker}' ({counted}, exit {proc.returncode})",
+                f"{wall:.1f} s wall, {cpu:.1f} s CPU",
+                target,
+            )
+        )
 
 
 def main() -> None:
@@ -316,7 +440,9 @@ def main() -> None:
     if not args.no_tests:
         test_suite(rows)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    print(f"Measured {when} on {machine()}; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n")
+    print(
+        f"Measured {when} on {machine()}; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n"
+    )
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure'.ljust(width)} | result | target |\n|{'-' * (width + 2)}|--------|--------|")
     for name, value, target in rows:

@@ -74,83 +74,270 @@ class Target:
 
 _ML = "azure/ai/ml/_restclient/arm_ml_service"
 TARGETS = [
-    Target("azure-native:storage:StorageAccount", "2024-01-01", "azure-mgmt-storage", "azure/mgmt/storage/v2024_01_01",
-           "/providers/Microsoft.Storage/storageAccounts/{accountName}", "StorageAccountCreateParameters"),
-    Target("azure-native:storage:BlobContainer", "2024-01-01", "azure-mgmt-storage", "azure/mgmt/storage/v2024_01_01",
-           "/blobServices/default/containers/{containerName}", "BlobContainer"),
-    Target("azure-native:storage:BlobServiceProperties", "2024-01-01", "azure-mgmt-storage", "azure/mgmt/storage/v2024_01_01",
-           "/storageAccounts/{accountName}/blobServices/{BlobServicesName}", "BlobServiceProperties"),
-    Target("azure-native:storage:FileServiceProperties", "2024-01-01", "azure-mgmt-storage", "azure/mgmt/storage/v2024_01_01",
-           "/storageAccounts/{accountName}/fileServices/{FileServicesName}", "FileServiceProperties"),
-    Target("azure-native:keyvault:Vault", "2024-11-01", "azure-mgmt-keyvault", "azure/mgmt/keyvault/v2024_11_01",
-           "/providers/Microsoft.KeyVault/vaults/{vaultName}", "VaultCreateOrUpdateParameters"),
-    Target("azure-native:keyvault:Key", "2024-11-01", "azure-mgmt-keyvault", "azure/mgmt/keyvault/v2024_11_01",
-           "/vaults/{vaultName}/keys/{keyName}", "KeyCreateParameters"),
-    Target("azure-native:operationalinsights:Workspace", "2023-09-01", "azure-mgmt-loganalytics", "azure/mgmt/loganalytics",
-           "/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}", "Workspace", sdk_api_version="2021-06-01"),
-    Target("azure-native:applicationinsights:Component", "2020-02-02", "azure-mgmt-applicationinsights",
-           "azure/mgmt/applicationinsights/v2020_02_02", "/providers/Microsoft.Insights/components/{resourceName}",
-           "ApplicationInsightsComponent"),
-    Target("azure-native:containerregistry:Registry", "2023-01-01-preview", "azure-mgmt-containerregistry",
-           "azure/mgmt/containerregistry/v2023_01_01_preview", "/providers/Microsoft.ContainerRegistry/registries/{registryName}",
-           "Registry"),
-    Target("azure-native:managedidentity:UserAssignedIdentity", "2023-01-31", "azure-mgmt-msi", "azure/mgmt/msi/v2023_01_31",
-           "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}", "Identity"),
-    Target("azure-native:authorization:RoleAssignment", "2022-04-01", "azure-mgmt-authorization",
-           "azure/mgmt/authorization/v2022_04_01", "/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
-           "RoleAssignmentCreateParameters"),
-    Target("azure-native:authorization:RoleDefinition", "2022-05-01-preview", "azure-mgmt-authorization",
-           "azure/mgmt/authorization/v2022_05_01_preview", "/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionId}",
-           "RoleDefinition"),
-    Target("azure-native:authorization:ManagementLockByScope", "2020-05-01", "azure-mgmt-resource-locks",
-           "azure/mgmt/resource/locks", "/{scope}/providers/Microsoft.Authorization/locks/{lockName}", "ManagementLockObject"),
-    Target("azure-native:authorization:PolicyDefinition", "2025-01-01", "azure-mgmt-resource-24", "azure/mgmt/resource/policy/v2023_04_01",
-           "/providers/Microsoft.Authorization/policyDefinitions/{policyDefinitionName}", "PolicyDefinition",
-           sdk_api_version="2023-04-01"),
-    Target("azure-native:authorization:PolicyAssignment", "2025-01-01", "azure-mgmt-resource-24", "azure/mgmt/resource/policy/v2023_04_01",
-           "/{scope}/providers/Microsoft.Authorization/policyAssignments/{policyAssignmentName}", "PolicyAssignment",
-           sdk_api_version="2023-04-01"),
-    Target("azure-native:monitor:DiagnosticSetting", "2021-05-01-preview", "azure-mgmt-monitor",
-           "azure/mgmt/monitor/v2021_05_01_preview", "/providers/Microsoft.Insights/diagnosticSettings/{name}",
-           "DiagnosticSettingsResource"),
-    Target("azure-native:consumption:Budget", "2024-08-01", "azure-mgmt-consumption", "azure/mgmt/consumption",
-           "/providers/Microsoft.Consumption/budgets/{budgetName}", "Budget"),
-    Target("azure-native:resources:ResourceGroup", "2024-03-01", "azure-mgmt-resource", "azure/mgmt/resource/resources/v2024_07_01",
-           "/resourcegroups/{resourceGroupName}", "ResourceGroup", sdk_api_version="2024-07-01"),
-    Target("azure-native:network:PrivateEndpoint", "2024-05-01", "azure-mgmt-network", "azure/mgmt/network",
-           "/providers/Microsoft.Network/privateEndpoints/{privateEndpointName}", "PrivateEndpoint"),
-    Target("azure-native:network:PrivateDnsZoneGroup", "2024-05-01", "azure-mgmt-network", "azure/mgmt/network",
-           "/privateDnsZoneGroups/{privateDnsZoneGroupName}", "PrivateDnsZoneGroup"),
-    Target("azure-native:network:VirtualNetwork", "2024-05-01", "azure-mgmt-network", "azure/mgmt/network",
-           "/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}", "VirtualNetwork"),
-    Target("azure-native:network:Subnet", "2024-05-01", "azure-mgmt-network", "azure/mgmt/network",
-           "/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}", "Subnet"),
-    Target("azure-native:privatedns:PrivateZone", "2024-06-01", "azure-mgmt-privatedns", "azure/mgmt/privatedns",
-           "/providers/Microsoft.Network/privateDnsZones/{privateZoneName}", "PrivateZone"),
-    Target("azure-native:privatedns:VirtualNetworkLink", "2024-06-01", "azure-mgmt-privatedns", "azure/mgmt/privatedns",
-           "/virtualNetworkLinks/{virtualNetworkLinkName}", "VirtualNetworkLink"),
-    Target("azure-native:machinelearningservices:Workspace", "2025-12-01", "azure-ai-ml", _ML,
-           "/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}", "Workspace"),
-    Target("azure-native:machinelearningservices:Compute", "2025-12-01", "azure-ai-ml", _ML,
-           "/workspaces/{workspaceName}/computes/{computeName}", "ComputeResource"),
-    Target("azure-native:machinelearningservices:Datastore", "2025-12-01", "azure-ai-ml", _ML,
-           "/workspaces/{workspaceName}/datastores/{name}", "Datastore"),
-    Target("azure-native:machinelearningservices:EnvironmentContainer", "2025-12-01", "azure-ai-ml", _ML,
-           "/workspaces/{workspaceName}/environments/{name}", "EnvironmentContainer"),
-    Target("azure-native:machinelearningservices:EnvironmentVersion", "2025-12-01", "azure-ai-ml", _ML,
-           "/workspaces/{workspaceName}/environments/{name}/versions/{version}", "EnvironmentVersion"),
-    Target("azure-native:machinelearningservices:Registry", "2025-12-01", "azure-ai-ml", _ML,
-           "/providers/Microsoft.MachineLearningServices/registries/{registryName}", "Registry"),
+    Target(
+        "azure-native:storage:StorageAccount",
+        "2024-01-01",
+        "azure-mgmt-storage",
+        "azure/mgmt/storage/v2024_01_01",
+        "/providers/Microsoft.Storage/storageAccounts/{accountName}",
+        "StorageAccountCreateParameters",
+    ),
+    Target(
+        "azure-native:storage:BlobContainer",
+        "2024-01-01",
+        "azure-mgmt-storage",
+        "azure/mgmt/storage/v2024_01_01",
+        "/blobServices/default/containers/{containerName}",
+        "BlobContainer",
+    ),
+    Target(
+        "azure-native:storage:BlobServiceProperties",
+        "2024-01-01",
+        "azure-mgmt-storage",
+        "azure/mgmt/storage/v2024_01_01",
+        "/storageAccounts/{accountName}/blobServices/{BlobServicesName}",
+        "BlobServiceProperties",
+    ),
+    Target(
+        "azure-native:storage:FileServiceProperties",
+        "2024-01-01",
+        "azure-mgmt-storage",
+        "azure/mgmt/storage/v2024_01_01",
+        "/storageAccounts/{accountName}/fileServices/{FileServicesName}",
+        "FileServiceProperties",
+    ),
+    Target(
+        "azure-native:keyvault:Vault",
+        "2024-11-01",
+        "azure-mgmt-keyvault",
+        "azure/mgmt/keyvault/v2024_11_01",
+        "/providers/Microsoft.KeyVault/vaults/{vaultName}",
+        "VaultCreateOrUpdateParameters",
+    ),
+    Target(
+        "azure-native:keyvault:Key",
+        "2024-11-01",
+        "azure-mgmt-keyvault",
+        "azure/mgmt/keyvault/v2024_11_01",
+        "/vaults/{vaultName}/keys/{keyName}",
+        "KeyCreateParameters",
+    ),
+    Target(
+        "azure-native:operationalinsights:Workspace",
+        "2023-09-01",
+        "azure-mgmt-loganalytics",
+        "azure/mgmt/loganalytics",
+        "/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}",
+        "Workspace",
+        sdk_api_version="2021-06-01",
+    ),
+    Target(
+        "azure-native:applicationinsights:Component",
+        "2020-02-02",
+        "azure-mgmt-applicationinsights",
+        "azure/mgmt/applicationinsights/v2020_02_02",
+        "/providers/Microsoft.Insights/components/{resourceName}",
+        "ApplicationInsightsComponent",
+    ),
+    Target(
+        "azure-native:containerregistry:Registry",
+        "2023-01-01-preview",
+        "azure-mgmt-containerregistry",
+        "azure/mgmt/containerregistry/v2023_01_01_preview",
+        "/providers/Microsoft.ContainerRegistry/registries/{registryName}",
+        "Registry",
+    ),
+    Target(
+        "azure-native:managedidentity:UserAssignedIdentity",
+        "2023-01-31",
+        "azure-mgmt-msi",
+        "azure/mgmt/msi/v2023_01_31",
+        "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}",
+        "Identity",
+    ),
+    Target(
+        "azure-native:authorization:RoleAssignment",
+        "2022-04-01",
+        "azure-mgmt-authorization",
+        "azure/mgmt/authorization/v2022_04_01",
+        "/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
+        "RoleAssignmentCreateParameters",
+    ),
+    Target(
+        "azure-native:authorization:RoleDefinition",
+        "2022-05-01-preview",
+        "azure-mgmt-authorization",
+        "azure/mgmt/authorization/v2022_05_01_preview",
+        "/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionId}",
+        "RoleDefinition",
+    ),
+    Target(
+        "azure-native:authorization:ManagementLockByScope",
+        "2020-05-01",
+        "azure-mgmt-resource-locks",
+        "azure/mgmt/resource/locks",
+        "/{scope}/providers/Microsoft.Authorization/locks/{lockName}",
+        "ManagementLockObject",
+    ),
+    Target(
+        "azure-native:authorization:PolicyDefinition",
+        "2025-01-01",
+        "azure-mgmt-resource-24",
+        "azure/mgmt/resource/policy/v2023_04_01",
+        "/providers/Microsoft.Authorization/policyDefinitions/{policyDefinitionName}",
+        "PolicyDefinition",
+        sdk_api_version="2023-04-01",
+    ),
+    Target(
+        "azure-native:authorization:PolicyAssignment",
+        "2025-01-01",
+        "azure-mgmt-resource-24",
+        "azure/mgmt/resource/policy/v2023_04_01",
+        "/{scope}/providers/Microsoft.Authorization/policyAssignments/{policyAssignmentName}",
+        "PolicyAssignment",
+        sdk_api_version="2023-04-01",
+    ),
+    Target(
+        "azure-native:monitor:DiagnosticSetting",
+        "2021-05-01-preview",
+        "azure-mgmt-monitor",
+        "azure/mgmt/monitor/v2021_05_01_preview",
+        "/providers/Microsoft.Insights/diagnosticSettings/{name}",
+        "DiagnosticSettingsResource",
+    ),
+    Target(
+        "azure-native:consumption:Budget",
+        "2024-08-01",
+        "azure-mgmt-consumption",
+        "azure/mgmt/consumption",
+        "/providers/Microsoft.Consumption/budgets/{budgetName}",
+        "Budget",
+    ),
+    Target(
+        "azure-native:resources:ResourceGroup",
+        "2024-03-01",
+        "azure-mgmt-resource",
+        "azure/mgmt/resource/resources/v2024_07_01",
+        "/resourcegroups/{resourceGroupName}",
+        "ResourceGroup",
+        sdk_api_version="2024-07-01",
+    ),
+    Target(
+        "azure-native:network:PrivateEndpoint",
+        "2024-05-01",
+        "azure-mgmt-network",
+        "azure/mgmt/network",
+        "/providers/Microsoft.Network/privateEndpoints/{privateEndpointName}",
+        "PrivateEndpoint",
+    ),
+    Target(
+        "azure-native:network:PrivateDnsZoneGroup",
+        "2024-05-01",
+        "azure-mgmt-network",
+        "azure/mgmt/network",
+        "/privateDnsZoneGroups/{privateDnsZoneGroupName}",
+        "PrivateDnsZoneGroup",
+    ),
+    Target(
+        "azure-native:network:VirtualNetwork",
+        "2024-05-01",
+        "azure-mgmt-network",
+        "azure/mgmt/network",
+        "/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}",
+        "VirtualNetwork",
+    ),
+    Target(
+        "azure-native:network:Subnet",
+        "2024-05-01",
+        "azure-mgmt-network",
+        "azure/mgmt/network",
+        "/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}",
+        "Subnet",
+    ),
+    Target(
+        "azure-native:privatedns:PrivateZone",
+        "2024-06-01",
+        "azure-mgmt-privatedns",
+        "azure/mgmt/privatedns",
+        "/providers/Microsoft.Network/privateDnsZones/{privateZoneName}",
+        "PrivateZone",
+    ),
+    Target(
+        "azure-native:privatedns:VirtualNetworkLink",
+        "2024-06-01",
+        "azure-mgmt-privatedns",
+        "azure/mgmt/privatedns",
+        "/virtualNetworkLinks/{virtualNetworkLinkName}",
+        "VirtualNetworkLink",
+    ),
+    Target(
+        "azure-native:machinelearningservices:Workspace",
+        "2025-12-01",
+        "azure-ai-ml",
+        _ML,
+        "/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}",
+        "Workspace",
+    ),
+    Target(
+        "azure-native:machinelearningservices:Compute",
+        "2025-12-01",
+        "azure-ai-ml",
+        _ML,
+        "/workspaces/{workspaceName}/computes/{computeName}",
+        "ComputeResource",
+    ),
+    Target(
+        "azure-native:machinelearningservices:Datastore",
+        "2025-12-01",
+        "azure-ai-ml",
+        _ML,
+        "/workspaces/{workspaceName}/datastores/{name}",
+        "Datastore",
+    ),
+    Target(
+        "azure-native:machinelearningservices:EnvironmentContainer",
+        "2025-12-01",
+        "azure-ai-ml",
+        _ML,
+        "/workspaces/{workspaceName}/environments/{name}",
+        "EnvironmentContainer",
+    ),
+    Target(
+        "azure-native:machinelearningservices:EnvironmentVersion",
+        "2025-12-01",
+        "azure-ai-ml",
+        _ML,
+        "/workspaces/{workspaceName}/environments/{name}/versions/{version}",
+        "EnvironmentVersion",
+    ),
+    Target(
+        "azure-native:machinelearningservices:Registry",
+        "2025-12-01",
+        "azure-ai-ml",
+        _ML,
+        "/providers/Microsoft.MachineLearningServices/registries/{registryName}",
+        "Registry",
+    ),
 ]
 
 # Path parameter facts the SDK does not carry (TypeSpec-generated clients drop them). From the bicep
 # types Microsoft generates out of the same REST API specs, one file per API version.
-_BICEP_ML = "Azure/bicep-types-az generated/machinelearningservices/microsoft.machinelearningservices/2025-12-01/types.md"
+_BICEP_ML = (
+    "Azure/bicep-types-az generated/machinelearningservices/microsoft.machinelearningservices/2025-12-01/types.md"
+)
 NAME_FACTS: dict[str, dict[str, Any]] = {
-    "azure-native:machinelearningservices:Workspace": {"pattern": r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$", "source": _BICEP_ML},
-    "azure-native:machinelearningservices:Registry": {"pattern": r"^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$", "source": _BICEP_ML},
+    "azure-native:machinelearningservices:Workspace": {
+        "pattern": r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$",
+        "source": _BICEP_ML,
+    },
+    "azure-native:machinelearningservices:Registry": {
+        "pattern": r"^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$",
+        "source": _BICEP_ML,
+    },
     "azure-native:machinelearningservices:Compute": {
-        "pattern": r"^[a-zA-Z](?![a-zA-Z0-9-]*-\d+$)[a-zA-Z0-9\-]{2,23}$", "source": _BICEP_ML},
+        "pattern": r"^[a-zA-Z](?![a-zA-Z0-9-]*-\d+$)[a-zA-Z0-9\-]{2,23}$",
+        "source": _BICEP_ML,
+    },
 }
 
 # How azure-native names a resource that has no name input (provider/pkg/provider/provider.go
@@ -168,7 +355,9 @@ UNIQUE_IN: dict[str, tuple[str, str]] = {
     "azure-native:keyvault:Vault": ("global", _NAME_RULES),
     "azure-native:containerregistry:Registry": ("global", _NAME_RULES),
     "azure-native:authorization:RoleAssignment": (
-        "tenant", "learn.microsoft.com/azure/role-based-access-control/role-assignments (names are unique in the tenant)"),
+        "tenant",
+        "learn.microsoft.com/azure/role-based-access-control/role-assignments (names are unique in the tenant)",
+    ),
 }
 
 
@@ -191,8 +380,10 @@ def wheel_dir(package: str, cache: Path) -> Path:
         return target
     found = list(cache.glob(f"{real.replace('-', '_')}-{version}-*.whl"))
     if not found:
-        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(cache),
-                        f"{real}=={version}"], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(cache), f"{real}=={version}"],
+            check=True,
+        )
         found = list(cache.glob(f"{real.replace('-', '_')}-{version}-*.whl"))
     with zipfile.ZipFile(found[0]) as archive:
         archive.extractall(target)
@@ -237,11 +428,21 @@ class Sdk:
         bases = [ast.unparse(b) for b in node.bases]
         declared = " ".join(bases + [ast.unparse(k.value) for k in node.keywords])
         if re.search(r"\bEnum\b", declared):  # `(str, Enum, metaclass=...)` or older `with_metaclass(..., str, Enum)`
-            values = [v for s in node.body if isinstance(s, ast.Assign) and isinstance(v := _literal(s.value), (str, int))]
+            values = [
+                v for s in node.body if isinstance(s, ast.Assign) and isinstance(v := _literal(s.value), (str, int))
+            ]
             insensitive = "CaseInsensitiveEnumMeta" in declared
-            self.enums[node.name] = {"values": values, "caseInsensitive": insensitive, "source": f"{source} {node.name}"}
+            self.enums[node.name] = {
+                "values": values,
+                "caseInsensitive": insensitive,
+                "source": f"{source} {node.name}",
+            }
             return
-        model: dict[str, Any] = {"bases": [b.split(".")[-1] for b in bases], "fields": {}, "source": f"{source} {node.name}"}
+        model: dict[str, Any] = {
+            "bases": [b.split(".")[-1] for b in bases],
+            "fields": {},
+            "source": f"{source} {node.name}",
+        }
         for k in node.keywords:
             if k.arg == "discriminator":
                 model["discriminatorValue"] = _literal(k.value)
@@ -260,7 +461,11 @@ class Sdk:
                         model["subtypes"] = mapping
                 elif name.endswith("__flattened_items"):
                     model["flattened"] = _literal(stmt.value) or []
-            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and isinstance(stmt.value, ast.Call):
+            elif (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and isinstance(stmt.value, ast.Call)
+            ):
                 self._rest_field(model, stmt.target.id, ast.unparse(stmt.annotation), stmt.value)
             elif isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
                 for arg in stmt.args.kwonlyargs:
@@ -299,8 +504,16 @@ class Sdk:
     def subtypes(self, name: str) -> tuple[str | None, dict[str, str]]:
         """(discriminator python name, {value: model}) of a polymorphic model."""
         fields = self.all_fields(name)
-        disc = next((py for m in [name, *self.models[name]["bases"]] if m in self.models
-                     for py in [self.models[m].get("discriminator")] if py), None)
+        disc = next(
+            (
+                py
+                for m in [name, *self.models[name]["bases"]]
+                if m in self.models
+                for py in [self.models[m].get("discriminator")]
+                if py
+            ),
+            None,
+        )
         if disc is None:
             return None, {}
         mapping = dict(self.models[name].get("subtypes", {}).get(disc, {}))
@@ -315,8 +528,13 @@ class Sdk:
         for path in sorted((self.base / "operations").glob("*.py")):
             tree = ast.parse(path.read_text())
             # Older AutoRest output keeps the URL beside the method: `method.metadata = {"url": ...}`.
-            metadata = {ast.unparse(n.targets[0]).split(".")[0]: _literal(n.value) for c in tree.body if isinstance(c, ast.ClassDef)
-                        for n in c.body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]).endswith(".metadata")}
+            metadata = {
+                ast.unparse(n.targets[0]).split(".")[0]: _literal(n.value)
+                for c in tree.body
+                if isinstance(c, ast.ClassDef)
+                for n in c.body
+                if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]).endswith(".metadata")
+            }
             for func in ast.walk(tree):
                 if isinstance(func, ast.FunctionDef):
                     url = (metadata.get(func.name) or {}).get("url", "")
@@ -328,16 +546,26 @@ class Sdk:
 
 def _put_request(func: ast.FunctionDef, put_path: str, url: str) -> dict[str, dict[str, Any]] | None:
     """The path parameters' constraints if `func` builds a PUT of a URL ending with put_path."""
-    urls = [url] + [n.value for n in ast.walk(func) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.startswith("/")]
+    urls = [url] + [
+        n.value
+        for n in ast.walk(func)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.startswith("/")
+    ]
     calls = [n for n in ast.walk(func) if isinstance(n, ast.Call)]
     put = any(_literal(k.value) == "PUT" for n in calls for k in n.keywords if k.arg == "method") or any(
-        ast.unparse(n.func).endswith("_client.put") for n in calls)
+        ast.unparse(n.func).endswith("_client.put") for n in calls
+    )
     if not put or not any(u.lower().endswith(put_path.lower()) for u in urls):
         return None
     # A singleton's name is a constant: `blob_services_name: Literal["default"] = kwargs.pop(..., "default")`.
-    constants = {n.target.id: _literal(n.annotation.slice) for n in ast.walk(func) if isinstance(n, ast.AnnAssign)
-                 and isinstance(n.target, ast.Name) and isinstance(n.annotation, ast.Subscript)
-                 and ast.unparse(n.annotation.value) == "Literal"}
+    constants = {
+        n.target.id: _literal(n.annotation.slice)
+        for n in ast.walk(func)
+        if isinstance(n, ast.AnnAssign)
+        and isinstance(n.target, ast.Name)
+        and isinstance(n.annotation, ast.Subscript)
+        and ast.unparse(n.annotation.value) == "Literal"
+    }
     params: dict[str, dict[str, Any]] = {}
     for node in ast.walk(func):
         if isinstance(node, ast.Dict):
@@ -345,7 +573,9 @@ def _put_request(func: ast.FunctionDef, put_path: str, url: str) -> dict[str, di
                 if isinstance(value, ast.Call) and ast.unparse(value.func).endswith((".url")) and value.args:
                     facts: dict[str, Any] = {}
                     for k in value.keywords:
-                        name = {"max_length": "maxLength", "min_length": "minLength", "pattern": "pattern"}.get(k.arg or "")
+                        name = {"max_length": "maxLength", "min_length": "minLength", "pattern": "pattern"}.get(
+                            k.arg or ""
+                        )
                         if name:
                             facts[name] = _literal(k.value)
                     python_name = str(_literal(value.args[0]))
@@ -392,8 +622,12 @@ class Facts:
         for key in ("required", "readonly", "pattern", "minimum", "maximum"):
             if key in field:
                 fact[key] = field[key]
-        for py_key, key in (("min_length", "minLength"), ("max_length", "maxLength"),
-                            ("min_items", "minItems"), ("max_items", "maxItems")):
+        for py_key, key in (
+            ("min_length", "minLength"),
+            ("max_length", "maxLength"),
+            ("min_items", "minItems"),
+            ("max_items", "maxItems"),
+        ):
             if py_key in field:
                 fact[key] = field[py_key]
         annotation = field.get("annotation", "")
@@ -428,7 +662,7 @@ DEPLOY_ONLY = {
     "authorization:PolicyAssignment": "that the definition exists at the scope; parameters the definition accepts",
     "authorization:PolicyDefinition": "that the policy rule and aliases are valid (checked by Azure Policy at PUT)",
     "authorization:RoleAssignment": "that the principal exists and has replicated; roleAssignments/write; no same "
-                                    "assignment under another name (RoleAssignmentExists)",
+    "assignment under another name (RoleAssignmentExists)",
     "authorization:RoleDefinition": "that the actions exist; assignable scopes the deployer may write",
     "consumption:Budget": "start date rules (first of a month, not past, at most 12 months ahead); the billing scope",
     "containerregistry:Registry": "that the global name is free; Premium where private endpoints are used",
@@ -440,7 +674,7 @@ DEPLOY_ONLY = {
     "machinelearningservices:EnvironmentVersion": "that the image exists or builds, reachable from the workspace",
     "machinelearningservices:Registry": "region availability; the system-created storage and registry",
     "machinelearningservices:Workspace": "that the linked resources exist and are acceptable (the components and the "
-                                         "policy pack check kind, SKU, HNS, purge protection); managed network provisioning",
+    "policy pack check kind, SKU, HNS, purge protection); managed network provisioning",
     "managedidentity:UserAssignedIdentity": "nothing beyond the resource group",
     "monitor:DiagnosticSetting": "categories the target supports (blob/file services: Transaction, not AllMetrics)",
     "network:PrivateDnsZoneGroup": "that the zones exist and are linked to the VNet",
@@ -475,7 +709,9 @@ def _count(document: dict[str, Any], key: str) -> dict[str, int]:
             counts["enums"] += "enum" in fact
             counts["required"] += bool(fact.get("required"))
             counts["read-only"] += bool(fact.get("readonly"))
-            counts["ranges/patterns"] += any(k in fact for k in ("minimum", "maximum", "pattern", "minLength", "maxLength"))
+            counts["ranges/patterns"] += any(
+                k in fact for k in ("minimum", "maximum", "pattern", "minLength", "maxLength")
+            )
             if "model" in fact:
                 todo.append(fact["model"])
     return counts
@@ -483,19 +719,28 @@ def _count(document: dict[str, Any], key: str) -> dict[str, int]:
 
 def facts_table(document: dict[str, Any]) -> str:
     """The README table: per resource type, its API version, name rule and the facts checked."""
-    rows = ["| type | API version (facts from) | name: autoname / rule | body facts | source | only a deployment shows |",
-            "|---|---|---|---|---|---|"]
+    rows = [
+        "| type | API version (facts from) | name: autoname / rule | body facts | source | only a deployment shows |",
+        "|---|---|---|---|---|---|",
+    ]
     for token, res in sorted(document["resources"].items()):
         name = res["name"]
-        rule = " ".join(f"{k} `{name[k]}`" for k in ("pattern", "minLength", "maxLength") if k in name) or "none in the spec"
+        rule = (
+            " ".join(f"{k} `{name[k]}`" for k in ("pattern", "minLength", "maxLength") if k in name)
+            or "none in the spec"
+        )
         if "uniqueIn" in name:
             rule += f"; unique {UNIQUE_WORDS[name['uniqueIn']]}"
-        version = res["apiVersion"] + ("" if res["sdkApiVersion"] == res["apiVersion"] else f" ({res['sdkApiVersion']})")
+        version = res["apiVersion"] + (
+            "" if res["sdkApiVersion"] == res["apiVersion"] else f" ({res['sdkApiVersion']})"
+        )
         counts = ", ".join(f"{n} {k}" for k, n in _count(document, res["body"]).items())
         source = document["models"][res["body"]]["source"].split(":")[0]
         rule = rule.replace("|", "\\|")
         short = token.removeprefix("azure-native:")
-        rows.append(f"| `{short}` | {version} | {name['autoname']} / {rule} | {counts} | {source} | {DEPLOY_ONLY.get(short, '')} |")
+        rows.append(
+            f"| `{short}` | {version} | {name['autoname']} / {rule} | {counts} | {source} | {DEPLOY_ONLY.get(short, '')} |"
+        )
     return "\n".join(rows) + "\n"
 
 
@@ -514,9 +759,15 @@ def write_readme(document: dict[str, Any], check: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--wheels", default=str(ROOT / ".spec-wheels"), help="download/unpack cache (default .spec-wheels)")
-    parser.add_argument("--readme", action="store_true", help="only rewrite the README table from amlws/spec_facts.json")
-    parser.add_argument("--readme-check", action="store_true", help="exit 1 if the README table is stale (tests run this)")
+    parser.add_argument(
+        "--wheels", default=str(ROOT / ".spec-wheels"), help="download/unpack cache (default .spec-wheels)"
+    )
+    parser.add_argument(
+        "--readme", action="store_true", help="only rewrite the README table from amlws/spec_facts.json"
+    )
+    parser.add_argument(
+        "--readme-check", action="store_true", help="exit 1 if the README table is stale (tests run this)"
+    )
     args = parser.parse_args(argv)
     if args.readme or args.readme_check:
         return write_readme(json.loads(OUT.read_text()), args.readme_check)
@@ -528,8 +779,11 @@ def main(argv: list[str] | None = None) -> int:
     for target in TARGETS:
         key = (target.package, target.module)
         if key not in sdks:
-            sdks[key] = Sdk(wheel_dir(target.package, cache), target.module,
-                            f"{target.package.removesuffix('-24')}=={WHEELS[target.package]}")
+            sdks[key] = Sdk(
+                wheel_dir(target.package, cache),
+                target.module,
+                f"{target.package.removesuffix('-24')}=={WHEELS[target.package]}",
+            )
         sdk = sdks[key]
         url_source, params = sdk.url_params(target.put_path)
         name_param = list(params)[_last_param_index(target.put_path, params)]
@@ -539,28 +793,42 @@ def main(argv: list[str] | None = None) -> int:
         if target.token in UNIQUE_IN:
             name["uniqueIn"], name["uniqueSource"] = UNIQUE_IN[target.token]
         depth = target.put_path.split("/providers/")[-1].count("/")
-        name["autoname"] = "constant" if "constant" in name else "uuid" if target.token in UUID_NAMED else ("random" if depth <= 2 and "/providers/" in target.put_path
-                                                                      or target.put_path.startswith("/resourcegroups/") else "copy")
+        name["autoname"] = (
+            "constant"
+            if "constant" in name
+            else "uuid"
+            if target.token in UUID_NAMED
+            else (
+                "random"
+                if depth <= 2 and "/providers/" in target.put_path or target.put_path.startswith("/resourcegroups/")
+                else "copy"
+            )
+        )
         resources[target.token] = {
             "apiVersion": target.api_version,
             "sdkApiVersion": target.sdk_api_version or target.api_version,
             "putPath": target.put_path,
             "name": name,
             "pathParameters": sorted(params),
-            "parameters": {p: dict(c, source=url_source) for p, c in params.items()
-                           if c and p not in ("subscriptionId", name_param)},
+            "parameters": {
+                p: dict(c, source=url_source)
+                for p, c in params.items()
+                if c and p not in ("subscriptionId", name_param)
+            },
             "body": facts.model(sdk, target.body),
         }
     document = {
         "about": "Generated by scripts/extract_spec_facts.py from Microsoft's generated SDKs (see `source` of each "
-                 "fact: package==version: file Class). Do not edit by hand; rerun the script.",
+        "fact: package==version: file Class). Do not edit by hand; rerun the script.",
         "resources": resources,
         "models": facts.models,
         "enums": facts.enums,
     }
     OUT.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
     write_readme(document, check=False)
-    print(f"{OUT.relative_to(ROOT)}: {len(resources)} resource types, {len(facts.models)} models, {len(facts.enums)} enums")
+    print(
+        f"{OUT.relative_to(ROOT)}: {len(resources)} resource types, {len(facts.models)} models, {len(facts.enums)} enums"
+    )
     return 0
 
 

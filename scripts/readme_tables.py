@@ -20,8 +20,21 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "policy"))
 
-COMPONENT_FILES = ["workspace.py", "shared.py", "storage.py", "key_vault.py", "monitoring.py", "registry.py", "compute.py",
-                   "access.py", "datastore.py", "environment.py", "network.py", "budget.py", "self_serve.py"]
+COMPONENT_FILES = [
+    "workspace.py",
+    "shared.py",
+    "storage.py",
+    "key_vault.py",
+    "monitoring.py",
+    "registry.py",
+    "compute.py",
+    "access.py",
+    "datastore.py",
+    "environment.py",
+    "network.py",
+    "budget.py",
+    "self_serve.py",
+]
 
 
 def _typed_dicts(path: Path):
@@ -33,7 +46,7 @@ def _typed_dicts(path: Path):
                     annotation = ast.unparse(item.annotation)
                     required = not annotation.startswith("NotRequired[")
                     if not required:
-                        annotation = annotation[len("NotRequired["):-1]
+                        annotation = annotation[len("NotRequired[") : -1]
                     doc = node.body[i + 1].value.value if i + 1 < len(node.body) else ""  # type: ignore[union-attr]
                     fields.append((ast.unparse(item.target), annotation, required, " ".join(str(doc).split())))
             yield node.name, fields
@@ -66,16 +79,26 @@ def policy_table() -> str:
     from amlws_policies import ALL_POLICIES
 
     configs = {s: json.loads((ROOT / f"policy/config/{s}.json").read_text()) for s in ("dev", "prod")}
-    rows = ["| policy | kind | what it enforces (and its anchor) | dev | prod | config (schema default → dev / prod) |", "|---|---|---|---|---|---|"]
+    rows = [
+        "| policy | kind | what it enforces (and its anchor) | dev | prod | config (schema default → dev / prod) |",
+        "|---|---|---|---|---|---|",
+    ]
     for policy in ALL_POLICIES:
         kind = "stack" if type(policy).__name__.startswith("Stack") else "resource"
         schema = policy.config_schema.properties if policy.config_schema else {}
         settings = []
         for key, spec in schema.items():
-            given = [f"`{key}`={json.dumps(c[policy.name][key])}" for c in configs.values()
-                     if isinstance(c.get(policy.name), dict) and key in c[policy.name]]
-            settings.append(f"`{key}` (default {json.dumps(spec.get('default'))})" + (f" → {' / '.join(given)}" if given else ""))
-        rows.append(f"| `{policy.name}` | {kind} | {policy.description} | {_level(configs['dev'], policy)} | {_level(configs['prod'], policy)} | {'; '.join(settings)} |")
+            given = [
+                f"`{key}`={json.dumps(c[policy.name][key])}"
+                for c in configs.values()
+                if isinstance(c.get(policy.name), dict) and key in c[policy.name]
+            ]
+            settings.append(
+                f"`{key}` (default {json.dumps(spec.get('default'))})" + (f" → {' / '.join(given)}" if given else "")
+            )
+        rows.append(
+            f"| `{policy.name}` | {kind} | {policy.description} | {_level(configs['dev'], policy)} | {_level(configs['prod'], policy)} | {'; '.join(settings)} |"
+        )
     return f"{len(ALL_POLICIES)} policies.\n\n" + "\n".join(rows) + "\n"
 
 
@@ -83,7 +106,10 @@ def parity_table() -> str:
     """Every anchor rule (Azure Policy built-in, Checkov ARM check, PSRule rule) -> our policy or the reason it is excluded."""
     from amlws_policies.parity import ANCHORS, counts
 
-    summary = "; ".join(f"{source}: {covered} covered, {excluded} excluded with a reason" for source, (covered, excluded) in counts().items())
+    summary = "; ".join(
+        f"{source}: {covered} covered, {excluded} excluded with a reason"
+        for source, (covered, excluded) in counts().items()
+    )
     rows = ["| source | anchor | rule | our policy | note or reason for exclusion |", "|---|---|---|---|---|"]
     for a in ANCHORS:
         policy = f"`{a.policy}`" if a.policy else "excluded"
@@ -114,6 +140,7 @@ def _graph(stack: str):
 
 def tree(stack: str):
     """What `amlws preview STACK` prints (the tree and the summary line), without colour."""
+
     def make() -> str:
         import io
 
@@ -150,12 +177,21 @@ def svg_files() -> dict[Path, str]:
     from amlws.graph import to_svg
 
     pictures = {ROOT / f"docs/graphs/{stack}.svg": to_svg(_graph(stack)) for stack in ("dev", "prod")}
-    pictures.update({ROOT / f"docs/graphs/{stack}-collapsed.svg": to_svg(_graph(stack), collapse=True) for stack in ("dev", "prod")})
+    pictures.update(
+        {ROOT / f"docs/graphs/{stack}-collapsed.svg": to_svg(_graph(stack), collapse=True) for stack in ("dev", "prod")}
+    )
     return pictures
 
 
-SECTIONS = {"inputs": input_tables, "policies": policy_table, "parity": parity_table, "graph-dev": mermaid("dev"), "graph-prod": mermaid("prod"),
-            "tree-dev": tree("dev"), "summary-prod": summary("prod")}
+SECTIONS = {
+    "inputs": input_tables,
+    "policies": policy_table,
+    "parity": parity_table,
+    "graph-dev": mermaid("dev"),
+    "graph-prod": mermaid("prod"),
+    "tree-dev": tree("dev"),
+    "summary-prod": summary("prod"),
+}
 
 
 def render(readme: str) -> str:

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any, Literal, Mapping, Optional
 
 import pulumi
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from amlws_rules import (
@@ -26,7 +34,13 @@ from amlws_rules import (
 )
 
 from amlws_rules import naming
-from amlws_rules.azure_values import STORAGE_KINDS, STORAGE_SKU_NAMES, is_azure_region, one_of_ignoring_case, region_name
+from amlws_rules.azure_values import (
+    STORAGE_KINDS,
+    STORAGE_SKU_NAMES,
+    is_azure_region,
+    one_of_ignoring_case,
+    region_name,
+)
 from amlws_rules.budget import start_date_findings
 from amlws_rules.compute import UNASSIGNED_INSTANCE, assigned_user_problem
 
@@ -49,7 +63,9 @@ class _Model(BaseModel):
     # strict: `maxNodeCount: true` or `amount: "100"` is refused, never coerced into something else.
     # defer_build: validators are built when first used (StackConfig's includes every section's), not once
     # per class at import: the same validation, about 15 ms less per command.
-    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, strict=True, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, strict=True, defer_build=True
+    )
 
 
 def _enum(allowed: tuple[str, ...], *fields: str) -> Any:
@@ -73,7 +89,9 @@ def _not_beside(existing: tuple[str, ...], *fields: str) -> Any:
     def check(cls: Any, value: Any, info: ValidationInfo) -> Any:
         given = [to_camel(e) for e in existing if info.data.get(e) is not None]
         if given:
-            raise ValueError(f"ignored beside {' and '.join(given)} (nothing is created for it): remove this setting or {given[0]}")
+            raise ValueError(
+                f"ignored beside {' and '.join(given)} (nothing is created for it): remove this setting or {given[0]}"
+            )
         return value
 
     return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]
@@ -82,7 +100,7 @@ def _not_beside(existing: tuple[str, ...], *fields: str) -> Any:
 def _region(value: str) -> str:
     if not is_azure_region(value):
         raise ValueError(
-            "not an Azure region name (e.g. westeurope or \"West Europe\"); for a region newer than the list in "
+            'not an Azure region name (e.g. westeurope or "West Europe"); for a region newer than the list in '
             "amlws_rules/azure_values.py, set amlws:allowUnlistedLocation: true"
         )
     return value
@@ -93,10 +111,16 @@ COST_TAGS = ("project", "environment")  # set from the project and the stack: ne
 
 def _tag_problems(tags: dict[str, str], reserved: tuple[str, ...]) -> list[str]:
     """Azure tag names are case-insensitive (learn.microsoft.com, azure-resource-manager/management/tag-resources)."""
-    problems = [f"the tag {k!r} would override the mandatory cost tag {k.lower()!r}, which is set for you" for k in tags if k.lower() in reserved]
+    problems = [
+        f"the tag {k!r} would override the mandatory cost tag {k.lower()!r}, which is set for you"
+        for k in tags
+        if k.lower() in reserved
+    ]
     names = [k.lower() for k in tags]
-    problems += [f"tags {', '.join(repr(k) for k in tags if k.lower() == n)} are one tag to Azure (names are case-insensitive)"
-                 for n in sorted({n for n in names if names.count(n) > 1})]
+    problems += [
+        f"tags {', '.join(repr(k) for k in tags if k.lower() == n)} are one tag to Azure (names are case-insensitive)"
+        for n in sorted({n for n in names if names.count(n) > 1})
+    ]
     return problems
 
 
@@ -127,13 +151,23 @@ class StorageConfig(_Model):
     _check_name = _name_rule(naming.STORAGE_ACCOUNT, "account_name")
     _check_sku = _enum(STORAGE_SKU_NAMES, "sku_name")
     _check_kind = _enum(STORAGE_KINDS, "kind")
-    _alone = _not_beside(("existing_id",), "account_name", "sku_name", "kind", "is_hns_enabled", "allow_shared_key_access",
-                         "public_network_access", "network_default_action")
+    _alone = _not_beside(
+        ("existing_id",),
+        "account_name",
+        "sku_name",
+        "kind",
+        "is_hns_enabled",
+        "allow_shared_key_access",
+        "public_network_access",
+        "network_default_action",
+    )
 
     @model_validator(mode="after")
     def _documented_rules(self) -> "StorageConfig":
         if self.existing_id is None:
-            problems = workspace_storage_violations(kind=self.kind, sku_name=self.sku_name, is_hns_enabled=self.is_hns_enabled)
+            problems = workspace_storage_violations(
+                kind=self.kind, sku_name=self.sku_name, is_hns_enabled=self.is_hns_enabled
+            )
             if problems:
                 raise ValueError(" ".join(p.message for p in problems))
         return self
@@ -149,8 +183,15 @@ class KeyVaultConfig(_Model):
     network_default_action: Literal["Allow", "Deny"] = "Allow"
 
     _check_name = _name_rule(naming.KEY_VAULT, "vault_name")
-    _alone = _not_beside(("existing_id",), "vault_name", "sku_name", "enable_purge_protection", "soft_delete_retention_in_days",
-                         "public_network_access", "network_default_action")
+    _alone = _not_beside(
+        ("existing_id",),
+        "vault_name",
+        "sku_name",
+        "enable_purge_protection",
+        "soft_delete_retention_in_days",
+        "public_network_access",
+        "network_default_action",
+    )
 
 
 class MonitoringConfig(_Model):
@@ -165,9 +206,17 @@ class MonitoringConfig(_Model):
     _check_law = _name_rule(naming.LOG_ANALYTICS, "log_analytics_workspace_name")
     _check_ai = _name_rule(naming.APPLICATION_INSIGHTS, "application_insights_name")
     # An existing Application Insights means nothing is created; an existing Log Analytics workspace, no new one.
-    _alone = _not_beside(("existing_application_insights_id",), "application_insights_name", "disable_local_auth", "public_network_access")
-    _alone_law = _not_beside(("existing_application_insights_id", "existing_log_analytics_workspace_id"),
-                             "log_analytics_workspace_name", "retention_in_days")
+    _alone = _not_beside(
+        ("existing_application_insights_id",),
+        "application_insights_name",
+        "disable_local_auth",
+        "public_network_access",
+    )
+    _alone_law = _not_beside(
+        ("existing_application_insights_id", "existing_log_analytics_workspace_id"),
+        "log_analytics_workspace_name",
+        "retention_in_days",
+    )
 
 
 class ContainerRegistryConfig(_Model):
@@ -292,7 +341,9 @@ class WorkspaceIdentityConfig(_Model):
     5f0c7d88, PSRule Azure.ML.UserManagedIdentity), granted the roles the docs list before the workspace exists."""
 
     identity_name: Optional[str] = None  # `resourceName`; default id-<project>-<environment>-mlw
-    system_assigned: bool = False  # keep a system-assigned identity beside it (identity.type SystemAssigned,UserAssigned)
+    system_assigned: bool = (
+        False  # keep a system-assigned identity beside it (identity.type SystemAssigned,UserAssigned)
+    )
 
     _check_name = _name_rule(naming.USER_ASSIGNED_IDENTITY, "identity_name")
 
@@ -301,14 +352,17 @@ class PrivateEndpointsConfig(_Model):
     """Where the private endpoints go: an existing subnet by ID, or a subnet of `amlws:network` by name."""
 
     subnet_id: Optional[str] = Field(
-        None, pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$"
+        None,
+        pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$",
     )
     subnet_name: Optional[str] = Field(None, min_length=1)
 
     @model_validator(mode="after")
     def _one_subnet(self) -> "PrivateEndpointsConfig":
         if (self.subnet_id is None) == (self.subnet_name is None):
-            raise ValueError("give exactly one of subnetId (an existing subnet) or subnetName (a subnet of amlws:network)")
+            raise ValueError(
+                "give exactly one of subnetId (an existing subnet) or subnetName (a subnet of amlws:network)"
+            )
         return self
 
 
@@ -344,7 +398,9 @@ class DatastoreConfig(_Model):
     def _rules(self) -> "DatastoreConfig":
         if self.existing_storage_id is None:
             hns = self.is_hns_enabled if self.is_hns_enabled is not None else self.datastore_type == "AzureDataLakeGen2"
-            problems = datastore_violations(self.datastore_type, kind=self.kind, is_hns_enabled=hns, credentials_type=None)
+            problems = datastore_violations(
+                self.datastore_type, kind=self.kind, is_hns_enabled=hns, credentials_type=None
+            )
             if problems:
                 raise ValueError("; ".join(problems))
         return self
@@ -362,8 +418,10 @@ class EnvironmentConfig(_Model):
     @model_validator(mode="after")
     def _one_build_path(self) -> "EnvironmentConfig":
         if (self.docker_context is None) == (self.build_context_uri is None):
-            raise ValueError("give exactly one of dockerContext (built and pushed from the deploying machine) "
-                             "or buildContextUri (a blob URI of the context; Azure ML builds the image)")
+            raise ValueError(
+                "give exactly one of dockerContext (built and pushed from the deploying machine) "
+                "or buildContextUri (a blob URI of the context; Azure ML builds the image)"
+            )
         return self
 
 
@@ -380,7 +438,9 @@ class BudgetConfig(_Model):
     @model_validator(mode="after")
     def _rules(self) -> "BudgetConfig":
         problems = budget_violations(
-            amount=self.amount, start_date=self.start_date, thresholds=[*self.thresholds, *self.forecast_thresholds],
+            amount=self.amount,
+            start_date=self.start_date,
+            thresholds=[*self.thresholds, *self.forecast_thresholds],
             contact_emails=self.contact_emails,
         )
         if self.start_date is not None and not problems:
@@ -397,7 +457,9 @@ class MachineLearningRegistryConfig(_Model):
     user_group_object_ids: Optional[GroupIds] = None
 
     _check_groups = field_validator("user_group_object_ids")(classmethod(lambda cls, v: v if v is None else _guids(v)))
-    _check_locations = field_validator("locations")(classmethod(lambda cls, v: v if v is None else [_region(r) for r in v]))
+    _check_locations = field_validator("locations")(
+        classmethod(lambda cls, v: v if v is None else [_region(r) for r in v])
+    )
 
 
 class SharedConfig(_Model):
@@ -428,7 +490,9 @@ class SelfServeConfig(_Model):
     creator_group_object_ids: GroupIds
     effect: Literal["Deny", "Audit"] = "Deny"
     public_network_access: Optional[Access] = None
-    managed_network_isolation_mode: Optional[Literal["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"]] = None
+    managed_network_isolation_mode: Optional[
+        Literal["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"]
+    ] = None
     required_tags: list[str] = Field(default=["project", "environment", "owner"], min_length=1)
     image_builds: Optional[Literal["Allowed", "Disabled"]] = None
     resources: SelfServeResourcesConfig = SelfServeResourcesConfig()
@@ -454,14 +518,17 @@ class NetworkConfig(_Model):
     private DNS zones live in the shared resource group, linked to it."""
 
     virtual_network_id: Optional[str] = Field(
-        None, pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+$"
+        None,
+        pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+$",
     )
     virtual_network: Optional[VirtualNetworkConfig] = None
 
     @model_validator(mode="after")
     def _one_network(self) -> "NetworkConfig":
         if (self.virtual_network_id is None) == (self.virtual_network is None):
-            raise ValueError("give exactly one of virtualNetworkId (an existing network) or virtualNetwork (one the stack creates)")
+            raise ValueError(
+                "give exactly one of virtualNetworkId (an existing network) or virtualNetwork (one the stack creates)"
+            )
         return self
 
 
@@ -475,11 +542,17 @@ class WorkspaceConfig(_Model):
     description: Optional[str] = None
     public_network_access: Optional[Access] = None  # the component decides: off when isolated
     hbi_workspace: bool = False
-    managed_network_isolation_mode: Optional[Literal["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"]] = None
-    identity_type: Optional[Literal["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"]] = None  # the component's default: SystemAssigned
+    managed_network_isolation_mode: Optional[
+        Literal["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"]
+    ] = None
+    identity_type: Optional[Literal["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"]] = (
+        None  # the component's default: SystemAssigned
+    )
     user_assigned_identity_ids: Optional[list[str]] = None
     primary_user_assigned_identity: Optional[str] = None
-    workspace_identity: Optional[WorkspaceIdentityConfig] = None  # after the keys it may not stand beside (checked below)
+    workspace_identity: Optional[WorkspaceIdentityConfig] = (
+        None  # after the keys it may not stand beside (checked below)
+    )
     storage: StorageConfig = StorageConfig()
     key_vault: KeyVaultConfig = KeyVaultConfig()
     monitoring: MonitoringConfig = MonitoringConfig()
@@ -495,7 +568,9 @@ class WorkspaceConfig(_Model):
     datastores: list[DatastoreConfig] = []
     environments: list[EnvironmentConfig] = []
     image_build_compute: Optional[str] = None  # `imageBuildCompute`: a compute of this workspace that builds images
-    image_builds: Optional[Literal["Allowed", "Disabled"]] = None  # the component decides: allowed exactly with a registry
+    image_builds: Optional[Literal["Allowed", "Disabled"]] = (
+        None  # the component decides: allowed exactly with a registry
+    )
     budget: Optional[BudgetConfig] = None
 
     _check_name = _name_rule(naming.ML_WORKSPACE, "workspace_name")
@@ -505,7 +580,9 @@ class WorkspaceConfig(_Model):
     def _identity_alone(cls, value: Any, info: ValidationInfo) -> Any:
         """workspaceIdentity creates the primary identity and sets identity.type: an existing primary identity or an
         explicit type beside it would contradict it (both are declared before it, so they are in `info.data`)."""
-        given = [to_camel(k) for k in ("primary_user_assigned_identity", "identity_type") if info.data.get(k) is not None]
+        given = [
+            to_camel(k) for k in ("primary_user_assigned_identity", "identity_type") if info.data.get(k) is not None
+        ]
         if value is not None and given:
             raise ValueError(
                 f"not beside {' and '.join(given)}: workspaceIdentity creates the primary identity and sets identity.type "
@@ -534,10 +611,14 @@ class StackConfig(_Model):
     """Everything under the `amlws:` namespace of a stack file."""
 
     environment: str = Field(pattern=r"^[a-z][a-z0-9]{1,9}$")
-    name_seed: Optional[str] = Field(None, min_length=1, max_length=64)  # mixed into every name suffix (see README, Names)
+    name_seed: Optional[str] = Field(
+        None, min_length=1, max_length=64
+    )  # mixed into every name suffix (see README, Names)
     allow_unlisted_location: bool = False  # a region newer than amlws_rules/azure_values.py knows
     location_differs_from_provider: bool = False  # says so when `location` is not azure-native:location
-    deployer_principal_type: Literal["ServicePrincipal", "User"] = "ServicePrincipal"  # who runs `pulumi up` (CMK key grant)
+    deployer_principal_type: Literal["ServicePrincipal", "User"] = (
+        "ServicePrincipal"  # who runs `pulumi up` (CMK key grant)
+    )
     location: str = Field(min_length=2)
     tags: dict[str, str]  # required: the owner tag is
     protect: bool = False
@@ -558,7 +639,9 @@ class StackConfig(_Model):
     @classmethod
     def _cost_allocation_tags(cls, tags: dict[str, str]) -> dict[str, str]:
         if not tags.get("owner"):
-            raise ValueError("an owner tag is required: every resource carries project, environment and owner for cost allocation")
+            raise ValueError(
+                "an owner tag is required: every resource carries project, environment and owner for cost allocation"
+            )
         problems = _tag_problems(tags, (*COST_TAGS, "managed-by"))
         if problems:
             raise ValueError("; ".join(problems))
@@ -576,25 +659,37 @@ class StackConfig(_Model):
             return self
         problems = []
         for i, workspace in enumerate(self.workspaces):
-            for field, key in (("container_registry", "containerRegistry"), ("key_vault", "keyVault"), ("monitoring", "monitoring"), ("storage", "storage")):
+            for field, key in (
+                ("container_registry", "containerRegistry"),
+                ("key_vault", "keyVault"),
+                ("monitoring", "monitoring"),
+                ("storage", "storage"),
+            ):
                 if getattr(self.shared, field) is not None and field in workspace.model_fields_set:
-                    problems.append(f"workspaces[{i}].{key} is set, but the stack shares one (amlws:shared.{key}); remove one of them")
+                    problems.append(
+                        f"workspaces[{i}].{key} is set, but the stack shares one (amlws:shared.{key}); remove one of them"
+                    )
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
     @model_validator(mode="after")
     def _private_endpoints_need_network(self) -> "StackConfig":
-        users = [(f"workspaces[{i}]", w.private_endpoints) for i, w in enumerate(self.workspaces) if w.private_endpoints]
+        users = [
+            (f"workspaces[{i}]", w.private_endpoints) for i, w in enumerate(self.workspaces) if w.private_endpoints
+        ]
         if self.shared and self.shared.private_endpoints:
             users.append(("shared", self.shared.private_endpoints))
         if self.network is None and users:
-            raise ValueError("private endpoints need amlws:network.virtualNetworkId or amlws:network.virtualNetwork: their private DNS zones are linked to it")
+            raise ValueError(
+                "private endpoints need amlws:network.virtualNetworkId or amlws:network.virtualNetwork: their private DNS zones are linked to it"
+            )
         created = self.network.virtual_network if self.network else None
         subnets = [s.name for s in created.subnets] if created else None
         problems = [
             f"{where}.privateEndpoints.subnetName {pe.subnet_name!r} is not a subnet of amlws:network.virtualNetwork ({', '.join(subnets)})"
-            for where, pe in users if subnets is not None and pe.subnet_name is not None and pe.subnet_name not in subnets
+            for where, pe in users
+            if subnets is not None and pe.subnet_name is not None and pe.subnet_name not in subnets
         ]
         if problems:
             raise ValueError("; ".join(problems))
@@ -647,7 +742,11 @@ def _parse(key: str, value: Any) -> Any:
 def _location_problems(config: StackConfig, provider_location: str | None) -> list[str]:
     """`amlws:location` is where everything goes; a different `azure-native:location` (the provider's default
     for resources that name none) is most often a stack file copied from another region."""
-    if not provider_location or config.location_differs_from_provider or region_name(provider_location) == region_name(config.location):
+    if (
+        not provider_location
+        or config.location_differs_from_provider
+        or region_name(provider_location) == region_name(config.location)
+    ):
         return []
     return [
         f"{NAMESPACE}:location = {json.dumps(config.location)}: differs from azure-native:location = {json.dumps(provider_location)}; "

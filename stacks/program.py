@@ -45,7 +45,13 @@ def cost_tags(stack: StackConfig, workspace: WorkspaceConfig | None) -> dict[str
     """Stack tags, then the cost-allocation tags every resource carries, then the workspace's own."""
     if workspace is None:
         return {**stack.tags, "project": "shared", "environment": stack.environment, "managed-by": "pulumi"}
-    return {**stack.tags, "project": workspace.project, "environment": stack.environment, "managed-by": "pulumi", **workspace.tags}
+    return {
+        **stack.tags,
+        "project": workspace.project,
+        "environment": stack.environment,
+        "managed-by": "pulumi",
+        **workspace.tags,
+    }
 
 
 def resource_group_name(stack: StackConfig, workspace: WorkspaceConfig) -> str:
@@ -56,7 +62,9 @@ def shared_resource_group_name(stack: StackConfig) -> str:
     return (stack.shared.resource_group_name if stack.shared else None) or f"rg-shared-{stack.environment}"
 
 
-def ml_config(subscription_id: pulumi.Input[str], resource_group: pulumi.Input[str], workspace_name: pulumi.Input[str]) -> dict[str, Any]:
+def ml_config(
+    subscription_id: pulumi.Input[str], resource_group: pulumi.Input[str], workspace_name: pulumi.Input[str]
+) -> dict[str, Any]:
     """Exactly the `config.json` the Azure ML SDKs read (`MLClient.from_config()`,
     `Workspace.from_config()`): `amlws ml-config PROJECT` writes it from the stack's outputs."""
     return {"subscription_id": subscription_id, "resource_group": resource_group, "workspace_name": workspace_name}
@@ -78,7 +86,9 @@ def network_args(stack: StackConfig, rg_name: pulumi.Input[str]) -> PrivateNetwo
     assert stack.network is not None and stack.network.virtual_network is not None
     vnet = stack.network.virtual_network
     return {
-        "resource_group_name": rg_name, "location": stack.location, "tags": cost_tags(stack, None),
+        "resource_group_name": rg_name,
+        "location": stack.location,
+        "tags": cost_tags(stack, None),
         "virtual_network_name": vnet.name or hyphenated_name(VIRTUAL_NETWORK, "vnet", ["shared", stack.environment]),
         "address_prefixes": list(vnet.address_prefixes),
         "subnets": [{"name": s.name, "address_prefix": s.address_prefix} for s in vnet.subnets],
@@ -86,7 +96,10 @@ def network_args(stack: StackConfig, rg_name: pulumi.Input[str]) -> PrivateNetwo
 
 
 def endpoint_settings(
-    stack: StackConfig, endpoints: PrivateEndpointsConfig, zone_ids: Mapping[str, pulumi.Input[str]] | None, subnets: Subnets | None,
+    stack: StackConfig,
+    endpoints: PrivateEndpointsConfig,
+    zone_ids: Mapping[str, pulumi.Input[str]] | None,
+    subnets: Subnets | None,
 ) -> dict[str, Any]:
     """`private_endpoints` args: the subnet by ID, by name in the existing network, or the created subnet's ID."""
     subnet: pulumi.Input[str] | None = endpoints.subnet_id
@@ -98,10 +111,19 @@ def endpoint_settings(
 
 
 def shared_args(
-    stack: StackConfig, rg_name: pulumi.Input[str], zone_ids: Mapping[str, pulumi.Input[str]] | None = None, subnets: Subnets | None = None,
+    stack: StackConfig,
+    rg_name: pulumi.Input[str],
+    zone_ids: Mapping[str, pulumi.Input[str]] | None = None,
+    subnets: Subnets | None = None,
 ) -> SharedWorkspaceResourcesArgs:
     assert stack.shared is not None
-    args: dict = {"resource_group_name": rg_name, "location": stack.location, "tags": cost_tags(stack, None), "protect": stack.protect, **_lock(stack)}
+    args: dict = {
+        "resource_group_name": rg_name,
+        "location": stack.location,
+        "tags": cost_tags(stack, None),
+        "protect": stack.protect,
+        **_lock(stack),
+    }
     for field in SHARED_SECTIONS:
         section = getattr(stack.shared, field)
         if section is not None:
@@ -116,8 +138,12 @@ def shared_args(
 
 
 def workspace_args(
-    stack: StackConfig, workspace: WorkspaceConfig, rg_name: pulumi.Input[str],
-    shared: Mapping[str, Any] | None = None, zone_ids: Mapping[str, pulumi.Input[str]] | None = None, subnets: Subnets | None = None,
+    stack: StackConfig,
+    workspace: WorkspaceConfig,
+    rg_name: pulumi.Input[str],
+    shared: Mapping[str, Any] | None = None,
+    zone_ids: Mapping[str, pulumi.Input[str]] | None = None,
+    subnets: Subnets | None = None,
     ml_registry_id: pulumi.Input[str | None] | None = None,
 ) -> MachineLearningWorkspaceArgs:
     """Config (camelCase, typed) to component args (snake_case TypedDict). `shared` maps a section
@@ -155,8 +181,15 @@ def workspace_args(
         # (how-to-registry-network-isolation, "Use assets from registry in workspace"); the stack owns the registry,
         # so the workspace identity is made its approver.
         rules = args.setdefault("managed_network_outbound_rules", {})
-        rules.setdefault("ml-registry", {"type": "PrivateEndpoint", "service_resource_id": ml_registry_id,
-                                         "subresource_target": "amlregistry", "approve": True})
+        rules.setdefault(
+            "ml-registry",
+            {
+                "type": "PrivateEndpoint",
+                "service_resource_id": ml_registry_id,
+                "subresource_target": "amlregistry",
+                "approve": True,
+            },
+        )
     return args  # type: ignore[return-value]
 
 
@@ -221,7 +254,9 @@ def preflight(stack: StackConfig, stack_file: str) -> None:
     placeholder_zones = {zone: f"<zone {zone}>" for zone in ALL_ZONES}
     subnets: dict[str, pulumi.Input[str]] = {}  # the created subnets' IDs exist only once the network does
     if stack.network is not None and stack.network.virtual_network is not None:
-        subnets = {s.name: pulumi.Output.from_input(f"<subnet {s.name}>") for s in stack.network.virtual_network.subnets}
+        subnets = {
+            s.name: pulumi.Output.from_input(f"<subnet {s.name}>") for s in stack.network.virtual_network.subnets
+        }
         try:
             validate_network_args(network_args(stack, shared_resource_group_name(stack)))
         except ComponentInputError as err:
@@ -240,7 +275,15 @@ def preflight(stack: StackConfig, stack_file: str) -> None:
         except ComponentInputError as err:
             problems.append(config_problem("amlws:selfServe", err))
     for i, workspace in enumerate(stack.workspaces):
-        args = workspace_args(stack, workspace, resource_group_name(stack, workspace), stand_ins, placeholder_zones, subnets, "<shared ml_registry>")
+        args = workspace_args(
+            stack,
+            workspace,
+            resource_group_name(stack, workspace),
+            stand_ins,
+            placeholder_zones,
+            subnets,
+            "<shared ml_registry>",
+        )
         try:
             validate_workspace_args(args)
         except ComponentInputError as err:
@@ -255,7 +298,9 @@ def main() -> None:
     subscription_id = authorization.get_client_config_output().subscription_id
 
     shared_ids: dict[str, Any] = {}
-    ml_registry_id: pulumi.Input[str | None] | None = None  # SharedWorkspaceResources.ml_registry_id: None without ml_registry
+    ml_registry_id: pulumi.Input[str | None] | None = (
+        None  # SharedWorkspaceResources.ml_registry_id: None without ml_registry
+    )
     shared: SharedWorkspaceResources | None = None
     zone_ids: dict[str, pulumi.Input[str]] = {}
     subnets: dict[str, pulumi.Input[str]] = {}
@@ -274,36 +319,49 @@ def main() -> None:
                 vnet_args = network_args(stack, shared_group.name)
                 vnet = PrivateNetwork("network", vnet_args)
                 vnet_id, dns_args = vnet.virtual_network_id, {"virtual_network_name": vnet_args["virtual_network_name"]}
-                subnets = {s["name"]: vnet.subnet_ids.apply(lambda ids, n=s["name"]: ids[n]) for s in vnet_args["subnets"]}
+                subnets = {
+                    s["name"]: vnet.subnet_ids.apply(lambda ids, n=s["name"]: ids[n]) for s in vnet_args["subnets"]
+                }
             dns = PrivateDnsZones(
                 "private-dns",
-                {"resource_group_name": shared_group.name, "virtual_network_id": vnet_id, "tags": cost_tags(stack, None), **dns_args},  # type: ignore[typeddict-item]
+                {
+                    "resource_group_name": shared_group.name,
+                    "virtual_network_id": vnet_id,
+                    "tags": cost_tags(stack, None),
+                    **dns_args,
+                },  # type: ignore[typeddict-item]
             )
             zone_ids = {zone: dns.zone_ids.apply(lambda ids, z=zone: ids[z]) for zone in ALL_ZONES}
         if stack.shared is not None:
             shared = SharedWorkspaceResources("shared", shared_args(stack, shared_group.name, zone_ids, subnets))
             shared_ids = shared.workspace_sections()
             ml_registry_id = shared.ml_registry_id
-            pulumi.export("shared", {
-                "containerRegistryId": shared.container_registry_id,
-                "keyVaultId": shared.key_vault_id,
-                "applicationInsightsId": shared.application_insights_id,
-                "logAnalyticsWorkspaceId": shared.log_analytics_workspace_id,
-                "storageAccountId": shared.storage_account_id,
-                "mlRegistryId": shared.ml_registry_id,
-            })
+            pulumi.export(
+                "shared",
+                {
+                    "containerRegistryId": shared.container_registry_id,
+                    "keyVaultId": shared.key_vault_id,
+                    "applicationInsightsId": shared.application_insights_id,
+                    "logAnalyticsWorkspaceId": shared.log_analytics_workspace_id,
+                    "storageAccountId": shared.storage_account_id,
+                    "mlRegistryId": shared.ml_registry_id,
+                },
+            )
     if stack.self_serve is not None:
         zone = SelfServeZone("selfserve", self_serve_args(stack, shared))
-        pulumi.export("selfServe", {
-            "resourceGroupName": zone.resource_group_name,
-            "storageAccountId": zone.storage_account_id,
-            "keyVaultId": zone.key_vault_id,
-            "applicationInsightsId": zone.application_insights_id,
-            "containerRegistryId": zone.container_registry_id,
-            "policyAssignmentIds": zone.policy_assignment_ids,
-            "creatorRoleDefinitionId": zone.creator_role_definition_id,
-            "dataScientistRoleDefinitionId": zone.data_scientist_role_definition_id,
-        })
+        pulumi.export(
+            "selfServe",
+            {
+                "resourceGroupName": zone.resource_group_name,
+                "storageAccountId": zone.storage_account_id,
+                "keyVaultId": zone.key_vault_id,
+                "applicationInsightsId": zone.application_insights_id,
+                "containerRegistryId": zone.container_registry_id,
+                "policyAssignmentIds": zone.policy_assignment_ids,
+                "creatorRoleDefinitionId": zone.creator_role_definition_id,
+                "dataScientistRoleDefinitionId": zone.data_scientist_role_definition_id,
+            },
+        )
 
     for workspace in stack.workspaces:
         tags = cost_tags(stack, workspace)
@@ -311,7 +369,9 @@ def main() -> None:
         rg_id: pulumi.Input[str]
         if workspace.resource_group_name:
             rg_name = workspace.resource_group_name
-            rg_id = pulumi.Output.concat("/subscriptions/", subscription_id, "/resourceGroups/", workspace.resource_group_name)
+            rg_id = pulumi.Output.concat(
+                "/subscriptions/", subscription_id, "/resourceGroups/", workspace.resource_group_name
+            )
         else:
             group = resources.ResourceGroup(
                 f"{workspace.project}-rg",
@@ -321,7 +381,9 @@ def main() -> None:
                 opts=pulumi.ResourceOptions(protect=stack.protect),
             )
             rg_name, rg_id = group.name, group.id
-        ml = MachineLearningWorkspace(workspace.project, workspace_args(stack, workspace, rg_name, shared_ids, zone_ids, subnets, ml_registry_id))
+        ml = MachineLearningWorkspace(
+            workspace.project, workspace_args(stack, workspace, rg_name, shared_ids, zone_ids, subnets, ml_registry_id)
+        )
         if workspace.budget is not None:
             budget = {**workspace.budget.model_dump(exclude_none=True)}
             budget.setdefault("budget_name", names.budget_name(stack, workspace.project))

@@ -82,9 +82,14 @@ def pytest_sessionfinish(session):
 # with pytest 9.2: it marks groups by rewriting node IDs, which no longer takes effect
 # (pytest-dev/pytest-xdist#1386). Collection fails if a file needs an entry here and has none.
 SCOPES = {
-    "test_policy_pack_e2e.py": "policy-pack", "test_policy_verdicts.py": "policy-pack", "test_unknowns.py": "policy-pack",
-    "test_self_serve.py": "policy-pack", "test_workspace_identity.py": "policy-pack",
-    "test_sarif.py": "test_sarif.py", "test_provider.py": "test_provider.py", "test_install.py": "test_install.py",
+    "test_policy_pack_e2e.py": "policy-pack",
+    "test_policy_verdicts.py": "policy-pack",
+    "test_unknowns.py": "policy-pack",
+    "test_self_serve.py": "policy-pack",
+    "test_workspace_identity.py": "policy-pack",
+    "test_sarif.py": "test_sarif.py",
+    "test_provider.py": "test_provider.py",
+    "test_install.py": "test_install.py",
     "test_cli_contract.py": "test_cli_contract.py",
 }
 PACK_FIXTURES = {"pack", "stack_verdicts"}
@@ -115,12 +120,16 @@ def pytest_collection_modifyitems(items):
         info = getattr(item, "_fixtureinfo", None)
         if info is None:
             continue
-        module_scoped = sorted(name for name, defs in info.name2fixturedefs.items() if defs and defs[-1].scope == "module")
+        module_scoped = sorted(
+            name for name, defs in info.name2fixturedefs.items() if defs and defs[-1].scope == "module"
+        )
         uses_pack = sorted(PACK_FIXTURES & set(info.names_closure))
         scope = SCOPES.get(item.path.name)
         if (uses_pack and scope != "policy-pack") or (module_scoped and scope is None):
-            raise pytest.UsageError(f"{item.nodeid} uses {', '.join(uses_pack or module_scoped)}: give {item.path.name} "
-                                    f"its entry in SCOPES (tests/conftest.py) so its tests share one worker")
+            raise pytest.UsageError(
+                f"{item.nodeid} uses {', '.join(uses_pack or module_scoped)}: give {item.path.name} "
+                f"its entry in SCOPES (tests/conftest.py) so its tests share one worker"
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -150,7 +159,9 @@ def pack():
     and ConfigureStack, so tests sharing the process do not see each other's policy config."""
     from amlws.policy_runner import PolicyPackProcess
 
-    with PolicyPackProcess(ROOT / "policy", {"PULUMI_PROJECT": "amlws", "PULUMI_STACK": "test", "PULUMI_DRY_RUN": "true"}) as running:
+    with PolicyPackProcess(
+        ROOT / "policy", {"PULUMI_PROJECT": "amlws", "PULUMI_STACK": "test", "PULUMI_DRY_RUN": "true"}
+    ) as running:
         yield running
 
 
@@ -165,8 +176,12 @@ def stack_verdicts(pack, stack_preview):
 
     def get(stack: str, config: str, unknowns: bool = False) -> list[dict]:
         if (stack, config, unknowns) not in cache:
-            given = {"own": lambda: load_policy_config(ROOT / f"policy/config/{stack}.json"), "defaults": dict}[config]()
-            preview = copy.copy(stack_preview(stack, unknowns))  # analyze sets .policies: on the copy, not the shared preview
+            given = {"own": lambda: load_policy_config(ROOT / f"policy/config/{stack}.json"), "defaults": dict}[
+                config
+            ]()
+            preview = copy.copy(
+                stack_preview(stack, unknowns)
+            )  # analyze sets .policies: on the copy, not the shared preview
             cache[stack, config, unknowns], _ = analyze(pack, preview, given, config)
         return copy.deepcopy(cache[stack, config, unknowns])
 

@@ -32,7 +32,9 @@ def shared_preview(stack: str, unknowns: bool = False) -> PreviewResult:
     return preview_stack(ROOT, stack, unknowns=unknowns)
 
 
-def run(program: Callable[[], None], fixtures: dict | None = None, stack: str = "test", config: dict | None = None) -> PreviewResult:
+def run(
+    program: Callable[[], None], fixtures: dict | None = None, stack: str = "test", config: dict | None = None
+) -> PreviewResult:
     """Run under mocks. A component refusal is re-raised as itself, after checking that it came
     before any resource (custom or component) was registered."""
     try:

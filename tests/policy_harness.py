@@ -19,10 +19,21 @@ UNKNOWN = UNKNOWN_STRING_VALUE  # what a computed value looks like on the wire i
 CANT_RUN = "can't run policy during preview"
 
 
-def check_resource(policy: str, resource_type: str, props: dict[str, Any], config: dict[str, Any] | None = None) -> list[str]:
+def check_resource(
+    policy: str, resource_type: str, props: dict[str, Any], config: dict[str, Any] | None = None
+) -> list[str]:
     """Like the SDK: props behind its unknown-checking proxy; an unknown read is the SDK's advisory."""
     messages: list[str] = []
-    args = ResourceValidationArgs(resource_type, unknown_checking_proxy(props), f"urn:pulumi:t::p::{resource_type}::r", "r", None, None, config, {})
+    args = ResourceValidationArgs(
+        resource_type,
+        unknown_checking_proxy(props),
+        f"urn:pulumi:t::p::{resource_type}::r",
+        "r",
+        None,
+        None,
+        config,
+        {},
+    )
     try:
         BY_NAME[policy].validate(args, lambda message, urn=None: messages.append(message))
     except UnknownValueError as err:
@@ -34,14 +45,28 @@ def resource(resource_type: str, name: str, props: dict[str, Any], protect: bool
     from pulumi_policy.policy import PolicyResourceOptions
 
     opts = PolicyResourceOptions(protect, [], None, [], None, [])
-    return PolicyResource(resource_type, unknown_checking_proxy(props), f"urn:pulumi:t::p::{resource_type}::{name}", name, opts, None, None, [], {})
+    return PolicyResource(
+        resource_type,
+        unknown_checking_proxy(props),
+        f"urn:pulumi:t::p::{resource_type}::{name}",
+        name,
+        opts,
+        None,
+        None,
+        [],
+        {},
+    )
 
 
-def check_stack(policy: str, resources: list[PolicyResource], config: dict[str, Any] | None = None) -> list[tuple[str, str | None]]:
+def check_stack(
+    policy: str, resources: list[PolicyResource], config: dict[str, Any] | None = None
+) -> list[tuple[str, str | None]]:
     """Violations reported, plus (CANT_RUN..., None) when the policy raised on an unknown value."""
     found: list[tuple[str, str | None]] = []
     try:
-        BY_NAME[policy].validate(StackValidationArgs(resources, config, {}), lambda message, urn=None: found.append((message, urn)))
+        BY_NAME[policy].validate(
+            StackValidationArgs(resources, config, {}), lambda message, urn=None: found.append((message, urn))
+        )
     except UnknownValueError as err:
         found.append((f"{CANT_RUN}: {err.message}", None))
     return found

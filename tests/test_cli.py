@@ -18,9 +18,21 @@ def test_preview_dev_writes_the_json_contract(tmp_path, capsys):
     assert data["outputs"]["churn"]["workspaceName"] == "mlw-churn-dev"
     assert (data["stack"], data["project"], data["violations"]) == ("dev", "amlws", [])
     for resource in data["resources"]:
-        assert set(resource) >= {"urn", "type", "name", "parent", "inputs", "dependencies", "propertyDependencies", "protect"}
+        assert set(resource) >= {
+            "urn",
+            "type",
+            "name",
+            "parent",
+            "inputs",
+            "dependencies",
+            "propertyDependencies",
+            "protect",
+        }
     ws = next(r for r in data["resources"] if r["type"] == "azure-native:machinelearningservices:Workspace")
-    assert ws["inputs"]["storageAccount"].startswith("/subscriptions/") and "/providers/Microsoft.Storage/storageAccounts/" in ws["inputs"]["storageAccount"]
+    assert (
+        ws["inputs"]["storageAccount"].startswith("/subscriptions/")
+        and "/providers/Microsoft.Storage/storageAccounts/" in ws["inputs"]["storageAccount"]
+    )
     assert ws["propertyDependencies"]["storageAccount"][0].endswith("::churn-storage-st")
     printed = capsys.readouterr().out
     assert "amlws/dev: 37 resources in 9 components, 0 protected" in printed
@@ -31,9 +43,13 @@ def test_secrets_are_masked_in_the_json(tmp_path):
     project = tmp_path
     (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
     (project / "__main__.py").write_text((ROOT / "__main__.py").read_text())  # --cwd runs DIR's own program
-    stack = (ROOT / "Pulumi.dev.yaml").read_text().replace(
-        "          idleTimeBeforeShutdown: PT30M",
-        "          idleTimeBeforeShutdown: PT30M\n          sshPublicAccess: Enabled\n          sshAdminPublicKey:\n            secure: v1:abcdef",
+    stack = (
+        (ROOT / "Pulumi.dev.yaml")
+        .read_text()
+        .replace(
+            "          idleTimeBeforeShutdown: PT30M",
+            "          idleTimeBeforeShutdown: PT30M\n          sshPublicAccess: Enabled\n          sshAdminPublicKey:\n            secure: v1:abcdef",
+        )
     )
     (project / "Pulumi.dev.yaml").write_text(stack)
     out = tmp_path / "dev.json"
@@ -45,10 +61,16 @@ def test_secrets_are_masked_in_the_json(tmp_path):
 def test_bad_config_exits_2_naming_file_key_and_value(tmp_path, capsys):
     (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
     (tmp_path / "__main__.py").write_text((ROOT / "__main__.py").read_text())  # --cwd runs DIR's own program
-    (tmp_path / "Pulumi.bad.yaml").write_text((ROOT / "Pulumi.dev.yaml").read_text().replace("maxNodeCount: 2", "maxNodeCount: 0"))
+    (tmp_path / "Pulumi.bad.yaml").write_text(
+        (ROOT / "Pulumi.dev.yaml").read_text().replace("maxNodeCount: 2", "maxNodeCount: 0")
+    )
     assert main(["preview", "bad", "--cwd", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "Pulumi.bad.yaml" in err and "amlws:workspaces[0].computeClusters[0]" in err and "maxNodeCount 0 must be at least 1" in err
+    assert (
+        "Pulumi.bad.yaml" in err
+        and "amlws:workspaces[0].computeClusters[0]" in err
+        and "maxNodeCount 0 must be at least 1" in err
+    )
 
 
 def test_unknown_stack_exits_2(capsys):
@@ -58,7 +80,13 @@ def test_unknown_stack_exits_2(capsys):
 
 def test_console_script_runs_from_a_subprocess(tmp_path):
     out = tmp_path / "prod.json"
-    proc = subprocess.run([sys.executable, "-m", "amlws.cli", "preview", "prod", "--json", str(out), "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "amlws.cli", "preview", "prod", "--json", str(out), "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "amlws/prod: 132 resources in 19 components, 23 protected" in proc.stdout
 

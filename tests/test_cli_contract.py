@@ -48,8 +48,21 @@ def test_graph_output_into_a_missing_directory_exits_2(tmp_path, capsys):
 def test_json_is_not_written_when_the_sarif_then_fails(tmp_path, capsys):
     json_file, sarif_dir = tmp_path / "dev.json", tmp_path / "a-directory"
     sarif_dir.mkdir()
-    code = main(["preview", "dev", "--cwd", str(ROOT), "--policy-pack", str(PACK), "--quiet",
-                 "--json", str(json_file), "--sarif", str(sarif_dir)])
+    code = main(
+        [
+            "preview",
+            "dev",
+            "--cwd",
+            str(ROOT),
+            "--policy-pack",
+            str(PACK),
+            "--quiet",
+            "--json",
+            str(json_file),
+            "--sarif",
+            str(sarif_dir),
+        ]
+    )
     assert code == 2
     assert "cannot write --sarif" in one_line_error(capsys)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory"]  # no JSON, no temporary files
@@ -123,17 +136,38 @@ def test_help_lists_the_exit_codes(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
-    assert "exit codes:" in out and "0  success" in out and "1  a mandatory policy violation" in out and "2  an error" in out
+    assert (
+        "exit codes:" in out
+        and "0  success" in out
+        and "1  a mandatory policy violation" in out
+        and "2  an error" in out
+    )
 
 
 def test_a_clean_policy_run_says_so(capsys):
-    assert main(["preview", "prod", "--cwd", str(ROOT), "--policy-pack", str(PACK), "--policy-config", str(PACK / "config/prod.json"), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "preview",
+                "prod",
+                "--cwd",
+                str(ROOT),
+                "--policy-pack",
+                str(PACK),
+                "--policy-config",
+                str(PACK / "config/prod.json"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1].startswith("policy: ") and lines[-1].endswith(" policies, 0 violations")
     assert int(lines[-1].split()[1]) > 20
 
 
 # ml-config: a deployed stack's outputs -> config.json
+
 
 @pytest.fixture(scope="module")
 def deployed_prod_json(tmp_path_factory) -> str:
@@ -188,7 +222,10 @@ def test_ml_config_reads_standard_input(capsys, monkeypatch, deployed_prod_json)
         ('{"fraud": {"mlConfig": {}}}', "no workspace 'churn' in"),
         ('{"churn": {"workspaceName": "x"}}', "has no mlConfig"),
         ('{"churn": {"mlConfig": {"subscription_id": "[secret]"}}}', "--show-secrets"),
-        ('{"churn": {"mlConfig": {"subscription_id": "s", "resource_group": "", "workspace_name": "w"}}}', "churn.mlConfig.resource_group = ''"),
+        (
+            '{"churn": {"mlConfig": {"subscription_id": "s", "resource_group": "", "workspace_name": "w"}}}',
+            "churn.mlConfig.resource_group = ''",
+        ),
     ],
 )
 def test_ml_config_bad_input_exits_2(tmp_path, capsys, text, message):
@@ -202,6 +239,11 @@ def test_ml_config_bad_input_exits_2(tmp_path, capsys, text, message):
 def test_ml_config_missing_file_and_missing_directory_exit_2(tmp_path, capsys):
     assert main(["ml-config", "churn", "--from", str(tmp_path / "nope.json")]) == 2
     assert "cannot read" in one_line_error(capsys)
-    (tmp_path / "o.json").write_text('{"churn": {"mlConfig": {"subscription_id": "s", "resource_group": "r", "workspace_name": "w"}}}')
-    assert main(["ml-config", "churn", "--from", str(tmp_path / "o.json"), "-o", str(tmp_path / "no" / "config.json")]) == 2
+    (tmp_path / "o.json").write_text(
+        '{"churn": {"mlConfig": {"subscription_id": "s", "resource_group": "r", "workspace_name": "w"}}}'
+    )
+    assert (
+        main(["ml-config", "churn", "--from", str(tmp_path / "o.json"), "-o", str(tmp_path / "no" / "config.json")])
+        == 2
+    )
     assert "no such directory" in one_line_error(capsys)

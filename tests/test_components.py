@@ -123,7 +123,9 @@ def test_monitoring_with_existing_ids_creates_nothing():
     ai = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
     law = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law"
     result = run(
-        lambda: WorkspaceMonitoring("m", {"existing_application_insights_id": ai, "existing_log_analytics_workspace_id": law}),
+        lambda: WorkspaceMonitoring(
+            "m", {"existing_application_insights_id": ai, "existing_log_analytics_workspace_id": law}
+        ),
         {ai: {"kind": "web"}, law: {}},
     )
     assert [r.type for r in result.registrations] == ["amlws:index:WorkspaceMonitoring"]
@@ -132,8 +134,16 @@ def test_monitoring_with_existing_ids_creates_nothing():
 def test_existing_monitoring_that_does_not_exist_is_refused():
     ai = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
     law = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law"
-    with pytest.raises(ComponentInputError, match=r"monitoring.existing_application_insights_id=.*no such Microsoft.Insights/components exists"):
-        run(lambda: WorkspaceMonitoring("m", {"existing_application_insights_id": ai, "existing_log_analytics_workspace_id": law}), {ai: None, law: {}})
+    with pytest.raises(
+        ComponentInputError,
+        match=r"monitoring.existing_application_insights_id=.*no such Microsoft.Insights/components exists",
+    ):
+        run(
+            lambda: WorkspaceMonitoring(
+                "m", {"existing_application_insights_id": ai, "existing_log_analytics_workspace_id": law}
+            ),
+            {ai: None, law: {}},
+        )
 
 
 def test_registry_is_tagged_with_admin_and_anonymous_pull_off():
@@ -147,8 +157,14 @@ def test_registry_is_tagged_with_admin_and_anonymous_pull_off():
     "args, match",
     [
         ({"resource_group_name": "rg"}, "must carry tags"),
-        ({"resource_group_name": "rg", "tags": {"a": "b"}, "public_network_access": "Disabled"}, "only a Premium registry"),
-        ({"existing_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x"}, "expected a Microsoft.ContainerRegistry/registries ID"),
+        (
+            {"resource_group_name": "rg", "tags": {"a": "b"}, "public_network_access": "Disabled"},
+            "only a Premium registry",
+        ),
+        (
+            {"existing_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x"},
+            "expected a Microsoft.ContainerRegistry/registries ID",
+        ),
     ],
 )
 def test_registry_refusals(args, match):
@@ -178,7 +194,13 @@ def test_workspace_without_registry_has_none():
 
 
 def test_protect_data_protects_data_resources_but_not_computes():
-    result = run(workspace(protect_data=True, container_registry={}, compute_clusters=[{"name": "cc1", "vm_size": "Standard_DS3_v2", "max_node_count": 2}]))
+    result = run(
+        workspace(
+            protect_data=True,
+            container_registry={},
+            compute_clusters=[{"name": "cc1", "vm_size": "Standard_DS3_v2", "max_node_count": 2}],
+        )
+    )
     protected = {r.type.split(":")[-1] for r in result.registrations if r.protect}
     assert {"StorageAccount", "Vault", "Registry", "Workspace", "Component"} <= protected
     assert not one(result, "machinelearningservices:Compute").protect
@@ -187,8 +209,17 @@ def test_protect_data_protects_data_resources_but_not_computes():
 def test_compute_instance_and_cluster_inputs():
     result = run(
         workspace(
-            compute_instances=[{"name": "ci-one", "vm_size": "Standard_DS3_v2", "idle_time_before_shutdown": "PT30M", "assigned_user_object_id": "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"}],
-            compute_clusters=[{"name": "cc1", "vm_size": "Standard_DS3_v2", "max_node_count": 4, "vm_priority": "LowPriority"}],
+            compute_instances=[
+                {
+                    "name": "ci-one",
+                    "vm_size": "Standard_DS3_v2",
+                    "idle_time_before_shutdown": "PT30M",
+                    "assigned_user_object_id": "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d",
+                }
+            ],
+            compute_clusters=[
+                {"name": "cc1", "vm_size": "Standard_DS3_v2", "max_node_count": 4, "vm_priority": "LowPriority"}
+            ],
         )
     )
     ci, cc = sorted(by_type(result, "machinelearningservices:Compute"), key=lambda r: r.name)[::-1]
@@ -196,26 +227,67 @@ def test_compute_instance_and_cluster_inputs():
     assert ci_props["computeType"] == "ComputeInstance" and ci_props["disableLocalAuth"] is True
     assert ci_props["properties"]["idleTimeBeforeShutdown"] == "PT30M"
     assert ci_props["properties"]["sshSettings"] == {"sshPublicAccess": "Disabled"}
-    assert ci_props["properties"]["personalComputeInstanceSettings"]["assignedUser"]["objectId"] == "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"
+    assert (
+        ci_props["properties"]["personalComputeInstanceSettings"]["assignedUser"]["objectId"]
+        == "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"
+    )
     cc_props = inputs(cc)["properties"]
     assert cc_props["computeType"] == "AmlCompute" and cc_props["disableLocalAuth"] is True
-    assert cc_props["properties"]["scaleSettings"] == {"minNodeCount": 0, "maxNodeCount": 4, "nodeIdleTimeBeforeScaleDown": "PT120S"}
+    assert cc_props["properties"]["scaleSettings"] == {
+        "minNodeCount": 0,
+        "maxNodeCount": 4,
+        "nodeIdleTimeBeforeScaleDown": "PT120S",
+    }
     assert cc_props["properties"]["vmPriority"] == "LowPriority"
     assert cc_props["properties"]["remoteLoginPortPublicAccess"] == "Disabled"
     assert inputs(cc)["identity"] == {"type": "SystemAssigned"}
-    assert inputs(cc)["workspaceName"] == inputs(one(result, "machinelearningservices:Workspace")).get("workspaceName", "w-mlw")
+    assert inputs(cc)["workspaceName"] == inputs(one(result, "machinelearningservices:Workspace")).get(
+        "workspaceName", "w-mlw"
+    )
 
 
 @pytest.mark.parametrize(
     "computes, match",
     [
-        ({"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "PT10M"}]}, "outside the 15 minutes to 3 days"),
-        ({"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "P4D"}]}, "outside the 15 minutes to 3 days"),
-        ({"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "PT1H", "ssh_public_access": "Enabled",
-                                 "assigned_user_object_id": "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"}]}, "ssh_admin_public_key"),
-        ({"compute_clusters": [{"name": "c1", "vm_size": "x", "min_node_count": 3, "max_node_count": 2}]}, "greater than maxNodeCount"),
-        ({"compute_clusters": [{"name": "a-name-that-is-too-long", "vm_size": "x", "max_node_count": 2}]}, "2-16 letters"),
-        ({"compute_clusters": [{"name": "c1", "vm_size": "x", "max_node_count": 2}, {"name": "C1", "vm_size": "x", "max_node_count": 2}]}, "another compute"),
+        (
+            {"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "PT10M"}]},
+            "outside the 15 minutes to 3 days",
+        ),
+        (
+            {"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "P4D"}]},
+            "outside the 15 minutes to 3 days",
+        ),
+        (
+            {
+                "compute_instances": [
+                    {
+                        "name": "ci1",
+                        "vm_size": "x",
+                        "idle_time_before_shutdown": "PT1H",
+                        "ssh_public_access": "Enabled",
+                        "assigned_user_object_id": "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d",
+                    }
+                ]
+            },
+            "ssh_admin_public_key",
+        ),
+        (
+            {"compute_clusters": [{"name": "c1", "vm_size": "x", "min_node_count": 3, "max_node_count": 2}]},
+            "greater than maxNodeCount",
+        ),
+        (
+            {"compute_clusters": [{"name": "a-name-that-is-too-long", "vm_size": "x", "max_node_count": 2}]},
+            "2-16 letters",
+        ),
+        (
+            {
+                "compute_clusters": [
+                    {"name": "c1", "vm_size": "x", "max_node_count": 2},
+                    {"name": "C1", "vm_size": "x", "max_node_count": 2},
+                ]
+            },
+            "another compute",
+        ),
     ],
 )
 def test_compute_refusals_happen_before_anything_is_declared(computes, match):
@@ -238,7 +310,11 @@ def test_general_purpose_v1_warning_is_logged_once_for_an_existing_account_throu
     import json
 
     fixtures = storage_fixture("stgood", "Storage", "Standard_LRS", None)
-    config = {"amlws:environment": "qa", "amlws:location": "westeurope", "amlws:tags": json.dumps({"owner": "qa"}),
-              "amlws:workspaces": json.dumps([{"project": "churn", "storage": {"existingId": GOOD_STORAGE_ID}}])}
+    config = {
+        "amlws:environment": "qa",
+        "amlws:location": "westeurope",
+        "amlws:tags": json.dumps({"owner": "qa"}),
+        "amlws:workspaces": json.dumps([{"project": "churn", "storage": {"existingId": GOOD_STORAGE_ID}}]),
+    }
     result = run(main, fixtures, stack="qa", config=config)
     assert sum("general-purpose v1" in w for w in result.warnings) == 1

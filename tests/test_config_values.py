@@ -22,7 +22,10 @@ LAW_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsi
 
 def engine_config(config: dict) -> dict[str, str]:
     """What the engine hands the program: structured values as JSON text, top-level scalars as strings."""
-    return {k: json.dumps(v) if isinstance(v, (dict, list)) else str(v).lower() if isinstance(v, bool) else str(v) for k, v in config.items()}
+    return {
+        k: json.dumps(v) if isinstance(v, (dict, list)) else str(v).lower() if isinstance(v, bool) else str(v)
+        for k, v in config.items()
+    }
 
 
 def refused(workspace: dict | None = None, provider_location: str | None = None, **stack) -> str:
@@ -35,10 +38,15 @@ def refused(workspace: dict | None = None, provider_location: str | None = None,
 
 
 def accepted(workspace: dict | None = None, provider_location: str | None = None, **stack):
-    return parse_stack_config(engine_config({**BASE, "workspaces": [workspace or {"project": "churn"}], **stack}), STACK_FILE, provider_location)
+    return parse_stack_config(
+        engine_config({**BASE, "workspaces": [workspace or {"project": "churn"}], **stack}),
+        STACK_FILE,
+        provider_location,
+    )
 
 
 # Storage enums ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("section", ["storage", "shared"])
 def test_a_storage_sku_outside_azures_enum_is_refused(section):
@@ -52,7 +60,10 @@ def test_a_storage_sku_outside_azures_enum_is_refused(section):
 
 def test_a_storage_kind_outside_azures_enum_is_refused():
     message = refused({"project": "churn", "storage": {"kind": "Banana"}})
-    assert 'amlws:workspaces[0].storage.kind = "Banana": Azure accepts one of Storage, StorageV2, BlobStorage, FileStorage, BlockBlobStorage' in message
+    assert (
+        'amlws:workspaces[0].storage.kind = "Banana": Azure accepts one of Storage, StorageV2, BlobStorage, FileStorage, BlockBlobStorage'
+        in message
+    )
 
 
 def test_a_datastore_account_sku_outside_azures_enum_is_refused():
@@ -61,7 +72,12 @@ def test_a_datastore_account_sku_outside_azures_enum_is_refused():
 
 
 def test_storage_enums_are_compared_like_arm_and_spelt_as_azure_does():
-    assert accepted({"project": "churn", "storage": {"skuName": "standard_zrs", "kind": "storagev2"}}).workspaces[0].storage.sku_name == "Standard_ZRS"
+    assert (
+        accepted({"project": "churn", "storage": {"skuName": "standard_zrs", "kind": "storagev2"}})
+        .workspaces[0]
+        .storage.sku_name
+        == "Standard_ZRS"
+    )
 
 
 def test_storage_enums_are_the_sdks():
@@ -72,9 +88,13 @@ def test_storage_enums_are_the_sdks():
 
 # Location -----------------------------------------------------------------------------------------
 
+
 def test_a_location_that_is_not_an_azure_region_is_refused():
     message = refused(location="westeuropa")
-    assert 'amlws:location = "westeuropa": not an Azure region name' in message and "amlws:allowUnlistedLocation" in message
+    assert (
+        'amlws:location = "westeuropa": not an Azure region name' in message
+        and "amlws:allowUnlistedLocation" in message
+    )
 
 
 def test_region_display_names_are_regions_and_unlisted_ones_can_be_let_through():
@@ -109,7 +129,10 @@ BUDGET = {"amount": 100, "startDate": "2026-12-01", "contactEmails": ["ml-platfo
 
 def test_a_budget_amount_azure_cannot_hold_is_refused():
     message = refused({"project": "churn", "budget": {**BUDGET, "amount": 1e308}})
-    assert "amlws:workspaces[0].budget" in message and "amount 1e+308 must be greater than 0 and at most 79228162514264337593543950335" in message
+    assert (
+        "amlws:workspaces[0].budget" in message
+        and "amount 1e+308 must be greater than 0 and at most 79228162514264337593543950335" in message
+    )
 
 
 def test_contact_emails_must_be_email_addresses():
@@ -119,11 +142,20 @@ def test_contact_emails_must_be_email_addresses():
 
 # No silent coercion -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "workspace, key, shown",
     [
-        ({"computeClusters": [{"name": "cpu", "vmSize": "Standard_DS3_v2", "maxNodeCount": True}]}, "computeClusters[0].maxNodeCount", "true"),
-        ({"computeClusters": [{"name": "cpu", "vmSize": "Standard_DS3_v2", "maxNodeCount": 2.5}]}, "computeClusters[0].maxNodeCount", "2.5"),
+        (
+            {"computeClusters": [{"name": "cpu", "vmSize": "Standard_DS3_v2", "maxNodeCount": True}]},
+            "computeClusters[0].maxNodeCount",
+            "true",
+        ),
+        (
+            {"computeClusters": [{"name": "cpu", "vmSize": "Standard_DS3_v2", "maxNodeCount": 2.5}]},
+            "computeClusters[0].maxNodeCount",
+            "2.5",
+        ),
         ({"hbiWorkspace": "yes"}, "hbiWorkspace", '"yes"'),
         ({"keyVault": {"softDeleteRetentionInDays": "30"}}, "keyVault.softDeleteRetentionInDays", '"30"'),
         ({"budget": {**BUDGET, "amount": "100"}}, "budget.amount", '"100"'),
@@ -142,15 +174,29 @@ def test_top_level_booleans_arrive_as_strings_and_are_read_as_booleans():
 
 # Settings beside existingId -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "section, key",
     [
         ({"storage": {"existingId": STORAGE_ID, "skuName": "Standard_GRS"}}, "storage.skuName"),
         ({"keyVault": {"existingId": "/x", "enablePurgeProtection": False}}, "keyVault.enablePurgeProtection"),
         ({"containerRegistry": {"existingId": "/x", "skuName": "Premium"}}, "containerRegistry.skuName"),
-        ({"monitoring": {"existingApplicationInsightsId": AI_ID, "disableLocalAuth": False}}, "monitoring.disableLocalAuth"),
-        ({"monitoring": {"existingLogAnalyticsWorkspaceId": LAW_ID, "retentionInDays": 90}}, "monitoring.retentionInDays"),
-        ({"datastores": [{"name": "lake", "containerName": "raw", "existingStorageId": STORAGE_ID, "kind": "StorageV2"}]}, "datastores[0].kind"),
+        (
+            {"monitoring": {"existingApplicationInsightsId": AI_ID, "disableLocalAuth": False}},
+            "monitoring.disableLocalAuth",
+        ),
+        (
+            {"monitoring": {"existingLogAnalyticsWorkspaceId": LAW_ID, "retentionInDays": 90}},
+            "monitoring.retentionInDays",
+        ),
+        (
+            {
+                "datastores": [
+                    {"name": "lake", "containerName": "raw", "existingStorageId": STORAGE_ID, "kind": "StorageV2"}
+                ]
+            },
+            "datastores[0].kind",
+        ),
     ],
 )
 def test_settings_beside_an_existing_id_are_refused(section, key):
@@ -164,10 +210,14 @@ def test_a_new_app_insights_on_an_existing_log_analytics_workspace_keeps_its_set
 
 # Cost tags ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("tag", ["project", "Project", "ENVIRONMENT"])
 def test_workspace_tags_cannot_override_the_cost_tags(tag):
     message = refused({"project": "churn", "tags": {tag: "other"}})
-    assert "amlws:workspaces[0].tags" in message and f"the tag {tag!r} would override the mandatory cost tag {tag.lower()!r}" in message
+    assert (
+        "amlws:workspaces[0].tags" in message
+        and f"the tag {tag!r} would override the mandatory cost tag {tag.lower()!r}" in message
+    )
 
 
 def test_stack_tags_cannot_override_the_cost_tags_or_repeat_a_name_in_another_case():
@@ -177,10 +227,19 @@ def test_stack_tags_cannot_override_the_cost_tags_or_repeat_a_name_in_another_ca
 
 # Component refusals surface with the stack file's keys ---------------------------------------------
 
+
 def test_component_refusals_name_the_camel_case_key():
-    raw = {f"amlws:{k}": v for k, v in engine_config({**BASE, "workspaces": [{"project": "churn", "storage": {"existingId": STORAGE_ID}}]}).items()}
+    raw = {
+        f"amlws:{k}": v
+        for k, v in engine_config(
+            {**BASE, "workspaces": [{"project": "churn", "storage": {"existingId": STORAGE_ID}}]}
+        ).items()
+    }
     with pytest.raises(PreviewError) as err:
         run_program(main, "amlws", "qa", raw, [], ArmMocks({STORAGE_ID: None}))
     message = str(err.value)
-    assert f'amlws:workspaces[0].storage.existingId = "{STORAGE_ID}": no such Microsoft.Storage/storageAccounts exists' in message
+    assert (
+        f'amlws:workspaces[0].storage.existingId = "{STORAGE_ID}": no such Microsoft.Storage/storageAccounts exists'
+        in message
+    )
     assert "existing_id" not in message and err.value.registrations == []

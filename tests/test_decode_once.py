@@ -25,30 +25,59 @@ sdk: Any = policy  # the analyzer's module-level names, which the patch replaces
 def unpatched():
     """Restore pulumi_policy's analyzer after the test: the patch is process-wide."""
     servicer: Any = sdk._PolicyAnalyzerServicer
-    saved = sdk.json_format, sdk.deserialize_properties, sdk.unknown_checking_proxy, servicer.Analyze, servicer.AnalyzeStack
+    saved = (
+        sdk.json_format,
+        sdk.deserialize_properties,
+        sdk.unknown_checking_proxy,
+        servicer.Analyze,
+        servicer.AnalyzeStack,
+    )
     yield servicer
-    sdk.json_format, sdk.deserialize_properties, sdk.unknown_checking_proxy, servicer.Analyze, servicer.AnalyzeStack = saved
+    sdk.json_format, sdk.deserialize_properties, sdk.unknown_checking_proxy, servicer.Analyze, servicer.AnalyzeStack = (
+        saved
+    )
 
 
 def _servicer(policies: list) -> Any:
     return sdk._PolicyAnalyzerServicer(
-        "amlws-policy", "0.0.1", policies, EnforcementLevel.MANDATORY, None, None, None, None, None, None, None,
+        "amlws-policy",
+        "0.0.1",
+        policies,
+        EnforcementLevel.MANDATORY,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
     )
 
 
 def _requests(registrations) -> tuple[list, analyzer_pb2.AnalyzeStackRequest]:
     single = [
-        analyzer_pb2.AnalyzeRequest(type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r))
-        for r in registrations
-    ]
-    stack = analyzer_pb2.AnalyzeStackRequest(resources=[
-        analyzer_pb2.AnalyzerResource(
-            type=r.type, properties=_struct(r.outputs or r.inputs), urn=r.urn, name=r.name, options=_options(r),
-            parent=r.parent, dependencies=r.dependencies,
-            propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in r.property_dependencies.items()},
+        analyzer_pb2.AnalyzeRequest(
+            type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r)
         )
         for r in registrations
-    ])
+    ]
+    stack = analyzer_pb2.AnalyzeStackRequest(
+        resources=[
+            analyzer_pb2.AnalyzerResource(
+                type=r.type,
+                properties=_struct(r.outputs or r.inputs),
+                urn=r.urn,
+                name=r.name,
+                options=_options(r),
+                parent=r.parent,
+                dependencies=r.dependencies,
+                propertyDependencies={
+                    k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in r.property_dependencies.items()
+                },
+            )
+            for r in registrations
+        ]
+    )
     return single, stack
 
 
@@ -107,7 +136,12 @@ def test_each_policy_still_gets_its_own_objects(unpatched):
     servicer = _servicer(policies)
     props = _struct({"tags": {"owner": "team"}, "name": "x", "later": UNKNOWN_STRING_VALUE})
     servicer.Analyze(analyzer_pb2.AnalyzeRequest(type="t:m:R", properties=props, urn="urn:x", name="x"), None)
-    servicer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[analyzer_pb2.AnalyzerResource(type="t:m:R", properties=props, urn="urn:x", name="x")]), None)
+    servicer.AnalyzeStack(
+        analyzer_pb2.AnalyzeStackRequest(
+            resources=[analyzer_pb2.AnalyzerResource(type="t:m:R", properties=props, urn="urn:x", name="x")]
+        ),
+        None,
+    )
     assert seen == [({"owner": "team"}, False), ({"owner": "team"}, False)]
 
 
@@ -122,8 +156,13 @@ def test_a_malformed_value_fails_where_it_failed_before(unpatched):
     """The first policy's copy is still made up front, so a value pulumi_policy cannot deserialize fails
     the request, with the same error, before any policy runs."""
     ran: list[str] = []
-    policies = [ResourceValidationPolicy(name=n, description=n, validate=lambda args, report, n=n: ran.append(n)) for n in ("a", "b")]
-    bogus = analyzer_pb2.AnalyzeRequest(type="t:m:R", properties=_struct({"x": {"4dabf18193072939515e22adb298388d": "bogus"}}), urn="u", name="x")
+    policies = [
+        ResourceValidationPolicy(name=n, description=n, validate=lambda args, report, n=n: ran.append(n))
+        for n in ("a", "b")
+    ]
+    bogus = analyzer_pb2.AnalyzeRequest(
+        type="t:m:R", properties=_struct({"x": {"4dabf18193072939515e22adb298388d": "bogus"}}), urn="u", name="x"
+    )
     errors = []
     for patch in (False, True):
         if patch:

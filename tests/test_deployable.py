@@ -35,6 +35,7 @@ BASE = {"environment": "qa", "location": "westeurope", "tags": {"owner": "qa-tea
 
 # Storage diagnostic settings -------------------------------------------------------------------------
 
+
 def test_storage_services_send_transaction_metrics_not_allmetrics():
     """Blob and file services refuse `AllMetrics` (Azure/azure-powershell#6520)."""
     result = run(lambda: WorkspaceStorage("s", {"resource_group_name": "rg", "diagnostics_workspace_id": LAW}))
@@ -50,14 +51,21 @@ def test_in_the_stacks_only_storage_services_differ_from_allmetrics(name):
     for reg in by_type(stack(name), "monitor:DiagnosticSetting"):
         got = inputs(reg)
         storage_service = "/blobServices/" in got["resourceUri"] or "/fileServices/" in got["resourceUri"]
-        assert [m["category"] for m in got["metrics"]] == (["Transaction"] if storage_service else ["AllMetrics"]), reg.name
+        assert [m["category"] for m in got["metrics"]] == (["Transaction"] if storage_service else ["AllMetrics"]), (
+            reg.name
+        )
 
 
 # The deployer's right to create the CMK key ----------------------------------------------------------
 
+
 def test_the_deployer_gets_crypto_officer_on_the_vault_before_the_cmk_key_is_created():
     """Keys created through ARM in an RBAC vault need the caller's data-plane role (Azure/bicep#6539)."""
-    result = run(lambda: MachineLearningWorkspace("w", {"resource_group_name": "rg", "customer_managed_key": {"key_name": "cmk"}}))
+    result = run(
+        lambda: MachineLearningWorkspace(
+            "w", {"resource_group_name": "rg", "customer_managed_key": {"key_name": "cmk"}}
+        )
+    )
     vault, key = one(result, "keyvault:Vault"), one(result, "keyvault:Key")
     [grant] = [r for r in by_type(result, "RoleAssignment") if inputs(r)["roleDefinitionId"] == CRYPTO_OFFICER]
     got = inputs(grant)
@@ -67,7 +75,13 @@ def test_the_deployer_gets_crypto_officer_on_the_vault_before_the_cmk_key_is_cre
 
 def test_a_user_running_pulumi_up_is_granted_as_a_user():
     """The spec's principalType defaults to User and Azure refuses a mismatch, so the stack says who deploys."""
-    result = preview_config({**BASE, "deployerPrincipalType": "User", "workspaces": [{"project": "churn", "customerManagedKey": {"keyName": "cmk"}}]})
+    result = preview_config(
+        {
+            **BASE,
+            "deployerPrincipalType": "User",
+            "workspaces": [{"project": "churn", "customerManagedKey": {"keyName": "cmk"}}],
+        }
+    )
     [grant] = [inputs(r) for r in by_type(result, "RoleAssignment") if inputs(r)["roleDefinitionId"] == CRYPTO_OFFICER]
     assert grant["principalType"] == "User"
 
@@ -83,8 +97,14 @@ def test_an_existing_vault_shared_by_two_cmk_workspaces_gets_one_deployer_grant(
 
     def program():
         for project in ("a", "b"):
-            MachineLearningWorkspace(project, {"resource_group_name": "rg", "key_vault": {"existing_id": vault_id},
-                                               "customer_managed_key": {"key_name": f"cmk-{project}"}})
+            MachineLearningWorkspace(
+                project,
+                {
+                    "resource_group_name": "rg",
+                    "key_vault": {"existing_id": vault_id},
+                    "customer_managed_key": {"key_name": f"cmk-{project}"},
+                },
+            )
 
     result = run(program, fixtures)
     [grant] = [r for r in by_type(result, "RoleAssignment") if inputs(r)["roleDefinitionId"] == CRYPTO_OFFICER]
@@ -126,7 +146,14 @@ def test_a_start_date_more_than_twelve_months_ahead_is_refused():
     with pytest.raises(ComponentInputError, match="at most 12 months ahead"):
         run(lambda: monthly_budget("b", {**BUDGET, "start_date": too_far}, scope=RG))  # type: ignore[arg-type]
     with pytest.raises(PreviewError, match=r"budget = .*at most 12 months ahead"):
-        preview_config({**BASE, "workspaces": [{"project": "churn", "budget": {"amount": 1, "startDate": too_far, "contactEmails": ["a@b.c"]}}]})
+        preview_config(
+            {
+                **BASE,
+                "workspaces": [
+                    {"project": "churn", "budget": {"amount": 1, "startDate": too_far, "contactEmails": ["a@b.c"]}}
+                ],
+            }
+        )
 
 
 def test_a_start_date_in_a_past_month_is_warned_about():
@@ -148,10 +175,17 @@ INSTANCE = {"name": "ci-one", "vm_size": "Standard_DS3_v2", "idle_time_before_sh
 
 
 def test_a_compute_instance_without_an_assigned_user_is_refused_before_anything_is_declared():
-    with pytest.raises(ComponentInputError, match=r"compute_instances\[0\].assigned_user_object_id=None: required: .*belongs to whoever creates it"):
+    with pytest.raises(
+        ComponentInputError,
+        match=r"compute_instances\[0\].assigned_user_object_id=None: required: .*belongs to whoever creates it",
+    ):
         run(lambda: MachineLearningWorkspace("w", {"resource_group_name": "rg", "compute_instances": [dict(INSTANCE)]}))  # type: ignore[list-item]
     with pytest.raises(ComponentInputError, match="is a GUID"):
-        run(lambda: MachineLearningWorkspace("w", {"resource_group_name": "rg", "compute_instances": [{**INSTANCE, "assigned_user_object_id": "me"}]}))  # type: ignore[list-item]
+        run(
+            lambda: MachineLearningWorkspace(
+                "w", {"resource_group_name": "rg", "compute_instances": [{**INSTANCE, "assigned_user_object_id": "me"}]}
+            )
+        )  # type: ignore[list-item]
 
 
 def test_the_stack_file_names_the_missing_assigned_user():
@@ -159,14 +193,26 @@ def test_the_stack_file_names_the_missing_assigned_user():
     with pytest.raises(PreviewError) as caught:
         preview_config({**BASE, "workspaces": [{"project": "churn", "computeInstances": [instance]}]})
     assert "Pulumi.qa.yaml" in str(caught.value)
-    assert "amlws:workspaces[0].computeInstances[0].assignedUserObjectId: required setting is missing" in str(caught.value)
+    assert "amlws:workspaces[0].computeInstances[0].assignedUserObjectId: required setting is missing" in str(
+        caught.value
+    )
     assert "belongs to whoever creates it" in str(caught.value) and caught.value.registrations == []
 
 
 def test_the_instance_is_assigned_to_its_user_in_the_deployers_tenant():
-    result = run(lambda: MachineLearningWorkspace("w", {"resource_group_name": "rg", "compute_instances": [{**INSTANCE, "assigned_user_object_id": USER}]}))  # type: ignore[list-item]
+    result = run(
+        lambda: MachineLearningWorkspace(
+            "w", {"resource_group_name": "rg", "compute_instances": [{**INSTANCE, "assigned_user_object_id": USER}]}
+        )
+    )  # type: ignore[list-item]
     [instance] = [inputs(r) for r in by_type(result, "machinelearningservices:Compute")]
     user = instance["properties"]["properties"]["personalComputeInstanceSettings"]["assignedUser"]
     assert user["objectId"] == USER and user["tenantId"]
-    dev = [inputs(r) for r in by_type(stack("dev"), "machinelearningservices:Compute") if inputs(r)["properties"]["computeType"] == "ComputeInstance"]
-    assert dev and all(c["properties"]["properties"]["personalComputeInstanceSettings"]["assignedUser"]["objectId"] for c in dev)
+    dev = [
+        inputs(r)
+        for r in by_type(stack("dev"), "machinelearningservices:Compute")
+        if inputs(r)["properties"]["computeType"] == "ComputeInstance"
+    ]
+    assert dev and all(
+        c["properties"]["properties"]["personalComputeInstanceSettings"]["assignedUser"]["objectId"] for c in dev
+    )

@@ -31,7 +31,11 @@ UAI_PRINCIPAL = "11111111-2222-4333-8444-555555555555"
 
 
 def readers(result):
-    return {r.name: r for r in by_type(result, "authorization:RoleAssignment") if inputs(r)["roleDefinitionId"] == ROLE_PREFIX + READER}
+    return {
+        r.name: r
+        for r in by_type(result, "authorization:RoleAssignment")
+        if inputs(r)["roleDefinitionId"] == ROLE_PREFIX + READER
+    }
 
 
 def endpoint(result, name):
@@ -44,10 +48,14 @@ def assert_reader_on_storage_endpoints(result, principal, principal_urn):
     for sub in ("blob", "file"):
         grant, pe = found[f"w-pe-st-{sub}-reader"], endpoint(result, f"w-pe-st-{sub}")
         got = inputs(grant)
-        assert got["scope"] == pe.id and grant.property_dependencies["scope"] == [pe.urn]  # the endpoint itself, after it
+        assert got["scope"] == pe.id and grant.property_dependencies["scope"] == [
+            pe.urn
+        ]  # the endpoint itself, after it
         assert got["principalId"] == principal and grant.property_dependencies["principalId"] == [principal_urn]
         assert got["principalType"] == "ServicePrincipal"
-        assert got["roleAssignmentName"] == assignment_name(pe.id, principal, ROLE_PREFIX + READER)  # uuid5(scope, principal, role)
+        assert got["roleAssignmentName"] == assignment_name(
+            pe.id, principal, ROLE_PREFIX + READER
+        )  # uuid5(scope, principal, role)
 
 
 def test_the_created_workspace_identity_reads_the_closed_storage_accounts_endpoints():
@@ -80,8 +88,14 @@ def test_the_letter_case_of_disabled_does_not_matter():
     "overrides",
     [
         {"private_endpoints": ENDPOINTS},  # storage open (the default): the doc asks for nothing
-        {"private_endpoints": ENDPOINTS, "storage": {"public_network_access": "Enabled", "network_default_action": "Deny"}},
-        {"storage": CLOSED, "managed_network_isolation_mode": "AllowOnlyApprovedOutbound"},  # no client-network endpoint
+        {
+            "private_endpoints": ENDPOINTS,
+            "storage": {"public_network_access": "Enabled", "network_default_action": "Deny"},
+        },
+        {
+            "storage": CLOSED,
+            "managed_network_isolation_mode": "AllowOnlyApprovedOutbound",
+        },  # no client-network endpoint
         {"workspace_identity": {}, "storage": CLOSED, "managed_network_isolation_mode": "AllowOnlyApprovedOutbound"},
     ],
     ids=["open-storage", "enabled-with-firewall", "managed-network-only", "managed-network-only-uai"],
@@ -93,8 +107,16 @@ def test_no_reader_where_the_doc_asks_for_none(overrides):
 
 def test_computes_wait_for_the_identitys_contributor_grant_on_the_workspace():
     cluster = {"name": "cpu", "vm_size": "Standard_DS3_v2", "max_node_count": 2}
-    result = run(workspace(workspace_identity={}, managed_network_isolation_mode="AllowOnlyApprovedOutbound", compute_clusters=[cluster]))
-    grant = next(r for r in by_type(result, "authorization:RoleAssignment") if r.name == "w-identity-workspace-contributor")
+    result = run(
+        workspace(
+            workspace_identity={},
+            managed_network_isolation_mode="AllowOnlyApprovedOutbound",
+            compute_clusters=[cluster],
+        )
+    )
+    grant = next(
+        r for r in by_type(result, "authorization:RoleAssignment") if r.name == "w-identity-workspace-contributor"
+    )
     assert inputs(grant)["roleDefinitionId"] == ROLE_PREFIX + CONTRIBUTOR
     assert grant.urn in one(result, "machinelearningservices:Compute").dependencies
 
@@ -102,13 +124,26 @@ def test_computes_wait_for_the_identitys_contributor_grant_on_the_workspace():
 @pytest.mark.parametrize("unknowns", [False, True])
 def test_prod_grants_each_workspace_identity_reader_on_its_storage_endpoints(stack_preview, unknowns):
     result = stack_preview("prod", unknowns)
-    grants = {r.name: r for r in by_type(result, "authorization:RoleAssignment") if r.name.endswith("-reader") and "-pe-" in r.name}
-    assert sorted(grants) == ["churn-pe-st-blob-reader", "churn-pe-st-file-reader", "fraud-pe-st-blob-reader", "fraud-pe-st-file-reader"]
+    grants = {
+        r.name: r
+        for r in by_type(result, "authorization:RoleAssignment")
+        if r.name.endswith("-reader") and "-pe-" in r.name
+    }
+    assert sorted(grants) == [
+        "churn-pe-st-blob-reader",
+        "churn-pe-st-file-reader",
+        "fraud-pe-st-blob-reader",
+        "fraud-pe-st-file-reader",
+    ]
     for name, grant in grants.items():
         project, sub = name.split("-pe-st-")[0], name.split("-pe-st-")[1].removesuffix("-reader")
         pe = endpoint(result, f"{project}-pe-st-{sub}")
-        identity = next(r for r in by_type(result, "managedidentity:UserAssignedIdentity") if r.name == f"{project}-mlw-id")
-        assert grant.property_dependencies["scope"] == [pe.urn] and grant.property_dependencies["principalId"] == [identity.urn]
+        identity = next(
+            r for r in by_type(result, "managedidentity:UserAssignedIdentity") if r.name == f"{project}-mlw-id"
+        )
+        assert grant.property_dependencies["scope"] == [pe.urn] and grant.property_dependencies["principalId"] == [
+            identity.urn
+        ]
         got = inputs(grant)
         assert got["roleDefinitionId"] == ROLE_PREFIX + READER and got["principalType"] == "ServicePrincipal"
         if unknowns:  # a first preview: the endpoint's ID, the principal and so the name are computed
@@ -116,4 +151,6 @@ def test_prod_grants_each_workspace_identity_reader_on_its_storage_endpoints(sta
             assert raw["scope"] == UNKNOWN and raw["principalId"] == UNKNOWN and raw["roleAssignmentName"] == UNKNOWN
         else:
             assert got["scope"] == pe.id and got["principalId"] == identity.outputs["principalId"]
-            assert got["roleAssignmentName"] == assignment_name(pe.id, identity.outputs["principalId"], ROLE_PREFIX + READER)
+            assert got["roleAssignmentName"] == assignment_name(
+                pe.id, identity.outputs["principalId"], ROLE_PREFIX + READER
+            )

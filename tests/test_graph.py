@@ -14,15 +14,24 @@ def test_graph_holds_components_resources_and_references(stack_preview):
     assert len(graph.nodes) == 46  # 37 resources + 9 components (the project workspace and the self-serve zone)
     ws = next(u for u, n in graph.nodes.items() if n.type == "azure-native:machinelearningservices:Workspace")
     targets = {(graph.nodes[t].short_type, prop) for s, t, prop in graph.references if s == ws}
-    assert {("storage:StorageAccount", "storageAccount"), ("keyvault:Vault", "keyVault"),
-            ("applicationinsights:Component", "applicationInsights"), ("resources:ResourceGroup", "resourceGroupName")} <= targets
-    assert graph.parent[ws] == next(u for u, n in graph.nodes.items() if n.type == "amlws:index:MachineLearningWorkspace")
+    assert {
+        ("storage:StorageAccount", "storageAccount"),
+        ("keyvault:Vault", "keyVault"),
+        ("applicationinsights:Component", "applicationInsights"),
+        ("resources:ResourceGroup", "resourceGroupName"),
+    } <= targets
+    assert graph.parent[ws] == next(
+        u for u, n in graph.nodes.items() if n.type == "amlws:index:MachineLearningWorkspace"
+    )
 
 
 def test_mermaid_nests_components_and_labels_references(stack_preview):
     text = to_mermaid(build_graph(stack_preview("prod")))
     assert text.startswith("flowchart LR\n")
-    assert text.count("subgraph ") == 19 and text.count("\n    end") + text.count("\n  end") + text.count("\n      end") >= 19
+    assert (
+        text.count("subgraph ") == 19
+        and text.count("\n    end") + text.count("\n  end") + text.count("\n      end") >= 19
+    )
     assert re.search(r'subgraph n\d+\["SharedWorkspaceResources shared"\]', text)
     assert re.search(r"n\d+ -\.->\|storageAccount\| n\d+", text)
     assert "🔒" in text and "class " in text  # protected resources are marked
@@ -50,7 +59,9 @@ def test_svg_arrows_have_heads_and_property_labels_and_there_is_a_legend(stack_p
     arrows = [p for p in root.iter(f"{SVG}path") if p.get("marker-end") == "url(#arrow)"]
     texts = _texts(root)
     assert len(arrows) >= 8 and "scope" in texts and any(re.fullmatch(r"resourceGroupName ×\d+", t) for t in texts)
-    assert {"component", "resource", "protected from deletion"} <= set(texts) and any(t.startswith("reference") for t in texts)
+    assert {"component", "resource", "protected from deletion"} <= set(texts) and any(
+        t.startswith("reference") for t in texts
+    )
     assert "shared-rg [protected]" in texts
 
 
@@ -65,7 +76,9 @@ def test_svg_boxes_fit_their_text(stack_preview):
             continue  # titles, legend and arrow labels are outside boxes
         inside = [w for bx, w in boxes if bx <= x <= bx + w and x - bx < 20]
         if inside:
-            assert x + text_width(t.text or "", size, bold=t.get("font-weight") == "bold") <= max(bx + w for bx, w in boxes if bx <= x <= bx + w), t.text
+            assert x + text_width(t.text or "", size, bold=t.get("font-weight") == "bold") <= max(
+                bx + w for bx, w in boxes if bx <= x <= bx + w
+            ), t.text
 
 
 def test_collapsed_pictures_fit_a_readme(stack_preview):

@@ -105,12 +105,20 @@ def test_pulumi_install_builds_a_venv_that_runs_the_program(builds):
     python = str(venv / "bin" / "python")
     # Imported as the language host would: the program's directory first on sys.path.
     probe = "import sys; sys.path.insert(0, sys.argv[1]); import amlws.stacks.program, pulumi_azure_native, pulumi_policy; print(sys.prefix)"
-    proc = subprocess.run([python, "-c", probe, str(ROOT)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [python, "-c", probe, str(ROOT)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert Path(proc.stdout.strip()) == venv
     # And run: the offline preview of dev, from the new venv's own console script.
-    proc = subprocess.run([str(venv / "bin" / "amlws"), "preview", "dev", "--cwd", str(ROOT), "--quiet"],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [str(venv / "bin" / "amlws"), "preview", "dev", "--cwd", str(ROOT), "--quiet"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "amlws/dev:" in proc.stdout
 

@@ -10,7 +10,7 @@ from amlws.mocks import SUBSCRIPTION_ID, ArmMocks
 from amlws.preview import PreviewError, preview_stack, run_program
 from amlws.stacks.program import main
 from amlws_rules import naming
-from harness import ROOT, by_type, inputs, one, run, shared_preview
+from harness import ROOT, inputs, one, run, shared_preview
 
 # The input that names each azure-native type the package declares. A new type must be added here
 # with an explicit name in the component: without one, azure-native autonames it at `pulumi up`.
@@ -66,7 +66,11 @@ stack = shared_preview  # read only; test_names_are_the_same_on_every_run runs d
 
 
 def typed(result):
-    return [(f"{r.type.split(':')[1]}:{r.type.split(':')[2]}", r) for r in result.registrations if r.type.startswith("azure-native:")]
+    return [
+        (f"{r.type.split(':')[1]}:{r.type.split(':')[2]}", r)
+        for r in result.registrations
+        if r.type.startswith("azure-native:")
+    ]
 
 
 def names_of(result, kind):
@@ -86,7 +90,9 @@ def test_every_azure_resource_the_stack_creates_is_named_and_obeys_its_rule(name
 def test_the_defective_autonames_of_the_issue_are_gone():
     """`*-storage-st` had hyphens, `*-keyvault-kv` autonamed to 25-26 characters, `shared-registry-acr` had hyphens."""
     prod = stack("prod")
-    assert sorted(names_of(stack("dev"), "storage:StorageAccount")) == [n for n in names_of(stack("dev"), "storage:StorageAccount") if n.isalnum()]
+    assert sorted(names_of(stack("dev"), "storage:StorageAccount")) == [
+        n for n in names_of(stack("dev"), "storage:StorageAccount") if n.isalnum()
+    ]
     for kind in GLOBAL:
         for value in names_of(prod, kind) + names_of(stack("dev"), kind):
             assert naming.name_violation(RULES[kind], value) is None
@@ -119,12 +125,21 @@ BASE = {"environment": "qa", "location": "westeurope", "tags": {"owner": "qa-tea
 
 def test_every_name_can_be_set_in_the_stack_file():
     workspace = {
-        "project": "churn", "workspaceName": "mlw-churn-custom",
-        "storage": {"accountName": "stchurncustom"}, "keyVault": {"vaultName": "kv-churn-custom"},
+        "project": "churn",
+        "workspaceName": "mlw-churn-custom",
+        "storage": {"accountName": "stchurncustom"},
+        "keyVault": {"vaultName": "kv-churn-custom"},
         "containerRegistry": {"registryName": "crchurncustom"},
         "monitoring": {"logAnalyticsWorkspaceName": "log-custom", "applicationInsightsName": "appi-custom"},
         "customerManagedKey": {"keyName": "cmk", "identityName": "id-custom"},
-        "datastores": [{"name": "lake", "containerName": "raw", "datastoreType": "AzureDataLakeGen2", "accountName": "stlakecustom"}],
+        "datastores": [
+            {
+                "name": "lake",
+                "containerName": "raw",
+                "datastoreType": "AzureDataLakeGen2",
+                "accountName": "stlakecustom",
+            }
+        ],
         "budget": {"budgetName": "budget-custom", "amount": 10, "contactEmails": ["a@b.c"]},
     }
     result = preview_config({**BASE, "workspaces": [workspace]})
@@ -132,8 +147,12 @@ def test_every_name_can_be_set_in_the_stack_file():
     assert got["machinelearningservices:Workspace"] == ["mlw-churn-custom"]
     assert got["storage:StorageAccount"] == ["stchurncustom", "stlakecustom"]
     assert got["keyvault:Vault"] == ["kv-churn-custom"] and got["containerregistry:Registry"] == ["crchurncustom"]
-    assert got["operationalinsights:Workspace"] == ["log-custom"] and got["applicationinsights:Component"] == ["appi-custom"]
-    assert got["managedidentity:UserAssignedIdentity"] == ["id-custom"] and got["consumption:Budget"] == ["budget-custom"]
+    assert got["operationalinsights:Workspace"] == ["log-custom"] and got["applicationinsights:Component"] == [
+        "appi-custom"
+    ]
+    assert got["managedidentity:UserAssignedIdentity"] == ["id-custom"] and got["consumption:Budget"] == [
+        "budget-custom"
+    ]
 
 
 def test_shared_resources_take_their_names_from_the_shared_section():
@@ -165,7 +184,12 @@ def test_a_name_that_breaks_its_rule_is_refused_with_the_file_key_value_and_rule
     with pytest.raises(PreviewError) as caught:
         preview_config({**BASE, "workspaces": [{"project": "churn", **section}]})
     message = str(caught.value)
-    assert "Pulumi.qa.yaml" in message and json.dumps(value) in message and rule.pattern in message and rule.source in message
+    assert (
+        "Pulumi.qa.yaml" in message
+        and json.dumps(value) in message
+        and rule.pattern in message
+        and rule.source in message
+    )
     assert caught.value.registrations == []
 
 
@@ -176,8 +200,14 @@ def test_a_name_that_breaks_its_rule_is_refused_with_the_file_key_value_and_rule
         ({"key_vault": {"vault_name": "kv_underscore"}}, "key_vault.vault_name"),
         ({"container_registry": {"registry_name": "cr", "tags": {"a": "b"}}}, "container_registry.registry_name"),
         ({"workspace_name": "w" * 34}, "workspace_name"),
-        ({"customer_managed_key": {"key_name": "k", "identity_name": "id with space"}}, "customer_managed_key.identity_name"),
-        ({"datastores": [{"name": "lake", "container_name": "raw", "account_name": "st-lake"}]}, "datastores[0].account_name"),
+        (
+            {"customer_managed_key": {"key_name": "k", "identity_name": "id with space"}},
+            "customer_managed_key.identity_name",
+        ),
+        (
+            {"datastores": [{"name": "lake", "container_name": "raw", "account_name": "st-lake"}]},
+            "datastores[0].account_name",
+        ),
     ],
 )
 def test_a_component_refuses_a_bad_name_before_anything_is_declared(args, setting):
@@ -188,13 +218,29 @@ def test_a_component_refuses_a_bad_name_before_anything_is_declared(args, settin
 
 def test_components_used_alone_name_everything_too():
     def program():
-        MachineLearningWorkspace("w", {
-            "resource_group_name": "rg", "customer_managed_key": {"key_name": "k"},
-            "private_endpoints": {"subnet_id": SUBNET, "private_dns_zone_ids": {z: f"/zones/{z}" for z in (
-                "privatelink.api.azureml.ms", "privatelink.notebooks.azure.net", "privatelink.blob.core.windows.net",
-                "privatelink.file.core.windows.net", "privatelink.vaultcore.azure.net")}},
-        })
-        PrivateDnsZones("dns", {"resource_group_name": "rg", "virtual_network_id": VNET, "zones": ["privatelink.api.azureml.ms"]})
+        MachineLearningWorkspace(
+            "w",
+            {
+                "resource_group_name": "rg",
+                "customer_managed_key": {"key_name": "k"},
+                "private_endpoints": {
+                    "subnet_id": SUBNET,
+                    "private_dns_zone_ids": {
+                        z: f"/zones/{z}"
+                        for z in (
+                            "privatelink.api.azureml.ms",
+                            "privatelink.notebooks.azure.net",
+                            "privatelink.blob.core.windows.net",
+                            "privatelink.file.core.windows.net",
+                            "privatelink.vaultcore.azure.net",
+                        )
+                    },
+                },
+            },
+        )
+        PrivateDnsZones(
+            "dns", {"resource_group_name": "rg", "virtual_network_id": VNET, "zones": ["privatelink.api.azureml.ms"]}
+        )
 
     result = run(program)
     for kind, reg in typed(result):
@@ -222,7 +268,9 @@ def test_a_given_name_is_applied_and_the_picked_name_is_stable_per_stack():
 def test_name_rules_quote_the_spec():
     assert naming.name_violation(naming.STORAGE_ACCOUNT, "churn-storage-st1a2b3c4d") is not None
     assert "2024-01-01/storage.json" in naming.STORAGE_ACCOUNT.source
-    assert naming.name_violation(naming.KEY_VAULT, "churn-keyvault-kv1a2b3c4d").startswith("'churn-keyvault-kv1a2b3c4d' is 25 characters")
+    assert naming.name_violation(naming.KEY_VAULT, "churn-keyvault-kv1a2b3c4d").startswith(
+        "'churn-keyvault-kv1a2b3c4d' is 25 characters"
+    )
     assert naming.name_violation(naming.CONTAINER_REGISTRY, "sharedregistryacr") is None
     assert naming.unique_suffix("a", "b") == naming.unique_suffix("A", "B") != naming.unique_suffix("a", "c")
 
@@ -237,6 +285,9 @@ def test_name_rules_agree_with_the_spec_facts_the_preview_checks():
         assert name["property"] == rule.property, kind
         if "pattern" in name:
             assert name["pattern"] == rule.pattern, kind
-            assert name.get("minLength", rule.min_length) == rule.min_length and name.get("maxLength", rule.max_length) == rule.max_length, kind
+            assert (
+                name.get("minLength", rule.min_length) == rule.min_length
+                and name.get("maxLength", rule.max_length) == rule.max_length
+            ), kind
         else:
             assert rule.source.startswith("a conservative rule of this package"), kind

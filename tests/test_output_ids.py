@@ -27,7 +27,9 @@ FIXTURES: dict[str, Any] = {
     **storage_fixture("stgood", "StorageV2", "Standard_LRS", False),
     **storage_fixture("stpremium", "StorageV2", "Premium_LRS", False),
     VAULT_ID: {"properties": {"enableSoftDelete": True, "enablePurgeProtection": True}},
-    AI_ID: {}, LAW_ID: {}, ACR_ID: {"loginServer": "acrshared.azurecr.io"},
+    AI_ID: {},
+    LAW_ID: {},
+    ACR_ID: {"loginServer": "acrshared.azurecr.io"},
 }
 
 
@@ -45,7 +47,9 @@ class StackReferenceMocks(ArmMocks):
 
 
 def _ws(**sections: Any) -> MachineLearningWorkspace:
-    return MachineLearningWorkspace("w", {"resource_group_name": "rg", "workspace_name": "mlw-w", "tags": {"project": "p"}, **sections})  # type: ignore[typeddict-item]
+    return MachineLearningWorkspace(
+        "w", {"resource_group_name": "rg", "workspace_name": "mlw-w", "tags": {"project": "p"}, **sections}
+    )  # type: ignore[typeddict-item]
 
 
 def _fails(program, the_mocks: ArmMocks | None = None) -> PreviewError:
@@ -61,15 +65,29 @@ def test_ids_from_a_stack_reference_are_looked_up_once_known_and_used():
     def program():
         ref = pulumi.StackReference("org/platform/prod")
         _ws(
-            storage={"existing_id": ref.get_output("storage")}, key_vault={"existing_id": ref.get_output("vault")},
-            monitoring={"existing_application_insights_id": ref.get_output("ai"), "existing_log_analytics_workspace_id": ref.get_output("law")},
+            storage={"existing_id": ref.get_output("storage")},
+            key_vault={"existing_id": ref.get_output("vault")},
+            monitoring={
+                "existing_application_insights_id": ref.get_output("ai"),
+                "existing_log_analytics_workspace_id": ref.get_output("law"),
+            },
             container_registry={"existing_id": ref.get_output("acr")},
         )
 
     result = run_program(program, "amlws", "test", {}, [], StackReferenceMocks(ids))
     ws = inputs(one(result, "machinelearningservices:Workspace"))
-    assert (ws["storageAccount"], ws["keyVault"], ws["applicationInsights"], ws["containerRegistry"]) == (GOOD_STORAGE_ID, VAULT_ID, AI_ID, ACR_ID)
-    for kind in ("storage:StorageAccount", "keyvault:Vault", "applicationinsights:Component", "containerregistry:Registry"):
+    assert (ws["storageAccount"], ws["keyVault"], ws["applicationInsights"], ws["containerRegistry"]) == (
+        GOOD_STORAGE_ID,
+        VAULT_ID,
+        AI_ID,
+        ACR_ID,
+    )
+    for kind in (
+        "storage:StorageAccount",
+        "keyvault:Vault",
+        "applicationinsights:Component",
+        "containerregistry:Registry",
+    ):
         assert not by_type(result, kind), kind  # brought, not created
 
 
@@ -89,20 +107,28 @@ def test_a_later_known_premium_account_fails_the_run_and_nothing_uses_it():
 
     err = _fails(program)
     assert isinstance(err.cause, WorkspaceStorageError)
-    uses = [r.type for r in err.registrations if "storageAccount" in r.property_dependencies or r.type.endswith("RoleAssignment")]
+    uses = [
+        r.type
+        for r in err.registrations
+        if "storageAccount" in r.property_dependencies or r.type.endswith("RoleAssignment")
+    ]
     assert uses == []  # neither the workspace nor the identity's grants on the account were declared
 
 
 def test_a_later_known_id_of_nothing_is_refused_by_setting():
     gone = f"{RG}/Microsoft.Storage/storageAccounts/stgone"
-    err = _fails(lambda: _ws(storage={"existing_id": pulumi.Output.from_input(gone)}), ArmMocks({**FIXTURES, gone: None}))
+    err = _fails(
+        lambda: _ws(storage={"existing_id": pulumi.Output.from_input(gone)}), ArmMocks({**FIXTURES, gone: None})
+    )
     assert isinstance(err.cause, ComponentInputError)
     assert f"storage.existing_id={gone!r}: no such Microsoft.Storage/storageAccounts exists" in str(err)
 
 
 def test_output_from_input_of_a_created_vault_id_holds_the_customer_managed_key():
     def program():
-        vault = WorkspaceKeyVault("kv", {"resource_group_name": "rg-sec", "vault_name": "kvcreated", "tags": {"project": "p"}})
+        vault = WorkspaceKeyVault(
+            "kv", {"resource_group_name": "rg-sec", "vault_name": "kvcreated", "tags": {"project": "p"}}
+        )
         _ws(key_vault={"existing_id": pulumi.Output.from_input(vault.id)}, customer_managed_key={"key_name": "cmk"})
 
     result = run_program(program, "amlws", "test", {}, [], ArmMocks(FIXTURES))
@@ -115,7 +141,9 @@ def test_output_from_input_of_a_created_vault_id_holds_the_customer_managed_key(
 
 def test_a_later_known_vault_without_purge_protection_cannot_hold_the_customer_managed_key():
     def program():
-        vault = WorkspaceKeyVault("kv", {"resource_group_name": "rg-sec", "vault_name": "kvloose", "enable_purge_protection": False})
+        vault = WorkspaceKeyVault(
+            "kv", {"resource_group_name": "rg-sec", "vault_name": "kvloose", "enable_purge_protection": False}
+        )
         _ws(key_vault={"existing_id": pulumi.Output.from_input(vault.id)}, customer_managed_key={"key_name": "cmk"})
 
     err = _fails(program)
@@ -129,7 +157,12 @@ def by_type_in(err: PreviewError, suffix: str) -> list:
 
 def test_facts_given_with_an_output_are_judged_at_once_without_a_lookup():
     def program():
-        _ws(storage={"existing_id": pulumi.Output.from_input(PREMIUM_ID), "existing_facts": {"kind": "StorageV2", "sku_name": "Premium_LRS", "is_hns_enabled": False}})
+        _ws(
+            storage={
+                "existing_id": pulumi.Output.from_input(PREMIUM_ID),
+                "existing_facts": {"kind": "StorageV2", "sku_name": "Premium_LRS", "is_hns_enabled": False},
+            }
+        )
 
     with pytest.raises(PreviewError) as err:
         run_program(program, "amlws", "test", {}, [], ArmMocks({}))  # no fixture: a lookup would fail differently

@@ -27,13 +27,21 @@ def test_bad_example_triggers_each_documented_restriction_quoting_it(pack):
     assert analyzed == 19
     storage = [v for v in violations if v["policy"] == "workspace-storage-documented-restrictions"]
     by_workspace = {v["urn"].rsplit("::", 1)[1]: v["message"] for v in storage}
-    assert set(by_workspace) == {"ws-blob", "ws-premium", "ws-hns"}  # not ws-good: its datastore-only neighbours stay silent
+    assert set(by_workspace) == {
+        "ws-blob",
+        "ws-premium",
+        "ws-hns",
+    }  # not ws-good: its datastore-only neighbours stay silent
     assert "account of type BlobStorage" in by_workspace["ws-blob"]
     assert "premium account (Premium_LRS and Premium_GRS)" in by_workspace["ws-premium"]
     assert "hierarchical namespace (used with Azure Data Lake Storage Gen2)" in by_workspace["ws-hns"]
     assert all(v["level"] == "mandatory" for v in storage)
-    assert any(v["policy"] == "workspace-container-registry-tagged" and v["urn"].endswith("::acruntagged") for v in violations)
-    assert any(v["policy"] == "application-insights-workspace-based" and v["urn"].endswith("::classic") for v in violations)
+    assert any(
+        v["policy"] == "workspace-container-registry-tagged" and v["urn"].endswith("::acruntagged") for v in violations
+    )
+    assert any(
+        v["policy"] == "application-insights-workspace-based" and v["urn"].endswith("::classic") for v in violations
+    )
     [cmk] = [v for v in violations if v["policy"] == "workspace-cmk-key-vault-purge-protection"]
     assert cmk["urn"].endswith("::ws-cmk") and "purge protection" in cmk["message"]
     datastores = [v for v in violations if v["policy"] == "datastore-documented-rules"]
@@ -48,11 +56,23 @@ def test_bad_example_triggers_each_documented_restriction_quoting_it(pack):
 def test_budget_policy_fires_where_required_and_prod_budgets_satisfy_it(pack, stack_preview):
     fired, _ = analyze(pack, bad_example(), {"workspace-cost-budget": {"required": True}}, "(test)")
     assert {v["urn"].rsplit("::", 1)[1] for v in fired if v["policy"] == "workspace-cost-budget"} == {
-        "ws-blob", "ws-premium", "ws-hns", "ws-good", "ws-cmk"
+        "ws-blob",
+        "ws-premium",
+        "ws-hns",
+        "ws-good",
+        "ws-cmk",
     }
     quiet, _ = analyze(pack, stack_preview("prod"), {"workspace-cost-budget": {"required": True}}, "(test)")
-    assert not any(v["policy"] in ("workspace-cost-budget", "workspace-diagnostic-settings", "datastore-documented-rules",
-                                   "workspace-cmk-key-vault-purge-protection") for v in quiet)
+    assert not any(
+        v["policy"]
+        in (
+            "workspace-cost-budget",
+            "workspace-diagnostic-settings",
+            "datastore-documented-rules",
+            "workspace-cmk-key-vault-purge-protection",
+        )
+        for v in quiet
+    )
 
 
 def test_prod_has_no_mandatory_violation_and_dev_only_advisories(stack_verdicts):
@@ -73,17 +93,29 @@ def test_schema_defaults_are_applied_like_the_cli(pack, stack_preview):
 
 
 def test_config_can_lower_levels_and_disable(pack):
-    violations, _ = analyze(pack, bad_example(), {"all": "advisory", "workspace-storage-documented-restrictions": "disabled"}, "(test)")
+    violations, _ = analyze(
+        pack, bad_example(), {"all": "advisory", "workspace-storage-documented-restrictions": "disabled"}, "(test)"
+    )
     assert violations and all(v["level"] == "advisory" for v in violations)
     assert not any(v["policy"] == "workspace-storage-documented-restrictions" for v in violations)
 
 
 @pytest.mark.parametrize(
     "config, message",
-    [({"no-such-policy": "advisory"}, "no policy named no-such-policy"), ({"compute-cluster-scale": {"maxNodes": 3}}, "has no setting maxNodes"), ({"required-tags": "sometimes"}, "enforcementLevel = 'sometimes'"),
-     ({"compute-cluster-scale": {"maxNodeCount": "20"}}, 'compute-cluster-scale.maxNodeCount = "20": expected a number'),
-     ({"required-tags": {"requiredTags": ["owner", 3]}}, "required-tags.requiredTags = .*expected a string at item 1"),
-     ({"workspace-cost-budget": {"required": "yes"}}, 'workspace-cost-budget.required = "yes": expected a boolean')],
+    [
+        ({"no-such-policy": "advisory"}, "no policy named no-such-policy"),
+        ({"compute-cluster-scale": {"maxNodes": 3}}, "has no setting maxNodes"),
+        ({"required-tags": "sometimes"}, "enforcementLevel = 'sometimes'"),
+        (
+            {"compute-cluster-scale": {"maxNodeCount": "20"}},
+            'compute-cluster-scale.maxNodeCount = "20": expected a number',
+        ),
+        (
+            {"required-tags": {"requiredTags": ["owner", 3]}},
+            "required-tags.requiredTags = .*expected a string at item 1",
+        ),
+        ({"workspace-cost-budget": {"required": "yes"}}, 'workspace-cost-budget.required = "yes": expected a boolean'),
+    ],
 )
 def test_bad_policy_config_is_an_error(pack, config, message):
     with pytest.raises(PreviewError, match=message):
@@ -113,20 +145,35 @@ def test_cli_exit_1_on_mandatory_violations_with_json_and_sarif(tmp_path, capsys
     (project / "__main__.py").write_text((ROOT / "__main__.py").read_text())  # --cwd runs DIR's own program
     (project / "Pulumi.dev.yaml").write_text((ROOT / "Pulumi.dev.yaml").read_text())
     out, sarif = tmp_path / "dev.json", tmp_path / "dev.sarif"
-    code = main(["preview", "dev", "--cwd", str(project), "--policy-pack", str(PACK), "--json", str(out), "--sarif", str(sarif)])
+    code = main(
+        ["preview", "dev", "--cwd", str(project), "--policy-pack", str(PACK), "--json", str(out), "--sarif", str(sarif)]
+    )
     assert code == 1  # no config: every network rule is mandatory
     data = json.loads(out.read_text())
     assert data["violations"] and set(data["violations"][0]) == {"policy", "level", "urn", "message"}
     log = json.loads(sarif.read_text())
     assert log["version"] == "2.1.0" and log["runs"][0]["tool"]["driver"]["rules"]
     result = log["runs"][0]["results"][0]
-    assert result["level"] in ("error", "warning") and result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "Pulumi.dev.yaml"
+    assert (
+        result["level"] in ("error", "warning")
+        and result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "Pulumi.dev.yaml"
+    )
     assert "Policy violations" in capsys.readouterr().out
 
 
 def _single(typ: str, props: dict) -> PreviewResult:
-    reg = Registration(urn=f"urn:pulumi:e2e::amlws::{typ}::r", type=typ, name="r", parent="", custom=True, protect=False,
-                       inputs=props, dependencies=[], property_dependencies={}, outputs=props)
+    reg = Registration(
+        urn=f"urn:pulumi:e2e::amlws::{typ}::r",
+        type=typ,
+        name="r",
+        parent="",
+        custom=True,
+        protect=False,
+        inputs=props,
+        dependencies=[],
+        property_dependencies={},
+        outputs=props,
+    )
     return PreviewResult("amlws", "e2e", [reg])
 
 
@@ -148,20 +195,33 @@ def test_stack_policies_fire_and_stay_silent_through_the_protocol(pack, stack_ve
     open_ws = _single("azure-native:machinelearningservices:Workspace", {"publicNetworkAccess": "Enabled"})
     fired, _ = analyze(pack, open_ws, {}, "(test)")
     assert any(v["policy"] == "workspace-network-isolation" for v in fired)
-    isolated = _single("azure-native:machinelearningservices/v20240401:Workspace", {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}})
+    isolated = _single(
+        "azure-native:machinelearningservices/v20240401:Workspace",
+        {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}},
+    )
     quiet, _ = analyze(pack, isolated, {}, "(test)")
     assert not any(v["policy"] == "workspace-network-isolation" for v in quiet)
-    quiet = stack_verdicts("prod", "defaults")  # compliant storage, tagged registry: both documented stack policies silent
-    assert not any(v["policy"] in ("workspace-storage-documented-restrictions", "workspace-container-registry-tagged") for v in quiet)
+    quiet = stack_verdicts(
+        "prod", "defaults"
+    )  # compliant storage, tagged registry: both documented stack policies silent
+    assert not any(
+        v["policy"] in ("workspace-storage-documented-restrictions", "workspace-container-registry-tagged")
+        for v in quiet
+    )
 
 
 def test_cli_policy_config_of_the_wrong_type_is_exit_2_naming_policy_and_key(tmp_path, capsys):
     config = tmp_path / "bad.json"
     config.write_text('{"compute-instance-idle-shutdown": {"maxIdleMinutes": "two hours"}}')
-    code = main(["preview", "dev", "--cwd", str(ROOT), "--quiet", "--policy-pack", str(PACK), "--policy-config", str(config)])
+    code = main(
+        ["preview", "dev", "--cwd", str(ROOT), "--quiet", "--policy-pack", str(PACK), "--policy-config", str(config)]
+    )
     assert code == 2
     err = capsys.readouterr().err
-    assert 'compute-instance-idle-shutdown.maxIdleMinutes = "two hours": expected a number' in err and "Traceback" not in err
+    assert (
+        'compute-instance-idle-shutdown.maxIdleMinutes = "two hours": expected a number' in err
+        and "Traceback" not in err
+    )
 
 
 def _with_workspace_locks(result: PreviewResult) -> tuple[PreviewResult, list[str]]:
@@ -176,16 +236,28 @@ def _with_workspace_locks(result: PreviewResult) -> tuple[PreviewResult, list[st
         scope = ws.outputs.get("id") or UNKNOWN
         lock = Registration(
             urn=f"{ws.urn.rsplit('$', 1)[0]}$azure-native:authorization:ManagementLockByScope::{ws.name}-lock",
-            type="azure-native:authorization:ManagementLockByScope", name=f"{ws.name}-lock", parent=ws.parent, custom=True, protect=False,
-            inputs={"lockName": f"lock-{ws.name}", "level": "CanNotDelete", "scope": scope}, dependencies=[ws.urn],
-            property_dependencies={"scope": [ws.urn]}, outputs={"lockName": f"lock-{ws.name}", "level": "CanNotDelete", "scope": scope},
+            type="azure-native:authorization:ManagementLockByScope",
+            name=f"{ws.name}-lock",
+            parent=ws.parent,
+            custom=True,
+            protect=False,
+            inputs={"lockName": f"lock-{ws.name}", "level": "CanNotDelete", "scope": scope},
+            dependencies=[ws.urn],
+            property_dependencies={"scope": [ws.urn]},
+            outputs={"lockName": f"lock-{ws.name}", "level": "CanNotDelete", "scope": scope},
         )
         [group] = [groups[u] for u in ws.property_dependencies["resourceGroupName"] if u in groups]
         group_scope = group.outputs.get("id") or UNKNOWN
         group_lock = Registration(
             urn=f"urn:pulumi:prod::amlws::azure-native:authorization:ManagementLockByScope::{project}-rg-lock",
-            type="azure-native:authorization:ManagementLockByScope", name=f"{project}-rg-lock", parent="", custom=True, protect=False,
-            inputs={"level": "CanNotDelete", "scope": group_scope}, dependencies=[group.urn], property_dependencies={"scope": [group.urn]},
+            type="azure-native:authorization:ManagementLockByScope",
+            name=f"{project}-rg-lock",
+            parent="",
+            custom=True,
+            protect=False,
+            inputs={"level": "CanNotDelete", "scope": group_scope},
+            dependencies=[group.urn],
+            property_dependencies={"scope": [group.urn]},
             outputs={"level": "CanNotDelete", "scope": group_scope},
         )
         added += [lock, group_lock]
@@ -198,7 +270,9 @@ def test_prod_with_locks_on_its_managed_network_workspaces_or_their_groups_fails
     from amlws.policy_runner import load_policy_config
 
     prod = stack_preview("prod", unknowns)
-    assert not [r for r in prod.registrations if r.name.endswith("-mlw-lock")], "the component no longer locks a managed-network workspace"
+    assert not [r for r in prod.registrations if r.name.endswith("-mlw-lock")], (
+        "the component no longer locks a managed-network workspace"
+    )
     locked, urns = _with_workspace_locks(prod)
     assert len(urns) == 4  # churn and fraud: the workspace and its resource group
     found, _ = analyze(pack, locked, load_policy_config(ROOT / "policy/config/prod.json"), "(test)")
@@ -219,7 +293,9 @@ def test_the_managed_network_lock_policy_is_mandatory_under_both_shipped_configs
     info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty())
     for stack in ("dev", "prod"):
         configuration = build_configuration(info, load_policy_config(ROOT / f"policy/config/{stack}.json"), stack)
-        assert configuration["workspace-managed-network-no-scope-lock"].enforcementLevel == analyzer_pb2.MANDATORY, stack
+        assert configuration["workspace-managed-network-no-scope-lock"].enforcementLevel == analyzer_pb2.MANDATORY, (
+            stack
+        )
     with pytest.raises(PreviewError, match="workspace-managed-network-no-scope-lock has no setting required"):
         build_configuration(info, {"workspace-managed-network-no-scope-lock": {"required": True}}, "(test)")
 
@@ -242,9 +318,39 @@ def test_a_policy_config_problem_is_reported_after_the_programs_own(tmp_path, ca
     """Streaming reads the policy config while the program runs; a program error still wins, and a config
     error still comes after a preview that worked (exit 2 both times)."""
     missing = tmp_path / "missing.json"
-    assert main(["preview", "nosuch", "--cwd", str(ROOT), "--quiet", "--policy-pack", str(PACK), "--policy-config", str(missing)]) == 2
+    assert (
+        main(
+            [
+                "preview",
+                "nosuch",
+                "--cwd",
+                str(ROOT),
+                "--quiet",
+                "--policy-pack",
+                str(PACK),
+                "--policy-config",
+                str(missing),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "no such stack file" in err and "policy config" not in err
-    assert main(["preview", "dev", "--cwd", str(ROOT), "--quiet", "--policy-pack", str(PACK), "--policy-config", str(missing)]) == 2
+    assert (
+        main(
+            [
+                "preview",
+                "dev",
+                "--cwd",
+                str(ROOT),
+                "--quiet",
+                "--policy-pack",
+                str(PACK),
+                "--policy-config",
+                str(missing),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert f"policy config {missing}" in err and "Traceback" not in err

@@ -9,7 +9,12 @@ import grpc
 import pytest
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from amlws.components import MachineLearningWorkspace, MachineLearningWorkspaceArgs, PrivateDnsZones, SharedWorkspaceResources
+from amlws.components import (
+    MachineLearningWorkspace,
+    MachineLearningWorkspaceArgs,
+    PrivateDnsZones,
+    SharedWorkspaceResources,
+)
 from amlws.provider_schema import PROVIDED_COMPONENTS, package_schema, schema_problems
 from harness import ROOT
 
@@ -26,19 +31,30 @@ def field_docs(typed_dict) -> dict[str, str]:
 
     tree = ast.parse(inspect.getsource(typed_dict))
     body = tree.body[0].body  # type: ignore[attr-defined]
-    return {ast.unparse(n.target): " ".join(body[i + 1].value.value.split()) for i, n in enumerate(body) if isinstance(n, ast.AnnAssign)}
+    return {
+        ast.unparse(n.target): " ".join(body[i + 1].value.value.split())
+        for i, n in enumerate(body)
+        if isinstance(n, ast.AnnAssign)
+    }
 
 
 @pytest.fixture(scope="module")
 def served_schema():
     """GetSchema from the provider host, launched the way the language host launches a plugin."""
-    proc = subprocess.Popen([sys.executable, str(ROOT / "provider/__main__.py"), "127.0.0.1:1"], cwd=ROOT / "provider",
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "provider/__main__.py"), "127.0.0.1:1"],
+        cwd=ROOT / "provider",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()  # type: ignore[union-attr]
         assert line.strip().isdigit(), proc.stderr.read()  # type: ignore[union-attr]
         with grpc.insecure_channel(f"127.0.0.1:{line.strip()}") as channel:
-            response = provider_pb2_grpc.ResourceProviderStub(channel).GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=30)
+            response = provider_pb2_grpc.ResourceProviderStub(channel).GetSchema(
+                provider_pb2.GetSchemaRequest(version=0), timeout=30
+            )
         return json.loads(response.schema)
     finally:
         proc.terminate()
@@ -76,8 +92,19 @@ def test_nested_settings_are_typed_objects_with_descriptions(served_schema):
 
 
 def test_schema_problems_are_reported():
-    broken = {"name": "amlws", "version": "1", "resources": {"amlws:index:X": {"isComponent": True, "description": "d",
-              "inputProperties": {"a": {"$ref": "#/types/amlws:index:Missing"}}, "requiredInputs": ["b"]}}, "types": {}}
+    broken = {
+        "name": "amlws",
+        "version": "1",
+        "resources": {
+            "amlws:index:X": {
+                "isComponent": True,
+                "description": "d",
+                "inputProperties": {"a": {"$ref": "#/types/amlws:index:Missing"}},
+                "requiredInputs": ["b"],
+            }
+        },
+        "types": {},
+    }
     problems = schema_problems(broken)
     assert "amlws:index:X.inputProperties.a: no description" in problems
     assert "amlws:index:X.inputProperties.a: $ref #/types/amlws:index:Missing does not resolve" in problems
@@ -96,10 +123,23 @@ def test_consumer_example_uses_the_installed_components_offline():
     from amlws.mocks import ArmMocks
     from amlws.preview import run_program
 
-    result = run_program(lambda: runpy.run_path(str(ROOT / "examples/consumer/__main__.py")), "ml-team-consumer", "dev", {}, [], ArmMocks())
+    result = run_program(
+        lambda: runpy.run_path(str(ROOT / "examples/consumer/__main__.py")),
+        "ml-team-consumer",
+        "dev",
+        {},
+        [],
+        ArmMocks(),
+    )
     types = [r.type for r in result.registrations]
     assert types.count("amlws:index:MachineLearningWorkspace") == 2
-    assert types.count("azure-native:containerregistry:Registry") == 1 and types.count("azure-native:keyvault:Vault") == 1
+    assert (
+        types.count("azure-native:containerregistry:Registry") == 1 and types.count("azure-native:keyvault:Vault") == 1
+    )
     assert types.count("azure-native:machinelearningservices:Workspace") == 2
-    groups = [r for r in result.registrations if r.type.endswith("RoleAssignment") and r.inputs.get("principalType") == "Group"]
+    groups = [
+        r
+        for r in result.registrations
+        if r.type.endswith("RoleAssignment") and r.inputs.get("principalType") == "Group"
+    ]
     assert len(groups) == 2  # one Data Scientist assignment per workspace

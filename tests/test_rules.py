@@ -53,7 +53,15 @@ def test_unknown_values_raise_nothing():
     assert workspace_storage_findings(kind=None, sku_name=None, is_hns_enabled=None) == []
 
 
-@pytest.mark.parametrize("text, expected", [("PT15M", timedelta(minutes=15)), ("PT120S", timedelta(seconds=120)), ("P1DT2H", timedelta(days=1, hours=2)), ("pt30m", timedelta(minutes=30))])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("PT15M", timedelta(minutes=15)),
+        ("PT120S", timedelta(seconds=120)),
+        ("P1DT2H", timedelta(days=1, hours=2)),
+        ("pt30m", timedelta(minutes=30)),
+    ],
+)
 def test_durations(text, expected):
     assert parse_duration(text) == expected
 
@@ -64,14 +72,32 @@ def test_bad_durations(text):
         parse_duration(text)
 
 
-@pytest.mark.parametrize("value, ok", [("PT15M", True), ("P3D", True), ("PT14M", False), ("P3DT1M", False), ("PT1H", True), (None, False), ("soon", False)])
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("PT15M", True),
+        ("P3D", True),
+        ("PT14M", False),
+        ("P3DT1M", False),
+        ("PT1H", True),
+        (None, False),
+        ("soon", False),
+    ],
+)
 def test_idle_shutdown_range(value, ok):
     assert (idle_shutdown_violation(value) is None) is ok
 
 
 @pytest.mark.parametrize(
     "low, high, problem",
-    [(0, 4, None), (2, 2, None), (3, 2, "greater than"), (-1, 2, "negative"), (0, 0, "at least 1"), (0, None, "required")],
+    [
+        (0, 4, None),
+        (2, 2, None),
+        (3, 2, "greater than"),
+        (-1, 2, "negative"),
+        (0, 0, "at least 1"),
+        (0, None, "required"),
+    ],
 )
 def test_cluster_scale(low, high, problem):
     problems = cluster_scale_violations(low, high)
@@ -85,10 +111,16 @@ def test_type_tokens_match_versioned_and_plain():
 
 
 def test_arm_ids():
-    arm = parse_arm_id("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct", "microsoft.storage/storageaccounts")
+    arm = parse_arm_id(
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
+        "microsoft.storage/storageaccounts",
+    )
     assert (arm.subscription_id, arm.resource_group_name, arm.name) == ("s", "rg", "acct")
     with pytest.raises(ValueError, match="expected a Microsoft.KeyVault/vaults ID"):
-        parse_arm_id(arm_id := "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct", "Microsoft.KeyVault/vaults")
+        parse_arm_id(
+            arm_id := "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
+            "Microsoft.KeyVault/vaults",
+        )
     with pytest.raises(ValueError, match="not a resource ID"):
         parse_arm_id("acct")
     assert arm_id

@@ -48,7 +48,11 @@ def test_github_requirements_hold(dev_sarif):
     assert driver["name"] == "amlws-policy" and driver["version"] == version() and isinstance(driver["rules"], list)
     assert isinstance(run["results"], list) and run["results"]
     for rule in driver["rules"]:
-        assert rule["shortDescription"]["text"].strip() and rule["fullDescription"]["text"].strip() and rule["help"]["text"].strip()
+        assert (
+            rule["shortDescription"]["text"].strip()
+            and rule["fullDescription"]["text"].strip()
+            and rule["help"]["text"].strip()
+        )
     ids = [rule["id"] for rule in driver["rules"]]
     for result in run["results"]:
         assert result["message"]["text"].strip() and "{0}" not in result["message"]["text"]
@@ -73,7 +77,9 @@ def test_every_policy_of_the_pack_is_a_rule_and_fingerprints_are_stable(dev_sari
     result, log = dev_sarif
     assert {r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]} == {p["name"] for p in result.policies}
     again = build_sarif(result, "amlws-policy (policy)", ROOT)
-    assert [r["partialFingerprints"] for r in again["runs"][0]["results"]] == [r["partialFingerprints"] for r in log["runs"][0]["results"]]
+    assert [r["partialFingerprints"] for r in again["runs"][0]["results"]] == [
+        r["partialFingerprints"] for r in log["runs"][0]["results"]
+    ]
 
 
 def test_results_point_at_the_line_that_set_the_value(dev_sarif):
@@ -81,12 +87,16 @@ def test_results_point_at_the_line_that_set_the_value(dev_sarif):
     where, zone = {}, {}
     for r in log["runs"][0]["results"]:
         subject = r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
-        (zone if "SelfServeZone" in subject else where)[r["ruleId"]] = r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        (zone if "SelfServeZone" in subject else where)[r["ruleId"]] = r["locations"][0]["physicalLocation"]["region"][
+            "startLine"
+        ]
     assert where["key-vault-purge-protection"] == line_of("dev", "enablePurgeProtection: false")
     # the self-serve zone's vault: its own setting under amlws:selfServe.resources.keyVault
     text = (ROOT / "Pulumi.dev.yaml").read_text().splitlines()
     after_zone = line_of("dev", "amlws:selfServe:")
-    assert zone["key-vault-purge-protection"] == next(i for i, t in enumerate(text, 1) if i > after_zone and "enablePurgeProtection: false" in t)
+    assert zone["key-vault-purge-protection"] == next(
+        i for i, t in enumerate(text, 1) if i > after_zone and "enablePurgeProtection: false" in t
+    )
     assert where["application-insights-local-auth-disabled"] == line_of("dev", "disableLocalAuth: false")
     # Not set in the stack file: the closest entry that declared the resource.
     assert where["key-vault-public-network-access-disabled"] == line_of("dev", "keyVault:")
@@ -101,18 +111,48 @@ def test_a_stack_file_yaml_loader_keeps_lines():
 
 def test_sarif_of_a_clean_run_still_has_results_and_rules(tmp_path):
     out = tmp_path / "prod.sarif"
-    code = main(["preview", "prod", "--cwd", str(ROOT), "--policy-pack", str(PACK), "--policy-config", str(PACK / "config/prod.json"), "--sarif", str(out), "--quiet"])
+    code = main(
+        [
+            "preview",
+            "prod",
+            "--cwd",
+            str(ROOT),
+            "--policy-pack",
+            str(PACK),
+            "--policy-config",
+            str(PACK / "config/prod.json"),
+            "--sarif",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert code == 0
     run = json.loads(out.read_text())["runs"][0]
     assert run["results"] == [] and run["tool"]["driver"]["rules"]
 
 
-@pytest.mark.skipif(not os.environ.get("AMLWS_SARIF_MULTITOOL"), reason="set AMLWS_SARIF_MULTITOOL to the Sarif.Multitool binary")
+@pytest.mark.skipif(
+    not os.environ.get("AMLWS_SARIF_MULTITOOL"), reason="set AMLWS_SARIF_MULTITOOL to the Sarif.Multitool binary"
+)
 def test_the_sarif_multitool_finds_no_github_errors_or_warnings(dev_sarif, tmp_path):
     _, log = dev_sarif
     sarif, report = tmp_path / "dev.sarif", tmp_path / "report.sarif"
     sarif.write_text(json.dumps(log))
-    subprocess.run([os.environ["AMLWS_SARIF_MULTITOOL"], "validate", "--rule-kind", "Ghas;Sarif", "--level", "Error;Warning",
-                    "-o", str(report), str(sarif)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            os.environ["AMLWS_SARIF_MULTITOOL"],
+            "validate",
+            "--rule-kind",
+            "Ghas;Sarif",
+            "--level",
+            "Error;Warning",
+            "-o",
+            str(report),
+            str(sarif),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     findings = json.loads(report.read_text())["runs"][0]["results"]
     assert [(f["ruleId"], f["message"]) for f in findings] == []

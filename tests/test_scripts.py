@@ -22,7 +22,9 @@ fi
 
 def run_preview(project, env):
     (project / "calls").write_text("")
-    proc = subprocess.run(["bash", "scripts/preview", "dev", "--quiet"], cwd=project, env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        ["bash", "scripts/preview", "dev", "--quiet"], cwd=project, env=env, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     return (project / "calls").read_text().splitlines(), proc.stderr
 
@@ -36,8 +38,12 @@ def test_scripts_preview_installs_once_and_again_only_when_pyproject_changes(tmp
     bin_dir.mkdir()
     (bin_dir / "python3").write_text(FAKE_PYTHON3)
     (bin_dir / "python3").chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "CALLS": str(project / "calls"),
-           "REAL_PYTHON3": shutil.which("python3") or "python3"}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "CALLS": str(project / "calls"),
+        "REAL_PYTHON3": shutil.which("python3") or "python3",
+    }
 
     calls, err = run_preview(project, env)
     assert any(c.startswith("python3 -m venv .venv") for c in calls)

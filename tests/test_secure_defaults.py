@@ -2,7 +2,13 @@
 
 import pytest
 
-from amlws.components import ComponentInputError, MachineLearningWorkspace, WorkspaceContainerRegistry, WorkspaceMonitoring, WorkspaceStorage
+from amlws.components import (
+    ComponentInputError,
+    MachineLearningWorkspace,
+    WorkspaceContainerRegistry,
+    WorkspaceMonitoring,
+    WorkspaceStorage,
+)
 from harness import by_type, inputs, one, run
 
 RG = {"resource_group_name": "rg", "location": "westeurope"}
@@ -24,7 +30,11 @@ def test_storage_has_a_sas_policy_and_soft_delete_for_blobs_containers_and_file_
 
 def test_datastore_accounts_get_infrastructure_encryption_soft_delete_and_the_lock():
     lake = {"name": "lake", "datastore_type": "AzureDataLakeGen2", "container_name": "curated", "is_hns_enabled": True}
-    result = run(lambda: MachineLearningWorkspace("w", {**RG, "tags": {"project": "p"}, "datastores": [lake], "lock": {"kind": "CanNotDelete"}}))
+    result = run(
+        lambda: MachineLearningWorkspace(
+            "w", {**RG, "tags": {"project": "p"}, "datastores": [lake], "lock": {"kind": "CanNotDelete"}}
+        )
+    )
     accounts = {r.name: r for r in by_type(result, "storage:StorageAccount")}
     assert set(accounts) == {"w-storage-st", "w-lake-st"}
     assert inputs(accounts["w-lake-st"])["encryption"]["requireInfrastructureEncryption"] is True
@@ -35,7 +45,10 @@ def test_datastore_accounts_get_infrastructure_encryption_soft_delete_and_the_lo
     locks = {r.name: r for r in by_type(result, "authorization:ManagementLockByScope")}
     assert set(locks) == {"w-storage-st-lock", "w-keyvault-kv-lock", "w-lake-st-lock", "w-mlw-lock"}
     workspace = one(result, "machinelearningservices:Workspace")
-    assert inputs(locks["w-mlw-lock"])["level"] == "CanNotDelete" and inputs(locks["w-mlw-lock"])["lockName"] == "lock-w-mlw"
+    assert (
+        inputs(locks["w-mlw-lock"])["level"] == "CanNotDelete"
+        and inputs(locks["w-mlw-lock"])["lockName"] == "lock-w-mlw"
+    )
     assert locks["w-mlw-lock"].property_dependencies["scope"] == [workspace.urn]
 
 
@@ -47,7 +60,13 @@ def test_a_managed_network_workspace_gets_no_lock_of_its_own_but_its_data_resour
     told: list[str] = []
     monkeypatch.setattr("pulumi.log.info", lambda msg, *a, **k: told.append(msg))
     lake = {"name": "lake", "datastore_type": "AzureDataLakeGen2", "container_name": "curated", "is_hns_enabled": True}
-    args = {**RG, "tags": {"project": "p"}, "datastores": [lake], "lock": {"kind": "CanNotDelete"}, "managed_network_isolation_mode": mode}
+    args = {
+        **RG,
+        "tags": {"project": "p"},
+        "datastores": [lake],
+        "lock": {"kind": "CanNotDelete"},
+        "managed_network_isolation_mode": mode,
+    }
     result = run(lambda: MachineLearningWorkspace("w", args))
     locks = {r.name: r for r in by_type(result, "authorization:ManagementLockByScope")}
     assert set(locks) == {"w-storage-st-lock", "w-keyvault-kv-lock", "w-lake-st-lock"}
@@ -61,9 +80,16 @@ def test_without_a_managed_network_the_workspace_keeps_its_lock_and_nothing_is_s
     told: list[str] = []
     monkeypatch.setattr("pulumi.log.info", lambda msg, *a, **k: told.append(msg))
     base = {**RG, "tags": {"project": "p"}}
-    result = run(lambda: MachineLearningWorkspace("w", {**base, "lock": {"kind": "CanNotDelete"}, "managed_network_isolation_mode": "Disabled"}))
+    result = run(
+        lambda: MachineLearningWorkspace(
+            "w", {**base, "lock": {"kind": "CanNotDelete"}, "managed_network_isolation_mode": "Disabled"}
+        )
+    )
     assert "w-mlw-lock" in {r.name for r in by_type(result, "ManagementLockByScope")}
-    for args in ({"managed_network_isolation_mode": "AllowOnlyApprovedOutbound"}, {"lock": {"kind": "None"}, "managed_network_isolation_mode": "AllowOnlyApprovedOutbound"}):
+    for args in (
+        {"managed_network_isolation_mode": "AllowOnlyApprovedOutbound"},
+        {"lock": {"kind": "None"}, "managed_network_isolation_mode": "AllowOnlyApprovedOutbound"},
+    ):
         assert by_type(run(lambda: MachineLearningWorkspace("v", {**base, **args})), "ManagementLockByScope") == []
     assert not [m for m in told if "MachineLearningWorkspace" in m], told
 
@@ -76,13 +102,20 @@ def test_no_lock_unless_asked_and_a_wrong_kind_is_refused_first():
 
 
 def test_premium_registry_is_zone_redundant_private_without_exports_and_arm_tokens_with_retention():
-    args = {**RG, "tags": {"project": "p"}, "sku_name": "Premium", "public_network_access": "Disabled", "diagnostics_workspace_id": LAW,
-            "lock": {"kind": "CanNotDelete", "name": "keep-images"}}
+    args = {
+        **RG,
+        "tags": {"project": "p"},
+        "sku_name": "Premium",
+        "public_network_access": "Disabled",
+        "diagnostics_workspace_id": LAW,
+        "lock": {"kind": "CanNotDelete", "name": "keep-images"},
+    }
     result = run(lambda: WorkspaceContainerRegistry("r", args))
     got = inputs(one(result, "containerregistry:Registry"))
     assert got["zoneRedundancy"] == "Enabled"
     assert got["policies"] == {
-        "azureADAuthenticationAsArmPolicy": {"status": "disabled"}, "exportPolicy": {"status": "disabled"},
+        "azureADAuthenticationAsArmPolicy": {"status": "disabled"},
+        "exportPolicy": {"status": "disabled"},
         "retentionPolicy": {"status": "enabled", "days": 7},
     }
     assert inputs(one(result, "monitor:DiagnosticSetting"))["workspaceId"] == LAW
@@ -90,8 +123,14 @@ def test_premium_registry_is_zone_redundant_private_without_exports_and_arm_toke
 
 
 def test_basic_registry_keeps_what_its_sku_allows():
-    got = inputs(one(run(lambda: WorkspaceContainerRegistry("r", {**RG, "tags": {"project": "p"}})), "containerregistry:Registry"))
-    assert got["zoneRedundancy"] == "Disabled" and got["policies"] == {"azureADAuthenticationAsArmPolicy": {"status": "disabled"}}
+    got = inputs(
+        one(
+            run(lambda: WorkspaceContainerRegistry("r", {**RG, "tags": {"project": "p"}})), "containerregistry:Registry"
+        )
+    )
+    assert got["zoneRedundancy"] == "Disabled" and got["policies"] == {
+        "azureADAuthenticationAsArmPolicy": {"status": "disabled"}
+    }
     with pytest.raises(ComponentInputError, match="zone redundancy needs a Premium registry"):
         run(lambda: WorkspaceContainerRegistry("r", {**RG, "tags": {"project": "p"}, "zone_redundancy": "Enabled"}))
 

@@ -12,7 +12,7 @@ from pulumi_azure_native import authorization, consumption, keyvault, machinelea
 
 from amlws import spec
 from amlws.preview import PreviewError
-from harness import ROOT, by_type, inputs, one, run
+from harness import ROOT, inputs, one, run
 
 RG = "rg-data"
 
@@ -31,10 +31,15 @@ def account(name: str, **extra):
 
 def test_storage_account_without_a_name_fails_with_the_providers_message():
     message = refused(lambda: account("my-data"))
-    assert "azure-native:storage:StorageAccount resource 'my-data' has a problem: " \
-           "'accountName' does not match expression '^[a-z0-9]+$'" in message
+    assert (
+        "azure-native:storage:StorageAccount resource 'my-data' has a problem: "
+        "'accountName' does not match expression '^[a-z0-9]+$'" in message
+    )
     assert "property accountName = 'my-data" in message  # the autonamed value, shown in full
-    assert "azure-mgmt-storage==22.1.0: azure/mgmt/storage/v2024_01_01/operations/_storage_accounts_operations.py" in message
+    assert (
+        "azure-mgmt-storage==22.1.0: azure/mgmt/storage/v2024_01_01/operations/_storage_accounts_operations.py"
+        in message
+    )
 
 
 def test_a_long_logical_name_is_too_long_once_the_suffix_is_added():
@@ -46,9 +51,12 @@ def test_autonaming_follows_azure_native_and_is_deterministic():
     def program():
         account("mydata")
         storage.BlobContainer("raw", resource_group_name=RG, account_name="stexplicit01")
-        authorization.RoleAssignment("reader", principal_id="9d3b2a1c-0f4e-4d5c-8b7a-6e5f4d3c2b1a",
-                                     role_definition_id="/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
-                                     scope=f"/subscriptions/0/resourceGroups/{RG}")
+        authorization.RoleAssignment(
+            "reader",
+            principal_id="9d3b2a1c-0f4e-4d5c-8b7a-6e5f4d3c2b1a",
+            role_definition_id="/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
+            scope=f"/subscriptions/0/resourceGroups/{RG}",
+        )
 
     first, second = run(program), run(program)
     name = inputs(one(first, "StorageAccount"))["accountName"]
@@ -67,7 +75,10 @@ def test_valid_explicit_names_pass_and_are_kept():
 
 def test_a_bad_enum_value_is_refused_naming_the_allowed_values():
     message = refused(lambda: account("data", account_name="stchurndev01", kind="StorageV3"))
-    assert "'kind' is 'StorageV3' but expected one of ['Storage','StorageV2','BlobStorage','FileStorage','BlockBlobStorage']" in message
+    assert (
+        "'kind' is 'StorageV3' but expected one of ['Storage','StorageV2','BlobStorage','FileStorage','BlockBlobStorage']"
+        in message
+    )
     assert "refused by ARM at pulumi up" in message
     assert "azure/mgmt/storage/v2024_01_01/models/_storage_management_client_enums.py Kind" in message
 
@@ -78,38 +89,62 @@ def test_enums_are_compared_case_insensitively_like_azure():
 
 
 def test_nested_enum_and_required_property_inside_an_object():
-    message = refused(lambda: keyvault.Vault("kv", resource_group_name=RG, vault_name="kv-churn-dev",
-                                             properties={"tenantId": "11111111-1111-1111-1111-111111111111",
-                                                         "sku": {"family": "A", "name": "gold"}}))
+    message = refused(
+        lambda: keyvault.Vault(
+            "kv",
+            resource_group_name=RG,
+            vault_name="kv-churn-dev",
+            properties={"tenantId": "11111111-1111-1111-1111-111111111111", "sku": {"family": "A", "name": "gold"}},
+        )
+    )
     assert "'properties.sku.name' is 'gold' but expected one of ['standard','premium']" in message
 
 
 def test_a_missing_required_property_is_reported():
-    message = refused(lambda: consumption.Budget("budget", scope=f"/subscriptions/0/resourceGroups/{RG}", amount=100,
-                                                 category="Cost", time_grain="Monthly",
-                                                 time_period={"endDate": "2027-12-31T00:00:00Z"}))  # type: ignore[typeddict-item]
+    message = refused(
+        lambda: consumption.Budget(
+            "budget",
+            scope=f"/subscriptions/0/resourceGroups/{RG}",
+            amount=100,
+            category="Cost",
+            time_grain="Monthly",
+            time_period={"endDate": "2027-12-31T00:00:00Z"},
+        )
+    )  # type: ignore[typeddict-item]
     assert "missing required property 'timePeriod.startDate'" in message
 
 
 def test_a_read_only_property_in_the_request_is_refused():
-    message = refused(lambda: account("data", account_name="stchurndev01", sku={"name": "Standard_LRS", "tier": "Standard"}))
+    message = refused(
+        lambda: account("data", account_name="stchurndev01", sku={"name": "Standard_LRS", "tier": "Standard"})
+    )
     assert "'sku.tier' is read-only: set by Azure, not accepted in a request" in message
 
 
 def test_ranges_are_checked():
     from pulumi_azure_native import monitor
 
-    message = refused(lambda: monitor.DiagnosticSetting(
-        "diag", name="to-log-analytics", resource_uri=f"/subscriptions/0/resourceGroups/{RG}",
-        workspace_id="/subscriptions/0/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",
-        logs=[{"categoryGroup": "allLogs", "enabled": True, "retentionPolicy": {"enabled": False, "days": -1}}]))
+    message = refused(
+        lambda: monitor.DiagnosticSetting(
+            "diag",
+            name="to-log-analytics",
+            resource_uri=f"/subscriptions/0/resourceGroups/{RG}",
+            workspace_id="/subscriptions/0/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",
+            logs=[{"categoryGroup": "allLogs", "enabled": True, "retentionPolicy": {"enabled": False, "days": -1}}],
+        )
+    )
     assert "'logs[0].retentionPolicy.days' is too low (-1.000000 < 0.000000)" in message
 
 
 def test_discriminated_properties_are_checked_by_their_subtype():
     def program():
-        ml.Compute("cpu", resource_group_name=RG, workspace_name="mlw-churn-dev", compute_name="cpu-1",
-                   properties={"computeType": "AmlCompute", "properties": {"vmPriority": "Cheap"}})
+        ml.Compute(
+            "cpu",
+            resource_group_name=RG,
+            workspace_name="mlw-churn-dev",
+            compute_name="cpu-1",
+            properties={"computeType": "AmlCompute", "properties": {"vmPriority": "Cheap"}},
+        )
 
     message = refused(program)
     assert "'computeName' does not match expression" in message  # ends in -<digits>: ARM refuses it
@@ -138,12 +173,18 @@ def test_every_declared_type_has_facts_with_sources():
 def test_the_cli_previews_a_consumer_project_and_exits_2(tmp_path):
     (tmp_path / "Pulumi.yaml").write_text("name: consumer\nruntime: python\n")
     (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
-    (tmp_path / "__main__.py").write_text(textwrap.dedent("""
+    (tmp_path / "__main__.py").write_text(
+        textwrap.dedent("""
         from pulumi_azure_native import storage
         storage.StorageAccount("my-data", resource_group_name="rg", kind="StorageV2", sku={"name": "Standard_LRS"})
-    """))
-    done = subprocess.run([sys.executable, "-m", "amlws.cli", "preview", "dev", "--cwd", str(tmp_path)],
-                          capture_output=True, text=True, cwd=ROOT)
+    """)
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "amlws.cli", "preview", "dev", "--cwd", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "resource 'my-data' has a problem: 'accountName' does not match expression '^[a-z0-9]+$'" in done.stderr
     assert "Traceback" not in done.stderr
@@ -165,16 +206,22 @@ def test_a_global_name_used_twice_in_one_stack_is_refused():
 
     message = refused(program)
     assert re.search(r"azure-native:storage:StorageAccount name '(stchurndev01|STCHURNDEV01)' is used by", message)
-    assert "unique across all of Azure (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules" in message
+    assert (
+        "unique across all of Azure (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules"
+        in message
+    )
 
 
 def test_two_stacks_taking_the_same_global_or_tenant_wide_name_collide():
     def program():
         account("data", account_name="stchurn01")
-        authorization.RoleAssignment("reader", role_assignment_name="79bf95cf-809f-541d-96f1-2793f5c79cec",
-                                     principal_id="9d3b2a1c-0f4e-4d5c-8b7a-6e5f4d3c2b1a",
-                                     role_definition_id="/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
-                                     scope=f"/subscriptions/0/resourceGroups/{RG}")
+        authorization.RoleAssignment(
+            "reader",
+            role_assignment_name="79bf95cf-809f-541d-96f1-2793f5c79cec",
+            principal_id="9d3b2a1c-0f4e-4d5c-8b7a-6e5f4d3c2b1a",
+            role_definition_id="/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
+            scope=f"/subscriptions/0/resourceGroups/{RG}",
+        )
 
     dev, prod = run(program, stack="dev"), run(program, stack="prod")
     clashes = spec.name_collisions([("dev", dev.registrations), ("prod", prod.registrations)])
@@ -184,18 +231,31 @@ def test_two_stacks_taking_the_same_global_or_tenant_wide_name_collide():
 
 
 def test_readme_facts_table_is_current():
-    done = subprocess.run([sys.executable, str(ROOT / "scripts/extract_spec_facts.py"), "--readme-check"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/extract_spec_facts.py"), "--readme-check"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_a_singleton_child_is_named_default_and_nothing_else():
     def program(name=None):
         extra = {"blob_services_name": name} if name else {}
-        storage.BlobServiceProperties("blob-settings", resource_group_name=RG, account_name="stchurndev01",
-                                      delete_retention_policy={"enabled": True, "days": 7}, **extra)
+        storage.BlobServiceProperties(
+            "blob-settings",
+            resource_group_name=RG,
+            account_name="stchurndev01",
+            delete_retention_policy={"enabled": True, "days": 7},
+            **extra,
+        )
 
     assert inputs(one(run(program), "BlobServiceProperties"))["blobServicesName"] == "default"
     assert "'blobServicesName' must be 'default'" in refused(lambda: program("blobs"))
-    message = refused(lambda: storage.BlobServiceProperties("blob-settings", resource_group_name=RG, account_name="stchurndev01",
-                                                            delete_retention_policy={"enabled": True, "days": 0}))
+    message = refused(
+        lambda: storage.BlobServiceProperties(
+            "blob-settings",
+            resource_group_name=RG,
+            account_name="stchurndev01",
+            delete_retention_policy={"enabled": True, "days": 0},
+        )
+    )
     assert "'deleteRetentionPolicy.days' is too low (0.000000 < 1.000000)" in message

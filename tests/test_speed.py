@@ -35,7 +35,10 @@ def test_a_preview_registers_azure_native_resources_without_their_version_aliase
 
         rg = resources.ResourceGroup("rg")
         account = storage.StorageAccount(
-            "acct", resource_group_name=rg.name, kind="StorageV2", sku={"name": "Standard_LRS"},
+            "acct",
+            resource_group_name=rg.name,
+            kind="StorageV2",
+            sku={"name": "Standard_LRS"},
             opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="old-acct")]),
         )
         seen["account"] = account._aliases  # pyright: ignore[reportPrivateUsage]
@@ -50,7 +53,9 @@ def test_a_preview_registers_azure_native_resources_without_their_version_aliase
 
 
 def test_several_stacks_in_one_command_each_with_its_own_json(tmp_path, capsys):
-    assert main(["preview", "dev", "prod", "--cwd", str(ROOT), "--quiet", "--json", str(tmp_path / "{stack}.json")]) == 0
+    assert (
+        main(["preview", "dev", "prod", "--cwd", str(ROOT), "--quiet", "--json", str(tmp_path / "{stack}.json")]) == 0
+    )
     printed = capsys.readouterr().out
     assert "amlws/dev: 37 resources" in printed and "amlws/prod: 132 resources" in printed
     assert json.loads((tmp_path / "dev.json").read_text())["stack"] == "dev"
@@ -67,7 +72,18 @@ def test_several_stacks_need_a_stack_placeholder_and_roll_up_the_worst_exit_code
     assert "amlws/dev: 37 resources" in captured.out and (tmp_path / "dev.json").exists(), "the good stack still ran"
 
 
-ARGV = ["preview", "dev", "prod", "--quiet", "--json", "{out}/{{stack}}.json", "--policy-pack", "policy", "--policy-config", "policy/config/prod.json"]
+ARGV = [
+    "preview",
+    "dev",
+    "prod",
+    "--quiet",
+    "--json",
+    "{out}/{{stack}}.json",
+    "--policy-pack",
+    "policy",
+    "--policy-config",
+    "policy/config/prod.json",
+]
 
 
 def _digests(out) -> dict[str, str]:
@@ -83,7 +99,11 @@ def test_json_is_byte_stable_across_processes_and_hash_seeds(tmp_path, monkeypat
     child.mkdir(), here.mkdir()
     proc = subprocess.Popen(
         [sys.executable, "-m", "amlws.cli", *[a.format(out=child) for a in ARGV]],
-        cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         monkeypatch.chdir(ROOT)
@@ -98,7 +118,9 @@ def test_json_is_byte_stable_across_processes_and_hash_seeds(tmp_path, monkeypat
 
 @pytest.mark.parametrize("argv", [["--help"], ["preview"]])
 def test_the_console_entry_point_exits_with_mains_code(argv):
-    proc = subprocess.run([sys.executable, "-m", "amlws.cli", *argv], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "amlws.cli", *argv], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == (0 if argv == ["--help"] else 2)
     assert "usage: amlws" in proc.stdout + proc.stderr
 
@@ -120,7 +142,11 @@ def test_the_arm_export_holds_every_azure_native_resource_in_arms_envelope(stack
 
     prod = stack_preview("prod")
     template = arm_export.to_template(prod.registrations)
-    expected = [r for r in prod.registrations if r.custom and r.type.startswith("azure-native:") and not r.type.endswith(":ResourceGroup")]
+    expected = [
+        r
+        for r in prod.registrations
+        if r.custom and r.type.startswith("azure-native:") and not r.type.endswith(":ResourceGroup")
+    ]
     assert len(template["resources"]) == len(expected)
     by_type = {r["type"]: r for r in template["resources"]}
     account = by_type["Microsoft.Storage/storageAccounts"]
@@ -138,7 +164,12 @@ def test_yaml_read_with_libyaml_equals_pyyaml_and_errors_keep_pyyamls_wording():
 
     from amlws.preview import load_yaml
 
-    files = [p for pattern in ("*.yaml", "*.yml", "*/*.yaml", "*/*/*.yaml", ".github/workflows/*.yml") for p in ROOT.glob(pattern) if ".venv" not in p.parts]
+    files = [
+        p
+        for pattern in ("*.yaml", "*.yml", "*/*.yaml", "*/*/*.yaml", ".github/workflows/*.yml")
+        for p in ROOT.glob(pattern)
+        if ".venv" not in p.parts
+    ]
     assert len(files) >= 6
     tricky = "a: 1\nb: [1, 2.5, true, null, ~, 0o17, 0x1f, 1e3]\nc: {d: 'x', e: \"y\\n\"}\nf: |\n  text\n  more\ng: 2001-12-14\nh: !!str 12\ni: &x [1]\nj: *x\n"
     for text in [p.read_text() for p in files] + [tricky, "", "# only a comment\n"]:

@@ -31,10 +31,14 @@ def test_every_component_registers_outputs_once_and_last():
     assert len(found) == 9
     for filename, cls in found:
         init = next(n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
-        calls = [n for n in ast.walk(init) if isinstance(n, ast.Call) and ast.unparse(n.func) == "self.register_outputs"]
+        calls = [
+            n for n in ast.walk(init) if isinstance(n, ast.Call) and ast.unparse(n.func) == "self.register_outputs"
+        ]
         assert len(calls) == 1, f"{filename}:{cls.name}"
         last = init.body[-1]
-        assert isinstance(last, ast.Expr) and ast.unparse(last.value.func) == "self.register_outputs", f"{filename}:{cls.name}"
+        assert isinstance(last, ast.Expr) and ast.unparse(last.value.func) == "self.register_outputs", (
+            f"{filename}:{cls.name}"
+        )
 
 
 def test_every_component_args_field_has_a_docstring():
@@ -44,7 +48,9 @@ def test_every_component_args_field_has_a_docstring():
                 for i, item in enumerate(node.body):
                     if isinstance(item, ast.AnnAssign):
                         doc = node.body[i + 1] if i + 1 < len(node.body) else None
-                        assert isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant), f"{path.name}:{node.name}.{ast.unparse(item.target)}"
+                        assert isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant), (
+                            f"{path.name}:{node.name}.{ast.unparse(item.target)}"
+                        )
 
 
 def test_readme_generated_sections_are_current(stack_preview):

@@ -16,7 +16,10 @@ STACKS = ("dev", "prod")
 
 
 def shape(result):
-    return [(r.urn, r.type, r.parent, r.custom, r.protect, r.dependencies, r.property_dependencies) for r in result.registrations]
+    return [
+        (r.urn, r.type, r.parent, r.custom, r.protect, r.dependencies, r.property_dependencies)
+        for r in result.registrations
+    ]
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -66,7 +69,9 @@ def test_prod_computes_login_servers_and_key_uris(stack_preview):
     assert registries and all(r.outputs["loginServer"] == UNKNOWN for r in registries)
     assert keys and all(k.outputs["keyUri"] == UNKNOWN and k.outputs["keyUriWithVersion"] == UNKNOWN for k in keys)
     identities = [r for r in result.registrations if r.type == "azure-native:managedidentity:UserAssignedIdentity"]
-    assert identities and all(i.outputs["principalId"] == UNKNOWN and i.outputs["clientId"] == UNKNOWN for i in identities)
+    assert identities and all(
+        i.outputs["principalId"] == UNKNOWN and i.outputs["clientId"] == UNKNOWN for i in identities
+    )
 
 
 @pytest.mark.parametrize("stack", STACKS)

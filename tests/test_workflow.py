@@ -9,8 +9,13 @@ WORKFLOW = yaml.safe_load((ROOT / ".github/workflows/policy.yml").read_text())
 JOBS = WORKFLOW["jobs"]
 # Majors seen current in public workflows in autumn 2026 (checkout/setup-python v7, upload-artifact v7,
 # codeql-action v4, pulumi/actions v7).
-CURRENT = {"actions/checkout": "v7", "actions/setup-python": "v7", "actions/upload-artifact": "v7",
-           "github/codeql-action/upload-sarif": "v4", "pulumi/actions": "v7"}
+CURRENT = {
+    "actions/checkout": "v7",
+    "actions/setup-python": "v7",
+    "actions/upload-artifact": "v7",
+    "github/codeql-action/upload-sarif": "v4",
+    "pulumi/actions": "v7",
+}
 FORK_GUARD = "github.event.pull_request.head.repo.full_name == github.repository"
 
 

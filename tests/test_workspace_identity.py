@@ -52,7 +52,9 @@ def upstream(result, urn):
 
 
 def test_the_created_identity_is_the_primary_one_and_holds_the_documented_roles_before_the_workspace():
-    result = run(workspace(workspace_identity={}, container_registry=REGISTRY, customer_managed_key={"key_name": "cmk-w"}))
+    result = run(
+        workspace(workspace_identity={}, container_registry=REGISTRY, customer_managed_key={"key_name": "cmk-w"})
+    )
     ws = one(result, "machinelearningservices:Workspace")
     got = inputs(ws)
     mine, cmk = identity_named(result, "w-mlw-id"), identity_named(result, "w-cmk-id")
@@ -61,17 +63,24 @@ def test_the_created_identity_is_the_primary_one_and_holds_the_documented_roles_
     # identity.type UserAssigned (AVM, PSRule), both identities attached, the workspace's own one primary (5f0c7d88).
     assert got["identity"]["type"] == "UserAssigned"
     assert got["identity"]["userAssignedIdentities"] == [mine.id, cmk.id]
-    assert got["primaryUserAssignedIdentity"] == mine.id and ws.property_dependencies["primaryUserAssignedIdentity"] == [mine.urn]
+    assert got["primaryUserAssignedIdentity"] == mine.id and ws.property_dependencies[
+        "primaryUserAssignedIdentity"
+    ] == [mine.urn]
     assert got["encryption"]["identity"]["userAssignedIdentity"] == cmk.id  # the key keeps its own identity
 
     targets = {
-        "storage": one(result, "storage:StorageAccount"), "keyvault": one(result, "keyvault:Vault"),
-        "acr": one(result, "containerregistry:Registry"), "appi": one(result, "applicationinsights:Component"),
+        "storage": one(result, "storage:StorageAccount"),
+        "keyvault": one(result, "keyvault:Vault"),
+        "acr": one(result, "containerregistry:Registry"),
+        "appi": one(result, "applicationinsights:Component"),
     }
     expected = {  # how-to-identity-based-service-authentication, "User-assigned managed identity"
-        "w-identity-storage-contributor": ("storage", CONTRIBUTOR), "w-identity-storage-blob-data": ("storage", BLOB_DATA_CONTRIBUTOR),
-        "w-identity-keyvault-contributor": ("keyvault", CONTRIBUTOR), "w-identity-keyvault-admin": ("keyvault", KEY_VAULT_ADMINISTRATOR),
-        "w-identity-acr-contributor": ("acr", CONTRIBUTOR), "w-identity-appi-contributor": ("appi", CONTRIBUTOR),
+        "w-identity-storage-contributor": ("storage", CONTRIBUTOR),
+        "w-identity-storage-blob-data": ("storage", BLOB_DATA_CONTRIBUTOR),
+        "w-identity-keyvault-contributor": ("keyvault", CONTRIBUTOR),
+        "w-identity-keyvault-admin": ("keyvault", KEY_VAULT_ADMINISTRATOR),
+        "w-identity-acr-contributor": ("acr", CONTRIBUTOR),
+        "w-identity-appi-contributor": ("appi", CONTRIBUTOR),
     }
     principal = mine.outputs["principalId"]
     grants = {r.name: r for r in by_type(result, "RoleAssignment") if inputs(r)["principalId"] == principal}
@@ -81,16 +90,22 @@ def test_the_created_identity_is_the_primary_one_and_holds_the_documented_roles_
         got_grant = inputs(grant)
         assert got_grant["scope"] == scope.id and got_grant["roleDefinitionId"] == ROLE_PREFIX + role
         assert got_grant["principalType"] == "ServicePrincipal"
-        assert got_grant["roleAssignmentName"] == assignment_name(scope.id, principal, ROLE_PREFIX + role)  # uuid5 of scope, principal, role
+        assert got_grant["roleAssignmentName"] == assignment_name(
+            scope.id, principal, ROLE_PREFIX + role
+        )  # uuid5 of scope, principal, role
         # Depends on the identity and its scope, on nothing that waits for the workspace, and the workspace waits for it.
-        assert scope.urn in grant.property_dependencies["scope"] and grant.property_dependencies["principalId"] == [mine.urn]
+        assert scope.urn in grant.property_dependencies["scope"] and grant.property_dependencies["principalId"] == [
+            mine.urn
+        ]
         assert ws.urn not in upstream(result, grant.urn)
         assert grant.urn in ws.dependencies
     on_workspace = grants["w-identity-workspace-contributor"]
     assert inputs(on_workspace)["scope"] == ws.id and on_workspace.property_dependencies["scope"] == [ws.urn]
     assert inputs(on_workspace)["roleDefinitionId"] == ROLE_PREFIX + CONTRIBUTOR
     # The key's identity gets only its crypto role; no system-assigned identity exists to grant anything.
-    assert [r.name for r in by_type(result, "RoleAssignment") if inputs(r)["principalId"] == cmk.outputs["principalId"]] == ["w-cmk-crypto"]
+    assert [
+        r.name for r in by_type(result, "RoleAssignment") if inputs(r)["principalId"] == cmk.outputs["principalId"]
+    ] == ["w-cmk-crypto"]
 
 
 def test_the_identity_is_protected_and_named_as_given():
@@ -109,12 +124,21 @@ def test_a_system_assigned_identity_beside_it_only_on_request():
 
 def test_without_a_system_assigned_identity_datastores_use_the_user_assigned_one():
     lake = {"name": "lake", "datastore_type": "AzureDataLakeGen2", "container_name": "curated"}
-    result = run(workspace(workspace_identity={}, datastores=[lake], managed_network_isolation_mode="AllowOnlyApprovedOutbound"))
+    result = run(
+        workspace(workspace_identity={}, datastores=[lake], managed_network_isolation_mode="AllowOnlyApprovedOutbound")
+    )
     principal = identity_named(result, "w-mlw-id").outputs["principalId"]
-    assert inputs(one(result, "machinelearningservices:Datastore"))["properties"]["serviceDataAccessAuthIdentity"] == "WorkspaceUserAssignedIdentity"
+    assert (
+        inputs(one(result, "machinelearningservices:Datastore"))["properties"]["serviceDataAccessAuthIdentity"]
+        == "WorkspaceUserAssignedIdentity"
+    )
     account = next(r for r in by_type(result, "storage:StorageAccount") if r.name == "w-lake-st")
     blob = next(inputs(r) for r in by_type(result, "RoleAssignment") if r.name == "w-lake-blob-data")
-    assert blob["principalId"] == principal and blob["scope"] == account.id and blob["roleDefinitionId"] == ROLE_PREFIX + BLOB_DATA_CONTRIBUTOR
+    assert (
+        blob["principalId"] == principal
+        and blob["scope"] == account.id
+        and blob["roleDefinitionId"] == ROLE_PREFIX + BLOB_DATA_CONTRIBUTOR
+    )
     approver = next(inputs(r) for r in by_type(result, "RoleAssignment") if r.name == "w-datastore-lake-pe-approver")
     assert approver["principalId"] == principal and approver["scope"] == account.id
 
@@ -122,24 +146,43 @@ def test_without_a_system_assigned_identity_datastores_use_the_user_assigned_one
 def test_a_system_assigned_workspace_keeps_its_datastore_identity():
     lake = {"name": "lake", "datastore_type": "AzureDataLakeGen2", "container_name": "curated"}
     result = run(workspace(datastores=[lake]))
-    assert inputs(one(result, "machinelearningservices:Datastore"))["properties"]["serviceDataAccessAuthIdentity"] == "WorkspaceSystemAssignedIdentity"
+    assert (
+        inputs(one(result, "machinelearningservices:Datastore"))["properties"]["serviceDataAccessAuthIdentity"]
+        == "WorkspaceSystemAssignedIdentity"
+    )
 
 
-UAI = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id"
+UAI = (
+    f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id"
+)
 
 
 @pytest.mark.parametrize(
     "overrides, setting, problem",
     [
-        ({"primary_user_assigned_identity": UAI, "user_assigned_identity_ids": [UAI]}, "primary_user_assigned_identity", "not beside workspace_identity"),
+        (
+            {"primary_user_assigned_identity": UAI, "user_assigned_identity_ids": [UAI]},
+            "primary_user_assigned_identity",
+            "not beside workspace_identity",
+        ),
         ({"identity_type": "SystemAssigned"}, "identity_type", "not beside workspace_identity"),
         ({"workspace_identity": {"identity_name": "-id"}}, "workspace_identity.identity_name", ""),
-        ({"workspace_identity": {"identity_name": "id-w"}, "customer_managed_key": {"key_name": "k", "identity_name": "ID-W"}},
-         "workspace_identity.identity_name", "separate identities"),
+        (
+            {
+                "workspace_identity": {"identity_name": "id-w"},
+                "customer_managed_key": {"key_name": "k", "identity_name": "ID-W"},
+            },
+            "workspace_identity.identity_name",
+            "separate identities",
+        ),
         ({"workspace_identity": {"system_assigned": "no"}}, "workspace_identity.system_assigned", "true or false"),
         ({"workspace_identity": {"systemAssigned": True}}, "workspace_identity", "unknown settings"),
         ({"workspace_identity": "yes"}, "workspace_identity", "a mapping"),
-        ({"grant_workspace_identity_data_roles": False}, "grant_workspace_identity_data_roles", "before the workspace is created"),
+        (
+            {"grant_workspace_identity_data_roles": False},
+            "grant_workspace_identity_data_roles",
+            "before the workspace is created",
+        ),
     ],
 )
 def test_contradicting_or_bad_identity_settings_are_refused_before_anything_is_declared(overrides, setting, problem):
@@ -172,13 +215,24 @@ def test_the_stack_key_creates_the_identity_with_its_default_name():
 @pytest.mark.parametrize(
     "identity, extra, message",
     [
-        ({"systemAssigned": "no"}, {}, 'amlws:workspaces[0].workspaceIdentity.systemAssigned = "no": Input should be a valid boolean'),
+        (
+            {"systemAssigned": "no"},
+            {},
+            'amlws:workspaces[0].workspaceIdentity.systemAssigned = "no": Input should be a valid boolean',
+        ),
         ({"identityName": "-bad"}, {}, 'amlws:workspaces[0].workspaceIdentity.identityName = "-bad": '),
-        ({"systemAsigned": True}, {}, "amlws:workspaces[0].workspaceIdentity.systemAsigned: unknown setting (misspelt?)"),
-        ({}, {"primaryUserAssignedIdentity": UAI, "userAssignedIdentityIds": [UAI]},
-         "amlws:workspaces[0].workspaceIdentity = {}: not beside primaryUserAssignedIdentity"),
+        (
+            {"systemAsigned": True},
+            {},
+            "amlws:workspaces[0].workspaceIdentity.systemAsigned: unknown setting (misspelt?)",
+        ),
+        (
+            {},
+            {"primaryUserAssignedIdentity": UAI, "userAssignedIdentityIds": [UAI]},
+            "amlws:workspaces[0].workspaceIdentity = {}: not beside primaryUserAssignedIdentity",
+        ),
         ({}, {"identityType": "SystemAssigned"}, "amlws:workspaces[0].workspaceIdentity = {}: not beside identityType"),
-        ({}, {"identityType": "Both"}, "amlws:workspaces[0].identityType = \"Both\": Input should be"),
+        ({}, {"identityType": "Both"}, 'amlws:workspaces[0].identityType = "Both": Input should be'),
     ],
 )
 def test_bad_stack_values_name_the_file_key_value_and_what_is_allowed(identity, extra, message):
@@ -192,20 +246,33 @@ def test_bad_stack_values_name_the_file_key_value_and_what_is_allowed(identity, 
 def test_prod_gives_each_workspace_an_identity_of_its_own(stack_preview):
     result = stack_preview("prod")
     identities = {r.id: r for r in by_type(result, "managedidentity:UserAssignedIdentity")}
-    shared = {kind: one(result, kind).id for kind in ("keyvault:Vault", "containerregistry:Registry", "applicationinsights:Component")}
+    shared = {
+        kind: one(result, kind).id
+        for kind in ("keyvault:Vault", "containerregistry:Registry", "applicationinsights:Component")
+    }
     for ws in by_type(result, "machinelearningservices:Workspace"):
         project = ws.name.removesuffix("-mlw")
         got = inputs(ws)
         mine = identities[got["primaryUserAssignedIdentity"]]
-        assert mine.name == f"{project}-mlw-id" and inputs(mine)["resourceName"] == f"id-{project}-prod-mlw" and mine.protect
+        assert (
+            mine.name == f"{project}-mlw-id"
+            and inputs(mine)["resourceName"] == f"id-{project}-prod-mlw"
+            and mine.protect
+        )
         assert got["identity"]["type"] == "UserAssigned"
         principal = mine.outputs["principalId"]
-        grants = {r.name.removeprefix(f"{project}-identity-"): r for r in by_type(result, "RoleAssignment")
-                  if inputs(r)["principalId"] == principal and r.name.startswith(f"{project}-identity-")}
+        grants = {
+            r.name.removeprefix(f"{project}-identity-"): r
+            for r in by_type(result, "RoleAssignment")
+            if inputs(r)["principalId"] == principal and r.name.startswith(f"{project}-identity-")
+        }
         assert {k: inputs(g)["scope"] for k, g in grants.items() if k != "workspace-contributor"} == {
-            "storage-contributor": got["storageAccount"], "storage-blob-data": got["storageAccount"],
-            "keyvault-contributor": shared["keyvault:Vault"], "keyvault-admin": shared["keyvault:Vault"],
-            "acr-contributor": shared["containerregistry:Registry"], "appi-contributor": shared["applicationinsights:Component"],
+            "storage-contributor": got["storageAccount"],
+            "storage-blob-data": got["storageAccount"],
+            "keyvault-contributor": shared["keyvault:Vault"],
+            "keyvault-admin": shared["keyvault:Vault"],
+            "acr-contributor": shared["containerregistry:Registry"],
+            "appi-contributor": shared["applicationinsights:Component"],
         }
         assert all(g.urn in ws.dependencies for k, g in grants.items() if k != "workspace-contributor")
         assert inputs(grants["workspace-contributor"])["scope"] == ws.id
@@ -216,6 +283,7 @@ def test_prod_gives_each_workspace_an_identity_of_its_own(stack_preview):
 
 
 # The pack ----------------------------------------------------------------------------------------
+
 
 def prod_with_workspace_identity(unknowns: bool, identity: dict | None):
     """prod with each workspace's `workspaceIdentity` replaced (None: removed)."""
@@ -241,7 +309,9 @@ def test_prod_policy_config_keeps_the_built_ins_full_check():
 
 
 @pytest.mark.parametrize("unknowns", [False, True])
-def test_the_policy_is_silent_on_prod_and_fires_on_its_workspaces_without_a_primary_identity(pack, stack_verdicts, unknowns):
+def test_the_policy_is_silent_on_prod_and_fires_on_its_workspaces_without_a_primary_identity(
+    pack, stack_verdicts, unknowns
+):
     given = load_policy_config(ROOT / "policy/config/prod.json")
     assert stack_verdicts("prod", "own", unknowns) == []  # prod under prod.json
     violations, _ = analyze(pack, prod_without_workspace_identity(unknowns), given, "prod.json")

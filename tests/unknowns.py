@@ -33,10 +33,17 @@ def first_preview(result: PreviewResult) -> PreviewResult:
     """A copy of `result` where new resources' IDs, and inputs computed from another resource's ID
     (or from the `name` output of a resource the input depends on), are unknown."""
     regs = copy.deepcopy(result.registrations)
-    ids = tuple(sorted({r.id.lower() for r in regs if r.custom and r.id and r.id.startswith("/")}, key=len, reverse=True))
+    ids = tuple(
+        sorted({r.id.lower() for r in regs if r.custom and r.id and r.id.startswith("/")}, key=len, reverse=True)
+    )
     by_urn = {r.urn: r for r in regs}
     for reg in regs:
-        names = {str(by_urn[u].outputs.get("name", "")).lower() for urns in reg.property_dependencies.values() for u in urns if u in by_urn} - {""}
+        names = {
+            str(by_urn[u].outputs.get("name", "")).lower()
+            for urns in reg.property_dependencies.values()
+            for u in urns
+            if u in by_urn
+        } - {""}
         reg.inputs = _unknown_if_computed(reg.inputs, ids, names)
         reg.outputs = _unknown_if_computed(reg.outputs, ids, names)
         if reg.custom and "id" in reg.outputs:
@@ -46,7 +53,10 @@ def first_preview(result: PreviewResult) -> PreviewResult:
 
 def direct(spec: list[dict[str, Any]]):
     """PolicyResources (behind the SDK's unknown-checking proxy) with property dependencies wired."""
-    made = {s["name"]: resource(s["type"], s["name"], copy.deepcopy(s.get("props", {})), s.get("protect", False)) for s in spec}
+    made = {
+        s["name"]: resource(s["type"], s["name"], copy.deepcopy(s.get("props", {})), s.get("protect", False))
+        for s in spec
+    }
     for s in spec:
         for prop, names in s.get("deps", {}).items():
             made[s["name"]].property_dependencies[prop] = [made[n] for n in names]
@@ -64,8 +74,18 @@ def wire(spec: list[dict[str, Any]]) -> PreviewResult:
     for s in spec:
         deps = {prop: [urn(by_name[n]["type"], n) for n in names] for prop, names in s.get("deps", {}).items()}
         props = copy.deepcopy(s.get("props", {}))
-        regs.append(Registration(
-            urn=urn(s["type"], s["name"]), type=s["type"], name=s["name"], parent="", custom=True, protect=s.get("protect", False),
-            inputs=props, dependencies=sorted({u for us in deps.values() for u in us}), property_dependencies=deps, outputs=props,
-        ))
+        regs.append(
+            Registration(
+                urn=urn(s["type"], s["name"]),
+                type=s["type"],
+                name=s["name"],
+                parent="",
+                custom=True,
+                protect=s.get("protect", False),
+                inputs=props,
+                dependencies=sorted({u for us in deps.values() for u in us}),
+                property_dependencies=deps,
+                outputs=props,
+            )
+        )
     return PreviewResult("amlws", "e2e", regs)

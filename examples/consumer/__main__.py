@@ -11,21 +11,29 @@ TAGS = {"project": "vision", "environment": "dev", "owner": "vision-team"}
 
 def main() -> None:
     group = resources.ResourceGroup("vision", location="northeurope", tags=TAGS)
-    shared = SharedWorkspaceResources("vision-shared", {
-        "resource_group_name": group.name,
-        "container_registry": {"sku_name": "Standard"},
-        "key_vault": {"enable_purge_protection": True},
-        "tags": TAGS,
-    })
-    for name in ("vision-train", "vision-eval"):
-        workspace = MachineLearningWorkspace(name, {
+    shared = SharedWorkspaceResources(
+        "vision-shared",
+        {
             "resource_group_name": group.name,
-            "container_registry": {"existing_id": shared.registry.id},  # type: ignore[union-attr]
-            "key_vault": {"existing_id": shared.vault.id},  # type: ignore[union-attr]
-            "access": {"data_scientists": ["9d3b2a1c-0f4e-4d5c-8b7a-6e5f4d3c2b1a"]},
-            "compute_clusters": [{"name": "gpu", "vm_size": "Standard_NC6s_v3", "max_node_count": 2, "vm_priority": "LowPriority"}],
+            "container_registry": {"sku_name": "Standard"},
+            "key_vault": {"enable_purge_protection": True},
             "tags": TAGS,
-        })
+        },
+    )
+    for name in ("vision-train", "vision-eval"):
+        workspace = MachineLearningWorkspace(
+            name,
+            {
+                "resource_group_name": group.name,
+                "container_registry": {"existing_id": shared.registry.id},  # type: ignore[union-attr]
+                "key_vault": {"existing_id": shared.vault.id},  # type: ignore[union-attr]
+                "access": {"data_scientists": ["9d3b2a1c-0f4e-4d5c-8b7a-6e5f4d3c2b1a"]},
+                "compute_clusters": [
+                    {"name": "gpu", "vm_size": "Standard_NC6s_v3", "max_node_count": 2, "vm_priority": "LowPriority"}
+                ],
+                "tags": TAGS,
+            },
+        )
         pulumi.export(f"{name}-id", workspace.workspace_id)
         pulumi.export(f"{name}-principal", workspace.principal_id)
 

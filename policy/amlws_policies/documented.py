@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 
-from amlws_rules import cmk_vault_violations, datastore_violations, is_type, parse_arm_id, workspace_storage_violations
+from amlws_rules import cmk_vault_violations, datastore_violations, is_type, workspace_storage_violations
 from amlws_rules.storage import DOC_URL
 
 from amlws_rules.values import missing_tags, same
@@ -30,7 +30,9 @@ def _workspaces(args: StackValidationArgs) -> list[PolicyResource]:
 NAME_KEYS = ("id", "name", "accountName", "vaultName", "registryName")
 
 
-def _in_stack(holder: PolicyResource, prop: str, path: str, resources: list[PolicyResource], module: str, kind: str) -> list[PolicyResource]:
+def _in_stack(
+    holder: PolicyResource, prop: str, path: str, resources: list[PolicyResource], module: str, kind: str
+) -> list[PolicyResource]:
     """Resources of (module, kind) that `holder`'s property `prop` (value at `path`) refers to: by
     property dependency (known even while IDs are unknown in a preview), else by a known ID or
     name. Unknown values never match and never abort the policy."""
@@ -48,14 +50,18 @@ def _no_unknown(value: Any) -> Any:
 
 def _check_workspace_storage(args: StackValidationArgs, _config: dict[str, Any], report: ReportViolation) -> None:
     def check(workspace: PolicyResource) -> None:
-        for account in _in_stack(workspace, "storageAccount", "storageAccount", args.resources, "storage", "StorageAccount"):
+        for account in _in_stack(
+            workspace, "storageAccount", "storageAccount", args.resources, "storage", "StorageAccount"
+        ):
             findings = workspace_storage_violations(
                 kind=_no_unknown(peek(account.props, "kind")),
                 sku_name=_no_unknown(peek(account.props, "sku.name")),
                 is_hns_enabled=_no_unknown(peek(account.props, "isHnsEnabled")),
             )
             for finding in findings:
-                report(f"workspace {workspace.name} uses storage account {account.name}: {finding.message}", workspace.urn)
+                report(
+                    f"workspace {workspace.name} uses storage account {account.name}: {finding.message}", workspace.urn
+                )
 
     per_resource(_workspaces(args), check)
 
@@ -64,7 +70,9 @@ def _check_registry_tags(args: StackValidationArgs, config: dict[str, Any], repo
     required = list(config["requiredTags"])
 
     def check(workspace: PolicyResource) -> None:
-        for registry in _in_stack(workspace, "containerRegistry", "containerRegistry", args.resources, "containerregistry", "Registry"):
+        for registry in _in_stack(
+            workspace, "containerRegistry", "containerRegistry", args.resources, "containerregistry", "Registry"
+        ):
             missing = missing_tags(registry.props.get("tags"), required)
             if missing:
                 report(
@@ -96,20 +104,33 @@ def _check_cmk_vault(args: StackValidationArgs, _config: dict[str, Any], report:
                 enable_purge_protection=get(vault.props, "properties.enablePurgeProtection"),
                 enable_soft_delete=get(vault.props, "properties.enableSoftDelete"),
             ):
-                report(f"workspace {workspace.name} encrypts with a key in vault {vault.name}: {problem}", workspace.urn)
+                report(
+                    f"workspace {workspace.name} encrypts with a key in vault {vault.name}: {problem}", workspace.urn
+                )
 
     per_resource(_workspaces(args), check)
 
 
 def _check_datastores(args: StackValidationArgs, _config: dict[str, Any], report: ReportViolation) -> None:
     def check(datastore: PolicyResource) -> None:
-        kind_of = next((t for t in ("AzureBlob", "AzureDataLakeGen2") if same(get(datastore.props, "properties.datastoreType"), t)), None)
+        kind_of = next(
+            (
+                t
+                for t in ("AzureBlob", "AzureDataLakeGen2")
+                if same(get(datastore.props, "properties.datastoreType"), t)
+            ),
+            None,
+        )
         if kind_of is None:
             return  # file shares, OneLake and ADLS Gen1 are out of scope here
-        accounts = _in_stack(datastore, "properties", "properties.accountName", args.resources, "storage", "StorageAccount")
+        accounts = _in_stack(
+            datastore, "properties", "properties.accountName", args.resources, "storage", "StorageAccount"
+        )
         account = accounts[0].props if accounts else {}
         for problem in datastore_violations(
-            kind_of, kind=_no_unknown(peek(account, "kind")), is_hns_enabled=_no_unknown(peek(account, "isHnsEnabled")) if accounts else None,
+            kind_of,
+            kind=_no_unknown(peek(account, "kind")),
+            is_hns_enabled=_no_unknown(peek(account, "isHnsEnabled")) if accounts else None,
             credentials_type=get(datastore.props, "properties.credentials.credentialsType"),
         ):
             report(f"datastore {datastore.name}: {problem}", datastore.urn)
@@ -143,7 +164,7 @@ APP_INSIGHTS_WORKSPACE_BASED = resource_policy(
 CMK_VAULT = stack_policy(
     "workspace-cmk-key-vault-purge-protection",
     "The key vault holding a workspace's customer-managed key has purge protection and soft delete: "
-    "\"CMK workspaces should have purge protection enabled on their CMK keyvault\". Anchor: Azure ML docs (concept-customer-managed-keys).",
+    '"CMK workspaces should have purge protection enabled on their CMK keyvault". Anchor: Azure ML docs (concept-customer-managed-keys).',
     _check_cmk_vault,
 )
 

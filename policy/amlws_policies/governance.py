@@ -6,14 +6,25 @@ network rules to advisory.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from amlws_rules import is_type, parse_duration
 from amlws_rules.values import missing_tags, one_of, same
 
-from .base import UNKNOWN, get, of_type, peek, per_resource, refers_to, resource_policy, stack_policy, text, unset_by_program
+from .base import (
+    UNKNOWN,
+    get,
+    of_type,
+    peek,
+    per_resource,
+    refers_to,
+    resource_policy,
+    stack_policy,
+    text,
+    unset_by_program,
+)
 from .documented import REQUIRED_TAGS_SCHEMA
 
 ML_WORKSPACE = [("machinelearningservices", "Workspace")]
@@ -35,10 +46,16 @@ def _when(condition: bool, message: str) -> list[str]:
 
 # Workspace -------------------------------------------------------------------------------------
 
+
 def _public_access(props, _cfg):
-    problems = _when(not same(props.get("publicNetworkAccess"), "Disabled"), f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}, not 'Disabled'")
+    problems = _when(
+        not same(props.get("publicNetworkAccess"), "Disabled"),
+        f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}, not 'Disabled'",
+    )
     # PSRule Azure.ML.PublicAccess also fails allowPublicAccessWhenBehindVnet: true (public access to a VNet-bound workspace).
-    return problems + _when(props.get("allowPublicAccessWhenBehindVnet") is True, "allowPublicAccessWhenBehindVnet is true")
+    return problems + _when(
+        props.get("allowPublicAccessWhenBehindVnet") is True, "allowPublicAccessWhenBehindVnet is true"
+    )
 
 
 CONNECTIONS = ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections")
@@ -53,7 +70,9 @@ def _private_endpoint_targets(resources) -> tuple[set[str], set[str]]:
         for prop in CONNECTIONS:
             urns.update(dep.urn for dep in r.property_dependencies.get(prop, []))
             connections = peek(r.props, prop)
-            for i in range(len(connections) if isinstance(connections, Sequence) and not isinstance(connections, str) else 0):
+            for i in range(
+                len(connections) if isinstance(connections, Sequence) and not isinstance(connections, str) else 0
+            ):
                 target = text(r.props, f"{prop}.{i}.privateLinkServiceId")
                 if target:
                     ids.add(target)
@@ -80,32 +99,49 @@ def _isolation(args, _cfg, report) -> None:
 
 
 def _cmk(props, cfg):
-    return _when(cfg["required"] and not same(get(props, "encryption.status"), "Enabled"), "encryption.status is not 'Enabled' (customer-managed key required)")
+    return _when(
+        cfg["required"] and not same(get(props, "encryption.status"), "Enabled"),
+        "encryption.status is not 'Enabled' (customer-managed key required)",
+    )
 
 
 def _user_identity(props, cfg):
     if not cfg["required"]:
         return []
     kind = str(get(props, "identity.type") or "")
-    problems = _when("userassigned" not in kind.lower(), f"identity.type is {kind!r}; a user-assigned identity is required")
+    problems = _when(
+        "userassigned" not in kind.lower(), f"identity.type is {kind!r}; a user-assigned identity is required"
+    )
     only = cfg["requireUserAssignedOnly"]
     if only and not problems:
         # PSRule Azure.ML.UserManagedIdentity (Azure/PSRule.Rules.Azure src/PSRule.Rules.Azure/rules/Azure.ML.Rule.yaml):
         # allOf identity.type `equals: UserAssigned` (PSRule compares strings without case by default), so
         # SystemAssigned,UserAssigned fails it; identity.userAssignedIdentities `exists: true`;
         # properties.primaryUserAssignedIdentity `hasValue: true` (below).
-        problems += _when(not same(kind, "UserAssigned"), f"identity.type is {kind!r}, not 'UserAssigned': the workspace also has a system-assigned identity")
-        problems += _when(peek(props, "identity.userAssignedIdentities") is None, "identity.userAssignedIdentities is not set")
+        problems += _when(
+            not same(kind, "UserAssigned"),
+            f"identity.type is {kind!r}, not 'UserAssigned': the workspace also has a system-assigned identity",
+        )
+        problems += _when(
+            peek(props, "identity.userAssignedIdentities") is None, "identity.userAssignedIdentities is not set"
+        )
     # 5f0c7d88 tests primaryUserAssignedIdentity (Azure/azure-policy .../Machine Learning/Workspace_UAIEnabled_Audit.json).
     # An unknown one (a new identity's ID in a first preview) is a reference: it will be set.
     primary = peek(props, "primaryUserAssignedIdentity")
-    return problems + _when((cfg["requirePrimaryIdentity"] or only) and not primary, "primaryUserAssignedIdentity is not set: the workspace reaches its resources with its system-assigned identity")
+    return problems + _when(
+        (cfg["requirePrimaryIdentity"] or only) and not primary,
+        "primaryUserAssignedIdentity is not set: the workspace reaches its resources with its system-assigned identity",
+    )
 
 
 # Compute ---------------------------------------------------------------------------------------
 
+
 def _local_auth(props, _cfg):
-    return _when(get(props, "properties.disableLocalAuth") is not True, f"{_compute_kind(props)} has local authentication enabled (disableLocalAuth is not true)")
+    return _when(
+        get(props, "properties.disableLocalAuth") is not True,
+        f"{_compute_kind(props)} has local authentication enabled (disableLocalAuth is not true)",
+    )
 
 
 def _idle_shutdown(props, cfg):
@@ -135,14 +171,21 @@ def _cluster_scale(props, cfg):
 def _vm_size(props, cfg):
     allowed = list(cfg["allowedVmSizes"])
     size = get(props, "properties.properties.vmSize")
-    return _when(bool(allowed) and size is not None and not one_of(size, allowed), f"vmSize {size} is not in the allowed list: {', '.join(allowed)}")
+    return _when(
+        bool(allowed) and size is not None and not one_of(size, allowed),
+        f"vmSize {size} is not in the allowed list: {', '.join(allowed)}",
+    )
 
 
 def _subnet(props, cfg):
-    return _when(cfg["required"] and not peek(props, "properties.properties.subnet.id"), f"{_compute_kind(props)} is not in a subnet")
+    return _when(
+        cfg["required"] and not peek(props, "properties.properties.subnet.id"),
+        f"{_compute_kind(props)} is not in a subnet",
+    )
 
 
 # Registry, storage, key vault, insights ---------------------------------------------------------
+
 
 def _acr_admin(props, _cfg):
     # ARM's default is false (azure-rest-api-specs, containerregistry .../containerregistry.json,
@@ -155,7 +198,10 @@ def _acr_anonymous(props, _cfg):
 
 
 def _acr_public(props, _cfg):
-    return _when(not same(props.get("publicNetworkAccess"), "Disabled"), f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}")
+    return _when(
+        not same(props.get("publicNetworkAccess"), "Disabled"),
+        f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}",
+    )
 
 
 def _https(props, _cfg):
@@ -163,7 +209,10 @@ def _https(props, _cfg):
 
 
 def _tls(props, _cfg):
-    return _when(not one_of(props.get("minimumTlsVersion"), ("TLS1_2", "TLS1_3")), f"minimumTlsVersion is {props.get('minimumTlsVersion')!r}, not TLS1_2")
+    return _when(
+        not one_of(props.get("minimumTlsVersion"), ("TLS1_2", "TLS1_3")),
+        f"minimumTlsVersion is {props.get('minimumTlsVersion')!r}, not TLS1_2",
+    )
 
 
 def _blob_public(props, _cfg):
@@ -177,7 +226,9 @@ def _shared_key(props, _cfg):
 def _kv_soft_delete(props, _cfg):
     # 1e66c121 fails a vault whose request omits enableSoftDelete as well as one that sets it false.
     value = get(props, "properties.enableSoftDelete")
-    return _when(value is not True, "soft delete is disabled" if value is False else "enableSoftDelete is not set to true")
+    return _when(
+        value is not True, "soft delete is disabled" if value is False else "enableSoftDelete is not set to true"
+    )
 
 
 def _kv_purge(props, _cfg):
@@ -185,18 +236,28 @@ def _kv_purge(props, _cfg):
 
 
 def _kv_rbac(props, _cfg):
-    return _when(get(props, "properties.enableRbacAuthorization") is not True, "enableRbacAuthorization is not true (access policies in use)")
+    return _when(
+        get(props, "properties.enableRbacAuthorization") is not True,
+        "enableRbacAuthorization is not true (access policies in use)",
+    )
 
 
 def _kv_public(props, _cfg):
-    return _when(not same(get(props, "properties.publicNetworkAccess"), "Disabled"), f"publicNetworkAccess is {get(props, 'properties.publicNetworkAccess')!r}")
+    return _when(
+        not same(get(props, "properties.publicNetworkAccess"), "Disabled"),
+        f"publicNetworkAccess is {get(props, 'properties.publicNetworkAccess')!r}",
+    )
 
 
 def _ai_local_auth(props, _cfg):
-    return _when(props.get("disableLocalAuth") is not True, "disableLocalAuth is not true (instrumentation-key ingestion allowed)")
+    return _when(
+        props.get("disableLocalAuth") is not True,
+        "disableLocalAuth is not true (instrumentation-key ingestion allowed)",
+    )
 
 
 # Tags (stack policy: every taggable resource) -----------------------------------------------
+
 
 def _logs_enabled(setting) -> bool:
     """At least one log category (or category group) is enabled: a setting whose logs are all
@@ -220,9 +281,13 @@ def _diagnostics(args, _cfg, report) -> None:
         if any(_has_sink(s) and _logs_enabled(s) for s in mine):
             return
         if any(_has_sink(s) for s in mine):
-            report(f"workspace {ws.name}: its diagnostic setting to Log Analytics has every log category disabled", ws.urn)
+            report(
+                f"workspace {ws.name}: its diagnostic setting to Log Analytics has every log category disabled", ws.urn
+            )
         else:
-            report(f"workspace {ws.name} has no diagnostic setting sending its logs to a Log Analytics workspace", ws.urn)
+            report(
+                f"workspace {ws.name} has no diagnostic setting sending its logs to a Log Analytics workspace", ws.urn
+            )
 
     per_resource(of_type(args.resources, "machinelearningservices", "Workspace"), check)
 
@@ -230,7 +295,11 @@ def _diagnostics(args, _cfg, report) -> None:
 def _group_keys(resource, prop: str) -> set[str]:
     """What identifies the resource group `prop` names: the URNs of resource groups it depends on,
     and its known lowercased name (from a name or from a `/resourceGroups/<name>` scope)."""
-    keys = {dep.urn for dep in resource.property_dependencies.get(prop, []) if is_type(dep.resource_type, "resources", "ResourceGroup")}
+    keys = {
+        dep.urn
+        for dep in resource.property_dependencies.get(prop, [])
+        if is_type(dep.resource_type, "resources", "ResourceGroup")
+    }
     for dep in resource.property_dependencies.get(prop, []):
         if is_type(dep.resource_type, "resources", "ResourceGroup") and text(dep.props, "resourceGroupName"):
             keys.add(text(dep.props, "resourceGroupName") or "")
@@ -261,10 +330,19 @@ def _budget(args, cfg, report) -> None:
 
 
 TAGGABLE = {
-    ("resources", "ResourceGroup"), ("storage", "StorageAccount"), ("keyvault", "Vault"),
-    ("operationalinsights", "Workspace"), ("applicationinsights", "Component"), ("containerregistry", "Registry"),
-    ("machinelearningservices", "Workspace"), ("machinelearningservices", "Compute"), ("machinelearningservices", "Registry"),
-    ("managedidentity", "UserAssignedIdentity"), ("network", "PrivateEndpoint"), ("privatedns", "PrivateZone"), ("keyvault", "Key"),
+    ("resources", "ResourceGroup"),
+    ("storage", "StorageAccount"),
+    ("keyvault", "Vault"),
+    ("operationalinsights", "Workspace"),
+    ("applicationinsights", "Component"),
+    ("containerregistry", "Registry"),
+    ("machinelearningservices", "Workspace"),
+    ("machinelearningservices", "Compute"),
+    ("machinelearningservices", "Registry"),
+    ("managedidentity", "UserAssignedIdentity"),
+    ("network", "PrivateEndpoint"),
+    ("privatedns", "PrivateZone"),
+    ("keyvault", "Key"),
     # VirtualNetworkLink has `tags` (azure-rest-api-specs privatedns .../privatedns.json, TrackedResource).
     ("privatedns", "VirtualNetworkLink"),
 }
@@ -276,35 +354,180 @@ def _tags(props, cfg):
 
 
 GOVERNANCE_POLICIES = [
-    resource_policy("workspace-public-network-access-disabled", "Azure ML workspaces should disable public network access, also behind a VNet. Anchors: Azure Policy 438c38d2, PSRule Azure.ML.PublicAccess (Checkov's CKV_AZURE_144 is Terraform-only).", ML_WORKSPACE, _public_access),
-    stack_policy("workspace-network-isolation", "Azure ML workspaces should use a managed virtual network isolation mode or private endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.", _isolation),
-    resource_policy("workspace-cmk-encryption", "Azure ML workspaces should be encrypted with a customer-managed key, where required. Anchor: Azure Policy ba769a63.", ML_WORKSPACE, _cmk, REQUIRED),
-    resource_policy("workspace-user-assigned-identity", "Azure ML workspaces should use a user-assigned managed identity (as primaryUserAssignedIdentity), where required. Anchors: Azure Policy 5f0c7d88, PSRule Azure.ML.UserManagedIdentity.", ML_WORKSPACE, _user_identity,
-                    {**REQUIRED, "requirePrimaryIdentity": {"type": "boolean", "default": True, "description": "Also require primaryUserAssignedIdentity, as 5f0c7d88 does."},
-                     "requireUserAssignedOnly": {"type": "boolean", "default": False, "description": "Require identity.type exactly UserAssigned (no system-assigned identity beside it), userAssignedIdentities and primaryUserAssignedIdentity, as PSRule Azure.ML.UserManagedIdentity does."}}),
-    resource_policy("compute-local-auth-disabled", "Azure ML computes should have local authentication disabled. Anchors: Azure Policy e96a9a5f, PSRule Azure.ML.DisableLocalAuth (Checkov's CKV_AZURE_142 is Terraform-only).", ML_COMPUTE, _local_auth),
-    resource_policy("compute-instance-idle-shutdown", "Azure ML compute instances should shut down when idle, within a maximum. Anchors: Azure Policy 679ddf89, PSRule Azure.ML.ComputeIdleShutdown.", ML_COMPUTE, _idle_shutdown,
-                    {"maxIdleMinutes": {"type": "number", "default": 240, "description": "Longest idleTimeBeforeShutdown allowed, in minutes."}}),
-    resource_policy("compute-cluster-scale", "Azure ML compute clusters should scale to 0 nodes and stay under a node cap. Anchor: cost governance (Checkov's CKV_AZURE_150 checks the same for Terraform only).", ML_COMPUTE, _cluster_scale,
-                    {"maxNodeCount": {"type": "number", "default": 10, "description": "Largest maxNodeCount allowed."}}),
-    resource_policy("compute-vm-size-allowed", "Azure ML computes should use VM sizes from the allowed list. Anchor: cost governance (Azure Policy 'Allowed virtual machine size SKUs').", ML_COMPUTE, _vm_size,
-                    {"allowedVmSizes": {"type": "array", "items": {"type": "string"}, "default": [], "description": "Allowed vmSize values; empty allows all."}}),
-    resource_policy("compute-in-subnet", "Azure ML computes should be in a virtual network, where required. Anchors: Azure Policy 7804b5c7, PSRule Azure.ML.ComputeVnet.", ML_COMPUTE, _subnet, REQUIRED),
-    resource_policy("acr-admin-user-disabled", "Container registries should have the admin user disabled. Anchors: Azure Policy dc921057, Checkov CKV_AZURE_137, PSRule Azure.ACR.AdminUser.", ACR, _acr_admin),
-    resource_policy("acr-anonymous-pull-disabled", "Container registries should have anonymous pull disabled. Anchors: Azure Policy 9f2dea28, Checkov CKV_AZURE_138, PSRule Azure.ACR.AnonymousAccess.", ACR, _acr_anonymous),
-    resource_policy("acr-public-network-access-disabled", "Container registries should disable public network access. Anchors: Azure Policy 0fdf0491, Checkov CKV_AZURE_139.", ACR, _acr_public),
-    resource_policy("storage-https-only", "Secure transfer to storage accounts should be enabled. Anchors: Azure Policy 404c3081, Checkov CKV_AZURE_3, PSRule Azure.Storage.SecureTransfer.", STORAGE, _https),
-    resource_policy("storage-minimum-tls-1-2", "Storage accounts should require TLS 1.2 or later. Anchors: Azure Policy fe83a0eb, Checkov CKV_AZURE_44, PSRule Azure.Storage.MinTLS.", STORAGE, _tls),
-    resource_policy("storage-no-public-blob-access", "Storage account public (anonymous blob) access should be disallowed. Anchors: Azure Policy 4fa4b6c0, PSRule Azure.Storage.BlobPublicAccess.", STORAGE, _blob_public),
-    resource_policy("storage-shared-key-access-disabled", "Storage accounts should prevent shared key access. Anchor: Azure Policy 8c6a50c6.", STORAGE, _shared_key),
-    resource_policy("key-vault-soft-delete", "Key vaults should have soft delete enabled, set explicitly. Anchors: Azure Policy 1e66c121, Checkov CKV_AZURE_111, PSRule Azure.KeyVault.SoftDelete.", VAULT, _kv_soft_delete),
-    resource_policy("key-vault-purge-protection", "Key vaults should have deletion (purge) protection enabled. Anchors: Azure Policy 0b60c0b2, Checkov CKV_AZURE_110, CKV_AZURE_42 (recoverable), PSRule Azure.KeyVault.PurgeProtect.", VAULT, _kv_purge),
-    resource_policy("key-vault-rbac-authorization", "Key vaults should use the RBAC permission model. Anchors: Azure Policy 12d4fa5e, PSRule Azure.KeyVault.AccessPolicy (RBAC replaces access policies).", VAULT, _kv_rbac),
-    resource_policy("key-vault-public-network-access-disabled", "Key vaults should disable public network access. Anchors: Azure Policy 405c5871, Checkov CKV_AZURE_189.", VAULT, _kv_public),
-    resource_policy("application-insights-local-auth-disabled", "Application Insights should block non-Microsoft Entra ID based ingestion. Anchor: Azure Policy 199d5677.", [("applicationinsights", "Component")], _ai_local_auth),
-    stack_policy("workspace-diagnostic-settings", "Resource logs in Azure ML workspaces should be enabled: a diagnostic setting sends them to Log Analytics. Anchor: Azure Policy afe0c3be.", _diagnostics),
-    stack_policy("workspace-cost-budget", "Each workspace's resource group has a monthly budget with alerts, where required. Anchor: Azure Cost Management budgets (cost governance); the docs' \"workspaces for cost management\".", _budget, REQUIRED),
-    resource_policy("required-tags", "Every taggable resource carries the cost-allocation tags. Anchor: Azure Policy 'Require a tag on resources' (871b6d14).", sorted(TAGGABLE), _tags, REQUIRED_TAGS_SCHEMA),
+    resource_policy(
+        "workspace-public-network-access-disabled",
+        "Azure ML workspaces should disable public network access, also behind a VNet. Anchors: Azure Policy 438c38d2, PSRule Azure.ML.PublicAccess (Checkov's CKV_AZURE_144 is Terraform-only).",
+        ML_WORKSPACE,
+        _public_access,
+    ),
+    stack_policy(
+        "workspace-network-isolation",
+        "Azure ML workspaces should use a managed virtual network isolation mode or private endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.",
+        _isolation,
+    ),
+    resource_policy(
+        "workspace-cmk-encryption",
+        "Azure ML workspaces should be encrypted with a customer-managed key, where required. Anchor: Azure Policy ba769a63.",
+        ML_WORKSPACE,
+        _cmk,
+        REQUIRED,
+    ),
+    resource_policy(
+        "workspace-user-assigned-identity",
+        "Azure ML workspaces should use a user-assigned managed identity (as primaryUserAssignedIdentity), where required. Anchors: Azure Policy 5f0c7d88, PSRule Azure.ML.UserManagedIdentity.",
+        ML_WORKSPACE,
+        _user_identity,
+        {
+            **REQUIRED,
+            "requirePrimaryIdentity": {
+                "type": "boolean",
+                "default": True,
+                "description": "Also require primaryUserAssignedIdentity, as 5f0c7d88 does.",
+            },
+            "requireUserAssignedOnly": {
+                "type": "boolean",
+                "default": False,
+                "description": "Require identity.type exactly UserAssigned (no system-assigned identity beside it), userAssignedIdentities and primaryUserAssignedIdentity, as PSRule Azure.ML.UserManagedIdentity does.",
+            },
+        },
+    ),
+    resource_policy(
+        "compute-local-auth-disabled",
+        "Azure ML computes should have local authentication disabled. Anchors: Azure Policy e96a9a5f, PSRule Azure.ML.DisableLocalAuth (Checkov's CKV_AZURE_142 is Terraform-only).",
+        ML_COMPUTE,
+        _local_auth,
+    ),
+    resource_policy(
+        "compute-instance-idle-shutdown",
+        "Azure ML compute instances should shut down when idle, within a maximum. Anchors: Azure Policy 679ddf89, PSRule Azure.ML.ComputeIdleShutdown.",
+        ML_COMPUTE,
+        _idle_shutdown,
+        {
+            "maxIdleMinutes": {
+                "type": "number",
+                "default": 240,
+                "description": "Longest idleTimeBeforeShutdown allowed, in minutes.",
+            }
+        },
+    ),
+    resource_policy(
+        "compute-cluster-scale",
+        "Azure ML compute clusters should scale to 0 nodes and stay under a node cap. Anchor: cost governance (Checkov's CKV_AZURE_150 checks the same for Terraform only).",
+        ML_COMPUTE,
+        _cluster_scale,
+        {"maxNodeCount": {"type": "number", "default": 10, "description": "Largest maxNodeCount allowed."}},
+    ),
+    resource_policy(
+        "compute-vm-size-allowed",
+        "Azure ML computes should use VM sizes from the allowed list. Anchor: cost governance (Azure Policy 'Allowed virtual machine size SKUs').",
+        ML_COMPUTE,
+        _vm_size,
+        {
+            "allowedVmSizes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": [],
+                "description": "Allowed vmSize values; empty allows all.",
+            }
+        },
+    ),
+    resource_policy(
+        "compute-in-subnet",
+        "Azure ML computes should be in a virtual network, where required. Anchors: Azure Policy 7804b5c7, PSRule Azure.ML.ComputeVnet.",
+        ML_COMPUTE,
+        _subnet,
+        REQUIRED,
+    ),
+    resource_policy(
+        "acr-admin-user-disabled",
+        "Container registries should have the admin user disabled. Anchors: Azure Policy dc921057, Checkov CKV_AZURE_137, PSRule Azure.ACR.AdminUser.",
+        ACR,
+        _acr_admin,
+    ),
+    resource_policy(
+        "acr-anonymous-pull-disabled",
+        "Container registries should have anonymous pull disabled. Anchors: Azure Policy 9f2dea28, Checkov CKV_AZURE_138, PSRule Azure.ACR.AnonymousAccess.",
+        ACR,
+        _acr_anonymous,
+    ),
+    resource_policy(
+        "acr-public-network-access-disabled",
+        "Container registries should disable public network access. Anchors: Azure Policy 0fdf0491, Checkov CKV_AZURE_139.",
+        ACR,
+        _acr_public,
+    ),
+    resource_policy(
+        "storage-https-only",
+        "Secure transfer to storage accounts should be enabled. Anchors: Azure Policy 404c3081, Checkov CKV_AZURE_3, PSRule Azure.Storage.SecureTransfer.",
+        STORAGE,
+        _https,
+    ),
+    resource_policy(
+        "storage-minimum-tls-1-2",
+        "Storage accounts should require TLS 1.2 or later. Anchors: Azure Policy fe83a0eb, Checkov CKV_AZURE_44, PSRule Azure.Storage.MinTLS.",
+        STORAGE,
+        _tls,
+    ),
+    resource_policy(
+        "storage-no-public-blob-access",
+        "Storage account public (anonymous blob) access should be disallowed. Anchors: Azure Policy 4fa4b6c0, PSRule Azure.Storage.BlobPublicAccess.",
+        STORAGE,
+        _blob_public,
+    ),
+    resource_policy(
+        "storage-shared-key-access-disabled",
+        "Storage accounts should prevent shared key access. Anchor: Azure Policy 8c6a50c6.",
+        STORAGE,
+        _shared_key,
+    ),
+    resource_policy(
+        "key-vault-soft-delete",
+        "Key vaults should have soft delete enabled, set explicitly. Anchors: Azure Policy 1e66c121, Checkov CKV_AZURE_111, PSRule Azure.KeyVault.SoftDelete.",
+        VAULT,
+        _kv_soft_delete,
+    ),
+    resource_policy(
+        "key-vault-purge-protection",
+        "Key vaults should have deletion (purge) protection enabled. Anchors: Azure Policy 0b60c0b2, Checkov CKV_AZURE_110, CKV_AZURE_42 (recoverable), PSRule Azure.KeyVault.PurgeProtect.",
+        VAULT,
+        _kv_purge,
+    ),
+    resource_policy(
+        "key-vault-rbac-authorization",
+        "Key vaults should use the RBAC permission model. Anchors: Azure Policy 12d4fa5e, PSRule Azure.KeyVault.AccessPolicy (RBAC replaces access policies).",
+        VAULT,
+        _kv_rbac,
+    ),
+    resource_policy(
+        "key-vault-public-network-access-disabled",
+        "Key vaults should disable public network access. Anchors: Azure Policy 405c5871, Checkov CKV_AZURE_189.",
+        VAULT,
+        _kv_public,
+    ),
+    resource_policy(
+        "application-insights-local-auth-disabled",
+        "Application Insights should block non-Microsoft Entra ID based ingestion. Anchor: Azure Policy 199d5677.",
+        [("applicationinsights", "Component")],
+        _ai_local_auth,
+    ),
+    stack_policy(
+        "workspace-diagnostic-settings",
+        "Resource logs in Azure ML workspaces should be enabled: a diagnostic setting sends them to Log Analytics. Anchor: Azure Policy afe0c3be.",
+        _diagnostics,
+    ),
+    stack_policy(
+        "workspace-cost-budget",
+        "Each workspace's resource group has a monthly budget with alerts, where required. Anchor: Azure Cost Management budgets (cost governance); the docs' \"workspaces for cost management\".",
+        _budget,
+        REQUIRED,
+    ),
+    resource_policy(
+        "required-tags",
+        "Every taggable resource carries the cost-allocation tags. Anchor: Azure Policy 'Require a tag on resources' (871b6d14).",
+        sorted(TAGGABLE),
+        _tags,
+        REQUIRED_TAGS_SCHEMA,
+    ),
 ]
 
 __all__ = ["GOVERNANCE_POLICIES"]

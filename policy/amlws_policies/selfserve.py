@@ -51,7 +51,9 @@ def _scopes_workspace(assignment: Any, ws: Any) -> bool:
         return False
     scope = scope.lower().rstrip("/")
     name, group = _read(ws.props, "workspaceName"), _read(ws.props, "resourceGroupName")
-    if isinstance(name, str) and scope.endswith(f"/providers/microsoft.machinelearningservices/workspaces/{name.lower()}"):
+    if isinstance(name, str) and scope.endswith(
+        f"/providers/microsoft.machinelearningservices/workspaces/{name.lower()}"
+    ):
         return True
     if isinstance(group, str) and scope.endswith(f"/resourcegroups/{group.lower()}"):
         return True
@@ -121,10 +123,16 @@ def _zone_governed(args: Any, cfg: dict[str, Any], report: Any) -> None:
             found.add(kind)
             effect = _read(assignment.props, "parameters.effect.value")
             if effect is not UNKNOWN and str(effect).lower() != wanted_effect.lower():
-                report(f"self-serve zone {zone.name}: assignment {assignment.name} ({kind}) has effect {effect!r}; this environment needs {wanted_effect!r}", zone.urn)
+                report(
+                    f"self-serve zone {zone.name}: assignment {assignment.name} ({kind}) has effect {effect!r}; this environment needs {wanted_effect!r}",
+                    zone.urn,
+                )
             mode = _read(assignment.props, "enforcementMode")
             if mode not in (None, UNKNOWN, "Default"):
-                report(f"self-serve zone {zone.name}: assignment {assignment.name} ({kind}) has enforcementMode {mode!r}, so nothing is enforced; use 'Default'", zone.urn)
+                report(
+                    f"self-serve zone {zone.name}: assignment {assignment.name} ({kind}) has enforcementMode {mode!r}, so nothing is enforced; use 'Default'",
+                    zone.urn,
+                )
         missing = sorted(required - found)
         if missing:
             report(f"self-serve zone {zone.name}: no policy assignment for {', '.join(missing)}", zone.urn)
@@ -137,7 +145,13 @@ SELF_SERVE_POLICIES = [
         "Azure ML otherwise creates an untagged one on the first build, which tag-enforcing subscriptions refuse. "
         "Anchor: the workspace docs (concept-workspace), 'Use Azure RBAC to prevent customer docker containers from being built'.",
         _image_builds_need_registry,
-        {"tagEnforcing": {"type": "boolean", "default": True, "description": "This environment enforces tags (Azure Policy deny on untagged resources)."}},
+        {
+            "tagEnforcing": {
+                "type": "boolean",
+                "default": True,
+                "description": "This environment enforces tags (Azure Policy deny on untagged resources).",
+            }
+        },
     ),
     stack_policy(
         "self-serve-zone-governed",
@@ -146,9 +160,15 @@ SELF_SERVE_POLICIES = [
         "Anchors: Azure Policy 438c38d2, 6ddb1705, e96a9a5f; the workspace docs' 'Enable self-serve'.",
         _zone_governed,
         {
-            "effect": {"type": "string", "enum": ["Deny", "Audit"], "default": "Deny", "description": "The effect every assignment must have."},
+            "effect": {
+                "type": "string",
+                "enum": ["Deny", "Audit"],
+                "default": "Deny",
+                "description": "The effect every assignment must have.",
+            },
             "requiredRules": {
-                "type": "array", "items": {"type": "string"},
+                "type": "array",
+                "items": {"type": "string"},
                 "default": sorted(rules.required_rule_kinds()),
                 "description": "Rule kinds (assignment metadata amlwsRule) every zone must assign.",
             },

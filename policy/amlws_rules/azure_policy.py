@@ -106,7 +106,9 @@ def _condition(actual: Any, op: str, expected: Any) -> bool:
 OPERATORS = ("equals", "notEquals", "in", "notIn", "exists", "like", "notLike")
 
 
-def matches(expression: Mapping[str, Any], body: Mapping[str, Any], parameters: Mapping[str, Any] | None = None) -> bool:
+def matches(
+    expression: Mapping[str, Any], body: Mapping[str, Any], parameters: Mapping[str, Any] | None = None
+) -> bool:
     """Does the `if` expression hold for this request body?"""
     params = parameters or {}
     if "allOf" in expression:
@@ -124,7 +126,9 @@ def matches(expression: Mapping[str, Any], body: Mapping[str, Any], parameters: 
     raise PolicyRuleError(f"unsupported expression {dict(expression)}")
 
 
-def evaluate(policy_rule: Mapping[str, Any], body: Mapping[str, Any], parameters: Mapping[str, Any] | None = None) -> str | None:
+def evaluate(
+    policy_rule: Mapping[str, Any], body: Mapping[str, Any], parameters: Mapping[str, Any] | None = None
+) -> str | None:
     """The effect (`Deny`, `Audit`, ...) when the rule's `if` holds, else None (compliant or not applicable)."""
     params = parameters or {}
     if not matches(policy_rule["if"], body, params):

@@ -10,9 +10,20 @@ from __future__ import annotations
 # azure-native SDK generates them (pulumi_azure_native/storage/_enums.py, v3.29; Azure/azure-rest-api-specs
 # specification/storage/resource-manager/Microsoft.Storage/stable/*/storage.json `SkuName`, `Kind`).
 STORAGE_SKU_NAMES = (
-    "Standard_LRS", "Standard_GRS", "Standard_RAGRS", "Standard_ZRS", "Premium_LRS", "Premium_ZRS",
-    "Standard_GZRS", "Standard_RAGZRS", "StandardV2_LRS", "StandardV2_GRS", "StandardV2_ZRS",
-    "StandardV2_GZRS", "PremiumV2_LRS", "PremiumV2_ZRS",
+    "Standard_LRS",
+    "Standard_GRS",
+    "Standard_RAGRS",
+    "Standard_ZRS",
+    "Premium_LRS",
+    "Premium_ZRS",
+    "Standard_GZRS",
+    "Standard_RAGZRS",
+    "StandardV2_LRS",
+    "StandardV2_GRS",
+    "StandardV2_ZRS",
+    "StandardV2_GZRS",
+    "PremiumV2_LRS",
+    "PremiumV2_ZRS",
 )
 STORAGE_KINDS = ("Storage", "StorageV2", "BlobStorage", "FileStorage", "BlockBlobStorage")
 
@@ -21,22 +32,80 @@ STORAGE_KINDS = ("Storage", "StorageV2", "BlobStorage", "FileStorage", "BlockBlo
 # from PSRule for Azure's location data (Azure/PSRule.Rules.Azure data/locations.json) and resource
 # provider registrations (data/providers/microsoft.resources/types.json, microsoft.machinelearningservices).
 # A region newer than these lists is let through with `amlws:allowUnlistedLocation: true`.
-AZURE_REGIONS = frozenset({
-    # AzureLocation.cs
-    "eastasia", "southeastasia", "centralus", "eastus", "eastus2", "westus", "northcentralus", "southcentralus",
-    "northeurope", "westeurope", "japanwest", "japaneast", "brazilsouth", "australiaeast", "australiasoutheast",
-    "southindia", "centralindia", "westindia", "canadacentral", "canadaeast", "uksouth", "ukwest", "westcentralus",
-    "westus2", "koreacentral", "koreasouth", "francecentral", "francesouth", "australiacentral", "australiacentral2",
-    "uaecentral", "uaenorth", "southafricanorth", "southafricawest", "switzerlandnorth", "switzerlandwest",
-    "germanynorth", "germanywestcentral", "germanycentral", "germanynortheast", "norwaywest", "norwayeast",
-    "brazilsoutheast", "chinanorth", "chinaeast", "chinanorth2", "chinaeast2", "usdodcentral", "usdodeast",
-    "usgovarizona", "usgovtexas", "usgovvirginia", "usgoviowa",
-    # PSRule.Rules.Azure data/locations.json
-    "chilecentral", "eastus2euap", "indonesiacentral", "israelcentral", "italynorth", "malaysiawest",
-    "mexicocentral", "newzealandnorth", "polandcentral", "qatarcentral", "spaincentral", "swedencentral", "westus3",
-    # PSRule.Rules.Azure data/providers (Microsoft.Resources, Microsoft.MachineLearningServices registrations)
-    "jioindiawest",
-})
+AZURE_REGIONS = frozenset(
+    {
+        # AzureLocation.cs
+        "eastasia",
+        "southeastasia",
+        "centralus",
+        "eastus",
+        "eastus2",
+        "westus",
+        "northcentralus",
+        "southcentralus",
+        "northeurope",
+        "westeurope",
+        "japanwest",
+        "japaneast",
+        "brazilsouth",
+        "australiaeast",
+        "australiasoutheast",
+        "southindia",
+        "centralindia",
+        "westindia",
+        "canadacentral",
+        "canadaeast",
+        "uksouth",
+        "ukwest",
+        "westcentralus",
+        "westus2",
+        "koreacentral",
+        "koreasouth",
+        "francecentral",
+        "francesouth",
+        "australiacentral",
+        "australiacentral2",
+        "uaecentral",
+        "uaenorth",
+        "southafricanorth",
+        "southafricawest",
+        "switzerlandnorth",
+        "switzerlandwest",
+        "germanynorth",
+        "germanywestcentral",
+        "germanycentral",
+        "germanynortheast",
+        "norwaywest",
+        "norwayeast",
+        "brazilsoutheast",
+        "chinanorth",
+        "chinaeast",
+        "chinanorth2",
+        "chinaeast2",
+        "usdodcentral",
+        "usdodeast",
+        "usgovarizona",
+        "usgovtexas",
+        "usgovvirginia",
+        "usgoviowa",
+        # PSRule.Rules.Azure data/locations.json
+        "chilecentral",
+        "eastus2euap",
+        "indonesiacentral",
+        "israelcentral",
+        "italynorth",
+        "malaysiawest",
+        "mexicocentral",
+        "newzealandnorth",
+        "polandcentral",
+        "qatarcentral",
+        "spaincentral",
+        "swedencentral",
+        "westus3",
+        # PSRule.Rules.Azure data/providers (Microsoft.Resources, Microsoft.MachineLearningServices registrations)
+        "jioindiawest",
+    }
+)
 
 
 def region_name(value: str) -> str:

@@ -37,7 +37,9 @@ def start_date_findings(start_date: str, today: dt.date) -> tuple[list[str], lis
         return [], []  # budget_violations reports the format
     ahead = _months_between(start, today)
     if ahead > MONTHS_AHEAD:
-        return [f"startDate {start_date} is {ahead} months ahead; Azure accepts at most {MONTHS_AHEAD} months ahead"], []
+        return [
+            f"startDate {start_date} is {ahead} months ahead; Azure accepts at most {MONTHS_AHEAD} months ahead"
+        ], []
     if ahead < 0:
         return [], [
             f"startDate {start_date} is in a past month: Azure refuses it when it creates the budget (an existing "
@@ -46,7 +48,9 @@ def start_date_findings(start_date: str, today: dt.date) -> tuple[list[str], lis
     return [], []
 
 
-def budget_violations(*, amount: float, start_date: str | None, thresholds: list[float], contact_emails: list[str]) -> list[str]:
+def budget_violations(
+    *, amount: float, start_date: str | None, thresholds: list[float], contact_emails: list[str]
+) -> list[str]:
     problems: list[str] = []
     if not math.isfinite(amount) or not 0 < amount <= MAX_BUDGET_AMOUNT:
         problems.append(f"amount {amount} must be greater than 0 and at most {MAX_BUDGET_AMOUNT} (a decimal)")

@@ -9,9 +9,7 @@ from datetime import timedelta
 IDLE_SHUTDOWN_MIN = timedelta(minutes=15)
 IDLE_SHUTDOWN_MAX = timedelta(days=3)
 
-_DURATION = re.compile(
-    r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
-)
+_DURATION = re.compile(r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$")
 
 
 def parse_duration(value: str) -> timedelta:

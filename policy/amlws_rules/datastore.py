@@ -12,7 +12,9 @@ DATASTORE_TYPES = ("AzureBlob", "AzureDataLakeGen2")
 BLOB_KINDS = ("StorageV2", "Storage", "BlobStorage", "BlockBlobStorage")
 
 
-def datastore_violations(datastore_type: str, *, kind: str | None, is_hns_enabled: bool | None, credentials_type: str | None) -> list[str]:
+def datastore_violations(
+    datastore_type: str, *, kind: str | None, is_hns_enabled: bool | None, credentials_type: str | None
+) -> list[str]:
     """What is wrong with registering this account as a datastore of this type (empty when fine)."""
     problems: list[str] = []
     if datastore_type not in DATASTORE_TYPES:

@@ -47,58 +47,111 @@ class NameRule:
 
 
 STORAGE_ACCOUNT = NameRule(
-    "Microsoft.Storage/storageAccounts", "accountName", r"^[a-z0-9]+$", 3, 24, "all of Azure",
+    "Microsoft.Storage/storageAccounts",
+    "accountName",
+    r"^[a-z0-9]+$",
+    3,
+    24,
+    "all of Azure",
     SPECS + "storage/resource-manager/Microsoft.Storage/stable/2024-01-01/storage.json#/parameters/StorageAccountName",
 )
 KEY_VAULT = NameRule(
-    "Microsoft.KeyVault/vaults", "vaultName", r"^[a-zA-Z0-9-]{3,24}$", 3, 24, "all of Azure",
-    SPECS + "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keyvault.json (Vaults_CreateOrUpdate vaultName)",
+    "Microsoft.KeyVault/vaults",
+    "vaultName",
+    r"^[a-zA-Z0-9-]{3,24}$",
+    3,
+    24,
+    "all of Azure",
+    SPECS
+    + "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keyvault.json (Vaults_CreateOrUpdate vaultName)",
 )
 CONTAINER_REGISTRY = NameRule(
-    "Microsoft.ContainerRegistry/registries", "registryName", r"^[a-zA-Z0-9]*$", 5, 50, "all of Azure",
-    SPECS + "containerregistry/resource-manager/Microsoft.ContainerRegistry/preview/2023-01-01-preview/containerregistry.json"
+    "Microsoft.ContainerRegistry/registries",
+    "registryName",
+    r"^[a-zA-Z0-9]*$",
+    5,
+    50,
+    "all of Azure",
+    SPECS
+    + "containerregistry/resource-manager/Microsoft.ContainerRegistry/preview/2023-01-01-preview/containerregistry.json"
     "#/parameters/RegistryNameParameter",
 )
 LOG_ANALYTICS = NameRule(
-    "Microsoft.OperationalInsights/workspaces", "workspaceName", r"^[A-Za-z0-9][A-Za-z0-9-]+[A-Za-z0-9]$", 4, 63,
+    "Microsoft.OperationalInsights/workspaces",
+    "workspaceName",
+    r"^[A-Za-z0-9][A-Za-z0-9-]+[A-Za-z0-9]$",
+    4,
+    63,
     "the resource group",
-    SPECS + "operationalinsights/resource-manager/common/v1/types.json#/parameters/WorkspaceNameParameter (used by stable/2023-09-01)",
+    SPECS
+    + "operationalinsights/resource-manager/common/v1/types.json#/parameters/WorkspaceNameParameter (used by stable/2023-09-01)",
 )
 ML_WORKSPACE = NameRule(
-    "Microsoft.MachineLearningServices/workspaces", "workspaceName", r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$", 3, 33,
+    "Microsoft.MachineLearningServices/workspaces",
+    "workspaceName",
+    r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$",
+    3,
+    33,
     "the resource group",
-    SPECS + "machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2025-12-01 (workspaceName; "
+    SPECS
+    + "machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2025-12-01 (workspaceName; "
     "as Azure/bicep-types-az generated/machinelearningservices/microsoft.machinelearningservices/2025-12-01/types.md states it)",
 )
 # For these types this package states no spec pattern: the rules below are conservative rules of this
 # package (letters, digits and a few separators, short), not spec facts, so that a name it accepts is
 # one Azure accepts too. The `spec` checks of `amlws preview` hold every name to the spec itself.
 APPLICATION_INSIGHTS = NameRule(
-    "Microsoft.Insights/components", "resourceName", r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", 1, 260, "the resource group",
+    "Microsoft.Insights/components",
+    "resourceName",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+    1,
+    260,
+    "the resource group",
     "a conservative rule of this package, not a spec fact (applicationinsights/resource-manager/Microsoft.Insights/stable/2020-02-02)",
 )
 USER_ASSIGNED_IDENTITY = NameRule(
-    "Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName", r"^[A-Za-z0-9][A-Za-z0-9_-]*$", 3, 128,
+    "Microsoft.ManagedIdentity/userAssignedIdentities",
+    "resourceName",
+    r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+    3,
+    128,
     "the resource group",
     "a conservative rule of this package, not a spec fact (msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31)",
 )
 PRIVATE_ENDPOINT = NameRule(
-    "Microsoft.Network/privateEndpoints", "privateEndpointName", r"^[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_]$", 2, 64,
+    "Microsoft.Network/privateEndpoints",
+    "privateEndpointName",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_]$",
+    2,
+    64,
     "the resource group",
     "a conservative rule of this package, not a spec fact (network/resource-manager/Microsoft.Network/stable/2024-05-01)",
 )
 VIRTUAL_NETWORK = NameRule(
-    "Microsoft.Network/virtualNetworks", "virtualNetworkName", r"^[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_]$", 2, 64,
+    "Microsoft.Network/virtualNetworks",
+    "virtualNetworkName",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_]$",
+    2,
+    64,
     "the resource group",
     "a conservative rule of this package, not a spec fact (network/resource-manager/Microsoft.Network/stable/2024-05-01)",
 )
 SUBNET = NameRule(
-    "Microsoft.Network/virtualNetworks/subnets", "subnetName", r"^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$", 1, 80,
+    "Microsoft.Network/virtualNetworks/subnets",
+    "subnetName",
+    r"^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$",
+    1,
+    80,
     "its virtual network",
     "a conservative rule of this package, not a spec fact (network/resource-manager/Microsoft.Network/stable/2024-05-01)",
 )
 BUDGET = NameRule(
-    "Microsoft.Consumption/budgets", "budgetName", r"^[A-Za-z0-9_-]+$", 1, 63, "its scope",
+    "Microsoft.Consumption/budgets",
+    "budgetName",
+    r"^[A-Za-z0-9_-]+$",
+    1,
+    63,
+    "its scope",
     "a conservative rule of this package, not a spec fact (consumption/resource-manager/Microsoft.Consumption/stable/2024-08-01)",
 )
 
@@ -157,10 +210,21 @@ def hyphenated_name(rule: NameRule, abbreviation: str, parts: list[str], seed: t
 # Key and secret names inside a vault (the pack's `resource-names-valid` checks them too; PSRule
 # Azure.KeyVault.KeyName and Azure.KeyVault.SecretName).
 KEY_VAULT_KEY = NameRule(
-    "Microsoft.KeyVault/vaults/keys", "keyName", r"^[a-zA-Z0-9-]{1,127}$", 1, 127, "the vault",
+    "Microsoft.KeyVault/vaults/keys",
+    "keyName",
+    r"^[a-zA-Z0-9-]{1,127}$",
+    1,
+    127,
+    "the vault",
     SPECS + "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keys.json (Keys_CreateIfNotExist keyName)",
 )
 KEY_VAULT_SECRET = NameRule(
-    "Microsoft.KeyVault/vaults/secrets", "secretName", r"^[a-zA-Z0-9-]{1,127}$", 1, 127, "the vault",
-    SPECS + "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/secrets.json (Secrets_CreateOrUpdate secretName)",
+    "Microsoft.KeyVault/vaults/secrets",
+    "secretName",
+    r"^[a-zA-Z0-9-]{1,127}$",
+    1,
+    127,
+    "the vault",
+    SPECS
+    + "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/secrets.json (Secrets_CreateOrUpdate secretName)",
 )

@@ -64,7 +64,9 @@ def assignment_name(scope: str, principal_id: str, role_definition: str) -> str:
     prod never share a name; the same three inputs always give the same name, so re-running never
     creates a duplicate. ARM IDs are case-insensitive, hence the lower-casing.
     """
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(p.lower() for p in (scope, principal_id, role_guid(role_definition)))))
+    return str(
+        uuid.uuid5(uuid.NAMESPACE_URL, "/".join(p.lower() for p in (scope, principal_id, role_guid(role_definition))))
+    )
 
 
 def role_definition_name(scope: str, role_name: str) -> str:

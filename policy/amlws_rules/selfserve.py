@@ -27,18 +27,28 @@ COMPUTE_LOCAL_AUTH = "compute-local-auth"
 # ManagedNetworkIsolationMode_Audit.json (6ddb1705; parameters isolationMode: AllowInternetOutbound|
 # AllowOnlyApprovedOutbound|Disabled, effect: Audit|Deny|Disabled),
 # MachineLearningServices_DisableLocalAuth_Audit.json (e96a9a5f; parameter effect: Audit|Deny|Disabled).
-BUILTIN_PUBLIC_NETWORK_ACCESS_DISABLED = "/providers/Microsoft.Authorization/policyDefinitions/438c38d2-3772-465a-a9cc-7a6666a275ce"
-BUILTIN_MANAGED_NETWORK_ISOLATION_MODE = "/providers/Microsoft.Authorization/policyDefinitions/6ddb1705-c8cf-450e-aa4b-19ad6703c440"
-BUILTIN_COMPUTE_LOCAL_AUTH_DISABLED = "/providers/Microsoft.Authorization/policyDefinitions/e96a9a5f-07ca-471b-9bc5-6a0f33cbd68f"
+BUILTIN_PUBLIC_NETWORK_ACCESS_DISABLED = (
+    "/providers/Microsoft.Authorization/policyDefinitions/438c38d2-3772-465a-a9cc-7a6666a275ce"
+)
+BUILTIN_MANAGED_NETWORK_ISOLATION_MODE = (
+    "/providers/Microsoft.Authorization/policyDefinitions/6ddb1705-c8cf-450e-aa4b-19ad6703c440"
+)
+BUILTIN_COMPUTE_LOCAL_AUTH_DISABLED = (
+    "/providers/Microsoft.Authorization/policyDefinitions/e96a9a5f-07ca-471b-9bc5-6a0f33cbd68f"
+)
 
 # Operations of Microsoft.MachineLearningServices, as listed in "Azure permissions for AI + machine
 # learning" (MicrosoftDocs/azure-docs articles/role-based-access-control/permissions/ai-machine-learning.md):
-OP_WORKSPACE_READ = "Microsoft.MachineLearningServices/workspaces/read"  # "Gets the Machine Learning Services Workspace(s)"
+OP_WORKSPACE_READ = (
+    "Microsoft.MachineLearningServices/workspaces/read"  # "Gets the Machine Learning Services Workspace(s)"
+)
 OP_WORKSPACE_WRITE = "Microsoft.MachineLearningServices/workspaces/write"  # "Creates or updates a Machine Learning Services Workspace(s)"
 OP_WORKSPACE_DELETE = "Microsoft.MachineLearningServices/workspaces/delete"
 OP_WORKSPACE_OPERATION_STATUS = "Microsoft.MachineLearningServices/locations/workspaceOperationsStatus/read"  # "Gets the status of a particular workspace operation"
 OP_ENVIRONMENT_BUILD = "Microsoft.MachineLearningServices/workspaces/environments/build/action"  # "Builds environments in Machine Learning Services Workspace(s)"
-OP_ENVIRONMENT_WRITE = "Microsoft.MachineLearningServices/workspaces/environments/write"  # "Creates or updates environments ..."
+OP_ENVIRONMENT_WRITE = (
+    "Microsoft.MachineLearningServices/workspaces/environments/write"  # "Creates or updates environments ..."
+)
 OP_ENVIRONMENT_VERSION_WRITE = "Microsoft.MachineLearningServices/workspaces/environments/versions/write"  # "Creates or updates environment versions ..."
 OP_ENVIRONMENT_READ = "Microsoft.MachineLearningServices/workspaces/environments/read"
 OP_JOBS_WRITE = "Microsoft.MachineLearningServices/workspaces/jobs/write"
@@ -108,7 +118,9 @@ def _pattern(action: str) -> re.Pattern[str]:
 
 def role_grants(actions: Iterable[str], not_actions: Iterable[str], operation: str) -> bool:
     """Does a role with these `actions`/`notActions` allow `operation`?"""
-    return any(_pattern(a).match(operation) for a in actions) and not any(_pattern(n).match(operation) for n in not_actions)
+    return any(_pattern(a).match(operation) for a in actions) and not any(
+        _pattern(n).match(operation) for n in not_actions
+    )
 
 
 def effect_parameter() -> dict[str, Any]:
@@ -116,7 +128,10 @@ def effect_parameter() -> dict[str, Any]:
         "type": "String",
         "allowedValues": ["Audit", "Deny", "Disabled"],
         "defaultValue": "Audit",
-        "metadata": {"displayName": "Effect", "description": "Deny where the environment is locked down, Audit in dev."},
+        "metadata": {
+            "displayName": "Effect",
+            "description": "Deny where the environment is locked down, Audit in dev.",
+        },
     }
 
 
@@ -133,7 +148,9 @@ def approved_resources_definition(image_builds: str) -> dict[str, Any]:
     registry = "Microsoft.MachineLearningServices/workspaces/containerRegistry"
     not_approved_registry = {"field": registry, "notIn": "[parameters('approvedContainerRegistryIds')]"}
     registry_condition = (
-        not_approved_registry if image_builds == "Allowed" else {"allOf": [{"field": registry, "exists": "true"}, not_approved_registry]}
+        not_approved_registry
+        if image_builds == "Allowed"
+        else {"allOf": [{"field": registry, "exists": "true"}, not_approved_registry]}
     )
     return {
         "displayName": "Azure ML workspaces use only the approved associated resources",
@@ -148,7 +165,9 @@ def approved_resources_definition(image_builds: str) -> dict[str, Any]:
         "parameters": {
             "approvedStorageAccountIds": _id_list("Approved storage accounts", "storage accounts"),
             "approvedKeyVaultIds": _id_list("Approved key vaults", "key vaults"),
-            "approvedApplicationInsightsIds": _id_list("Approved Application Insights", "Application Insights components"),
+            "approvedApplicationInsightsIds": _id_list(
+                "Approved Application Insights", "Application Insights components"
+            ),
             "approvedContainerRegistryIds": _id_list("Approved container registries", "container registries"),
             "effect": effect_parameter(),
         },
@@ -158,9 +177,18 @@ def approved_resources_definition(image_builds: str) -> dict[str, Any]:
                     {"field": "type", "equals": WORKSPACE_TYPE},
                     {
                         "anyOf": [
-                            {"field": "Microsoft.MachineLearningServices/workspaces/storageAccount", "notIn": "[parameters('approvedStorageAccountIds')]"},
-                            {"field": "Microsoft.MachineLearningServices/workspaces/keyVault", "notIn": "[parameters('approvedKeyVaultIds')]"},
-                            {"field": "Microsoft.MachineLearningServices/workspaces/applicationInsights", "notIn": "[parameters('approvedApplicationInsightsIds')]"},
+                            {
+                                "field": "Microsoft.MachineLearningServices/workspaces/storageAccount",
+                                "notIn": "[parameters('approvedStorageAccountIds')]",
+                            },
+                            {
+                                "field": "Microsoft.MachineLearningServices/workspaces/keyVault",
+                                "notIn": "[parameters('approvedKeyVaultIds')]",
+                            },
+                            {
+                                "field": "Microsoft.MachineLearningServices/workspaces/applicationInsights",
+                                "notIn": "[parameters('approvedApplicationInsightsIds')]",
+                            },
                             registry_condition,
                         ]
                     },
@@ -190,13 +218,21 @@ def required_tags_definition(tags: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def builtin_assignments(effect: str, public_network_access: str | None, isolation_mode: str | None) -> list[tuple[str, str, dict[str, Any]]]:
+def builtin_assignments(
+    effect: str, public_network_access: str | None, isolation_mode: str | None
+) -> list[tuple[str, str, dict[str, Any]]]:
     """(rule kind, built-in definition ID, parameters) a zone assigns for its environment."""
     found = [(COMPUTE_LOCAL_AUTH, BUILTIN_COMPUTE_LOCAL_AUTH_DISABLED, {"effect": effect})]
     if public_network_access == "Disabled":
         found.append((PUBLIC_NETWORK_ACCESS, BUILTIN_PUBLIC_NETWORK_ACCESS_DISABLED, {"effect": effect}))
     if isolation_mode is not None:
-        found.append((ISOLATION_MODE, BUILTIN_MANAGED_NETWORK_ISOLATION_MODE, {"isolationMode": isolation_mode, "effect": effect}))
+        found.append(
+            (
+                ISOLATION_MODE,
+                BUILTIN_MANAGED_NETWORK_ISOLATION_MODE,
+                {"isolationMode": isolation_mode, "effect": effect},
+            )
+        )
     return found
 
 
@@ -212,4 +248,6 @@ def required_rule_kinds(public_network_access: str | None = None, isolation_mode
 
 def policy_definition_name(resource_group_name: str, kind: str) -> str:
     """A stable GUID name for a zone's custom definition (unique in the subscription, which is its scope)."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"amlws/selfserve/{resource_group_name.lower()}/policydefinitions/{kind}"))
+    return str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"amlws/selfserve/{resource_group_name.lower()}/policydefinitions/{kind}")
+    )

@@ -17,16 +17,13 @@ DOC_URL = "https://learn.microsoft.com/azure/machine-learning/concept-workspace#
 
 RULE_BLOB_STORAGE = "You can't use an existing Azure Storage account if it is an account of type BlobStorage."
 RULE_PREMIUM = (
-    "You can't use an existing Azure Storage account if it is a premium account "
-    "(Premium_LRS and Premium_GRS)."
+    "You can't use an existing Azure Storage account if it is a premium account (Premium_LRS and Premium_GRS)."
 )
 RULE_HNS = (
     "You can't use an existing Azure Storage account if it is an account with hierarchical namespace "
     "(used with Azure Data Lake Storage Gen2)."
 )
-DATASTORE_HINT = (
-    "You can use premium storage or hierarchical namespace as additional storage by creating a datastore."
-)
+DATASTORE_HINT = "You can use premium storage or hierarchical namespace as additional storage by creating a datastore."
 NOTE_GPV1 = (
     "If you bring an existing general-purpose v1 storage account, you may upgrade this to "
     "general-purpose v2 after the workspace has been created. "
@@ -70,9 +67,7 @@ def workspace_storage_findings(
     """
     findings: list[StorageFinding] = []
     if kind == "BlobStorage":
-        findings.append(
-            StorageFinding("blob-storage-kind", "error", f"kind is BlobStorage. {RULE_BLOB_STORAGE}")
-        )
+        findings.append(StorageFinding("blob-storage-kind", "error", f"kind is BlobStorage. {RULE_BLOB_STORAGE}"))
     if is_premium_sku(sku_name):
         findings.append(
             StorageFinding("premium", "error", f"SKU {sku_name} is premium. {RULE_PREMIUM} {DATASTORE_HINT}")
@@ -94,7 +89,9 @@ def workspace_storage_findings(
             )
         )
     if kind == GENERAL_PURPOSE_V1:
-        findings.append(StorageFinding("general-purpose-v1", "warning", f"kind is Storage (general-purpose v1). {NOTE_GPV1}"))
+        findings.append(
+            StorageFinding("general-purpose-v1", "warning", f"kind is Storage (general-purpose v1). {NOTE_GPV1}")
+        )
     return findings
 
 
@@ -103,7 +100,5 @@ def workspace_storage_violations(
 ) -> list[StorageFinding]:
     """Only the findings that make the account unusable as a workspace's storage."""
     return [
-        f
-        for f in workspace_storage_findings(kind=kind, sku_name=sku_name, is_hns_enabled=is_hns_enabled)
-        if f.is_error
+        f for f in workspace_storage_findings(kind=kind, sku_name=sku_name, is_hns_enabled=is_hns_enabled) if f.is_error
     ]
