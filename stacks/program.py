@@ -34,24 +34,18 @@ from amlws.components.shared import planned_workspace_sections, validate_shared_
 from amlws.components.workspace import validate_workspace_args
 
 from . import names
-from .config import PrivateEndpointsConfig, StackConfig, StackConfigError, WorkspaceConfig, read_stack_config
+from .config import (  # noqa: F401 (cost_tags: moved to config, where the tag limits check the same union)
+    PrivateEndpointsConfig,
+    StackConfig,
+    StackConfigError,
+    WorkspaceConfig,
+    cost_tags,
+    read_stack_config,
+)
 
 Subnets = Mapping[str, pulumi.Input[str]]
 
 SHARED_SECTIONS = ("container_registry", "key_vault", "monitoring", "storage", "ml_registry")
-
-
-def cost_tags(stack: StackConfig, workspace: WorkspaceConfig | None) -> dict[str, str]:
-    """Stack tags, then the cost-allocation tags every resource carries, then the workspace's own."""
-    if workspace is None:
-        return {**stack.tags, "project": "shared", "environment": stack.environment, "managed-by": "pulumi"}
-    return {
-        **stack.tags,
-        "project": workspace.project,
-        "environment": stack.environment,
-        "managed-by": "pulumi",
-        **workspace.tags,
-    }
 
 
 def resource_group_name(stack: StackConfig, workspace: WorkspaceConfig) -> str:
