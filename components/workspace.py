@@ -15,7 +15,16 @@ from amlws_rules import cmk_vault_violations
 from amlws_rules import roles as role_ids
 from amlws_rules.naming import ML_WORKSPACE, USER_ASSIGNED_IDENTITY, hyphenated_name
 
-from ._common import ComponentInputError, check_name, child, inherited, keep_earlier_name, token
+from ._common import (
+    ComponentInputError,
+    check_arm_id,
+    check_name,
+    check_tags,
+    child,
+    inherited,
+    keep_earlier_name,
+    token,
+)
 from ._lookup import cached, lookup_existing, probe
 from .access import WorkspaceAccessSettings, assign_role, builtin_role, grant_groups, validate_access
 from .datastore import DatastoreSettings, PlannedDatastore, declare_accounts, declare_datastores, validate_datastores
@@ -389,6 +398,11 @@ def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedD
         )
     check_name(COMPONENT, "workspace_name", ML_WORKSPACE, args.get("workspace_name"))
     tags = args.get("tags") or {}
+    check_tags(COMPONENT, "tags", args.get("tags"))
+    for i, identity_id in enumerate(args.get("user_assigned_identity_ids") or []):
+        check_arm_id(COMPONENT, f"user_assigned_identity_ids[{i}]", identity_id, USER_ASSIGNED_IDENTITY_TYPE)
+    primary = args.get("primary_user_assigned_identity")
+    check_arm_id(COMPONENT, "primary_user_assigned_identity", primary, USER_ASSIGNED_IDENTITY_TYPE)
     validate_storage_args(_nested(args.get("storage"), args, tags), COMPONENT)  # type: ignore[arg-type]
     vault = planned_vault(_nested(args.get("key_vault"), args, tags), COMPONENT)  # type: ignore[arg-type]
     validate_monitoring_args(_nested(args.get("monitoring"), args, tags), COMPONENT)  # type: ignore[arg-type]

@@ -236,7 +236,11 @@ def self_serve_args(stack: StackConfig, shared: Any = None) -> SelfServeZoneArgs
     approved: dict[str, Any] = {}
     for field, (key, output) in ZONE_SECTIONS.items():
         if field not in created and stack.shared is not None and getattr(stack.shared, field) is not None:
-            approved[key] = getattr(shared, output) if shared is not None else f"<amlws:shared.{field}>"
+            approved[key] = (
+                getattr(shared, output)
+                if shared is not None
+                else pulumi.Output.from_input(f"<amlws:shared.{field}>")  # preflight: an ID known later
+            )
     if approved:
         args["approved"] = approved
     return args  # type: ignore[return-value]
@@ -245,7 +249,8 @@ def self_serve_args(stack: StackConfig, shared: Any = None) -> SelfServeZoneArgs
 def preflight(stack: StackConfig, stack_file: str) -> None:
     """Run every component check for every workspace (and the shared resources) before anything is declared."""
     problems: list[str] = []
-    placeholder_zones = {zone: f"<zone {zone}>" for zone in ALL_ZONES}
+    # Stand-ins for IDs known only once the stack's own resources exist: Outputs, as they will be (left unchecked).
+    placeholder_zones = {zone: pulumi.Output.from_input(f"<zone {zone}>") for zone in ALL_ZONES}
     subnets: dict[str, pulumi.Input[str]] = {}  # the created subnets' IDs exist only once the network does
     if stack.network is not None and stack.network.virtual_network is not None:
         subnets = {
@@ -276,7 +281,7 @@ def preflight(stack: StackConfig, stack_file: str) -> None:
             stand_ins,
             placeholder_zones,
             subnets,
-            "<shared ml_registry>",
+            pulumi.Output.from_input("<shared ml_registry>"),
         )
         try:
             validate_workspace_args(args)

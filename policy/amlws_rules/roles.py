@@ -123,7 +123,9 @@ def resolve_role(value: object, subscription_id: str) -> str:
     match = _ROLE_DEFINITION_ID.match(value)
     if match:
         if not is_guid(match["guid"]):
-            raise ValueError(f"{value!r}: the role definition's name {match['guid']!r} is not a GUID; give {ROLE_FORMS}")
+            raise ValueError(
+                f"{value!r}: the role definition's name {match['guid']!r} is not a GUID; give {ROLE_FORMS}"
+            )
         return value
     if value.lower().startswith(("/subscriptions/", "/providers/")):
         raise ValueError(f"{value!r} is not a role definition ID; give {ROLE_FORMS}")

@@ -48,7 +48,9 @@ def tag_value_problem(name: object, value: object) -> str | None:
     if not isinstance(value, str):
         return f"tag {name!r}: the value is a string, not {type(value).__name__}"
     if len(value) > MAX_VALUE_LENGTH:
-        return f"tag {_short(str(name))}: the value has {len(value)} characters; Azure allows at most {MAX_VALUE_LENGTH}"
+        return (
+            f"tag {_short(str(name))}: the value has {len(value)} characters; Azure allows at most {MAX_VALUE_LENGTH}"
+        )
     return None
 
 
