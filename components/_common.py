@@ -85,8 +85,10 @@ def check_arm_id(component: str, setting: str, value: object, arm_type: str | No
 
 def check_tags(component: str, setting: str, tags: object, *, storage_account: bool = False) -> None:
     """Refuse tags Azure refuses (amlws_rules.tags: the tag-resources page's limits) as they reach one resource."""
-    if tags is None:
-        return
+    if tags is None or isinstance(tags, pulumi.Output):
+        return  # known only later: Azure checks it
+    if isinstance(tags, Mapping):  # a value known only later is left to Azure; its name is checked
+        tags = {k: "" if isinstance(v, pulumi.Output) else v for k, v in tags.items()}
     problems = tag_problems(tags, storage_account=storage_account)
     if problems:
         raise ComponentInputError(component, setting, tags, "; ".join(problems))
