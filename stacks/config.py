@@ -745,14 +745,17 @@ class StackConfig(_Model):
         problems = []
         shared = self.shared.storage if self.shared else None
         if shared is not None or self.self_serve is not None:  # the shared or the zone's storage carries them
-            problems += [f"amlws:tags: {p}" for p in tag_set_problems(cost_tags(self, None), storage_account=True)]
+            problems += [
+                f"tags, as they reach the shared storage: {p}"
+                for p in tag_set_problems(cost_tags(self, None), storage_account=True)
+            ]
         for i, w in enumerate(self.workspaces):
             own_storage = shared is None and w.storage.existing_id is None
             storage = own_storage or any(d.existing_storage_id is None for d in w.datastores)
             found = tag_set_problems(cost_tags(self, w), storage_account=storage)
             if found:
                 problems.append(
-                    f"amlws:workspaces[{i}].tags with amlws:tags and the cost tags (project, environment, managed-by), "
+                    f"workspaces[{i}].tags with amlws:tags and the cost tags (project, environment, managed-by), "
                     f"as they reach each resource of the workspace: {'; '.join(found)}"
                 )
         if problems:

@@ -88,7 +88,7 @@ def test_stack_and_workspace_tags_over_50_together_are_refused():
     workspace_tags = {f"w{i}": "v" for i in range(22)}
     accepted({"project": "churn", "tags": dict(list(workspace_tags.items())[:21])}, tags=stack_tags)
     message = refused({"project": "churn", "tags": workspace_tags}, tags=stack_tags)
-    assert "amlws:workspaces[0].tags with amlws:tags and the cost tags" in message
+    assert "amlws: workspaces[0].tags with amlws:tags and the cost tags" in message
     assert "51 tags: Azure allows at most 50 on a resource" in message
 
 
