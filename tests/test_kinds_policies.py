@@ -228,9 +228,13 @@ PRIVILEGED = {
             *STACK,
             {"type": RD, "name": "custom", "props": {"id": UNKNOWN, "roleName": "ml-admin"}},
             assignment("custom-ws", UNKNOWN, "ws", role_dep="custom"),
+            assignment("computed-role-ws", UNKNOWN, "ws"),
+            assignment(
+                "custom-known-id-ws", "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/x", "ws"
+            ),
         ],
         None,
-        {"custom-ws": False},
+        {"custom-ws": False, "computed-role-ws": False, "custom-known-id-ws": False},
     ),
 }
 

@@ -116,13 +116,9 @@ def _privileged_roles(args: StackValidationArgs, cfg: dict[str, Any], report: Re
     allowed = [str(p) for p in cfg["allowedPrincipalIds"]]
 
     def check(assignment: PolicyResource) -> None:
-        deps = assignment.property_dependencies.get("roleDefinitionId", [])
-        if any(is_type(d.resource_type, "authorization", "RoleDefinition") for d in deps):
-            return  # a custom role the stack defines: custom-role-not-subscription-owner judges it
-        role_id = peek(assignment.props, "roleDefinitionId")
-        if role_id is UNKNOWN:
-            raise _can_not_tell("roleDefinitionId")
-        role = privileged_role_name(role_id)
+        # A built-in role's ID is a constant (with the subscription's ID, known in a preview); one computed from
+        # a resource of the stack is a custom role the stack defines: custom-role-not-subscription-owner judges it.
+        role = privileged_role_name(peek(assignment.props, "roleDefinitionId"))
         if role is None:
             return
         where = _scope_covers(assignment, covered, ids, workspaces)
