@@ -292,7 +292,12 @@ def test_levels_under_the_shipped_configs(pack, stack_preview):
     prod = load_policy_config(ROOT / "policy/config/prod.json")
     assert dev["hub-managed-network-isolated"] == "advisory"
     assert dev["workspace-privileged-role-assignment"] == "advisory"
-    assert "workspace-project-attached-to-hub" not in dev and "workspace-connection-keyless" not in dev
+    for mandatory_everywhere in (
+        "workspace-project-attached-to-hub",
+        "workspace-project-hub-is-a-hub",
+        "workspace-connection-keyless",
+    ):
+        assert mandatory_everywhere not in dev
     assert prod["all"] == "mandatory"
     stack = wire(
         [
@@ -322,3 +327,71 @@ def test_levels_under_the_shipped_configs(pack, stack_preview):
         "hub-managed-network-isolated": "advisory",
         "workspace-privileged-role-assignment": "advisory",
     }
+
+
+# A project's hub is a Hub: name -> (stack spec, {project: fires?}); IDs unknown as in a first preview.
+HUB_KIND = {
+    "by-dependency": (
+        [
+            {"type": WS, "name": "hub", "props": {"id": UNKNOWN, "kind": "Hub"}},
+            {"type": WS, "name": "plain", "props": {"id": UNKNOWN}},
+            {
+                "type": WS,
+                "name": "p1",
+                "props": {"kind": "Project", "hubResourceId": UNKNOWN},
+                "deps": {"hubResourceId": ["hub"]},
+            },
+            {
+                "type": WS,
+                "name": "p2",
+                "props": {"kind": "Project", "hubResourceId": UNKNOWN},
+                "deps": {"hubResourceId": ["plain"]},
+            },
+            {"type": WS, "name": "d1", "props": {"hubResourceId": UNKNOWN}, "deps": {"hubResourceId": ["plain"]}},
+        ],
+        {"p1": False, "p2": True, "d1": False},
+    ),
+    "by-known-id": (
+        [
+            {"type": WS, "name": "fs", "props": {"id": HUB_ID, "kind": "FeatureStore"}},
+            {"type": WS, "name": "p1", "props": {"kind": "project", "hubResourceId": HUB_ID.upper()}},
+            {"type": WS, "name": "p2", "props": {"kind": "Project", "hubResourceId": HUB_ID.replace("hub1", "other")}},
+        ],
+        {"p1": True, "p2": False},
+    ),
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(HUB_KIND))
+def test_a_projects_hub_is_a_hub_directly(scenario):
+    spec, expected = HUB_KIND[scenario]
+    found = check_stack("workspace-project-hub-is-a-hub", direct(spec))
+    assert not any(message.startswith(CANT_RUN) for message, _ in found), found
+    assert {name: _fired(found, name) for name in expected} == expected, found
+
+
+@pytest.mark.parametrize("scenario", sorted(HUB_KIND))
+def test_a_projects_hub_is_a_hub_through_the_protocol(pack, scenario):
+    policy = "workspace-project-hub-is-a-hub"
+    spec, expected = HUB_KIND[scenario]
+    found, _ = analyze(pack, wire(spec), {policy: "mandatory"}, "(test)")
+    mine = [v for v in found if v["policy"] == policy]
+    assert not any("can't run" in v["message"] for v in mine), mine
+    fired = {name: any(v["urn"] == urn(WS, name) and v["level"] == "mandatory" for v in mine) for name in expected}
+    assert fired == expected, mine
+
+
+def test_a_hub_kind_not_known_yet_is_the_sdks_advisory():
+    spec = [
+        {"type": WS, "name": "hub", "props": {"id": UNKNOWN, "kind": UNKNOWN}},
+        {
+            "type": WS,
+            "name": "p1",
+            "props": {"kind": "Project", "hubResourceId": UNKNOWN},
+            "deps": {"hubResourceId": ["hub"]},
+        },
+    ]
+    found = check_stack("workspace-project-hub-is-a-hub", direct(spec))
+    assert len(found) == 1 and found[0][0].startswith(CANT_RUN), found
+    [(message, _)] = check_stack("workspace-project-hub-is-a-hub", direct(HUB_KIND["by-dependency"][0]))
+    assert message == "project p2: hubResourceId names workspace plain, of kind Default, not a Hub"

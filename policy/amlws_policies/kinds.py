@@ -14,7 +14,14 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from amlws_rules import is_type
 from amlws_rules.connections import KEYLESS_AUTH_TYPES, connection_key_violation
-from amlws_rules.kinds import ASSOCIATED_RESOURCES, HUB_DOC, hub_network_violation, project_violations
+from amlws_rules.kinds import (
+    ASSOCIATED_RESOURCES,
+    HUB_DOC,
+    hub_network_violation,
+    is_kind,
+    project_hub_violation,
+    project_violations,
+)
 from amlws_rules.privileged import PRIVILEGED_ROLES, principal_allowed, privileged_role_name
 
 from .base import UNKNOWN, get, of_type, peek, per_resource, resource_policy, stack_policy, text
@@ -29,6 +36,36 @@ def _project(props, _cfg):
     # hub's ID in a first preview) is a reference that will be set.
     own = {prop: peek(props, prop) for prop in ASSOCIATED_RESOURCES}
     return project_violations(get(props, "kind"), peek(props, "hubResourceId"), own)
+
+
+def _project_hub_kind(args: StackValidationArgs, _cfg: dict[str, Any], report: ReportViolation) -> None:
+    workspaces = of_type(args.resources, "machinelearningservices", "Workspace")
+
+    def hubs_of(project: PolicyResource) -> list[PolicyResource]:
+        """The workspaces of the stack that the project's hubResourceId names: by property dependency (known in a
+        first preview), else by a known ID."""
+        found = [
+            d
+            for d in project.property_dependencies.get("hubResourceId", [])
+            if is_type(d.resource_type, "machinelearningservices", "Workspace")
+        ]
+        wanted = text(project.props, "hubResourceId")
+        if found or wanted is None:
+            return found
+        return [w for w in workspaces if text(w.props, "id") == wanted.rstrip("/")]
+
+    def check(project: PolicyResource) -> None:
+        if not is_kind(peek(project.props, "kind"), "Project"):
+            return
+        for hub in hubs_of(project):
+            kind = peek(hub.props, "kind")
+            if kind is UNKNOWN:
+                raise _can_not_tell("kind")
+            problem = project_hub_violation(hub.name, kind)
+            if problem:
+                report(f"project {project.name}: {problem}", project.urn)
+
+    per_resource(workspaces, check)
 
 
 def _hub_network(props, _cfg):
@@ -148,6 +185,13 @@ KINDS_POLICIES = [
         "(hubResourceId required for kind Project).",
         ML_WORKSPACE,
         _project,
+    ),
+    stack_policy(
+        "workspace-project-hub-is-a-hub",
+        "The workspace a Project names in hubResourceId, where the stack declares it, is of kind Hub: only a hub "
+        f"holds projects. Anchors: Azure ML docs, {HUB_DOC}; Azure Verified Module avm/res/machine-learning-services/"
+        "workspace (hubResourceId: the resource ID of the hub).",
+        _project_hub_kind,
     ),
     resource_policy(
         "workspace-connection-keyless",

@@ -49,6 +49,13 @@ def project_violations(kind: Any, hub_resource_id: Any, own: Mapping[str, Any]) 
     return problems
 
 
+def project_hub_violation(hub_name: str, hub_kind: Any) -> str | None:
+    """A project's `hubResourceId` must name a workspace of kind Hub (a Default workspace has no projects)."""
+    if is_kind(hub_kind, "Hub"):
+        return None
+    return f"hubResourceId names workspace {hub_name}, of kind {hub_kind or 'Default'}, not a Hub"
+
+
 def hub_network_violation(kind: Any, isolation_mode: Any) -> str | None:
     """A Hub's managed network must be isolated: its projects' compute and endpoints run in it.
 
