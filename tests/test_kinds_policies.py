@@ -31,7 +31,7 @@ ALICE = "9d3b2a1c-0f4e-4d5c-8b7a-6e5f4d3c2b1a"
 AZURE_OPENAI = "https://aoai.openai.azure.com/"
 
 
-def conn(auth_type, category="AzureOpenAI", **extra):
+def conn(auth_type: str, category: str | None = "AzureOpenAI", **extra):
     return {"properties": {"authType": auth_type, "category": category, "target": AZURE_OPENAI, **extra}}
 
 

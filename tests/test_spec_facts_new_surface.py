@@ -43,6 +43,7 @@ def test_the_facts_come_from_the_api_version_azure_native_uses():
         found = spec.resource_facts(f"azure-native:machinelearningservices:{kind}")
         assert found is not None and found["apiVersion"] == "2025-12-01", kind
     conn = spec.resource_facts("azure-native:machinelearningservices:WorkspaceConnection")
+    assert conn is not None
     assert conn["name"]["pattern"] == r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$"
     assert "stable/2025-12-01/workspaceRP.json" in conn["name"]["source"]
     assert conn["name"]["autoname"] == "copy"  # a child resource keeps its logical name
