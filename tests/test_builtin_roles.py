@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from amlws_rules import roles
+from amlws_rules import privileged, roles
 from amlws_rules.roles import BUILTIN_ROLES_FILE, builtin_roles, resolve_role
 
 SUB = "11111111-1111-1111-1111-111111111111"
@@ -53,6 +53,8 @@ def test_every_guid_in_the_notes_and_in_roles_py_matches_the_table():
         assert table[name.lower()][1] == guid, name
     constants = {k: v for k, v in vars(roles).items() if k.isupper() and isinstance(v, str) and GUID.match(v)}
     assert {v for v in constants.values()} <= {guid for _, guid in table.values()}, constants
+    for guid, name in privileged.PRIVILEGED_ROLES.items():  # the pack's privileged roles
+        assert table[name.lower()] == (name, guid)
 
 
 @pytest.mark.parametrize(
