@@ -17,6 +17,7 @@ from amlws_rules.naming import USER_ASSIGNED_IDENTITY
 
 from ._common import ComponentInputError, check_name, child
 from .access import assign_role, builtin_role
+from .declaring import Declaring
 from .identity import user_identity
 from .key_vault import VaultFacts, check_deployer_principal_type
 
@@ -126,40 +127,21 @@ class DeclaredEncryption:
 
 
 def declare_encryption(
-    plan: EncryptionPlan,
-    parent: pulumi.Resource,
-    name: str,
-    *,
-    vault: VaultRef,
-    subscription_id: pulumi.Input[str],
-    key_after: Sequence[pulumi.Resource],
-    rg: pulumi.Input[str],
-    location: pulumi.Input[str] | None,
-    tags: Mapping[str, str],
-    protect: bool,
+    plan: EncryptionPlan, at: Declaring, *, vault: VaultRef, key_after: Sequence[pulumi.Resource]
 ) -> DeclaredEncryption:
     """The key's identity, its Key Vault Crypto Service Encryption User grant, and the key (after `key_after`:
     the deployer's grant on an existing vault)."""
-    identity = user_identity(
-        parent,
-        f"{name}-cmk-id",
-        plan.identity_name,
-        [name, "cmk"],
-        rg=rg,
-        location=location,
-        tags=tags,
-        protect=protect,
-    )
+    identity = user_identity(at, f"{at.name}-cmk-id", plan.identity_name, [at.name, "cmk"])
     grant = assign_role(
-        parent,
-        f"{name}-cmk-crypto",
+        at.parent,
+        f"{at.name}-cmk-crypto",
         scope=vault.id,
-        role=builtin_role(subscription_id, role_ids.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER),
+        role=builtin_role(at.subscription_id, role_ids.KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER),
         principal_id=identity.principal_id,
         principal_type="ServicePrincipal",
     )
     key = keyvault.Key(
-        f"{name}-cmk",
+        f"{at.name}-cmk",
         key_name=plan.key_name,
         vault_name=vault.name,
         resource_group_name=vault.resource_group_name,
@@ -168,8 +150,8 @@ def declare_encryption(
             key_size=plan.key_size,
             key_ops=["wrapKey", "unwrapKey", "encrypt", "decrypt"],
         ),
-        tags=tags,
-        opts=child(parent, protect=protect, depends_on=list(key_after)),
+        tags=at.tags,
+        opts=child(at.parent, protect=at.protect, depends_on=list(key_after)),
     )
     encryption = ml.EncryptionPropertyArgs(
         status="Enabled",

@@ -12,6 +12,7 @@ from amlws_rules.naming import USER_ASSIGNED_IDENTITY, hyphenated_name
 
 from ._common import ComponentInputError, check_name, child, keep_earlier_name
 from .access import assign_role, builtin_role
+from .declaring import Declaring
 from .lookups import Lookups, lookup_existing
 
 COMPONENT = "MachineLearningWorkspace"
@@ -173,15 +174,7 @@ def plan_identity(args: Mapping[str, Any], principal: str | None) -> IdentityPla
 
 
 def user_identity(
-    parent: pulumi.Resource,
-    logical: str,
-    given_name: str | None,
-    name_parts: list[str],
-    *,
-    rg: pulumi.Input[str],
-    location: pulumi.Input[str] | None,
-    tags: Mapping[str, str],
-    protect: bool,
+    at: Declaring, logical: str, given_name: str | None, name_parts: list[str]
 ) -> managedidentity.UserAssignedIdentity:
     """A user-assigned identity the component creates (the workspace's own, the customer-managed key's): the
     given name, or `id-<parts>` by the naming rules; see `keep_earlier_name` for why a chosen name is ignored
@@ -189,10 +182,10 @@ def user_identity(
     return managedidentity.UserAssignedIdentity(
         logical,
         resource_name_=given_name or hyphenated_name(USER_ASSIGNED_IDENTITY, "id", name_parts),
-        resource_group_name=rg,
-        location=location,
-        tags=tags,
-        opts=child(parent, protect=protect, ignore_changes=keep_earlier_name(given_name, "resourceName")),
+        resource_group_name=at.rg,
+        location=at.location,
+        tags=at.tags,
+        opts=child(at.parent, protect=at.protect, ignore_changes=keep_earlier_name(given_name, "resourceName")),
     )
 
 
@@ -206,19 +199,34 @@ class DeclaredIdentity:
     created_id: pulumi.Output[str] | None
     grants: tuple[pulumi.Resource, ...]
 
+    def with_system(self, system: pulumi.Input[str] | None) -> "WorkspacePrincipals":
+        return WorkspacePrincipals(self.principal, system)
 
-def declare_identity(
-    plan: IdentityPlan,
-    parent: pulumi.Resource,
-    name: str,
-    *,
-    scopes: Mapping[str, pulumi.Input[str]],
-    subscription_id: pulumi.Input[str],
-    rg: pulumi.Input[str],
-    location: pulumi.Input[str] | None,
-    tags: Mapping[str, str],
-    protect: bool,
-) -> DeclaredIdentity:
+
+@dataclass(frozen=True, slots=True)
+class WorkspacePrincipals:
+    """The identities Azure ML acts with once the workspace exists."""
+
+    primary: pulumi.Input[str] | None
+    """The primary user-assigned identity's principal (created, or existing and granted roles)."""
+    system: pulumi.Input[str] | None
+    """The system-assigned identity's principal, when `identity.type` has one."""
+
+    @property
+    def approver(self) -> pulumi.Input[str] | None:
+        """The identity Azure ML uses: the primary user-assigned one, else the system-assigned one."""
+        return self.primary if self.primary is not None else self.system
+
+    @property
+    def data_access(self) -> tuple[pulumi.Input[str] | None, str]:
+        """Datastores are reached with the system-assigned identity when there is one, else with the primary
+        user-assigned identity (serviceDataAccessAuthIdentity WorkspaceUserAssignedIdentity)."""
+        if self.system is not None:
+            return self.system, "WorkspaceSystemAssignedIdentity"
+        return self.primary, "WorkspaceUserAssignedIdentity"
+
+
+def declare_identity(plan: IdentityPlan, at: Declaring, *, scopes: Mapping[str, pulumi.Input[str]]) -> DeclaredIdentity:
     """The created workspace identity (a separate one from the customer-managed key's: the docs allow either,
     "can be the same or different as the workspace primary user assigned managed identity",
     how-to-identity-based-service-authentication, and a separate one keeps the key's identity at Key Vault Crypto
@@ -228,16 +236,7 @@ def declare_identity(
     primary: pulumi.Input[str] | None = plan.primary_user_assigned_identity
     created_id: pulumi.Output[str] | None = None
     if plan.create:
-        identity = user_identity(
-            parent,
-            f"{name}-mlw-id",
-            plan.identity_name,
-            [name, "mlw"],
-            rg=rg,
-            location=location,
-            tags=tags,
-            protect=protect,
-        )
+        identity = user_identity(at, f"{at.name}-mlw-id", plan.identity_name, [at.name, "mlw"])
         principal, primary, created_id = identity.principal_id, identity.id, identity.id
     grants: list[pulumi.Resource] = []
     if principal is not None:
@@ -245,10 +244,10 @@ def declare_identity(
             for suffix, guid in USER_ASSIGNED_GRANTS[section]:
                 grants.append(
                     assign_role(
-                        parent,
-                        f"{name}-identity-{suffix}",
+                        at.parent,
+                        f"{at.name}-identity-{suffix}",
                         scope=scope,
-                        role=builtin_role(subscription_id, guid),
+                        role=builtin_role(at.subscription_id, guid),
                         principal_id=principal,
                         principal_type="ServicePrincipal",
                     )

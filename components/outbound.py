@@ -13,6 +13,8 @@ from amlws_rules import roles as role_ids
 from ._common import ComponentInputError
 from .access import assign_role, builtin_role
 from .datastore import DatastoreAccount, PlannedDatastore
+from .declaring import Declaring
+from .identity import WorkspacePrincipals
 from .network import (
     OutboundRuleSettings,
     PrivateEndpointSettings,
@@ -143,14 +145,10 @@ def managed_network(plan: NetworkPlan, datastores: Sequence[DatastoreAccount]) -
 
 def declare_approvals(
     plan: NetworkPlan,
-    parent: pulumi.Resource,
-    name: str,
-    *,
+    at: Declaring,
     datastores: Sequence[DatastoreAccount],
     workspace_id: pulumi.Input[str],
-    subscription_id: pulumi.Input[str],
-    identity_principal: pulumi.Input[str] | None,
-    system_principal: pulumi.Input[str] | None,
+    principals: WorkspacePrincipals,
 ) -> list[pulumi.Resource]:
     """What the computes wait for: the first compute provisions the managed network, whose private endpoint to
     the workspace itself the primary user-assigned identity approves ("the required permissions are
@@ -162,18 +160,18 @@ def declare_approvals(
     Each datastore account is the target of a private endpoint rule (approved-outbound only), as is each
     owned target of a rule marked `approve`: the identity Azure ML uses approves them."""
     approvals: list[pulumi.Resource] = []
-    if identity_principal is not None:
+    if principals.primary is not None:
         approvals.append(
             assign_role(
-                parent,
-                f"{name}-identity-workspace-contributor",
+                at.parent,
+                f"{at.name}-identity-workspace-contributor",
                 scope=workspace_id,
-                role=builtin_role(subscription_id, role_ids.CONTRIBUTOR),
-                principal_id=identity_principal,
+                role=builtin_role(at.subscription_id, role_ids.CONTRIBUTOR),
+                principal_id=principals.primary,
                 principal_type="ServicePrincipal",
             )
         )
-    approver = identity_principal if identity_principal is not None else system_principal
+    approver = principals.approver
     if approver is None:
         return approvals
     targets: list[tuple[str, pulumi.Input[str]]] = [
@@ -181,21 +179,12 @@ def declare_approvals(
     ]
     targets += plan.approved_rules
     return approvals + grant_endpoint_approval(
-        parent, name, targets, subscription_id=subscription_id, principal_id=approver
+        at.parent, at.name, targets, subscription_id=at.subscription_id, principal_id=approver
     )
 
 
 def declare_private_endpoints(
-    plan: NetworkPlan,
-    parent: pulumi.Resource,
-    name: str,
-    *,
-    ids: Mapping[str, pulumi.Input[str]],
-    reader: pulumi.Input[str] | None,
-    subscription_id: pulumi.Input[str],
-    rg: pulumi.Input[str],
-    location: pulumi.Input[str] | None,
-    tags: dict[str, str],
+    plan: NetworkPlan, at: Declaring, *, ids: Mapping[str, pulumi.Input[str]], reader: pulumi.Input[str] | None
 ) -> list[pulumi.CustomResource]:
     """The workspace's private endpoint, then one per created resource (`ids` by section, `workspace` included);
     Reader on the storage's endpoints for `reader`, as `storage_endpoint_reader` quotes. That grant waits for the
@@ -206,22 +195,22 @@ def declare_private_endpoints(
     targets = [("workspace", "mlw", "amlworkspace"), *plan.endpoint_targets]
     for section, suffix, group in targets:
         endpoint = private_endpoint(
-            parent,
-            f"{name}-pe-{suffix}",
+            at.parent,
+            f"{at.name}-pe-{suffix}",
             target_id=ids[section],
             group=group,
             settings=plan.private_endpoints,
-            resource_group_name=rg,
-            location=location,
-            tags=tags,
+            resource_group_name=at.rg,
+            location=at.location,
+            tags=at.tags,
         )
         made.append(endpoint)
         if section == "storage" and plan.storage_reader and reader is not None:
             assign_role(
-                parent,
-                f"{name}-pe-{suffix}-reader",
+                at.parent,
+                f"{at.name}-pe-{suffix}-reader",
                 scope=endpoint.id,
-                role=builtin_role(subscription_id, role_ids.READER),
+                role=builtin_role(at.subscription_id, role_ids.READER),
                 principal_id=reader,
                 principal_type="ServicePrincipal",
             )

@@ -9,12 +9,12 @@ outbound.py) each read their piece of it.
 from typing import Mapping, NotRequired, Optional, TypedDict, cast
 
 import pulumi
-from pulumi_azure_native import authorization
 
 from ._common import ComponentInputError, token
 from .access import WorkspaceAccessSettings
 from .compute import ComputeClusterSettings, ComputeInstanceSettings
 from .datastore import DatastoreSettings, PlannedDatastore
+from .declaring import Declaring
 from .encryption import DeclaredEncryption, VaultRef, declare_encryption, deployer_crypto_officer
 from .environment import EnvironmentSettings
 from .identity import (
@@ -92,16 +92,22 @@ class CustomerManagedKeySettings(TypedDict):
     identity_name: NotRequired[str]
     """`resourceName` of the user-assigned identity that unwraps the key; by default `id-<name>-cmk`."""
     deployer_principal_type: NotRequired[str]
-    """Who runs `pulumi up` (granted Key Vault Crypto Officer to create the key): `ServicePrincipal` (default) or `User`."""
+    (
+        "Who runs `pulumi up` (granted Key Vault Crypto Officer to create the key): `ServicePrincipal` (default) or "
+        "`User`."
+    )
 
 
 class WorkspaceIdentitySettings(TypedDict):
     """A user-assigned identity the component creates for the workspace and makes its `primaryUserAssignedIdentity`."""
 
     identity_name: NotRequired[str]
-    """`resourceName` of the identity; by default `id-<name>-mlw`. A separate identity from the customer-managed key's."""
+    ("`resourceName` of the identity; by default `id-<name>-mlw`. A separate identity from the customer-managed key's.")
     system_assigned: NotRequired[bool]
-    """Keep a system-assigned identity beside it (AVM `managedIdentities.systemAssigned`); default false: `identity.type` is `UserAssigned`."""
+    (
+        "Keep a system-assigned identity beside it (AVM `managedIdentities.systemAssigned`); default false: "
+        "`identity.type` is `UserAssigned`."
+    )
 
 
 class MachineLearningWorkspaceArgs(TypedDict):
@@ -112,13 +118,19 @@ class MachineLearningWorkspaceArgs(TypedDict):
     location: NotRequired[pulumi.Input[str]]
     """Azure region; the resource group's by default."""
     workspace_name: NotRequired[str]
-    """`workspaceName` (3-33 letters, digits, hyphens, underscores, starting with a letter or digit); by default `mlw-<name>`."""
+    (
+        "`workspaceName` (3-33 letters, digits, hyphens, underscores, starting with a letter or digit); by default "
+        "`mlw-<name>`."
+    )
     friendly_name: NotRequired[str]
     """`friendlyName` shown in the studio."""
     description: NotRequired[str]
     """`description` of the workspace."""
     storage: NotRequired[WorkspaceStorageArgs]
-    """The workspace's storage account (created by default, or `existing_id`). Premium, BlobStorage and HNS accounts are refused."""
+    (
+        "The workspace's storage account (created by default, or `existing_id`). Premium, BlobStorage and HNS accounts "
+        "are refused."
+    )
     key_vault: NotRequired[WorkspaceKeyVaultArgs]
     """The workspace's key vault (created by default, or `existing_id`)."""
     monitoring: NotRequired[WorkspaceMonitoringArgs]
@@ -132,9 +144,16 @@ class MachineLearningWorkspaceArgs(TypedDict):
     primary_user_assigned_identity: NotRequired[str]
     """`primaryUserAssignedIdentity`: the identity the workspace uses to reach its resources."""
     workspace_identity: NotRequired[WorkspaceIdentitySettings]
-    """A user-assigned identity created for the workspace as its `primaryUserAssignedIdentity`, granted the documented roles before the workspace exists (instead of `primary_user_assigned_identity` and `identity_type`)."""
+    (
+        "A user-assigned identity created for the workspace as its `primaryUserAssignedIdentity`, granted the "
+        "documented roles before the workspace exists (instead of `primary_user_assigned_identity` and "
+        "`identity_type`)."
+    )
     public_network_access: NotRequired[str]
-    """`publicNetworkAccess`: `Enabled` or `Disabled`; by default `Disabled` when the workspace is isolated (managed network or private endpoints), else `Enabled`."""
+    (
+        "`publicNetworkAccess`: `Enabled` or `Disabled`; by default `Disabled` when the workspace is isolated (managed "
+        "network or private endpoints), else `Enabled`."
+    )
     managed_network_isolation_mode: NotRequired[str]
     """`managedNetwork.isolationMode`: `Disabled` (default), `AllowInternetOutbound` or `AllowOnlyApprovedOutbound`."""
     hbi_workspace: NotRequired[bool]
@@ -146,29 +165,61 @@ class MachineLearningWorkspaceArgs(TypedDict):
     tags: NotRequired[dict[str, str]]
     """Tags for the workspace and every resource it creates."""
     lock: NotRequired[LockArgs]
-    """AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the workspace and the data resources it creates (storage, key vault, registry, datastore accounts). With a managed network (`managed_network_isolation_mode` not `Disabled`) the workspace itself gets none, only the data resources (how-to-managed-network, Limitations: no scope locks on Azure Machine Learning resources); the component says so in an info message."""
+    (
+        'AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the workspace and the data resources it '
+        "creates (storage, key vault, registry, datastore accounts). With a managed network "
+        "(`managed_network_isolation_mode` not `Disabled`) the workspace itself gets none, only the data resources "
+        "(how-to-managed-network, Limitations: no scope locks on Azure Machine Learning resources); the component says "
+        "so in an info message."
+    )
     protect_data: NotRequired[bool]
     """Protect the resources that hold data (workspace, storage, key vault, registry, monitoring) from deletion."""
     customer_managed_key: NotRequired[CustomerManagedKeySettings]
-    """`encryption`: a customer-managed key, reached through a user-assigned identity the component creates. Settable only at creation."""
+    (
+        "`encryption`: a customer-managed key, reached through a user-assigned identity the component creates. "
+        "Settable only at creation."
+    )
     access: NotRequired[WorkspaceAccessSettings]
     """Microsoft Entra groups (object IDs) per role on the workspace, and custom roles."""
     grant_workspace_identity_data_roles: NotRequired[bool]
-    """Give a primary user-assigned identity the roles the docs list on the storage, key vault, registry, App Insights and workspace (default true). A system-assigned identity gets its roles from Azure ML itself."""
+    (
+        "Give a primary user-assigned identity the roles the docs list on the storage, key vault, registry, App "
+        "Insights and workspace (default true). A system-assigned identity gets its roles from Azure ML itself."
+    )
     diagnostics: NotRequired[bool]
-    """Send the workspace's (and its created storage's and vault's) logs and metrics to the Log Analytics workspace; default true when there is one."""
+    (
+        "Send the workspace's (and its created storage's and vault's) logs and metrics to the Log Analytics workspace; "
+        "default true when there is one."
+    )
     private_endpoints: NotRequired[PrivateEndpointSettings]
-    """Private endpoints for the workspace and the storage, key vault and registry it creates, in the stack's own subnet; with storage `public_network_access` `Disabled`, the workspace identity gets Reader on the storage's blob and file endpoints (how-to-managed-network)."""
+    (
+        "Private endpoints for the workspace and the storage, key vault and registry it creates, in the stack's own "
+        "subnet; with storage `public_network_access` `Disabled`, the workspace identity gets Reader on the storage's "
+        "blob and file endpoints (how-to-managed-network)."
+    )
     managed_network_outbound_rules: NotRequired[dict[str, OutboundRuleSettings]]
-    """`managedNetwork.outboundRules` by rule name; datastore accounts get a private endpoint rule automatically under `AllowOnlyApprovedOutbound`."""
+    (
+        "`managedNetwork.outboundRules` by rule name; datastore accounts get a private endpoint rule automatically "
+        "under `AllowOnlyApprovedOutbound`."
+    )
     datastores: NotRequired[list[DatastoreSettings]]
     """Datastores on additional storage (premium and HNS accounts belong here), identity-based."""
     environments: NotRequired[list[EnvironmentSettings]]
-    """Custom environments registered as environment versions: images built here and pushed (`docker_context`, a registry the deployer can reach), or built by Azure ML (`build_context_uri`)."""
+    (
+        "Custom environments registered as environment versions: images built here and pushed (`docker_context`, a "
+        "registry the deployer can reach), or built by Azure ML (`build_context_uri`)."
+    )
     image_build_compute: NotRequired[str]
-    """`imageBuildCompute`: the compute cluster or instance of this workspace that builds environment images; required for Azure ML builds into a registry behind a network."""
+    (
+        "`imageBuildCompute`: the compute cluster or instance of this workspace that builds environment images; "
+        "required for Azure ML builds into a registry behind a network."
+    )
     image_builds: NotRequired[str]
-    """May data scientists build custom environment images: `Allowed` (needs `container_registry`, so Azure ML never creates an untagged one) or `Disabled` (their role is AzureML Data Scientist minus the image-build actions). Default: `Allowed` exactly when the workspace has a registry."""
+    (
+        "May data scientists build custom environment images: `Allowed` (needs `container_registry`, so Azure ML never "
+        "creates an untagged one) or `Disabled` (their role is AzureML Data Scientist minus the image-build actions). "
+        "Default: `Allowed` exactly when the workspace has a registry."
+    )
 
 
 def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedDatastore]:
@@ -205,7 +256,10 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
     cmk_identity_principal_id: pulumi.Output[Optional[str]]
     """Principal ID of the user-assigned identity that unwraps the customer-managed key (None without CMK)."""
     primary_identity_principal_id: pulumi.Output[Optional[str]]
-    """Principal ID of the primary user-assigned identity (the one Azure ML reaches the workspace's resources with) when the component creates it or grants it roles; None otherwise."""
+    (
+        "Principal ID of the primary user-assigned identity (the one Azure ML reaches the workspace's resources with) "
+        "when the component creates it or grants it roles; None otherwise."
+    )
 
     def __init__(
         self,
@@ -219,64 +273,22 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         """`plan`: what `plan_workspace(name, ...)` made of these args (with stand-ins where they now hold
         Outputs), so nothing is checked again. `deployer_grants`: the deploying identity's Key Vault Crypto Officer
         grant per existing vault ID, declared by the vault's owner (the stack program); a missing one is made here."""
-        plan = plan.wired(args) if plan is not None else plan_workspace(name, args)
+        plan = plan.wired(name, args) if plan is not None else plan_workspace(name, args)
         super().__init__(token(COMPONENT), name, None, opts)
-        names = plan.names
-        client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
-        sub = client.subscription_id
-        where = {"rg": names.resource_group_name, "location": names.location, "tags": names.tags}
+        at = Declaring.under(self, plan.names)
         parts = declare_associated(plan, self)
-        identity = declare_identity(
-            plan.identity,
-            self,
-            name,
-            scopes=parts.identity_scopes(),
-            subscription_id=sub,
-            protect=names.protect,
-            **where,
-        )
-        encryption = self._encryption(plan, parts.vault, sub, deployer_grants or {})
+        identity = declare_identity(plan.identity, at, scopes=parts.identity_scopes())
+        encryption = _encryption(plan, at, parts.vault, deployer_grants or {})
         workspace = declare_workspace(plan, self, parts, identity=identity, encryption=encryption)
         declare_workspace_guards(plan, self, workspace, parts.monitoring.log_analytics_workspace_id)
         system = workspace.identity.apply(lambda i: (i.principal_id if i else None) or "")
-        system_principal = system if plan.identity.includes_system else None
-        approvals = declare_approvals(
-            plan.network,
-            self,
-            name,
-            datastores=parts.datastores,
-            workspace_id=workspace.id,
-            subscription_id=sub,
-            identity_principal=identity.principal,
-            system_principal=system_principal,
-        )
-        declare_access(plan.access, self, name, workspace_id=workspace.id, subscription_id=sub)
-        approver = identity.principal if identity.principal is not None else system_principal
-        declare_private_endpoints(
-            plan.network,
-            self,
-            name,
-            ids=parts.endpoint_ids(workspace.id),
-            reader=approver,
-            subscription_id=sub,
-            **where,
-        )
-        computes = declare_computes(
-            plan.compute, self, name, workspace=workspace, tenant_id=client.tenant_id, after=approvals, **where
-        )
-        datastore_ids = declare_workspace_datastores(
-            self,
-            name,
-            parts.datastores,
-            workspace=workspace,
-            rg=names.resource_group_name,
-            subscription_id=sub,
-            system_principal=system_principal,
-            identity_principal=identity.principal,
-        )
-        environment_ids = declare_workspace_environments(
-            plan.environments, self, name, parts, workspace, computes, names.resource_group_name
-        )
+        principals = identity.with_system(system if plan.identity.includes_system else None)
+        approvals = declare_approvals(plan.network, at, parts.datastores, workspace.id, principals)
+        declare_access(plan.access, at, workspace_id=workspace.id)
+        declare_private_endpoints(plan.network, at, ids=parts.endpoint_ids(workspace.id), reader=principals.approver)
+        computes = declare_computes(plan.compute, at, workspace=workspace, after=approvals)
+        datastore_ids = declare_workspace_datastores(at, parts.datastores, workspace, principals)
+        environment_ids = declare_workspace_environments(plan.environments, at, parts, workspace, computes)
         self.workspace_id, self.workspace_name, self.principal_id = workspace.id, workspace.name, system
         self.primary_identity_principal_id = pulumi.Output.from_input(identity.principal)
         self.cmk_identity_principal_id = pulumi.Output.from_input(encryption.principal_id if encryption else None)
@@ -288,40 +300,28 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         self.datastore_ids, self.environment_version_ids = _by_name(datastore_ids), _by_name(environment_ids)
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
 
-    def _encryption(
-        self,
-        plan: WorkspacePlan,
-        vault: VaultRef,
-        subscription_id: pulumi.Input[str],
-        deployer_grants: Mapping[str, pulumi.Resource],
-    ) -> DeclaredEncryption | None:
-        """The customer-managed key; its key waits for the deployer's grant on an existing vault, the owner's
-        (`deployer_grants`) or, for a workspace declared alone, one made here."""
-        cmk = plan.encryption
-        if cmk is None:
-            return None
-        key_after: list[pulumi.Resource] = []
-        if cmk.existing_vault_id is not None:
-            grant = deployer_grants.get(cmk.existing_vault_id) or deployer_crypto_officer(
-                f"{plan.names.name}-cmk-deployer-crypto-officer",
+
+def _encryption(
+    plan: WorkspacePlan, at: Declaring, vault: VaultRef, deployer_grants: Mapping[str, pulumi.Resource]
+) -> DeclaredEncryption | None:
+    """The customer-managed key; its key waits for the deployer's grant on an existing vault: the vault owner's
+    (`deployer_grants`) or, for a workspace declared alone, one made here, under the workspace (where every earlier
+    version made it)."""
+    cmk = plan.encryption
+    if cmk is None:
+        return None
+    key_after: list[pulumi.Resource] = []
+    if cmk.existing_vault_id is not None:
+        key_after.append(
+            deployer_grants.get(cmk.existing_vault_id)
+            or deployer_crypto_officer(
+                f"{at.name}-cmk-deployer-crypto-officer",
                 cmk.existing_vault_id,
                 cmk.deployer_principal_type,
-                parent=self,
+                parent=at.parent,
             )
-            key_after.append(grant)
-        names = plan.names
-        return declare_encryption(
-            cmk,
-            self,
-            names.name,
-            vault=vault,
-            subscription_id=subscription_id,
-            key_after=key_after,
-            rg=names.resource_group_name,
-            location=names.location,
-            tags=names.tags,
-            protect=names.protect,
         )
+    return declare_encryption(cmk, at, vault=vault, key_after=key_after)
 
 
 OUTPUTS = (

@@ -13,7 +13,8 @@ from .compute import compute_cluster_properties, compute_instance_properties
 from .datastore import DatastoreAccount, declare_accounts, declare_datastores
 from .diagnostics import send_diagnostics
 from .encryption import DeclaredEncryption, VaultRef
-from .identity import DeclaredIdentity
+from .declaring import Declaring
+from .identity import DeclaredIdentity, WorkspacePrincipals
 from .environment import declare_environments
 from .image_builds import no_image_build_role
 from .key_vault import WorkspaceKeyVault, checked_vault_id, vault_name_and_group
@@ -132,49 +133,38 @@ def declare_associated(plan: WorkspacePlan, parent: pulumi.Resource) -> Associat
 
 
 def declare_computes(
-    plan: ComputePlan,
-    parent: pulumi.Resource,
-    name: str,
-    *,
-    workspace: ml.Workspace,
-    rg: pulumi.Input[str],
-    location: pulumi.Input[str] | None,
-    tenant_id: pulumi.Input[str],
-    tags: dict[str, str],
-    after: Sequence[pulumi.Resource],
+    plan: ComputePlan, at: Declaring, *, workspace: ml.Workspace, after: Sequence[pulumi.Resource]
 ) -> dict[str, ml.Compute]:
     """Compute instances, then clusters, by compute name; they wait for `after` (the managed network's
     approvals: the first compute provisions it)."""
     computes: dict[str, ml.Compute] = {}
     for ci in plan.instances:
         computes[ci["name"]] = ml.Compute(
-            f"{name}-{ci['name']}",
+            f"{at.name}-{ci['name']}",
             compute_name=ci["name"],
-            resource_group_name=rg,
+            resource_group_name=at.rg,
             workspace_name=workspace.name,
-            location=location,
-            properties=compute_instance_properties(ci, tenant_id),
-            tags=tags,
-            opts=child(parent, depends_on=list(after)),
+            location=at.location,
+            properties=compute_instance_properties(ci, at.tenant_id),
+            tags=at.tags,
+            opts=child(at.parent, depends_on=list(after)),
         )
     for cc in plan.clusters:
         computes[cc["name"]] = ml.Compute(
-            f"{name}-{cc['name']}",
+            f"{at.name}-{cc['name']}",
             compute_name=cc["name"],
-            resource_group_name=rg,
+            resource_group_name=at.rg,
             workspace_name=workspace.name,
-            location=location,
+            location=at.location,
             identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
             properties=compute_cluster_properties(cc),
-            tags=tags,
-            opts=child(parent, depends_on=list(after)),
+            tags=at.tags,
+            opts=child(at.parent, depends_on=list(after)),
         )
     return computes
 
 
-def declare_access(
-    plan: AccessPlan, parent: pulumi.Resource, name: str, *, workspace_id: pulumi.Input[str], subscription_id: Any
-) -> list[pulumi.Resource]:
+def declare_access(plan: AccessPlan, at: Declaring, *, workspace_id: pulumi.Input[str]) -> list[pulumi.Resource]:
     """Group role assignments on the workspace (AzureML Data Scientist replaced by the role without image
     builds when they are turned off)."""
     if plan.settings is None:
@@ -182,13 +172,13 @@ def declare_access(
     scientist_role = None
     if plan.data_scientist_role_name is not None:
         scientist_role = no_image_build_role(
-            parent, f"{name}-data-scientist-role", scope=workspace_id, role_name=plan.data_scientist_role_name
+            at.parent, f"{at.name}-data-scientist-role", scope=workspace_id, role_name=plan.data_scientist_role_name
         ).id
     return grant_groups(
-        parent,
-        f"{name}-access",
+        at.parent,
+        f"{at.name}-access",
         scope=workspace_id,
-        subscription_id=subscription_id,
+        subscription_id=at.subscription_id,
         access=plan.settings,
         data_scientist_role=scientist_role,
     )
@@ -262,30 +252,17 @@ def declare_workspace_guards(
 
 
 def declare_workspace_datastores(
-    parent: pulumi.Resource,
-    name: str,
-    accounts: Sequence[DatastoreAccount],
-    *,
-    workspace: ml.Workspace,
-    rg: pulumi.Input[str],
-    subscription_id: pulumi.Input[str],
-    system_principal: pulumi.Input[str] | None,
-    identity_principal: pulumi.Input[str] | None,
+    at: Declaring, accounts: Sequence[DatastoreAccount], workspace: ml.Workspace, principals: WorkspacePrincipals
 ) -> dict[str, pulumi.Output[str]]:
-    """Datastores are reached with the system-assigned identity when there is one, else with the primary
-    user-assigned identity (serviceDataAccessAuthIdentity WorkspaceUserAssignedIdentity)."""
-    principal, auth = (
-        (system_principal, "WorkspaceSystemAssignedIdentity")
-        if system_principal is not None
-        else (identity_principal, "WorkspaceUserAssignedIdentity")
-    )
+    """Identity-based datastores on the declared accounts, reached with `principals.data_access`."""
+    principal, auth = principals.data_access
     return declare_datastores(
-        parent,
-        name,
+        at.parent,
+        at.name,
         list(accounts),
         workspace=workspace,
-        resource_group_name=rg,
-        subscription_id=subscription_id,
+        resource_group_name=at.rg,
+        subscription_id=at.subscription_id,
         principal_id=principal,
         auth_identity=auth,
     )
@@ -293,24 +270,22 @@ def declare_workspace_datastores(
 
 def declare_workspace_environments(
     plan: EnvironmentPlan,
-    parent: pulumi.Resource,
-    name: str,
+    at: Declaring,
     parts: Associated,
     workspace: ml.Workspace,
     computes: Mapping[str, pulumi.Resource],
-    rg: pulumi.Input[str],
 ) -> dict[str, pulumi.Output[str]]:
     """Environment versions, pushed to the workspace's registry (none without one); Azure ML builds wait for the
     compute that builds them."""
     if parts.registry is None:
         return {}
     return declare_environments(
-        parent,
-        name,
+        at.parent,
+        at.name,
         list(plan.environments),
         login_server=parts.registry.login_server,
         workspace=workspace,
-        resource_group_name=rg,
+        resource_group_name=at.rg,
         base_dir=plan.base_dir,
         build_compute=[computes[c] for c in [plan.image_build_compute] if c is not None and c in computes],
     )

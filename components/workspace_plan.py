@@ -73,6 +73,8 @@ class WorkspaceChecks:
     registry: RegistryPlan | None
     primary_principal: str | None
     datastores: tuple[PlannedDatastore, ...]
+    settings: frozenset[str]
+    """The top-level settings that were checked (a plan is wired only to args with the same ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +159,17 @@ class WorkspacePlan:
     hbi_workspace: bool
     checks: WorkspaceChecks = field(repr=False)
 
-    def wired(self, args: Mapping[str, Any]) -> "WorkspacePlan":
+    def wired(self, name: str, args: Mapping[str, Any]) -> "WorkspacePlan":
         """This plan's checks with `args`' Inputs: `args` are the args it was planned from with stand-ins
         swapped for the real Outputs (a resource group's name, a shared resource's ID). No check runs again."""
-        return shape_plan(self.names.name, args, self.checks)
+        if name != self.names.name or frozenset(args) != self.checks.settings:
+            raise ComponentInputError(
+                COMPONENT,
+                "plan",
+                f"plan_workspace({self.names.name!r}, <{len(self.checks.settings)} settings>)",
+                f"was made for other args than {name!r}'s: pass the plan of the same name and settings",
+            )
+        return shape_plan(name, args, self.checks)
 
 
 def workspace_lock(args: Mapping[str, Any]) -> LockArgs | None:
@@ -261,7 +270,7 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     rg, ws_name = args.get("resource_group_name"), args.get("workspace_name")
     if isinstance(rg, str) and isinstance(ws_name, str):
         refuse_immutable_changes(args, rg, ws_name, lookups)
-    return WorkspaceChecks(storage, vault, registry, principal, tuple(datastores))
+    return WorkspaceChecks(storage, vault, registry, principal, tuple(datastores), frozenset(args))
 
 
 def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> WorkspacePlan:
