@@ -2,7 +2,9 @@
 
 Two phases. First everything is validated (typed config, then every component's inputs, including
 the lookups of existing resources and the deployed state of each workspace); only then is anything
-declared, so a typo in the second workspace never leaves the first half-deployed.
+declared, so a typo in the second workspace never leaves the first half-deployed. Each workspace is
+planned once in the first phase (`plan_workspace`, with stand-ins for what does not exist yet) and
+declared from that plan in the second.
 """
 
 from __future__ import annotations
@@ -300,11 +302,14 @@ def preflight(stack: StackConfig, stack_file: str, lookups: Lookups | None = Non
     return plans
 
 
-def deployer_grants(plans: Mapping[str, WorkspacePlan]) -> dict[str, pulumi.Resource]:
+def deployer_grants(stack: StackConfig, plans: Mapping[str, WorkspacePlan]) -> dict[str, pulumi.Resource]:
     """The deploying identity's Key Vault Crypto Officer grant on each existing vault a workspace creates its
     customer-managed key in: one per vault, owned by the program, named after the vault (so the order of the
     workspaces changes no URN). Earlier versions made it inside the first workspace using the vault: an alias per
-    such workspace keeps a deployed grant where it is."""
+    such workspace keeps a deployed grant where it is. A shared vault is handed to the workspaces as the
+    SharedWorkspaceResources output, not as an existing ID: none is made for it here (as before)."""
+    if stack.shared is not None and stack.shared.key_vault is not None:
+        return {}
     users: dict[str, list[str]] = {}
     principal_types: dict[str, str] = {}
     for project, plan in plans.items():
@@ -399,7 +404,7 @@ def main() -> None:
             },
         )
 
-    grants = deployer_grants(plans)
+    grants = deployer_grants(stack, plans)
     for workspace in stack.workspaces:
         tags = cost_tags(stack, workspace)
         rg_name: pulumi.Input[str]
