@@ -104,3 +104,37 @@ def test_a_plan_is_frozen_and_declares_what_planning_the_same_args_again_would()
         plan.datastores[0].existing_id = "x"
     alone = run(lambda: MachineLearningWorkspace("ws", args))
     assert sorted(r.urn for r in result.registrations) == sorted(r.urn for r in alone.registrations)
+
+
+def test_two_workspaces_bringing_one_storage_account_ask_azure_once_per_run(monkeypatch):
+    """The stack program's Lookups answers the second workspace's question (it is the program's, not global)."""
+    asked: list[str] = []
+    original = storage._get_account
+
+    def counting(name: str, resource_group_name: str) -> Any:
+        asked.append(name)
+        return original(name, resource_group_name)
+
+    monkeypatch.setattr(storage, "_get_account", counting)
+    account = "/subscriptions/s/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stshared"
+    fixtures = {account: {"kind": "StorageV2", "sku": {"name": "Standard_LRS"}}}
+    workspaces = [{"project": p, "storage": {"existingId": account}} for p in ("churn", "fraud")]
+    config = {"environment": "qa", "location": "westeurope", "tags": {"owner": "qa"}, "workspaces": workspaces}
+    raw = {f"amlws:{k}": (json.dumps(v) if isinstance(v, (dict, list)) else str(v)) for k, v in config.items()}
+    result = run_program(main, "amlws", "qa", raw, [], ArmMocks(fixtures))
+    assert asked == ["stshared"]
+    assert {inputs(w)["storageAccount"] for w in by_type(result, "machinelearningservices:Workspace")} == {account}
+
+
+def test_a_plan_made_for_other_args_is_refused():
+    from amlws.components import ComponentInputError
+
+    args: Any = {"resource_group_name": "rg"}
+
+    def program() -> None:
+        plan = plan_workspace("ws", args)
+        MachineLearningWorkspace("ws", {**args, "hbi_workspace": True}, plan=plan)
+
+    with pytest.raises(ComponentInputError) as err:
+        run(program)
+    assert err.value.setting == "plan" and "other args" in err.value.problem
