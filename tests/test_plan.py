@@ -14,6 +14,7 @@ import pytest
 from amlws.components import MachineLearningWorkspace, key_vault, storage
 from amlws.components.workspace import plan_workspace
 from amlws.mocks import ArmMocks
+from amlws.monitor import RecordingMonitor
 from amlws.preview import preview_stack, run_program
 from amlws.stacks.program import main
 from harness import by_type, inputs, one, run
@@ -57,7 +58,15 @@ def _cmk_stack(projects: list[str]) -> dict[str, str]:
     return {f"amlws:{k}": (json.dumps(v) if isinstance(v, (dict, list)) else str(v)) for k, v in config.items()}
 
 
-def test_the_order_of_workspaces_in_a_stack_changes_no_urn():
+def test_the_order_of_workspaces_in_a_stack_changes_no_urn(monkeypatch):
+    aliases: dict[str, list[tuple[str, str]]] = {}
+    register = RecordingMonitor.RegisterResource
+
+    def recording(self: Any, request: Any) -> Any:
+        aliases[request.name] = [(a.spec.name, a.spec.parentUrn) for a in request.aliases]
+        return register(self, request)
+
+    monkeypatch.setattr(RecordingMonitor, "RegisterResource", recording)
     first = run_program(main, "amlws", "qa", _cmk_stack(["churn", "fraud"]), [], ArmMocks(VAULT_FIXTURE))
     second = run_program(main, "amlws", "qa", _cmk_stack(["fraud", "churn"]), [], ArmMocks(VAULT_FIXTURE))
     assert sorted(r.urn for r in first.registrations) == sorted(r.urn for r in second.registrations)
@@ -68,6 +77,9 @@ def test_the_order_of_workspaces_in_a_stack_changes_no_urn():
     assert inputs(grant)["scope"] == VAULT
     keys = by_type(first, "keyvault:Key")
     assert len(keys) == 2 and all(grant.urn in k.dependencies for k in keys)
+    # Earlier versions made it inside whichever workspace came first: an alias for each keeps it in place.
+    component = "urn:pulumi:qa::amlws::amlws:index:MachineLearningWorkspace::"
+    assert aliases[grant.name] == [(f"{p}-cmk-deployer-crypto-officer", component + p) for p in ("churn", "fraud")]
 
 
 def test_a_workspace_declared_alone_grants_the_deployer_on_an_existing_vault_itself():
