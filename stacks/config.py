@@ -348,7 +348,7 @@ class CustomRoleConfig(_Model):
     @model_validator(mode="after")
     def _some_action(self) -> "CustomRoleConfig":
         if not self.actions and not self.data_actions:
-            raise ValueError("a role needs at least one action or data action")
+            raise ValueError("a role needs at least one action or data action: list actions or dataActions")
         return self
 
 

@@ -155,3 +155,11 @@ def test_a_mutated_stack_file_parses_or_names_the_key(project, mutant):
 def test_a_mutated_stack_file_previews_or_names_the_key(project, mutant):
     """The whole preview (the components' checks too) for fewer mutants: an accepted one costs a preview."""
     check(preview, project, mutant)
+
+
+def test_a_custom_role_without_actions_names_the_keys(project):
+    """Found by the mutants above: the refusal named neither key it asks for."""
+    config = copy.deepcopy(STACKS["prod"]["config"])
+    del config["amlws:workspaces"][0]["access"]["customRoles"][0]["actions"]
+    with pytest.raises(StackConfigError, match="list actions or dataActions"):
+        parse(project, "prod", config)
