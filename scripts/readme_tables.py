@@ -229,8 +229,8 @@ def counts() -> str:
 
     inputs = sum(1 for _ in public_typed_dicts())
     return (
-        f"In numbers (generated): {len(ALL_POLICIES)} policies in the pack; {len(config_rows())} stack "
-        f"configuration keys; {inputs} component input types; the prod stack previews as "
+        f"In numbers: {len(ALL_POLICIES)} policies in the pack, {len(config_rows())} stack "
+        f"configuration keys, {inputs} component input types; the prod stack previews as "
         f"`{summary_line(_preview('prod'))}`.\n"
     )
 
