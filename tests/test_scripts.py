@@ -113,7 +113,7 @@ def test_scripts_test_installs_only_when_pyproject_changes_and_runs_pytest_where
     here = project / "elsewhere"
     calls, err = run(project, "test", "-m", "not slow", cwd=here)
     assert any(c.startswith(pip_install(project, "[test]")) for c in calls) and "installing" in err
-    pytest_call = f"venv-python -m pytest --rootdir {project} -c {project}/pyproject.toml"
+    pytest_call = f"venv-python -m pytest --rootdir {project} -c {project}/pyproject.toml -o pythonpath={project}"
     assert calls[-1] == f"{pytest_call} -m not slow {project}/tests (in {here})"  # no test path: the whole suite
 
     (here / "test_x.py").write_text("")
