@@ -55,6 +55,7 @@ from .registry import (
     registry_public_network_access,
     validate_registry_args,
 )
+from .storage import DEFAULT_PUBLIC_NETWORK_ACCESS as STORAGE_PUBLIC_NETWORK_ACCESS
 from .storage import WorkspaceStorage, WorkspaceStorageArgs, validate_storage_args
 
 COMPONENT = "MachineLearningWorkspace"
@@ -115,9 +116,9 @@ class MachineLearningWorkspaceArgs(TypedDict):
     workspace_identity: NotRequired[WorkspaceIdentitySettings]
     """A user-assigned identity created for the workspace as its `primaryUserAssignedIdentity`, granted the documented roles before the workspace exists (instead of `primary_user_assigned_identity` and `identity_type`)."""
     public_network_access: NotRequired[str]
-    """`publicNetworkAccess`: `Enabled` or `Disabled`; by default `Disabled` when the workspace is isolated (managed network or private endpoints), else `Enabled`."""
+    """`publicNetworkAccess`: `Disabled` (default: reached through the managed network or private endpoints) or `Enabled`."""
     managed_network_isolation_mode: NotRequired[str]
-    """`managedNetwork.isolationMode`: `Disabled` (default), `AllowInternetOutbound` or `AllowOnlyApprovedOutbound`."""
+    """`managedNetwork.isolationMode`: `AllowOnlyApprovedOutbound` (default), `AllowInternetOutbound` or `Disabled` (no managed network)."""
     hbi_workspace: NotRequired[bool]
     """`hbiWorkspace`: high business impact data; settable only at creation."""
     compute_instances: NotRequired[list[ComputeInstanceSettings]]
@@ -159,10 +160,26 @@ def _nested(
     return inherited(section, args, protect=args.get("protect_data", False), tags=tags)
 
 
+# Secure by default, as the Azure Verified Modules are (avm/res/machine-learning-services/workspace: public network
+# access Disabled unless chosen): a workspace declared with only its required inputs passes the pack's mandatory
+# workspace-public-network-access-disabled (438c38d2), workspace-managed-network-isolation-mode (6ddb1705) and
+# workspace-network-isolation. Open access is a setting the caller writes down (the dev stack does, with a comment).
+DEFAULT_PUBLIC_NETWORK_ACCESS = "Disabled"
+DEFAULT_ISOLATION_MODE = "AllowOnlyApprovedOutbound"
+
+
+def with_secure_defaults(args: MachineLearningWorkspaceArgs) -> MachineLearningWorkspaceArgs:
+    """The args with the workspace-level defaults filled in: the one place they are decided."""
+    return {  # type: ignore[return-value]
+        "managed_network_isolation_mode": DEFAULT_ISOLATION_MODE,
+        "public_network_access": DEFAULT_PUBLIC_NETWORK_ACCESS,
+        **args,
+    }
+
+
 def workspace_public_network_access(args: MachineLearningWorkspaceArgs) -> str:
-    """As given; otherwise off when the workspace is isolated (a managed network or private endpoints)."""
-    isolated = args.get("managed_network_isolation_mode", "Disabled") != "Disabled" or "private_endpoints" in args
-    return args.get("public_network_access", "Disabled" if isolated else "Enabled")
+    """As given; otherwise Disabled (reached through the managed network's or the client network's private endpoints)."""
+    return args.get("public_network_access", DEFAULT_PUBLIC_NETWORK_ACCESS)
 
 
 def _identity_includes_system(args: MachineLearningWorkspaceArgs) -> bool:
@@ -321,7 +338,7 @@ def storage_endpoint_reader(
     storage = args.get("storage") or {}
     if "private_endpoints" not in args or storage.get("existing_id") or identity is None:
         return None
-    access = storage.get("public_network_access", "Enabled")
+    access = storage.get("public_network_access", STORAGE_PUBLIC_NETWORK_ACCESS)
     return identity if isinstance(access, str) and access.lower() == "disabled" else None
 
 
@@ -367,6 +384,7 @@ def user_identity(
 def validate_workspace_args(args: MachineLearningWorkspaceArgs) -> list[PlannedDatastore]:
     """Everything this component would refuse, before anything is declared. Returns the datastores'
     plan (their accounts looked up), which the component declares from."""
+    args = with_secure_defaults(args)
     check_lock(COMPONENT, "lock", args.get("lock"))
     identity = args.get("identity_type", "SystemAssigned")
     if identity not in IDENTITY_TYPES:
@@ -483,6 +501,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
     """Principal ID of the primary user-assigned identity (the one Azure ML reaches the workspace's resources with) when the component creates it or grants it roles; None otherwise."""
 
     def __init__(self, name: str, args: MachineLearningWorkspaceArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        args = with_secure_defaults(args)
         planned_datastores = validate_workspace_args(args)
         super().__init__(token(COMPONENT), name, None, opts)
         tags = args.get("tags") or {}
@@ -529,7 +548,9 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             location=location,
             tags=tags,
             protect=protect,
-            public_network_access=(args.get("storage") or {}).get("public_network_access", "Enabled"),
+            public_network_access=(args.get("storage") or {}).get(
+                "public_network_access", STORAGE_PUBLIC_NETWORK_ACCESS
+            ),
             lock=args.get("lock"),
         )
 
@@ -691,8 +712,10 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
             public_network_access=workspace_public_network_access(args),
             hbi_workspace=args.get("hbi_workspace", False),
             encryption=encryption,
+            # `Disabled` is no managed network, what an absent `managedNetwork` means to the service: not sent, so a
+            # workspace that was open before the secure defaults keeps its inputs once the open mode is written down.
             managed_network=ml.ManagedNetworkSettingsArgs(isolation_mode=isolation, outbound_rules=rules or None)
-            if isolation is not None
+            if isolation not in (None, "Disabled")
             else None,
             system_datastores_auth_mode="accessKey" if shared_key else "identity",
             v1_legacy_mode=False,

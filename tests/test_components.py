@@ -11,7 +11,6 @@ from amlws.components import (
     WorkspaceStorage,
     WorkspaceStorageError,
 )
-from amlws.preview import PreviewError
 from harness import GOOD_STORAGE_ID, by_type, inputs, one, run, storage_fixture
 
 
@@ -84,8 +83,8 @@ def test_general_purpose_v1_existing_storage_warns():
     assert any("general-purpose v1" in w for w in result.warnings)
 
 
-def test_existing_storage_without_a_fixture_is_a_clear_error():
-    with pytest.raises(PreviewError, match="no fixture for accountName='stgood'"):
+def test_existing_storage_without_a_fixture_is_a_clear_error_naming_the_setting():
+    with pytest.raises(ComponentInputError, match=r"storage\.existing_id=.*no fixture for accountName='stgood'"):
         run(workspace(storage={"existing_id": GOOD_STORAGE_ID}))
 
 
