@@ -93,14 +93,15 @@ def check_vm_size(component: str, where: str, compute: ComputeInstanceSettings |
 
 
 def check_scale(component: str, where: str, cluster: ComputeClusterSettings) -> None:
-    """Node counts Azure refuses, named as written (`compute_clusters[0].max_node_count`); an Output is judged by Azure."""
+    """Node counts Azure refuses, named as the Args spell them; an Output is left to Azure."""
     counts = {"min_node_count": cluster.get("min_node_count", 0), "max_node_count": cluster.get("max_node_count")}
     if any(isinstance(count, pulumi.Output) for count in counts.values()):
         return
     for key, count in counts.items():
         if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
             raise ComponentInputError(component, f"{where}.{key}", count, "a whole number of nodes")
-    problems = cluster_scale_violations(counts["min_node_count"], counts["max_node_count"], tuple(counts))  # type: ignore[arg-type]
+    names = ("min_node_count", "max_node_count")
+    problems = cluster_scale_violations(counts["min_node_count"], counts["max_node_count"], names)
     if problems:
         key = "min_node_count" if all(p.startswith("min_node_count") for p in problems) else "max_node_count"
         raise ComponentInputError(component, f"{where}.{key}", counts[key], "; ".join(problems))

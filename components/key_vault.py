@@ -65,7 +65,7 @@ class WorkspaceKeyVaultArgs(TypedDict):
     soft_delete_retention_in_days: NotRequired[int]
     """`softDeleteRetentionInDays`, 7 to 90, default 90."""
     public_network_access: NotRequired[str]
-    """`publicNetworkAccess`: `Disabled` (default: reached through the managed network or private endpoints) or `Enabled`."""
+    """`publicNetworkAccess`: `Disabled` (default; reached through private endpoints) or `Enabled`."""
     network_default_action: NotRequired[str]
     """`networkAcls.defaultAction`: `Deny` (default) or `Allow`; trusted Azure services are let through."""
     tags: NotRequired[dict[str, str]]

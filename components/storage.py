@@ -60,7 +60,7 @@ class WorkspaceStorageArgs(TypedDict):
     existing_facts: NotRequired[ExistingStorageFacts]
     """Facts of the `existing_id` account the caller vouches for (it declared the account): checked at once instead of looked up."""
     sku_name: NotRequired[str]
-    """Storage SKU (`sku.name`), default `Standard_ZRS` (zone-redundant). Premium SKUs are refused for workspace storage."""
+    """Storage SKU (`sku.name`), default `Standard_ZRS`. Premium SKUs are refused for workspace storage."""
     kind: NotRequired[str]
     """Account kind, default `StorageV2`. `BlobStorage`, `FileStorage` and `BlockBlobStorage` are refused."""
     is_hns_enabled: NotRequired[bool]
@@ -68,7 +68,7 @@ class WorkspaceStorageArgs(TypedDict):
     allow_shared_key_access: NotRequired[bool]
     """`allowSharedKeyAccess`, default false: the workspace reaches its storage with its identity."""
     public_network_access: NotRequired[str]
-    """`publicNetworkAccess`: `Disabled` (default: reached through the managed network or private endpoints) or `Enabled`."""
+    """`publicNetworkAccess`: `Disabled` (default; reached through private endpoints) or `Enabled`."""
     network_default_action: NotRequired[str]
     """`networkRuleSet.defaultAction`: `Deny` (default) or `Allow`; Azure services are always let through."""
     tags: NotRequired[dict[str, str]]

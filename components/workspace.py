@@ -116,9 +116,9 @@ class MachineLearningWorkspaceArgs(TypedDict):
     workspace_identity: NotRequired[WorkspaceIdentitySettings]
     """A user-assigned identity created for the workspace as its `primaryUserAssignedIdentity`, granted the documented roles before the workspace exists (instead of `primary_user_assigned_identity` and `identity_type`)."""
     public_network_access: NotRequired[str]
-    """`publicNetworkAccess`: `Disabled` (default: reached through the managed network or private endpoints) or `Enabled`."""
+    """`publicNetworkAccess`: `Disabled` (default; reached through private endpoints) or `Enabled`."""
     managed_network_isolation_mode: NotRequired[str]
-    """`managedNetwork.isolationMode`: `AllowOnlyApprovedOutbound` (default), `AllowInternetOutbound` or `Disabled` (no managed network)."""
+    """`managedNetwork.isolationMode`: `AllowOnlyApprovedOutbound` (default), `AllowInternetOutbound` or `Disabled`."""
     hbi_workspace: NotRequired[bool]
     """`hbiWorkspace`: high business impact data; settable only at creation."""
     compute_instances: NotRequired[list[ComputeInstanceSettings]]
@@ -178,7 +178,7 @@ def with_secure_defaults(args: MachineLearningWorkspaceArgs) -> MachineLearningW
 
 
 def workspace_public_network_access(args: MachineLearningWorkspaceArgs) -> str:
-    """As given; otherwise Disabled (reached through the managed network's or the client network's private endpoints)."""
+    """As given; otherwise Disabled (reached through private endpoints: the managed network's or the client's)."""
     return args.get("public_network_access", DEFAULT_PUBLIC_NETWORK_ACCESS)
 
 

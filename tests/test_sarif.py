@@ -100,7 +100,8 @@ def test_results_point_at_the_line_that_set_the_value(dev_sarif):
     assert where["application-insights-local-auth-disabled"] == line_of("dev", "disableLocalAuth: false")
     # Not set in the stack file: the closest entry that declared the resource.
     assert where["key-vault-public-network-access-disabled"] == line_of("dev", "keyVault:")
-    assert where["workspace-public-network-access-disabled"] == line_of("dev", "- project: churn")
+    # Written down in the stack file (open on purpose): the line that wrote it.
+    assert where["workspace-public-network-access-disabled"] == line_of("dev", "publicNetworkAccess: Enabled")
 
 
 def test_a_stack_file_yaml_loader_keeps_lines():

@@ -442,4 +442,5 @@ def vm_size_problem(value: object, allow_unlisted: bool = False, allow_key: str 
         return None
     close = difflib.get_close_matches(value.lower(), list(_BY_LOWER), n=3, cutoff=0.75)
     hint = f" (did you mean {' or '.join(_BY_LOWER[c] for c in close)}?)" if close else ""
-    return f"not an Azure VM size listed in amlws_rules/vm_sizes.py{hint}; for a size newer than the list, set {allow_key}: true"
+    listed = f"not an Azure VM size listed in amlws_rules/vm_sizes.py{hint}"
+    return f"{listed}; for a size newer than the list, set {allow_key}: true"
