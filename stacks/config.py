@@ -813,8 +813,10 @@ def _describe(error: Mapping[str, Any]) -> str:
         return f"{_key_path(error['loc'])}: required setting is missing{why}"
     if not error["loc"]:
         return f"{NAMESPACE}: {message}"
-    if isinstance(error.get("input"), (dict, list)) and error["type"] == "value_error":
-        return f"{_key_path(error['loc'])}: {message}"  # a rule across the section's keys: they are named in it
+    value = error.get("input")
+    if isinstance(value, (dict, list)) and len(value) > 2 and error["type"] == "value_error":
+        # A rule across a section's keys names the keys it is about: not the whole section.
+        return f"{_key_path(error['loc'])}: {message}"
     return f"{_key_path(error['loc'])} = {_shown(error.get('input'))}: {message}"
 
 

@@ -84,7 +84,9 @@ def test_a_refusal_in_a_users_program_names_its_file_and_line_not_the_stack_file
 
 def test_a_refusal_of_what_the_stack_file_declared_still_names_the_stack_file_and_line(tmp_path, capsys):
     err = stack_error(tmp_path, "storage:\n  kind: BlobStorage\n", capsys)
-    assert "Pulumi.dev.yaml:9:7: amlws:workspaces[0].storage: kind is BlobStorage." in err, err
+    assert 'Pulumi.dev.yaml:9:7: amlws:workspaces[0].storage = {"kind": "BlobStorage"}: kind is BlobStorage.' in err, (
+        err
+    )
     assert "__main__.py" not in err
 
 
