@@ -161,12 +161,13 @@ class StorageConfig(_Model):
 
     existing_id: Optional[str] = None
     account_name: Optional[str] = None  # `accountName`; default st<project><environment><suffix>
-    sku_name: str = "Standard_LRS"
+    # Secure by default, as the components are (storage.DEFAULT_*): open is written down in the stack file.
+    sku_name: str = "Standard_ZRS"
     kind: str = "StorageV2"
     is_hns_enabled: bool = False
     allow_shared_key_access: bool = False
-    public_network_access: Access = "Enabled"
-    network_default_action: Literal["Allow", "Deny"] = "Allow"
+    public_network_access: Access = "Disabled"
+    network_default_action: Literal["Allow", "Deny"] = "Deny"
 
     _check_name = _name_rule(naming.STORAGE_ACCOUNT, "account_name")
     _check_sku = _enum(STORAGE_SKU_NAMES, "sku_name")
@@ -199,8 +200,8 @@ class KeyVaultConfig(_Model):
     sku_name: Literal["standard", "premium"] = "standard"
     enable_purge_protection: bool = True
     soft_delete_retention_in_days: int = Field(default=90, ge=7, le=90)
-    public_network_access: Access = "Enabled"
-    network_default_action: Literal["Allow", "Deny"] = "Allow"
+    public_network_access: Access = "Disabled"  # secure by default, as the component (key_vault.DEFAULT_*)
+    network_default_action: Literal["Allow", "Deny"] = "Deny"
 
     _check_name = _name_rule(naming.KEY_VAULT, "vault_name")
     _alone = _not_beside(

@@ -280,3 +280,19 @@ def test_a_fixture_error_in_a_program_names_the_setting_and_the_line(tmp_path):
     with pytest.raises(PreviewError) as err:
         run_program(lambda: WorkspaceStorage("s", {"existing_id": GOOD_STORAGE_ID}), "amlws", "t", {}, [], ArmMocks())
     assert "storage.existing_id=" in str(err.value) and "test_user_inputs.py:" in str(err.value)
+
+
+def test_the_stack_files_defaults_are_as_secure_as_the_components():
+    from amlws.stacks.config import parse_stack_config
+
+    config = parse_stack_config(
+        {"environment": "qa", "location": "westeurope", "tags": '{"owner": "me"}', "workspaces": '[{"project": "p"}]'},
+        "Pulumi.qa.yaml",
+    )
+    storage, vault = config.workspaces[0].storage, config.workspaces[0].key_vault
+    assert (storage.sku_name, storage.public_network_access, storage.network_default_action) == (
+        "Standard_ZRS",
+        "Disabled",
+        "Deny",
+    )
+    assert (vault.public_network_access, vault.network_default_action) == ("Disabled", "Deny")
