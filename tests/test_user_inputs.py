@@ -286,7 +286,12 @@ def test_the_stack_files_defaults_are_as_secure_as_the_components():
     from amlws.stacks.config import parse_stack_config
 
     config = parse_stack_config(
-        {"environment": "qa", "location": "westeurope", "tags": '{"owner": "me"}', "workspaces": '[{"project": "p"}]'},
+        {
+            "environment": "qa",
+            "location": "westeurope",
+            "tags": '{"owner": "me"}',
+            "workspaces": '[{"project": "churn"}]',
+        },
         "Pulumi.qa.yaml",
     )
     storage, vault = config.workspaces[0].storage, config.workspaces[0].key_vault
