@@ -50,6 +50,12 @@ def inherited(
     return merged
 
 
+def unlocked(args: Mapping[str, Any]) -> dict[str, Any]:
+    """`inherited` args without the parent's `lock`, for WorkspaceMonitoring: the parent's lock covers the
+    resources that hold data (storage, key vault, registry), and WorkspaceMonitoring takes no `lock`."""
+    return {k: v for k, v in args.items() if k != "lock"}
+
+
 def check_name(component: str, setting: str, rule: NameRule, value: object) -> None:
     """Refuse a name the user gave that breaks its type's rule, quoting the rule (None: we name it)."""
     if value is None:
@@ -79,9 +85,11 @@ class ComponentInputError(ValueError):
     reading the traceback.
     """
 
-    def __init__(self, component: str, setting: str, value: Any, problem: str):
+    def __init__(self, component: str, setting: str, value: Any, problem: str, *, instance: str | None = None):
         self.component = component
         self.setting = setting
         self.value = value
         self.problem = problem
-        super().__init__(f"{component}: {setting}={value!r}: {problem}")
+        self.instance = instance  # the component's resource name, when the error knows it
+        named = f"{component} {instance!r}" if instance is not None else component
+        super().__init__(f"{named}: {setting}={value!r}: {problem}")

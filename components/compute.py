@@ -13,6 +13,7 @@ from pulumi_azure_native import machinelearningservices as ml
 from amlws_rules import cluster_scale_violations, idle_shutdown_violation, parse_arm_id, parse_duration
 from amlws_rules.compute import assigned_user_problem
 
+from . import defaults
 from ._common import ComponentInputError
 
 SUBNET_TYPE = "Microsoft.Network/virtualNetworks"
@@ -121,18 +122,20 @@ def validate_compute_settings(
             raise ComponentInputError(
                 component, f"{where}.name", name, "2-16 letters, digits or hyphens, starting with a letter"
             )
-        problems = cluster_scale_violations(cc.get("min_node_count", 0), cc.get("max_node_count"))
+        problems = cluster_scale_violations(
+            cc.get("min_node_count", defaults.CLUSTER_MIN_NODE_COUNT), cc.get("max_node_count")
+        )
         if problems:
             raise ComponentInputError(
                 component,
                 f"{where}.min_node_count/max_node_count",
-                (cc.get("min_node_count", 0), cc.get("max_node_count")),
+                (cc.get("min_node_count", defaults.CLUSTER_MIN_NODE_COUNT), cc.get("max_node_count")),
                 "; ".join(problems),
             )
-        priority = cc.get("vm_priority", "Dedicated")
+        priority = cc.get("vm_priority", defaults.CLUSTER_VM_PRIORITY)
         if priority not in ("Dedicated", "LowPriority"):
             raise ComponentInputError(component, f"{where}.vm_priority", priority, "must be Dedicated or LowPriority")
-        scale_down = cc.get("node_idle_time_before_scale_down", "PT120S")
+        scale_down = cc.get("node_idle_time_before_scale_down", defaults.CLUSTER_NODE_IDLE_TIME_BEFORE_SCALE_DOWN)
         try:
             parse_duration(scale_down)
         except ValueError as err:
@@ -178,12 +181,14 @@ def compute_cluster_properties(cc: ComputeClusterSettings) -> ml.AmlComputeArgs:
         disable_local_auth=cc.get("disable_local_auth", True),
         properties=ml.AmlComputePropertiesArgs(
             vm_size=cc["vm_size"],
-            vm_priority=cc.get("vm_priority", "Dedicated"),
+            vm_priority=cc.get("vm_priority", defaults.CLUSTER_VM_PRIORITY),
             os_type="Linux",
             scale_settings=ml.ScaleSettingsArgs(
-                min_node_count=cc.get("min_node_count", 0),
+                min_node_count=cc.get("min_node_count", defaults.CLUSTER_MIN_NODE_COUNT),
                 max_node_count=cc["max_node_count"],
-                node_idle_time_before_scale_down=cc.get("node_idle_time_before_scale_down", "PT120S"),
+                node_idle_time_before_scale_down=cc.get(
+                    "node_idle_time_before_scale_down", defaults.CLUSTER_NODE_IDLE_TIME_BEFORE_SCALE_DOWN
+                ),
             ),
             remote_login_port_public_access="Disabled",
             subnet=ml.ResourceIdArgs(id=subnet) if subnet else None,

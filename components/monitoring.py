@@ -11,6 +11,8 @@ from pulumi_azure_native import applicationinsights, operationalinsights
 
 from amlws_rules.naming import APPLICATION_INSIGHTS, LOG_ANALYTICS, hyphenated_name
 
+from . import defaults
+from .schema import check_component_args
 from ._common import ComponentInputError, check_name, child, keep_earlier_name, required, token
 from ._lookup import check_when_known, lookup_existing
 
@@ -91,7 +93,7 @@ def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "Wo
     check_name(
         component, "monitoring.application_insights_name", APPLICATION_INSIGHTS, args.get("application_insights_name")
     )
-    retention = args.get("retention_in_days", 30)
+    retention = args.get("retention_in_days", defaults.LOG_ANALYTICS_RETENTION_IN_DAYS)
     if not 30 <= retention <= 730:
         raise ComponentInputError(
             component, "monitoring.retention_in_days", retention, "Log Analytics accepts 30 to 730 days"
@@ -128,6 +130,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
     """Resource ID of the Log Analytics workspace (None when only an existing App Insights was given)."""
 
     def __init__(self, name: str, args: WorkspaceMonitoringArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        check_component_args("WorkspaceMonitoring", name, args, WorkspaceMonitoringArgs)
         ai_id = args.get("existing_application_insights_id")
         law_id = args.get("existing_log_analytics_workspace_id")
         validate_monitoring_args(args)
@@ -148,7 +151,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
                 resource_group_name=required(args, "resource_group_name", "WorkspaceMonitoring"),
                 location=args.get("location"),
                 sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
-                retention_in_days=args.get("retention_in_days", 30),
+                retention_in_days=args.get("retention_in_days", defaults.LOG_ANALYTICS_RETENTION_IN_DAYS),
                 public_network_access_for_ingestion=access,
                 public_network_access_for_query=access,
                 features=operationalinsights.WorkspaceFeaturesArgs(

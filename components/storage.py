@@ -15,6 +15,8 @@ from amlws_rules import workspace_storage_findings, workspace_storage_violations
 from amlws_rules.sas import DEFAULT_SAS_POLICY
 from amlws_rules.naming import STORAGE_ACCOUNT, compact_name
 
+from . import defaults
+from .schema import check_component_args
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from .diagnostics import STORAGE_SERVICE_METRICS, send_diagnostics
 from ._lookup import check_when_known, lookup_existing
@@ -184,8 +186,8 @@ def planned_storage(args: WorkspaceStorageArgs, component: str = "WorkspaceStora
     return ExistingStorage(
         id="",
         name="<new account>",
-        kind=args.get("kind", "StorageV2"),
-        sku_name=args.get("sku_name", "Standard_LRS"),
+        kind=args.get("kind", defaults.STORAGE_KIND),
+        sku_name=args.get("sku_name", defaults.STORAGE_SKU_NAME),
         is_hns_enabled=False,
     )
 
@@ -224,8 +226,8 @@ def validate_storage_args(args: WorkspaceStorageArgs, component: str = "Workspac
     existing = args.get("existing_id")
     if existing:
         return existing_workspace_storage(existing, component, args.get("existing_facts"))
-    kind = args.get("kind", "StorageV2")
-    sku_name = args.get("sku_name", "Standard_LRS")
+    kind = args.get("kind", defaults.STORAGE_KIND)
+    sku_name = args.get("sku_name", defaults.STORAGE_SKU_NAME)
     is_hns = args.get("is_hns_enabled", False)
     check_name(component, "storage.account_name", STORAGE_ACCOUNT, args.get("account_name"))
     check_workspace_storage(
@@ -296,6 +298,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
     """Name of the account."""
 
     def __init__(self, name: str, args: WorkspaceStorageArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        check_component_args("WorkspaceStorage", name, args, WorkspaceStorageArgs)
         found = validate_storage_args(args)
         super().__init__(token("WorkspaceStorage"), name, None, opts)
         existing = args.get("existing_id")
@@ -310,7 +313,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
             self.account_name = pulumi.Output.from_input(found.name) if found.name else self.id.apply(_account_name)
             self.facts = storage_facts(found)
         else:
-            kind = args.get("kind", "StorageV2")
+            kind = args.get("kind", defaults.STORAGE_KIND)
             warn_workspace_storage("WorkspaceStorage", "kind", kind, kind=kind)
             account = storage.StorageAccount(
                 f"{name}-st",
@@ -319,7 +322,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
                 resource_group_name=required(args, "resource_group_name", "WorkspaceStorage"),
                 location=args.get("location"),
                 kind=kind,
-                sku=storage.SkuArgs(name=args.get("sku_name", "Standard_LRS")),
+                sku=storage.SkuArgs(name=args.get("sku_name", defaults.STORAGE_SKU_NAME)),
                 is_hns_enabled=False,
                 minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
                 enable_https_traffic_only=True,

@@ -15,7 +15,8 @@ from amlws_rules import cmk_vault_violations
 from amlws_rules import roles as role_ids
 from amlws_rules.naming import ML_WORKSPACE, USER_ASSIGNED_IDENTITY, hyphenated_name
 
-from ._common import ComponentInputError, check_name, child, inherited, keep_earlier_name, token
+from .schema import check_component_args
+from ._common import ComponentInputError, check_name, child, inherited, keep_earlier_name, token, unlocked
 from ._lookup import cached, lookup_existing, probe
 from .access import WorkspaceAccessSettings, assign_role, builtin_role, grant_groups, validate_access
 from .datastore import DatastoreSettings, PlannedDatastore, declare_accounts, declare_datastores, validate_datastores
@@ -483,6 +484,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
     """Principal ID of the primary user-assigned identity (the one Azure ML reaches the workspace's resources with) when the component creates it or grants it roles; None otherwise."""
 
     def __init__(self, name: str, args: MachineLearningWorkspaceArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        check_component_args(COMPONENT, name, args, MachineLearningWorkspaceArgs)
         planned_datastores = validate_workspace_args(args)
         super().__init__(token(COMPONENT), name, None, opts)
         tags = args.get("tags") or {}
@@ -492,7 +494,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
         subscription_id, tenant_id = client.subscription_id, client.tenant_id
 
-        monitor = WorkspaceMonitoring(f"{name}-monitoring", _nested(args.get("monitoring"), args, tags), child(self))  # type: ignore[arg-type]
+        monitor = WorkspaceMonitoring(f"{name}-monitoring", unlocked(_nested(args.get("monitoring"), args, tags)), child(self))  # type: ignore[arg-type]
         law_id = monitor.log_analytics_workspace_id
         diagnostics = args.get("diagnostics", True) and has_log_analytics(args.get("monitoring"))
         diag = {"diagnostics_workspace_id": law_id} if diagnostics else {}

@@ -1,0 +1,28 @@
+"""Every default a component applies to a setting the caller leaves out, written once.
+
+The components, the stack config models (stacks/config) and the Args docstrings (which the generated
+reference is built from; tests/test_schema.py checks that each docstring naming a default agrees with
+the constant here) all read these.
+"""
+
+# Storage account (workspace storage and datastore accounts)
+STORAGE_SKU_NAME = "Standard_LRS"
+STORAGE_KIND = "StorageV2"
+
+# Key vault
+KEY_VAULT_SKU_NAME = "standard"
+KEY_VAULT_SOFT_DELETE_RETENTION_IN_DAYS = 90  # also Azure's maximum (7 to 90)
+
+# Log Analytics workspace
+LOG_ANALYTICS_RETENTION_IN_DAYS = 30  # also the minimum Log Analytics accepts (30 to 730)
+
+# Container registry
+CONTAINER_REGISTRY_SKU_NAME = "Basic"
+
+# Compute clusters: scale to zero (CKV_AZURE_150) and release idle nodes after two minutes
+CLUSTER_MIN_NODE_COUNT = 0
+CLUSTER_VM_PRIORITY = "Dedicated"
+CLUSTER_NODE_IDLE_TIME_BEFORE_SCALE_DOWN = "PT120S"
+
+# Customer-managed key
+CMK_KEY_SIZE = 3072
