@@ -26,6 +26,8 @@ import typing_extensions
 from pydantic import ConfigDict, TypeAdapter, ValidationError, WrapValidator
 from pydantic.alias_generators import to_camel, to_snake
 
+from amlws_rules.compute import UNASSIGNED_INSTANCE
+
 from ._common import ComponentInputError
 
 # extra="forbid": nothing a user writes is silently ignored. strict: no coercion ("4" stays a str).
@@ -115,6 +117,10 @@ def _adapter(args_type: type) -> TypeAdapter[Any]:
     return TypeAdapter(_schema_typeddict(args_type))
 
 
+# Why a required setting is required, where the reason is not obvious (the stack file says the same).
+MISSING_WHY = {"assigned_user_object_id": UNASSIGNED_INSTANCE}
+
+
 def setting_path(loc: tuple[Any, ...]) -> str:
     """(`compute_clusters`, 0, `max_node_count`) -> `compute_clusters[0].max_node_count`."""
     path = ""
@@ -172,7 +178,8 @@ def _problem(args_type: type, error: Mapping[str, Any]) -> tuple[str, Any, str]:
     if error["type"] == "extra_forbidden":
         return path, error.get("input"), _unknown_key_problem(args_type, loc)
     if error["type"] == "missing":
-        return path, None, "required setting is missing"
+        why = MISSING_WHY.get(str(loc[-1]))
+        return path, None, f"required: {why}" if why else "required"
     return path, error.get("input"), str(error["msg"]).removeprefix("Value error, ")
 
 

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
 from amlws_rules.azure_values import region_name
-from amlws_rules.compute import UNASSIGNED_INSTANCE
+from amlws.components.schema import MISSING_WHY as COMPONENT_MISSING_WHY
 
 from .config_base import COST_TAGS, NAMESPACE, Access, GroupIds, StackModel
 from .config_models import (
@@ -96,7 +96,7 @@ class StackConfigError(pulumi.RunError):
 
 
 # Why a required setting is required, where the reason is not obvious.
-MISSING_WHY = {"assignedUserObjectId": f" ({UNASSIGNED_INSTANCE})"}
+MISSING_WHY = {to_camel(key): f" ({why})" for key, why in COMPONENT_MISSING_WHY.items()}
 
 
 def _key_path(loc: tuple[Any, ...]) -> str:

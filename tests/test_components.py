@@ -15,6 +15,9 @@ from amlws.preview import PreviewError
 from harness import GOOD_STORAGE_ID, by_type, inputs, one, run, storage_fixture
 
 
+INSTANCE_USER = {"assigned_user_object_id": "00000000-0000-0000-0000-000000000001"}
+
+
 def workspace(**overrides):
     args = {"resource_group_name": "rg", "location": "westeurope", "tags": {"project": "p"}}
     args.update(overrides)
@@ -250,11 +253,19 @@ def test_compute_instance_and_cluster_inputs():
     "computes, match",
     [
         (
-            {"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "PT10M"}]},
+            {
+                "compute_instances": [
+                    {**INSTANCE_USER, "name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "PT10M"}
+                ]
+            },
             "outside the 15 minutes to 3 days",
         ),
         (
-            {"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "P4D"}]},
+            {
+                "compute_instances": [
+                    {**INSTANCE_USER, "name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "P4D"}
+                ]
+            },
             "outside the 15 minutes to 3 days",
         ),
         (
