@@ -71,6 +71,7 @@ def args_section(
     omit: tuple[str, ...] = (),
     types: Mapping[str, Any] | None = None,
     defaults: Mapping[str, Any] | None = None,
+    base: type[ArgsSection] = ArgsSection,
 ) -> type[ArgsSection]:
     """A stack model with the fields of `args_type` (snake_case in the Args, camelCase in the stack file).
 
@@ -79,7 +80,7 @@ def args_section(
     `defaults`: values for NotRequired fields the stack fills in; every other NotRequired field is None when
     left out, so the component applies its own default (components/defaults.py) and nothing restates it.
     Fields named `existing_*` come first: the "not beside an existing ID" validators see them (pydantic
-    validates fields in order).
+    validates fields in order). `base` holds stack-only fields that come before the derived ones.
     """
     types, defaults = types or {}, defaults or {}
     hints = args_hints(args_type)
@@ -98,7 +99,7 @@ def args_section(
         else:
             fields[key] = (Optional[typ], None)
     name = args_type.__name__.removesuffix("Args").removesuffix("Settings") + "Section"
-    return create_model(name, __base__=ArgsSection, __doc__=args_type.__doc__, **fields)
+    return create_model(name, __base__=base, __doc__=args_type.__doc__, **fields)
 
 
 def enum_check(allowed: tuple[str, ...], *fields: str) -> Any:

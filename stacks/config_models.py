@@ -12,7 +12,11 @@ from pydantic.alias_generators import to_camel
 from amlws_rules import budget_violations, naming
 from amlws_rules.budget import start_date_findings
 
+from amlws.components.workspace import MachineLearningWorkspaceArgs
+
 from .config_base import (
+    ArgsSection,
+    args_section,
     COST_TAGS,
     Access,
     GroupIds,
@@ -147,44 +151,57 @@ class NetworkConfig(StackModel):
         return self
 
 
-class WorkspaceConfig(StackModel):
-    """One project's workspace (the docs recommend a workspace per project)."""
+class WorkspaceStackFields(ArgsSection):
+    """What only a stack file says about a workspace, before the fields derived from its Args."""
 
     project: str = Field(pattern=r"^[a-z][a-z0-9-]{1,20}$")
-    workspace_name: Optional[str] = None  # `workspaceName`; default mlw-<project>-<environment>
-    resource_group_name: Optional[str] = None
-    friendly_name: Optional[str] = None
-    description: Optional[str] = None
-    public_network_access: Optional[Access] = None  # the component decides: off when isolated
-    hbi_workspace: bool = False
-    managed_network_isolation_mode: Optional[IsolationMode] = None
-    identity_type: Optional[Literal["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"]] = (
-        None  # the component's default: SystemAssigned
+
+
+class WorkspaceConfig(
+    args_section(
+        MachineLearningWorkspaceArgs,
+        base=WorkspaceStackFields,
+        # The stack's region, lock and protection; the grants stay on (the component's default).
+        omit=("location", "lock", "protect_data", "grant_workspace_identity_data_roles"),
+        types={
+            "resource_group_name": Optional[str],  # default rg-<project>-<environment>, created by the stack
+            "public_network_access": Access,  # the component decides: off when isolated
+            "managed_network_isolation_mode": IsolationMode,
+            "identity_type": Literal["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"],
+            # after the keys it may not stand beside (checked below)
+            "workspace_identity": WorkspaceIdentityConfig,
+            "storage": StorageConfig,
+            "key_vault": KeyVaultConfig,
+            "monitoring": MonitoringConfig,
+            "container_registry": ContainerRegistryConfig,
+            "compute_instances": list[ComputeInstanceConfig],
+            "compute_clusters": list[ComputeClusterConfig],
+            "access": AccessConfig,
+            "customer_managed_key": CustomerManagedKeyConfig,
+            "private_endpoints": PrivateEndpointsConfig,  # resolved to a subnet ID and the stack's DNS zones
+            "managed_network_outbound_rules": dict[str, OutboundRuleConfig],
+            "datastores": list[DatastoreConfig],
+            "environments": list[EnvironmentConfig],
+            "image_builds": Literal["Allowed", "Disabled"],  # the component decides: allowed exactly with a registry
+        },
+        # Present even when left out: the stack names the resources of every section it creates.
+        defaults={
+            "resource_group_name": None,
+            "storage": StorageConfig(),
+            "key_vault": KeyVaultConfig(),
+            "monitoring": MonitoringConfig(),
+            "compute_instances": [],
+            "compute_clusters": [],
+            "tags": {},
+            "managed_network_outbound_rules": {},
+            "datastores": [],
+            "environments": [],
+        },
     )
-    user_assigned_identity_ids: Optional[list[str]] = None
-    primary_user_assigned_identity: Optional[str] = None
-    workspace_identity: Optional[WorkspaceIdentityConfig] = (
-        None  # after the keys it may not stand beside (checked below)
-    )
-    storage: StorageConfig = StorageConfig()
-    key_vault: KeyVaultConfig = KeyVaultConfig()
-    monitoring: MonitoringConfig = MonitoringConfig()
-    container_registry: Optional[ContainerRegistryConfig] = None
-    compute_instances: list[ComputeInstanceConfig] = []
-    compute_clusters: list[ComputeClusterConfig] = []
-    tags: dict[str, str] = {}
-    access: Optional[AccessConfig] = None
-    customer_managed_key: Optional[CustomerManagedKeyConfig] = None
-    diagnostics: bool = True
-    private_endpoints: Optional[PrivateEndpointsConfig] = None
-    managed_network_outbound_rules: dict[str, OutboundRuleConfig] = {}
-    datastores: list[DatastoreConfig] = []
-    environments: list[EnvironmentConfig] = []
-    image_build_compute: Optional[str] = None  # `imageBuildCompute`: a compute of this workspace that builds images
-    image_builds: Optional[Literal["Allowed", "Disabled"]] = (
-        None  # the component decides: allowed exactly with a registry
-    )
-    budget: Optional[BudgetConfig] = None
+):
+    """One project's workspace (the docs recommend a workspace per project)."""
+
+    budget: Optional[BudgetConfig] = None  # stack-only: a monthly budget on the project's resource group
 
     _check_name = name_check(naming.ML_WORKSPACE, "workspace_name")
 
