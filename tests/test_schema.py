@@ -14,7 +14,6 @@ from amlws.components import (
     MachineLearningWorkspaceArgs,
     SharedWorkspaceResourcesArgs,
     WorkspaceStorage,
-    WorkspaceStorageArgs,
     defaults,
 )
 from amlws.components.schema import check_component_args, did_you_mean
