@@ -19,11 +19,11 @@ import difflib
 import functools
 import types
 import typing
-from typing import Any, Annotated, Literal, Mapping, Union, get_args, get_origin, get_type_hints
+from typing import Any, Annotated, Mapping, Union, get_args, get_origin, get_type_hints
 
 import pulumi
 import typing_extensions
-from pydantic import ConfigDict, TypeAdapter, ValidationError, WrapValidator
+from pydantic import ConfigDict, TypeAdapter, ValidationError, WrapValidator, with_config
 from pydantic.alias_generators import to_camel, to_snake
 
 from amlws_rules.compute import UNASSIGNED_INSTANCE
@@ -60,7 +60,7 @@ def _plain_members(members: tuple[Any, ...]) -> list[Any]:
 
 
 def _union(members: list[Any]) -> Any:
-    return members[0] if len(members) == 1 else Union[tuple(members)]  # noqa: UP007 (built at runtime)
+    return members[0] if len(members) == 1 else Union[tuple(members)]
 
 
 @functools.cache
@@ -75,15 +75,13 @@ def schema_type(hint: Any) -> Any:
             plain = [schema_type(m) for m in _plain_members(members)]
             return Annotated[_union(plain), _INPUT_MARK]
         return _union([schema_type(m) for m in members])
-    if origin in (list, collections.abc.Sequence):
+    if origin in (list, collections.abc.Sequence):  # a Sequence stays one (a tuple is fine there)
         (item,) = get_args(hint) or (Any,)
-        return list[schema_type(item)]  # type: ignore[misc]  # a runtime-built type argument
+        return origin.__class_getitem__(schema_type(item))
     if origin in (dict, collections.abc.Mapping):
         key, value = get_args(hint) or (str, Any)
-        return dict[schema_type(key), schema_type(value)]  # type: ignore[misc]  # a runtime-built type argument
-    if origin is Literal or hint is Any or isinstance(hint, type):
-        return hint
-    return hint
+        return origin.__class_getitem__((schema_type(key), schema_type(value)))
+    return hint  # str, int, bool, float, Literal[...], Any, an enum or another class: validated as declared
 
 
 _PULUMI_OUTPUT_NAMES = dict(vars(pulumi.output))  # `Output`, and the `T` of "Output[T]"
@@ -96,20 +94,16 @@ def args_hints(typed_dict: type) -> dict[str, Any]:
     return get_type_hints(typed_dict, localns=_PULUMI_OUTPUT_NAMES)
 
 
-_field_hints = args_hints
-
-
 @functools.cache
 def _schema_typeddict(typed_dict: type) -> Any:
-    hints = _field_hints(typed_dict)
+    hints = args_hints(typed_dict)
     required = getattr(typed_dict, "__required_keys__", frozenset(hints))
     fields = {
         key: (schema_type(hint) if key in required else typing_extensions.NotRequired[schema_type(hint)])
         for key, hint in hints.items()
     }
-    rebuilt = typing_extensions.TypedDict(typed_dict.__name__, fields)  # type: ignore[misc]  # runtime fields
-    rebuilt.__pydantic_config__ = SCHEMA_CONFIG  # type: ignore[attr-defined]  # pydantic reads it from the class
-    return rebuilt
+    make_typeddict: Any = typing_extensions.TypedDict  # the functional form, with fields known only at runtime
+    return with_config(SCHEMA_CONFIG)(make_typeddict(typed_dict.__name__, fields))
 
 
 @functools.cache
@@ -135,7 +129,7 @@ def _type_at(args_type: Any, loc: tuple[Any, ...]) -> Any:
     for part in loc:
         current = _strip(current)
         if typing_extensions.is_typeddict(current):
-            current = _field_hints(current).get(str(part))
+            current = args_hints(current).get(str(part))
         elif get_origin(current) in (list, collections.abc.Sequence, dict, collections.abc.Mapping):
             current = get_args(current)[-1] if get_args(current) else None
         else:
@@ -164,7 +158,7 @@ def did_you_mean(key: str, allowed: list[str]) -> str | None:
 
 def _unknown_key_problem(args_type: type, loc: tuple[Any, ...]) -> str:
     parent = _type_at(args_type, loc[:-1])
-    allowed = list(_field_hints(parent)) if typing_extensions.is_typeddict(parent) else []
+    allowed = list(args_hints(parent)) if typing_extensions.is_typeddict(parent) else []
     guess = did_you_mean(str(loc[-1]), allowed)
     hint = f"did you mean {guess!r}? " if guess else ""
     where = parent.__name__ if typing_extensions.is_typeddict(parent) else "this mapping"

@@ -57,7 +57,7 @@ def stack_type(hint: Any, key: str) -> Any:
     origin = get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         members = _value_members(get_args(hint))
-        hint = members[0] if len(members) == 1 else Union[tuple(members)]  # noqa: UP007 (built at runtime)
+        hint = members[0] if len(members) == 1 else Union[tuple(members)]
         origin = get_origin(hint)
     nested = [a for a in get_args(hint) if typing_extensions.is_typeddict(a)]
     if typing_extensions.is_typeddict(hint) or nested:
