@@ -71,22 +71,32 @@ def test_every_mistake_is_reported_at_once():
 
 
 def test_outputs_are_accepted_where_the_args_take_an_input():
-    rg = pulumi.Output.from_input("rg")
-    check_component_args(
-        "MachineLearningWorkspace", "w", {**BASE, "resource_group_name": rg}, MachineLearningWorkspaceArgs
-    )
-    shared = {
-        "resource_group_name": rg,
-        "storage": {"existing_id": pulumi.Output.from_input("/subscriptions/s/...")},
-        "private_endpoints": {"subnet_id": rg, "private_dns_zone_ids": {"privatelink.vaultcore.azure.net": rg}},
-    }
-    check_component_args("SharedWorkspaceResources", "shared", shared, SharedWorkspaceResourcesArgs)
+    """Outputs are made inside a program (an Output made outside one would outlive its event loop)."""
+
+    def program():
+        rg = pulumi.Output.from_input("rg")
+        args = {**BASE, "resource_group_name": rg}
+        check_component_args("MachineLearningWorkspace", "w", args, MachineLearningWorkspaceArgs)
+        shared = {
+            "resource_group_name": rg,
+            "storage": {"existing_id": pulumi.Output.from_input("/subscriptions/s/...")},
+            "private_endpoints": {"subnet_id": rg, "private_dns_zone_ids": {"privatelink.vaultcore.azure.net": rg}},
+        }
+        check_component_args("SharedWorkspaceResources", "shared", shared, SharedWorkspaceResourcesArgs)
+
+    run(program)
 
 
 def test_an_output_is_refused_where_the_value_must_be_known_while_planning():
     """`workspace_name` is a plain `str`: names are derived and checked before anything is declared."""
-    err = refusal({**BASE, "workspace_name": pulumi.Output.from_input("mlw")})
-    assert err.setting == "workspace_name" and "valid string" in err.problem
+
+    def program():
+        args = {**BASE, "workspace_name": pulumi.Output.from_input("mlw")}
+        check_component_args("MachineLearningWorkspace", "w", args, MachineLearningWorkspaceArgs)
+
+    with pytest.raises(ComponentInputError) as caught:
+        run(program)
+    assert caught.value.setting == "workspace_name" and "valid string" in caught.value.problem
 
 
 def test_the_constructors_refuse_before_anything_is_declared():
