@@ -14,7 +14,7 @@ from amlws_rules.naming import APPLICATION_INSIGHTS, LOG_ANALYTICS, hyphenated_n
 from . import defaults
 from .schema import check_component_args
 from ._common import ComponentInputError, check_name, child, keep_earlier_name, required, token
-from ._lookup import check_when_known, lookup_existing
+from .lookups import Lookups, check_when_known, lookup_existing
 
 APP_INSIGHTS_TYPE = "Microsoft.Insights/components"
 LOG_ANALYTICS_TYPE = "Microsoft.OperationalInsights/workspaces"
@@ -64,7 +64,9 @@ def has_log_analytics(monitoring: Mapping[str, Any] | None) -> bool:
     )
 
 
-def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "WorkspaceMonitoring") -> None:
+def validate_monitoring_args(
+    args: WorkspaceMonitoringArgs, component: str = "WorkspaceMonitoring", lookups: Lookups | None = None
+) -> None:
     """Everything Azure would refuse, before any resource is declared. Existing string IDs are looked
     up; Output IDs are looked up once known (`checked_monitoring_id`), unless `existing_facts` vouch for them."""
     ai_id = args.get("existing_application_insights_id")
@@ -84,7 +86,7 @@ def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "Wo
         ),
     ):
         if isinstance(value, str) and value:
-            lookup_existing(component, setting, value, kind, invoke)
+            lookup_existing(component, setting, value, kind, invoke, lookups)
     if not (ai_id and law_id) and "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing IDs are given")
     check_name(
@@ -129,11 +131,20 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
     log_analytics_workspace_id: pulumi.Output[Optional[str]]
     """Resource ID of the Log Analytics workspace (None when only an existing App Insights was given)."""
 
-    def __init__(self, name: str, args: WorkspaceMonitoringArgs, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        args: WorkspaceMonitoringArgs,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        validated: bool = False,
+    ):
         check_component_args("WorkspaceMonitoring", name, args, WorkspaceMonitoringArgs)
+        # `validated`: the section was checked already (by MachineLearningWorkspace's plan), so it is not again.
         ai_id = args.get("existing_application_insights_id")
         law_id = args.get("existing_log_analytics_workspace_id")
-        validate_monitoring_args(args)
+        if not validated:
+            validate_monitoring_args(args)
         super().__init__(token("WorkspaceMonitoring"), name, None, opts)
         protect = args.get("protect", False)
         access = args.get("public_network_access", "Enabled")

@@ -129,7 +129,8 @@ def _constructors() -> list[tuple[str, ast.FunctionDef]]:
 
 @pytest.mark.parametrize("name, init", _constructors(), ids=lambda v: v if isinstance(v, str) else "")
 def test_every_component_checks_its_args_first(name, init):
-    first = ast.unparse(init.body[0])
+    body = init.body[1:] if ast.get_docstring(init) is not None else init.body
+    first = ast.unparse(body[0])
     args_type = init.args.args[2].annotation
     assert args_type is not None
     assert first.startswith("check_component_args(") and first.endswith(f", name, args, {ast.unparse(args_type)})"), (
