@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union, get_ar
 
 import pulumi
 import typing_extensions
-from pydantic import BaseModel, ConfigDict, ValidationInfo, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 from pydantic.alias_generators import to_camel
 
 from amlws.components.schema import args_hints
@@ -20,6 +20,7 @@ from amlws_rules import is_guid, naming
 from amlws_rules.azure_values import is_azure_region, one_of_ignoring_case
 
 NAMESPACE = "amlws"
+COMPONENT_DEFAULT = "componentDefault"  # marks a derived field left to the component's default when unset
 
 Access = Literal["Enabled", "Disabled"]
 NetworkDefaultAction = Literal["Allow", "Deny"]
@@ -96,8 +97,8 @@ def args_section(
             fields[key] = (typ, defaults[key])
         elif key in required:
             fields[key] = (typ, ...)
-        else:
-            fields[key] = (Optional[typ], None)
+        else:  # the component's default applies (the generated reference says so)
+            fields[key] = (Optional[typ], Field(None, json_schema_extra={COMPONENT_DEFAULT: True}))
     name = args_type.__name__.removesuffix("Args").removesuffix("Settings") + "Section"
     return create_model(name, __base__=base, __doc__=args_type.__doc__, **fields)
 
