@@ -4,6 +4,7 @@ from typing import Any, Mapping
 
 import pulumi
 
+from amlws.declared import declaration_site
 from amlws_rules.arm import arm_id_problem
 from amlws_rules.naming import NameRule, name_violation
 from amlws_rules.tags import tag_problems
@@ -52,6 +53,12 @@ def inherited(
     return merged
 
 
+def unlocked(args: Mapping[str, Any]) -> dict[str, Any]:
+    """`inherited` args without the parent's `lock`, for WorkspaceMonitoring: the parent's lock covers the
+    resources that hold data (storage, key vault, registry), and WorkspaceMonitoring takes no `lock`."""
+    return {k: v for k, v in args.items() if k != "lock"}
+
+
 def check_name(component: str, setting: str, rule: NameRule, value: object) -> None:
     """Refuse a name the user gave that breaks its type's rule, quoting the rule (None: we name it)."""
     if value is None:
@@ -98,12 +105,25 @@ class ComponentInputError(ValueError):
     """A component input Azure would reject (or the docs forbid), raised before any resource exists.
 
     The message names the component, the input and the value so the caller can fix it without
-    reading the traceback.
+    reading the traceback. `declared_at` is the (file, line) of the user's program that declared the
+    component (None when the stack program did: then the stack file is where to look), `instance`
+    the component's name; `located()` is the message with both, as `amlws preview` prints it.
     """
 
-    def __init__(self, component: str, setting: str, value: Any, problem: str):
+    def __init__(self, component: str, setting: str, value: Any, problem: str, *, instance: str | None = None):
         self.component = component
         self.setting = setting
         self.value = value
         self.problem = problem
-        super().__init__(f"{component}: {setting}={value!r}: {problem}")
+        site, found_instance = declaration_site()
+        self.declared_at = site
+        self.instance = instance if instance is not None else found_instance
+        # A checker that knows the instance (components/schema.py) names it in the message itself.
+        named = f"{component} {instance!r}" if instance is not None else component
+        super().__init__(f"{named}: {setting}={value!r}: {problem}")
+
+    def located(self) -> str:
+        """`/path/__main__.py:12: MachineLearningWorkspace vision: storage.sku_name='Premium_LRS': ...`"""
+        who = f"{self.component} {self.instance}" if self.instance else self.component
+        text = f"{who}: {self.setting}={self.value!r}: {self.problem}"
+        return f"{self.declared_at[0]}:{self.declared_at[1]}: {text}" if self.declared_at else text

@@ -10,6 +10,7 @@ from typing import Mapping, NotRequired, Optional, TypedDict, cast
 
 import pulumi
 
+from .schema import check_component_args
 from ._common import ComponentInputError, token
 from .access import WorkspaceAccessSettings
 from .compute import ComputeClusterSettings, ComputeInstanceSettings
@@ -150,12 +151,9 @@ class MachineLearningWorkspaceArgs(TypedDict):
         "`identity_type`)."
     )
     public_network_access: NotRequired[str]
-    (
-        "`publicNetworkAccess`: `Enabled` or `Disabled`; by default `Disabled` when the workspace is isolated (managed "
-        "network or private endpoints), else `Enabled`."
-    )
+    """`publicNetworkAccess`: `Disabled` (default; reached through private endpoints) or `Enabled`."""
     managed_network_isolation_mode: NotRequired[str]
-    """`managedNetwork.isolationMode`: `Disabled` (default), `AllowInternetOutbound` or `AllowOnlyApprovedOutbound`."""
+    """`managedNetwork.isolationMode`: `AllowOnlyApprovedOutbound` (default), `AllowInternetOutbound` or `Disabled`."""
     hbi_workspace: NotRequired[bool]
     """`hbiWorkspace`: high business impact data; settable only at creation."""
     compute_instances: NotRequired[list[ComputeInstanceSettings]]
@@ -273,6 +271,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         """`plan`: what `plan_workspace(name, ...)` made of these args (with stand-ins where they now hold
         Outputs), so nothing is checked again. `deployer_grants`: the deploying identity's Key Vault Crypto Officer
         grant per existing vault ID, declared by the vault's owner (the stack program); a missing one is made here."""
+        check_component_args(COMPONENT, name, args, MachineLearningWorkspaceArgs)
         plan = plan.wired(name, args) if plan is not None else plan_workspace(name, args)
         super().__init__(token(COMPONENT), name, None, opts)
         at = Declaring.under(self, plan.names)

@@ -17,7 +17,7 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules.naming import ML_WORKSPACE, hyphenated_name
 
-from ._common import ComponentInputError, check_arm_id, check_name, check_tags, inherited
+from ._common import ComponentInputError, check_arm_id, check_name, check_tags, inherited, unlocked
 from .access import WorkspaceAccessSettings, validate_access
 from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_compute_settings
 from .datastore import PlannedDatastore, validate_datastores
@@ -36,7 +36,7 @@ from .key_vault import VaultFacts, VaultPlan, WorkspaceKeyVaultArgs, plan_key_va
 from .locks import LockArgs, check_lock
 from .lookups import Lookups, probe
 from .monitoring import WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
-from .outbound import NetworkPlan, check_endpoints_and_rules, check_network_modes, plan_network
+from .outbound import NetworkPlan, check_endpoints_and_rules, check_network_modes, isolation_mode, plan_network
 from .registry import RegistryPlan, WorkspaceContainerRegistryArgs, plan_registry
 from .storage import StoragePlan, WorkspaceStorageArgs, plan_storage
 
@@ -57,7 +57,7 @@ def key_vault_args(args: Mapping[str, Any]) -> WorkspaceKeyVaultArgs:
 
 
 def monitoring_args(args: Mapping[str, Any]) -> WorkspaceMonitoringArgs:
-    return cast(WorkspaceMonitoringArgs, _section(args, "monitoring"))
+    return cast(WorkspaceMonitoringArgs, unlocked(_section(args, "monitoring")))  # it takes no lock
 
 
 def registry_args(args: Mapping[str, Any]) -> WorkspaceContainerRegistryArgs:
@@ -183,7 +183,7 @@ def workspace_lock(args: Mapping[str, Any]) -> LockArgs | None:
     Machine Learning resources, and each lock is scoped to its resource, not to the resource group.
     """
     lock = args.get("lock")
-    if lock and lock.get("kind") != "None" and args.get("managed_network_isolation_mode", "Disabled") != "Disabled":
+    if lock and lock.get("kind") != "None" and isolation_mode(args) != "Disabled":
         return None
     return lock
 

@@ -175,9 +175,13 @@ UAI = (
             "workspace_identity.identity_name",
             "separate identities",
         ),
-        ({"workspace_identity": {"system_assigned": "no"}}, "workspace_identity.system_assigned", "true or false"),
-        ({"workspace_identity": {"systemAssigned": True}}, "workspace_identity", "unknown settings"),
-        ({"workspace_identity": "yes"}, "workspace_identity", "a mapping"),
+        ({"workspace_identity": {"system_assigned": "no"}}, "workspace_identity.system_assigned", "valid boolean"),
+        (
+            {"workspace_identity": {"systemAssigned": True}},
+            "workspace_identity.systemAssigned",
+            "did you mean 'system_assigned'",
+        ),
+        ({"workspace_identity": "yes"}, "workspace_identity", "valid dictionary"),
         (
             {"grant_workspace_identity_data_roles": False},
             "grant_workspace_identity_data_roles",
@@ -224,7 +228,7 @@ def test_the_stack_key_creates_the_identity_with_its_default_name():
         (
             {"systemAsigned": True},
             {},
-            "amlws:workspaces[0].workspaceIdentity.systemAsigned: unknown setting (misspelt?)",
+            "amlws:workspaces[0].workspaceIdentity.systemAsigned: unknown setting (did you mean systemAssigned?)",
         ),
         (
             {},
