@@ -93,6 +93,7 @@ SCOPES = {
     "test_provider.py": "test_provider.py",
     "test_install.py": "test_install.py",
     "test_cli_contract.py": "test_cli_contract.py",
+    "test_avm_examples.py": "test_avm_examples.py",
 }
 PACK_FIXTURES = {"pack", "stack_verdicts"}
 

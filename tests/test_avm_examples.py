@@ -1,0 +1,137 @@
+"""examples/avm: the Azure Verified Module's e2e scenarios for the ML workspace (Azure/bicep-registry-modules,
+avm/res/machine-learning-services/workspace/tests/e2e/<scenario>/main.test.bicep), each written as a stack file
+of this package and previewed as CI and users preview it: `amlws preview <stack> --cwd examples/avm/<scenario>
+--policy-pack policy`, with policy/config/prod.json for the prod (WAF-aligned) scenario. Each example is
+previewed once (the module fixture); the tests read the ARM inputs AVM's test sends for the same scenario.
+examples/avm/README.md maps each scenario to its keys and says what cannot be written here."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from amlws.cli import main as cli_main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples/avm"
+WORKSPACE = "azure-native:machinelearningservices:Workspace"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    stack: str
+    policy_config: str | None = None  # relative to the repository; None: the pack's schema defaults
+    fixtures: bool = False  # the folder's fixtures.json answers the lookups of the resources AVM's test brings
+
+
+SCENARIOS = {
+    "defaults": Scenario("test"),
+    "waf-aligned": Scenario("prod", "policy/config/prod.json"),
+}
+
+
+@dataclass
+class Preview:
+    code: int
+    output: str
+    report: dict[str, Any]
+
+    def resources(self, type_: str) -> list[dict[str, Any]]:
+        return [r for r in self.report["resources"] if r["type"] == type_]
+
+    def named(self, name: str) -> dict[str, Any]:
+        found = [r for r in self.report["resources"] if r["name"] == name]
+        assert len(found) == 1, f"{name}: {len(found)} resources"
+        return found[0]["inputs"]
+
+    def workspace(self) -> dict[str, Any]:
+        (workspace,) = self.resources(WORKSPACE)
+        return workspace["inputs"]
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Preview]:
+    """`preview("encr")`: the example's CLI preview with the pack, run once for the module."""
+    cache: dict[str, Preview] = {}
+    out_dir = tmp_path_factory.mktemp("avm")
+
+    def get(name: str) -> Preview:
+        if name not in cache:
+            scenario, folder = SCENARIOS[name], EXAMPLES / name
+            out = out_dir / f"{name}.json"
+            argv = ["preview", scenario.stack, "--cwd", str(folder), "--policy-pack", str(ROOT / "policy")]
+            if scenario.policy_config:
+                argv += ["--policy-config", str(ROOT / scenario.policy_config)]
+            if scenario.fixtures:
+                argv += ["--fixtures", str(folder / "fixtures.json")]
+            text = io.StringIO()
+            with contextlib.redirect_stdout(text), contextlib.redirect_stderr(text):
+                code = cli_main([*argv, "--json", str(out), "--quiet"])
+            report = json.loads(out.read_text()) if out.exists() else {"resources": [], "violations": []}
+            cache[name] = Preview(code, text.getvalue(), report)
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_the_example_previews_with_the_pack_and_no_mandatory_violation(preview, name):
+    result = preview(name)
+    assert result.code == 0, result.output
+    mandatory = [v for v in result.report["violations"] if v.get("enforcementLevel") == "mandatory"]
+    assert not mandatory, mandatory
+
+
+def test_every_example_folder_is_a_scenario_and_a_pulumi_project_of_the_stack_program():
+    folders = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir() and not p.name.startswith((".", "__")))
+    assert folders == sorted(SCENARIOS)
+    readme = (EXAMPLES / "README.md").read_text()
+    for name, scenario in SCENARIOS.items():
+        folder = EXAMPLES / name
+        assert (folder / f"Pulumi.{scenario.stack}.yaml").is_file()
+        assert "from amlws.stacks.program import main" in (folder / "__main__.py").read_text()
+        assert (folder / "requirements.txt").read_text().splitlines()[-1] == "../../.."
+        assert f"`{name}`" in readme
+
+
+def test_defaults_is_one_workspace_with_its_own_associated_resources_and_secure_defaults(preview):
+    result = preview("defaults")
+    workspace = result.workspace()
+    assert workspace["sku"]["name"] == "Basic"  # AVM defaults: sku 'Basic'
+    assert workspace["publicNetworkAccess"] == "Disabled"
+    assert workspace["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound"
+    for associated in ("storageAccount", "keyVault", "applicationInsights"):
+        assert workspace[associated].startswith("/subscriptions/")  # AVM's associated*ResourceId
+
+
+def test_waf_aligned_is_private_isolated_with_its_outbound_rules_and_endpoint(preview):
+    result = preview("waf-aligned")
+    workspace = result.workspace()
+    assert workspace["publicNetworkAccess"] == "Disabled"
+    network = workspace["managedNetwork"]
+    assert network["isolationMode"] == "AllowOnlyApprovedOutbound"
+    rules = network["outboundRules"]
+    assert rules["rule1"]["type"] == "PrivateEndpoint"
+    assert rules["rule1"]["destination"]["subresourceTarget"] == "blob"
+    assert rules["rule1"]["destination"]["serviceResourceId"].endswith("/storageAccounts/stdiagmlswwaf")
+    assert rules["rule2"] == {"type": "FQDN", "destination": "pypi.org", "category": "UserDefined"}
+    assert rules["rule3"]["type"] == "ServiceTag"
+    assert {k: rules["rule3"]["destination"][k] for k in ("serviceTag", "portRanges", "protocol")} == {
+        "serviceTag": "AppService",
+        "portRanges": "80,443",
+        "protocol": "TCP",
+    }
+    assert workspace["systemDatastoresAuthMode"] == "identity"
+    endpoint = result.named("mlswwaf-pe-mlw")
+    (connection,) = endpoint["privateLinkServiceConnections"]
+    assert connection["groupIds"] == ["amlworkspace"]
+    assert endpoint["subnet"]["id"].endswith("/virtualNetworks/vnet-mlswwaf/subnets/snet-private-endpoints")
+    zones = [c["privateDnsZoneId"] for c in result.named("mlswwaf-pe-mlw-dns")["privateDnsZoneConfigs"]]
+    assert [z.rsplit("/", 1)[-1] for z in zones] == ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"]
+    assert result.resources("azure-native:monitor:DiagnosticSetting")  # AVM diagnosticSettings
