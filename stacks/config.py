@@ -44,6 +44,8 @@ from amlws_rules.azure_values import (
 from amlws_rules.budget import start_date_findings
 from amlws_rules.compute import UNASSIGNED_INSTANCE, assigned_user_problem
 
+from .kinds import hub_problems
+
 NAMESPACE = "amlws"
 
 Access = Literal["Enabled", "Disabled"]
@@ -532,14 +534,35 @@ class NetworkConfig(_Model):
         return self
 
 
+class FeatureStoreConfig(_Model):
+    """`featureStoreSettings` of a FeatureStore workspace (MachineLearningWorkspace checks it: components/kinds.py)."""
+
+    spark_runtime_version: str
+    offline_store_connection_name: Optional[str] = None
+    online_store_connection_name: Optional[str] = None
+
+
+class WorkspaceHubConfigConfig(_Model):
+    """`workspaceHubConfig` of a Hub workspace (AVM ai-hub)."""
+
+    additional_workspace_storage_accounts: Optional[list[str]] = None
+    default_workspace_resource_group: Optional[str] = None
+
+
 class WorkspaceConfig(_Model):
     """One project's workspace (the docs recommend a workspace per project)."""
 
     project: str = Field(pattern=r"^[a-z][a-z0-9-]{1,20}$")
-    workspace_name: Optional[str] = None  # `workspaceName`; default mlw-<project>-<environment>
+    workspace_name: Optional[str] = None  # `workspaceName`; default mlw-<project>-<environment>[-<nameSuffix>]
     resource_group_name: Optional[str] = None
     friendly_name: Optional[str] = None
     description: Optional[str] = None
+    kind: Optional[Literal["Default", "Hub", "Project", "FeatureStore"]] = None  # not sent when left out (Default)
+    hub: Optional[str] = None  # a Project's hub: the `project` of a Hub workspace of this stack (stacks/kinds.py)
+    hub_resource_id: Optional[str] = None  # a Project's hub by resource ID (a hub outside this stack)
+    diagnostics_workspace_id: Optional[str] = None  # a Project's Log Analytics workspace; with `hub`, the hub's
+    feature_store: Optional[FeatureStoreConfig] = None
+    workspace_hub_config: Optional[WorkspaceHubConfigConfig] = None
     public_network_access: Optional[Access] = None  # the component decides: off when isolated
     hbi_workspace: bool = False
     managed_network_isolation_mode: Optional[
@@ -614,6 +637,8 @@ class StackConfig(_Model):
     name_seed: Optional[str] = Field(
         None, min_length=1, max_length=64
     )  # mixed into every name suffix (see README, Names)
+    # appended to the names a deletion blocks: workspaces (soft-deleted 14 days) and key vaults (docs/soft-delete.md)
+    name_suffix: Optional[str] = Field(None, pattern=naming.NAME_SUFFIX_PATTERN)
     allow_unlisted_location: bool = False  # a region newer than amlws_rules/azure_values.py knows
     location_differs_from_provider: bool = False  # says so when `location` is not azure-native:location
     deployer_principal_type: Literal["ServicePrincipal", "User"] = (
@@ -760,7 +785,7 @@ def parse_stack_config(raw: dict[str, Any], stack_file: str, provider_location: 
         config = StackConfig.model_validate({k: _parse(k, v) for k, v in raw.items()})
     except ValidationError as err:
         raise StackConfigError(stack_file, [_describe(e) for e in err.errors(include_url=False)]) from None
-    problems = _location_problems(config, provider_location)
+    problems = _location_problems(config, provider_location) + hub_problems(config, stack_file)
     if problems:
         raise StackConfigError(stack_file, problems)
     return config

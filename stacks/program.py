@@ -39,7 +39,8 @@ from amlws.components.workspace import COMPONENT as WORKSPACE_COMPONENT
 from amlws.components.workspace import WorkspacePlan, plan_workspace
 
 from . import names
-from .config import PrivateEndpointsConfig, StackConfig, StackConfigError, WorkspaceConfig, read_stack_config
+from .kinds import declaration_order
+from .config import NAMESPACE, PrivateEndpointsConfig, StackConfig, StackConfigError, WorkspaceConfig, read_stack_config
 
 Subnets = Mapping[str, pulumi.Input[str]]
 
@@ -150,13 +151,16 @@ def workspace_args(
     zone_ids: Mapping[str, pulumi.Input[str]] | None = None,
     subnets: Subnets | None = None,
     ml_registry_id: pulumi.Input[str | None] | None = None,
+    hub_ids: Mapping[str, tuple[pulumi.Input[str], pulumi.Input[str] | None]] | None = None,
 ) -> MachineLearningWorkspaceArgs:
     """Config (camelCase, typed) to component args (snake_case TypedDict). `shared` maps a section
-    to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones."""
-    body = workspace.model_dump(
-        exclude_none=True,
-        exclude={"project", "resource_group_name", "tags", "container_registry", "budget", "private_endpoints"},
-    )
+    to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones; `hub_ids`
+    the workspace ID and Log Analytics workspace ID (None: diagnostics off) of each Hub of the stack, by project."""
+    exclude = {"project", "resource_group_name", "tags", "container_registry", "budget", "private_endpoints", "hub"}
+    project = workspace.kind == "Project"
+    if project:  # only what the stack file writes: the component refuses what a Project takes from its hub
+        exclude |= set(type(workspace).model_fields) - workspace.model_fields_set
+    body = workspace.model_dump(exclude_none=True, exclude=exclude)
     args: dict = {
         **body,
         "resource_group_name": rg_name,
@@ -166,6 +170,11 @@ def workspace_args(
         "protect_data": stack.protect,
         **_lock(stack),
     }
+    if workspace.hub is not None:
+        hub_id, hub_law = (hub_ids or {})[workspace.hub]
+        args["hub_resource_id"] = hub_id
+        if hub_law is not None and "diagnostics_workspace_id" not in args and workspace.diagnostics:
+            args["diagnostics_workspace_id"] = hub_law  # its resource logs go where its hub's go
     if workspace.container_registry is not None:
         args["container_registry"] = _dump(workspace.container_registry)
     rg = resource_group_name(stack, workspace)
@@ -175,8 +184,8 @@ def workspace_args(
     for ds in args.get("datastores", []):
         if not ds.get("existing_storage_id"):
             ds.setdefault("account_name", names.datastore_account_name(stack, workspace.project, rg, ds["name"]))
-    for field, section in (shared or {}).items():
-        args[field] = dict(section)
+    for field, section in (shared or {}).items() if not project else ():
+        args[field] = dict(section)  # a Project uses its hub's, not the stack's shared resources
     if workspace.private_endpoints is not None:
         args["private_endpoints"] = endpoint_settings(stack, workspace.private_endpoints, zone_ids, subnets)
     registry = stack.shared.ml_registry if stack.shared else None
@@ -283,7 +292,11 @@ def preflight(stack: StackConfig, stack_file: str, lookups: Lookups | None = Non
             validate_zone_args(self_serve_args(stack))
         except ComponentInputError as err:
             problems.append(config_problem("amlws:selfServe", err))
-    for i, workspace in enumerate(stack.workspaces):
+    # A Hub's workspace ID (and Log Analytics workspace ID) exist only once it is declared: stand-ins, hubs first.
+    hub_stand_ins: dict[str, tuple[pulumi.Input[str], pulumi.Input[str] | None]] = {}
+    index = {w.project: i for i, w in enumerate(stack.workspaces)}
+    for workspace in declaration_order(stack.workspaces):
+        i = index[workspace.project]
         args = workspace_args(
             stack,
             workspace,
@@ -292,11 +305,20 @@ def preflight(stack: StackConfig, stack_file: str, lookups: Lookups | None = Non
             placeholder_zones,
             subnets,
             "<shared ml_registry>",
+            hub_stand_ins,
         )
         try:
             plans[workspace.project] = plan_workspace(workspace.project, args, lookups)
         except ComponentInputError as err:
             problems.append(config_problem(f"amlws:workspaces[{i}]", err, f"project {workspace.project}"))
+        if workspace.kind == "Hub":
+            planned = plans.get(workspace.project)
+            hub_stand_ins[workspace.project] = (
+                pulumi.Output.from_input(f"<workspace of hub {workspace.project}>"),
+                pulumi.Output.from_input(f"<log analytics of hub {workspace.project}>")
+                if planned is None or planned.diagnostics
+                else None,
+            )
     if problems:
         raise StackConfigError(stack_file, problems)
     return plans
@@ -333,8 +355,20 @@ def deployer_grants(stack: StackConfig, plans: Mapping[str, WorkspacePlan]) -> d
     return grants
 
 
+def warn_unprotected_prod(stack: StackConfig) -> None:
+    """A prod stack without `amlws:protect: true`: `pulumi destroy` (or a replacement) deletes its workspaces,
+    which Azure keeps soft-deleted for 14 days with their names blocked (docs/soft-delete.md)."""
+    if stack.environment == "prod" and not stack.protect:
+        pulumi.log.warn(
+            f"{NAMESPACE}:environment is prod but {NAMESPACE}:protect is false: nothing stops `pulumi destroy` from "
+            "deleting the workspaces and their data (a deleted workspace stays soft-deleted for 14 days and blocks "
+            f"its name; see docs/soft-delete.md). Set {NAMESPACE}:protect: true"
+        )
+
+
 def main() -> None:
     stack = read_stack_config()
+    warn_unprotected_prod(stack)
     plans = preflight(stack, f"Pulumi.{pulumi.get_stack()}.yaml")
     subscription_id = authorization.get_client_config_output().subscription_id
 
@@ -405,7 +439,8 @@ def main() -> None:
         )
 
     grants = deployer_grants(stack, plans)
-    for workspace in stack.workspaces:
+    hub_ids: dict[str, tuple[pulumi.Input[str], pulumi.Input[str] | None]] = {}
+    for workspace in declaration_order(stack.workspaces):
         tags = cost_tags(stack, workspace)
         rg_name: pulumi.Input[str]
         rg_id: pulumi.Input[str]
@@ -425,10 +460,13 @@ def main() -> None:
             rg_name, rg_id = group.name, group.id
         ml = MachineLearningWorkspace(
             workspace.project,
-            workspace_args(stack, workspace, rg_name, shared_ids, zone_ids, subnets, ml_registry_id),
+            workspace_args(stack, workspace, rg_name, shared_ids, zone_ids, subnets, ml_registry_id, hub_ids),
             plan=plans[workspace.project],
             deployer_grants=grants,
         )
+        if workspace.kind == "Hub":
+            law = ml.log_analytics_workspace_id if plans[workspace.project].diagnostics else None
+            hub_ids[workspace.project] = (ml.workspace_id, law)
         if workspace.budget is not None:
             budget = {**workspace.budget.model_dump(exclude_none=True)}
             budget.setdefault("budget_name", names.budget_name(stack, workspace.project))
