@@ -10,6 +10,7 @@ Hub is the pack's too (`amlws_rules.kinds.project_hub_violation`, policy workspa
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -23,11 +24,18 @@ NAMESPACE = "amlws"
 
 
 def stack_file_lines(stack_file: str) -> dict[tuple[Any, ...], int]:
-    """Each key's line in the stack file, when the file is where the program runs (empty otherwise)."""
-    try:
-        return node_lines(Path(stack_file).read_text())
-    except OSError:
-        return {}
+    """Each key's line in the stack file: in the working directory (where `pulumi` runs the program), else beside
+    the running program or above it (`amlws preview --cwd`, a `main:` in a subdirectory); empty if not found."""
+    program = getattr(sys.modules.get("__main__"), "__file__", None)
+    places = [Path(stack_file)]
+    if program:
+        places += [folder / stack_file for folder in Path(program).resolve().parents[:3]]
+    for place in places:
+        try:
+            return node_lines(place.read_text())
+        except OSError:
+            continue
+    return {}
 
 
 def _where(lines: dict[tuple[Any, ...], int], index: int, key: str) -> str:
