@@ -537,16 +537,20 @@ class NetworkConfig(_Model):
 class FeatureStoreConfig(_Model):
     """`featureStoreSettings` of a FeatureStore workspace (MachineLearningWorkspace checks it: components/kinds.py)."""
 
-    spark_runtime_version: str
-    offline_store_connection_name: Optional[str] = None
-    online_store_connection_name: Optional[str] = None
+    spark_runtime_version: str = Field(description="`computeRuntime.sparkRuntimeVersion`, e.g. 3.4")
+    offline_store_connection_name: Optional[str] = Field(None, description="the offline store's (ADLS Gen2) connection")
+    online_store_connection_name: Optional[str] = Field(None, description="the online store's (Redis) connection")
 
 
 class WorkspaceHubConfigConfig(_Model):
     """`workspaceHubConfig` of a Hub workspace (AVM ai-hub)."""
 
-    additional_workspace_storage_accounts: Optional[list[str]] = None
-    default_workspace_resource_group: Optional[str] = None
+    additional_workspace_storage_accounts: Optional[list[str]] = Field(
+        None, description="storage account resource IDs the hub's projects may use"
+    )
+    default_workspace_resource_group: Optional[str] = Field(
+        None, description="resource ID of the resource group where projects made in the portal go"
+    )
 
 
 class WorkspaceConfig(_Model):
@@ -557,10 +561,14 @@ class WorkspaceConfig(_Model):
     resource_group_name: Optional[str] = None
     friendly_name: Optional[str] = None
     description: Optional[str] = None
-    kind: Optional[Literal["Default", "Hub", "Project", "FeatureStore"]] = None  # not sent when left out (Default)
-    hub: Optional[str] = None  # a Project's hub: the `project` of a Hub workspace of this stack (stacks/kinds.py)
-    hub_resource_id: Optional[str] = None  # a Project's hub by resource ID (a hub outside this stack)
-    diagnostics_workspace_id: Optional[str] = None  # a Project's Log Analytics workspace; with `hub`, the hub's
+    kind: Optional[Literal["Default", "Hub", "Project", "FeatureStore"]] = Field(
+        None, description="the workspace kind (docs/workspace-kinds.md); left out: Default, and no `kind` is sent"
+    )
+    hub: Optional[str] = Field(None, description="a Project's hub: the `project` of a Hub workspace of this stack")
+    hub_resource_id: Optional[str] = Field(None, description="a Project's hub by resource ID (a hub outside the stack)")
+    diagnostics_workspace_id: Optional[str] = Field(
+        None, description="a Project's Log Analytics workspace for its resource logs; with `hub`, the hub's"
+    )
     feature_store: Optional[FeatureStoreConfig] = None
     workspace_hub_config: Optional[WorkspaceHubConfigConfig] = None
     public_network_access: Optional[Access] = None  # the component decides: off when isolated
@@ -638,7 +646,11 @@ class StackConfig(_Model):
         None, min_length=1, max_length=64
     )  # mixed into every name suffix (see README, Names)
     # appended to the names a deletion blocks: workspaces (soft-deleted 14 days) and key vaults (docs/soft-delete.md)
-    name_suffix: Optional[str] = Field(None, pattern=naming.NAME_SUFFIX_PATTERN)
+    name_suffix: Optional[str] = Field(
+        None,
+        pattern=naming.NAME_SUFFIX_PATTERN,
+        description="appended to workspace and key vault names, which a deletion blocks (docs/soft-delete.md)",
+    )
     allow_unlisted_location: bool = False  # a region newer than amlws_rules/azure_values.py knows
     location_differs_from_provider: bool = False  # says so when `location` is not azure-native:location
     deployer_principal_type: Literal["ServicePrincipal", "User"] = (
