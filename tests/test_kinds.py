@@ -59,8 +59,9 @@ def test_a_hub_sends_its_kind_and_workspace_hub_config():
 
 
 def test_a_hub_whose_network_is_not_isolated_is_warned_about():
-    result = declare(kind="Hub")
-    assert any("the Hub's managedNetwork.isolationMode is not set" in w for w in result.warnings), result.warnings
+    result = declare(kind="Hub", managed_network_isolation_mode="Disabled")
+    assert any("the Hub's managedNetwork.isolationMode is Disabled" in w for w in result.warnings), result.warnings
+    assert declare(kind="Hub").warnings == []  # the secure default isolates it
 
 
 def test_a_project_sends_its_hub_and_nothing_its_hub_decides():
