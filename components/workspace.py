@@ -327,7 +327,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
 
 
-def _optional(value: pulumi.Input[str] | None) -> pulumi.Output[Optional[str]]:
+def _optional(value: pulumi.Input[Optional[str]] | None) -> pulumi.Output[Optional[str]]:
     return pulumi.Output.from_input(value)
 
 

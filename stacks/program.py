@@ -43,6 +43,8 @@ from .kinds import declaration_order
 from .config import NAMESPACE, PrivateEndpointsConfig, StackConfig, StackConfigError, WorkspaceConfig, read_stack_config
 
 Subnets = Mapping[str, pulumi.Input[str]]
+HubIds = tuple[pulumi.Input[str], pulumi.Input[str | None] | None]
+"""A Hub's workspace ID and its Log Analytics workspace ID (None: its diagnostics are off)."""
 
 SHARED_SECTIONS = ("container_registry", "key_vault", "monitoring", "storage", "ml_registry")
 
@@ -151,7 +153,7 @@ def workspace_args(
     zone_ids: Mapping[str, pulumi.Input[str]] | None = None,
     subnets: Subnets | None = None,
     ml_registry_id: pulumi.Input[str | None] | None = None,
-    hub_ids: Mapping[str, tuple[pulumi.Input[str], pulumi.Input[str] | None]] | None = None,
+    hub_ids: Mapping[str, HubIds] | None = None,
 ) -> MachineLearningWorkspaceArgs:
     """Config (camelCase, typed) to component args (snake_case TypedDict). `shared` maps a section
     to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones; `hub_ids`
@@ -293,7 +295,7 @@ def preflight(stack: StackConfig, stack_file: str, lookups: Lookups | None = Non
         except ComponentInputError as err:
             problems.append(config_problem("amlws:selfServe", err))
     # A Hub's workspace ID (and Log Analytics workspace ID) exist only once it is declared: stand-ins, hubs first.
-    hub_stand_ins: dict[str, tuple[pulumi.Input[str], pulumi.Input[str] | None]] = {}
+    hub_stand_ins: dict[str, HubIds] = {}
     index = {w.project: i for i, w in enumerate(stack.workspaces)}
     for workspace in declaration_order(stack.workspaces):
         i = index[workspace.project]
@@ -439,7 +441,7 @@ def main() -> None:
         )
 
     grants = deployer_grants(stack, plans)
-    hub_ids: dict[str, tuple[pulumi.Input[str], pulumi.Input[str] | None]] = {}
+    hub_ids: dict[str, HubIds] = {}
     for workspace in declaration_order(stack.workspaces):
         tags = cost_tags(stack, workspace)
         rg_name: pulumi.Input[str]

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from typing import cast
 
 import pytest
 
 from amlws.cli import main as cli_main
 from amlws.components import MachineLearningWorkspace
-from amlws.components.workspace import ComponentInputError
+from amlws.components.workspace import ComponentInputError, MachineLearningWorkspaceArgs
 from amlws.preview import PreviewError, preview_stack
 from harness import ROOT, by_type, inputs, one, run
 from test_stacks import BASE, preview_config
@@ -29,7 +30,7 @@ def workspace_inputs(result, name: str) -> dict:
 
 def declare(**args):
     def program():
-        MachineLearningWorkspace("ws", {"resource_group_name": "rg", **args})
+        MachineLearningWorkspace("ws", cast(MachineLearningWorkspaceArgs, {"resource_group_name": "rg", **args}))
 
     return run(program)
 
