@@ -133,7 +133,11 @@ PROJECT = {"kind": "Project", "hub_resource_id": HUB_ID}
         ({**PROJECT, "managed_network_isolation_mode": "Disabled"}, "managed_network_isolation_mode", "network"),
         ({**PROJECT, "managed_network_outbound_rules": {}}, "managed_network_outbound_rules", "add the rule"),
         ({**PROJECT, "public_network_access": "Enabled"}, "public_network_access", "on the hub"),
-        ({**PROJECT, "private_endpoints": {"subnet_id": "s"}}, "private_endpoints", "hub's private endpoints"),
+        (
+            {**PROJECT, "private_endpoints": {"subnet_id": "s", "private_dns_zone_ids": {}}},
+            "private_endpoints",
+            "hub's private endpoints",
+        ),
         ({**PROJECT, "workspace_identity": {}}, "workspace_identity", "give the hub the workspace identity"),
         ({**PROJECT, "environments": []}, "environments", "register environments on the hub"),
         ({**PROJECT, "image_build_compute": "c"}, "image_build_compute", "on the hub"),
