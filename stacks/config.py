@@ -230,7 +230,7 @@ def parse_stack_config(raw: dict[str, Any], stack_file: str, provider_location: 
         config = StackConfig.model_validate({k: _parse(k, v) for k, v in raw.items()})
     except ValidationError as err:
         raise StackConfigError(stack_file, [_describe(e) for e in err.errors(include_url=False)]) from None
-    problems = _location_problems(config, provider_location) + hub_problems(config, stack_file)
+    problems = _location_problems(config, provider_location) + hub_problems(config)
     if problems:
         raise StackConfigError(stack_file, problems)
     return config

@@ -10,11 +10,8 @@ Hub is the pack's too (`amlws_rules.kinds.project_hub_violation`, policy workspa
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from amlws.stack_lines import node_lines
 from amlws_rules.kinds import project_hub_violation
 
 if TYPE_CHECKING:
@@ -23,33 +20,11 @@ if TYPE_CHECKING:
 NAMESPACE = "amlws"
 
 
-def stack_file_lines(stack_file: str) -> dict[tuple[Any, ...], int]:
-    """Each key's line in the stack file: in the working directory (where `pulumi` runs the program), else beside
-    the running program or above it (`amlws preview --cwd`, a `main:` in a subdirectory); empty if not found."""
-    program = getattr(sys.modules.get("__main__"), "__file__", None)
-    places = [Path(stack_file)]
-    if program:
-        places += [folder / stack_file for folder in Path(program).resolve().parents[:3]]
-    for place in places:
-        try:
-            return node_lines(place.read_text())
-        except OSError:
-            continue
-    return {}
-
-
-def _where(lines: dict[tuple[Any, ...], int], index: int, key: str) -> str:
-    line = lines.get(("config", f"{NAMESPACE}:workspaces", index, key)) or lines.get(
-        ("config", f"{NAMESPACE}:workspaces", index)
-    )
-    return f"{NAMESPACE}:workspaces[{index}].{key}" + (f" (line {line})" if line else "")
-
-
-def hub_problems(config: StackConfig, stack_file: str) -> list[str]:
-    """`hub` / `hubResourceId` of every workspace, checked against the whole stack (any order)."""
+def hub_problems(config: StackConfig) -> list[str]:
+    """`hub` / `hubResourceId` of every workspace, checked against the whole stack (any order). Each problem
+    starts with its key path, so StackConfigError puts the stack file's line and column before it."""
     kinds = {w.project: (w.kind or "Default") for w in config.workspaces}
     hubs = sorted(p for p, k in kinds.items() if k == "Hub")
-    lines: dict[tuple[Any, ...], int] | None = None
     problems: list[tuple[int, str, str]] = []  # (index, key, problem)
     for i, workspace in enumerate(config.workspaces):
         kind = workspace.kind or "Default"
@@ -73,14 +48,10 @@ def hub_problems(config: StackConfig, stack_file: str) -> list[str]:
                     "<resource ID of a Hub workspace>",
                 )
             )
-    if not problems:
-        return []
-    lines = stack_file_lines(stack_file)
-    found = []
-    for i, key, problem in problems:
-        value = getattr(config.workspaces[i], "hub" if key == "hub" else "kind")
-        found.append(f"{_where(lines, i, key)} = {json.dumps(value)}: {problem}")
-    return found
+    return [
+        f"{NAMESPACE}:workspaces[{i}].{key} = {json.dumps(getattr(config.workspaces[i], key))}: {problem}"
+        for i, key, problem in problems
+    ]
 
 
 def declaration_order(workspaces: Sequence[WorkspaceConfig]) -> list[WorkspaceConfig]:

@@ -291,7 +291,7 @@ def test_a_bad_hub_is_named_with_its_line_in_the_stack_file(tmp_path):
     (project / "Pulumi.qa.yaml").write_text(text)
     with pytest.raises(PreviewError) as err:
         preview_stack(project, "qa")
-    assert 'amlws:workspaces[1].hub (line 11) = "genia": names no workspace of this stack' in str(err.value)
+    assert 'Pulumi.qa.yaml:11:7: amlws:workspaces[1].hub = "genia": names no workspace of this stack' in str(err.value)
 
 
 def test_name_suffix_in_a_stack_renames_workspaces_and_key_vaults_only():
