@@ -31,11 +31,11 @@ from typing import Any, Mapping, NotRequired, TypedDict
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from amlws_rules.arm import parse_arm_id
+from amlws_rules.arm import RESOURCE_GROUP_TYPE
 from amlws_rules.connections import CONNECTION_NAME_PATTERN
 from amlws_rules.kinds import WORKSPACE_KINDS, hub_network_violation, is_kind, project_violations
 
-from ._common import ComponentInputError
+from ._common import ComponentInputError, check_arm_id
 
 COMPONENT = "MachineLearningWorkspace"
 HUB_DOC = "https://learn.microsoft.com/azure/ai-foundry/concepts/ai-resources"
@@ -44,7 +44,6 @@ FEATURE_STORE_DOC = "https://learn.microsoft.com/azure/machine-learning/concept-
 # computeRuntime.sparkRuntimeVersion when none is given (quoted in the error that asks for one).
 SDK_SPARK_RUNTIME_VERSION = "3.4.0"
 _SPARK_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
-_RESOURCE_GROUP_ID = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+$", re.IGNORECASE)
 
 # The settings a Project does not take, with the workspace property each would set (the pack's
 # `amlws_rules.kinds.ASSOCIATED_RESOURCES` names the four associated resources the same way).
@@ -174,8 +173,7 @@ def _check_project(args: Mapping[str, Any], hub_id: Any) -> None:
         raise ComponentInputError(
             COMPONENT, "hub_resource_id", hub_id, f"{missing_hub[0]} (the resource ID of a Hub workspace; {HUB_DOC})"
         )
-    if isinstance(hub_id, str):
-        _checked_id("hub_resource_id", hub_id, "Microsoft.MachineLearningServices/workspaces")
+    check_arm_id(COMPONENT, "hub_resource_id", hub_id, "Microsoft.MachineLearningServices/workspaces")
     for setting, prop in PROJECT_ASSOCIATED.items():
         if setting in args:
             problem = project_violations("Project", hub_id, {prop: True})[0]
@@ -184,8 +182,7 @@ def _check_project(args: Mapping[str, Any], hub_id: Any) -> None:
         if setting in args:
             raise ComponentInputError(COMPONENT, setting, args[setting], f"not for a Project: {why} ({HUB_DOC})")
     law = args.get("diagnostics_workspace_id")
-    if isinstance(law, str):
-        _checked_id("diagnostics_workspace_id", law, "Microsoft.OperationalInsights/workspaces")
+    check_arm_id(COMPONENT, "diagnostics_workspace_id", law, "Microsoft.OperationalInsights/workspaces")
     if args.get("diagnostics") is True and law is None:
         raise ComponentInputError(
             COMPONENT,
@@ -199,20 +196,11 @@ def _check_hub_config(config: Any) -> None:
     if config is None:
         return
     for i, account in enumerate(config.get("additional_workspace_storage_accounts") or []):
-        if isinstance(account, str):
-            _checked_id(
-                f"workspace_hub_config.additional_workspace_storage_accounts[{i}]",
-                account,
-                "Microsoft.Storage/storageAccounts",
-            )
+        setting = f"workspace_hub_config.additional_workspace_storage_accounts[{i}]"
+        check_arm_id(COMPONENT, setting, account, "Microsoft.Storage/storageAccounts")
+    # A resource group's resource ID: AVM's ai-hub test passes `resourceGroup.id`.
     group = config.get("default_workspace_resource_group")
-    if isinstance(group, str) and not _RESOURCE_GROUP_ID.match(group):
-        raise ComponentInputError(
-            COMPONENT,
-            "workspace_hub_config.default_workspace_resource_group",
-            group,
-            "a resource group's resource ID, /subscriptions/<id>/resourceGroups/<name> (AVM passes resourceGroup.id)",
-        )
+    check_arm_id(COMPONENT, "workspace_hub_config.default_workspace_resource_group", group, RESOURCE_GROUP_TYPE)
 
 
 def _check_feature_store(settings: Any) -> None:
@@ -242,13 +230,6 @@ def _check_feature_store(settings: Any) -> None:
                 name,
                 f"a workspace connection name, {CONNECTION_NAME_PATTERN} (workspaceRP.json, ConnectionName)",
             )
-
-
-def _checked_id(setting: str, value: str, resource_type: str) -> None:
-    try:
-        parse_arm_id(value, resource_type)
-    except ValueError as err:
-        raise ComponentInputError(COMPONENT, setting, value, str(err)) from None
 
 
 def plan_kind(args: Mapping[str, Any]) -> KindPlan:

@@ -18,13 +18,14 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules.naming import KEY_VAULT, ML_WORKSPACE, NAME_SUFFIX_PATTERN, hyphenated_name, suffixed_name
 
-from ._common import ComponentInputError, check_name, default_seed, inherited, unlocked
+from ._common import ComponentInputError, check_arm_id, check_name, check_tags, default_seed, inherited, unlocked
 from .access import WorkspaceAccessSettings, validate_access
 from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_compute_settings
 from .datastore import PlannedDatastore, validate_datastores
 from .encryption import EncryptionPlan, check_encryption, plan_encryption
 from .environment import EnvironmentSettings, validate_environments, validate_image_build_compute
 from .identity import (
+    USER_ASSIGNED_IDENTITY_TYPE,
     IdentityPlan,
     plan_identity,
     primary_identity_principal,
@@ -244,6 +245,11 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     validate_identity_type(args)
     check_network_modes(args)
     check_name(COMPONENT, "workspace_name", ML_WORKSPACE, args.get("workspace_name"))
+    check_tags(COMPONENT, "tags", args.get("tags"))
+    for i, identity_id in enumerate(args.get("user_assigned_identity_ids") or []):
+        check_arm_id(COMPONENT, f"user_assigned_identity_ids[{i}]", identity_id, USER_ASSIGNED_IDENTITY_TYPE)
+    primary = args.get("primary_user_assigned_identity")
+    check_arm_id(COMPONENT, "primary_user_assigned_identity", primary, USER_ASSIGNED_IDENTITY_TYPE)
     storage = vault = None
     if not project:  # a Project uses its hub's associated resources (check_kind refused its own)
         storage = plan_storage(storage_args(args), COMPONENT, lookups)

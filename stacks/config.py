@@ -35,6 +35,7 @@ from .config_models import (
     SubnetConfig,
     VirtualNetworkConfig,
     WorkspaceConfig,
+    cost_tags,
 )
 from .config_sections import (
     AccessConfig,
@@ -84,6 +85,7 @@ __all__ = [
     "VirtualNetworkConfig",
     "WorkspaceConfig",
     "WorkspaceIdentityConfig",
+    "cost_tags",
     "parse_stack_config",
     "read_stack_config",
 ]
@@ -124,6 +126,8 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     -> `amlws:workspaces[0].computeClusters[1].maxNodeCount`."""
     path = f"{NAMESPACE}:"
     for i, part in enumerate(loc):
+        if part == "[key]" and i == len(loc) - 1:  # pydantic's marker of a mapping's key (a tag name)
+            continue
         if isinstance(part, int):
             path += f"[{part}]"
         else:

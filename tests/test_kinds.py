@@ -149,12 +149,12 @@ PROJECT = {"kind": "Project", "hub_resource_id": HUB_ID}
         (
             {"kind": "Hub", "workspace_hub_config": {"additional_workspace_storage_accounts": [HUB_ID]}},
             "workspace_hub_config.additional_workspace_storage_accounts[0]",
-            "expected a Microsoft.Storage/storageAccounts ID",
+            "not an ARM ID of a Microsoft.Storage/storageAccounts",
         ),
         (
             {"kind": "Hub", "workspace_hub_config": {"default_workspace_resource_group": "rg-projects"}},
             "workspace_hub_config.default_workspace_resource_group",
-            "a resource group's resource ID",
+            "is not an ARM ID of a Microsoft.Resources/resourceGroups",
         ),
         ({"kind": "Hub", "feature_store": {"spark_runtime_version": "3.4"}}, "feature_store", "kind is Hub"),
         ({"kind": "FeatureStore"}, "feature_store", "Required if kind is set to FeatureStore"),
