@@ -36,7 +36,9 @@ from .network import (
 from .compute import (
     ComputeClusterSettings,
     ComputeInstanceSettings,
+    compute_cluster_identity,
     compute_cluster_properties,
+    compute_instance_identity,
     compute_instance_properties,
     validate_compute_settings,
 )
@@ -823,6 +825,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 resource_group_name=rg,
                 workspace_name=workspace.name,
                 location=location,
+                identity=compute_instance_identity(ci),
                 properties=compute_instance_properties(ci, tenant_id),
                 tags=tags,
                 opts=child(self, depends_on=approvals),
@@ -835,7 +838,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 resource_group_name=rg,
                 workspace_name=workspace.name,
                 location=location,
-                identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
+                identity=compute_cluster_identity(cc),
                 properties=compute_cluster_properties(cc),
                 tags=tags,
                 opts=child(self, depends_on=approvals),
