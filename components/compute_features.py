@@ -8,8 +8,6 @@ stable/2025-12-01/machineLearningServices.json for `ComputeInstanceProperties.sc
 setting path of the value that is wrong, before anything is declared.
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 import difflib
