@@ -149,7 +149,7 @@ def validate_schedules(component: str, setting: str, schedules: object) -> None:
         problem = cron_expression_problem(schedule["cron"])
         if problem:
             raise _error(component, f"{where}.cron", schedule["cron"], problem)
-        problem = windows_time_zone_problem(schedule.get("time_zone", DEFAULT_TIME_ZONE))
+        problem = windows_time_zone_problem(schedule.get("time_zone") or DEFAULT_TIME_ZONE)
         if problem:
             raise _error(component, f"{where}.time_zone", schedule.get("time_zone"), problem)
 
@@ -186,9 +186,9 @@ def _validate_script(component: str, setting: str, script: object) -> None:
             "a path in the notebooks file share to a .sh file, such as Users/admin/setup.sh (not absolute)",
         )
     for key in ("script_arguments", "timeout"):
-        if key in script and not isinstance(script[key], str):
+        if script.get(key) is not None and not isinstance(script[key], str):
             raise _error(component, f"{setting}.{key}", script[key], "must be a string")
-    if "timeout" in script:
+    if script.get("timeout") is not None:
         problem = script_timeout_problem(script["timeout"])
         if problem:
             raise _error(component, f"{setting}.timeout", script["timeout"], problem)
@@ -202,7 +202,8 @@ def validate_setup_scripts(component: str, setting: str, scripts: object) -> Non
     if not scripts:
         raise _error(component, setting, scripts, "give a creation_script, a startup_script or both, or leave it out")
     for key, script in scripts.items():
-        _validate_script(component, f"{setting}.{key}", script)
+        if script is not None:
+            _validate_script(component, f"{setting}.{key}", script)
 
 
 def validate_managed_identities(component: str, setting: str, identities: object) -> None:
@@ -210,10 +211,10 @@ def validate_managed_identities(component: str, setting: str, identities: object
         return
     _mapping(component, setting, identities, ("system_assigned", "user_assigned_resource_ids"))
     assert isinstance(identities, Mapping)
-    system = identities.get("system_assigned", False)
+    system = identities.get("system_assigned") or False
     if not isinstance(system, bool):
         raise _error(component, f"{setting}.system_assigned", system, "must be true or false")
-    ids = identities.get("user_assigned_resource_ids", [])
+    ids = identities.get("user_assigned_resource_ids") or []
     if not isinstance(ids, (list, tuple)):
         raise _error(component, f"{setting}.user_assigned_resource_ids", ids, "must be a list of ARM IDs")
     seen: set[str] = set()
@@ -264,7 +265,7 @@ def instance_schedules(schedules: list[ComputeScheduleSettings] | None) -> ml.Co
             ml.ComputeStartStopScheduleArgs(
                 action=s["action"],
                 trigger_type="Cron",
-                cron=ml.CronArgs(expression=s["cron"], time_zone=s.get("time_zone", DEFAULT_TIME_ZONE)),
+                cron=ml.CronArgs(expression=s["cron"], time_zone=s.get("time_zone") or DEFAULT_TIME_ZONE),
                 status="Enabled",
             )
             for s in schedules
@@ -302,8 +303,8 @@ def compute_identity(
     nothing (ManagedServiceIdentityType in the 2025-12-01 spec: None, SystemAssigned, UserAssigned)."""
     if identities is None:
         return ml.ManagedServiceIdentityArgs(type="SystemAssigned") if default_system_assigned else None
-    ids = list(identities.get("user_assigned_resource_ids", []))
-    if identities.get("system_assigned", False):
+    ids = list(identities.get("user_assigned_resource_ids") or [])
+    if identities.get("system_assigned"):
         return ml.ManagedServiceIdentityArgs(type="SystemAssigned")
     if ids:
         return ml.ManagedServiceIdentityArgs(type="UserAssigned", user_assigned_identities=ids)
@@ -316,8 +317,26 @@ def serverless_compute_settings(
     """`serverlessComputeSettings`, or None (nothing sent) when the workspace has no such settings."""
     if serverless is None:
         return None
-    subnet = serverless.get("subnet_id")
+    subnet, no_public_ip = serverless.get("subnet_id"), serverless.get("no_public_ip")
+    if no_public_ip is None and subnet:
+        no_public_ip = True  # inside a subnet, no public IP, as a compute's enableNodePublicIp defaults there
     return ml.ServerlessComputeSettingsArgs(
-        serverless_compute_custom_subnet=subnet,
-        serverless_compute_no_public_ip=serverless.get("no_public_ip", True if subnet else None),
+        serverless_compute_custom_subnet=subnet, serverless_compute_no_public_ip=no_public_ip
+    )
+
+
+def idle_shutdown_identity_note(ci: Mapping[str, Any]) -> str | None:
+    """What a compute instance with a managed identity needs for its idle shutdown to work, or None.
+
+    how-to-create-compute-instance, "Configure idle shutdown": "If the compute instance is also configured with a
+    managed identity, the compute instance won't shut down due to inactivity unless the managed identity has
+    contributor access to the Azure Machine Learning workspace." The stack grants nothing that broad by itself.
+    """
+    identities = ci.get("managed_identities")
+    if not identities or not (identities.get("system_assigned") or identities.get("user_assigned_resource_ids")):
+        return None
+    return (
+        f"compute instance {ci['name']!r} has a managed identity: it shuts down when idle only if that identity has "
+        "Contributor on the workspace (how-to-create-compute-instance, 'Configure idle shutdown'); grant it, or "
+        "add a Stop schedule"
     )

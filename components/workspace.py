@@ -42,6 +42,7 @@ from .compute import (
     compute_instance_properties,
     validate_compute_settings,
 )
+from .compute_features import idle_shutdown_identity_note
 from .key_vault import (
     WorkspaceKeyVault,
     WorkspaceKeyVaultArgs,
@@ -831,6 +832,9 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
                 opts=child(self, depends_on=approvals),
             )
             compute_ids[ci["name"]], computes[ci["name"]] = compute.id, compute
+            note = idle_shutdown_identity_note(ci)
+            if note:
+                pulumi.log.warn(note, resource=compute)
         for cc in args.get("compute_clusters", []):
             compute = ml.Compute(
                 f"{name}-{cc['name']}",

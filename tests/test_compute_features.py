@@ -257,3 +257,14 @@ def test_time_zones_are_windows_ids():
 @pytest.mark.parametrize("value, ok", [("20m", True), ("900", True), ("1.5h", True), ("PT20M", False), ("0", False)])
 def test_script_timeout_is_a_timeout_command_duration(value, ok):
     assert (script_timeout_problem(value) is None) is ok
+
+
+def test_an_instance_with_an_identity_is_warned_that_idle_shutdown_needs_contributor():
+    args = {
+        "resource_group_name": "rg",
+        "location": "westeurope",
+        "compute_instances": [instance(managed_identities={"system_assigned": True}), instance(name="ci-two")],
+    }
+    result = run(lambda: MachineLearningWorkspace("w", args))
+    notes = [w for w in result.warnings if "Contributor on the workspace" in str(w)]
+    assert len(notes) == 1 and "'ci-one'" in str(notes[0])
