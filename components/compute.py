@@ -59,8 +59,7 @@ class ComputeInstanceSettings(TypedDict):
     setup_scripts: NotRequired[SetupScriptsSettings]
     """`setupScripts.scripts`: a creation script (run once) and/or a startup script (run at every start)."""
     managed_identities: NotRequired[ManagedIdentitiesSettings]
-    """The compute's `identity` (AVM `managedIdentities`): system-assigned or user-assigned, not both; none by
-    default."""
+    ("The compute's `identity` (AVM `managedIdentities`): system-assigned or user-assigned, not both; none by default.")
 
 
 class ComputeClusterSettings(TypedDict):
@@ -85,8 +84,10 @@ class ComputeClusterSettings(TypedDict):
     disable_local_auth: NotRequired[bool]
     """`disableLocalAuth`, default true (CKV_AZURE_142)."""
     managed_identities: NotRequired[ManagedIdentitiesSettings]
-    """The compute's `identity` (AVM `managedIdentities`): system-assigned (the default when this is left out) or
-    user-assigned identities, not both; `{}` runs the cluster without an identity."""
+    (
+        "The compute's `identity` (AVM `managedIdentities`): system-assigned (the default when this is left out) or "
+        "user-assigned identities, not both; `{}` runs the cluster without an identity."
+    )
 
 
 def check_subnet(component: str, setting: str, subnet_id: str | None) -> None:

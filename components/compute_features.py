@@ -49,13 +49,17 @@ class ScriptReferenceSettings(TypedDict):
     script_source: str
     """`scriptSource`: `workspaceStorage` (a file in the workspace's notebooks file share) or `inline`."""
     script_data: str
-    """`scriptData`: the path in the notebooks file share (`Users/admin/setup.sh`) for `workspaceStorage`, the
-    base64-encoded command for `inline`."""
+    (
+        "`scriptData`: the path in the notebooks file share (`Users/admin/setup.sh`) for `workspaceStorage`, the "
+        "base64-encoded command for `inline`."
+    )
     script_arguments: NotRequired[str]
     """`scriptArguments`: command-line arguments for the script (`$1`, `$2`, ...)."""
     timeout: NotRequired[str]
-    """`timeout`: how long the script may run, a number with an optional unit s/m/h/d (`20m`); Azure's default is
-    15 minutes."""
+    (
+        "`timeout`: how long the script may run, a number with an optional unit s/m/h/d (`20m`); Azure's default is "
+        "15 minutes."
+    )
 
 
 class SetupScriptsSettings(TypedDict):

@@ -268,3 +268,47 @@ def test_an_instance_with_an_identity_is_warned_that_idle_shutdown_needs_contrib
     result = run(lambda: MachineLearningWorkspace("w", args))
     notes = [w for w in result.warnings if "Contributor on the workspace" in str(w)]
     assert len(notes) == 1 and "'ci-one'" in str(notes[0])
+
+
+SUBNET = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-serverless"
+
+
+def workspace_inputs(**extra):
+    args = {"resource_group_name": "rg", "location": "westeurope", **extra}
+    result = run(lambda: MachineLearningWorkspace("w", args))
+    return inputs(by_type(result, "machinelearningservices:Workspace")[0])
+
+
+@pytest.mark.parametrize(
+    "settings, expected",
+    [
+        ({"subnet_id": SUBNET}, {"serverlessComputeCustomSubnet": SUBNET, "serverlessComputeNoPublicIP": True}),
+        (
+            {"subnet_id": SUBNET, "no_public_ip": False},
+            {"serverlessComputeCustomSubnet": SUBNET, "serverlessComputeNoPublicIP": False},
+        ),
+        ({"no_public_ip": True}, {"serverlessComputeNoPublicIP": True}),
+    ],
+)
+def test_serverless_compute_settings_on_the_workspace(settings, expected):
+    assert workspace_inputs(serverless_compute=settings)["serverlessComputeSettings"] == expected
+
+
+def test_no_serverless_compute_settings_unless_asked():
+    assert "serverlessComputeSettings" not in workspace_inputs()
+
+
+@pytest.mark.parametrize(
+    "settings, setting, match",
+    [
+        ({"subnet_id": SUBNET.rsplit("/subnets/", 1)[0]}, "serverless_compute.subnet_id", "subnet ID"),
+        ({"subnet_id": "snet-serverless"}, "serverless_compute.subnet_id", "subnet ID"),
+        ({"no_public_ip": "yes"}, "serverless_compute.no_public_ip", "true or false"),
+        ({"subnetId": SUBNET}, "serverless_compute.subnetId", "did you mean 'subnet_id'"),
+        ({}, "serverless_compute", "leave it out"),
+    ],
+)
+def test_serverless_compute_refusals_name_the_setting(settings, setting, match):
+    with pytest.raises(ComponentInputError, match=match) as err:
+        workspace_inputs(serverless_compute=settings)
+    assert err.value.setting == setting
