@@ -233,11 +233,11 @@ def validate_managed_identities(component: str, setting: str, identities: object
     if system and ids:
         raise _error(
             component,
-            setting,
-            dict(identities),
-            "a compute takes a system-assigned identity or user-assigned identities, not both (Azure ML: "
-            "'support only one system-assigned identity or multiple user-assigned identities, not both concurrently', "
-            "CLI (v2) compute YAML schema)",
+            f"{setting}.system_assigned",
+            True,
+            "beside user_assigned_resource_ids: a compute takes a system-assigned identity or user-assigned "
+            "identities, not both (Azure ML 'support only one system-assigned identity or multiple user-assigned "
+            "identities, not both concurrently', CLI (v2) compute YAML schema)",
         )
 
 

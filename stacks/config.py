@@ -235,6 +235,38 @@ class ContainerRegistryConfig(_Model):
         return self
 
 
+class ComputeScheduleConfig(_Model):
+    """`schedules[]` of a compute instance; the component checks the cron expression and the time zone."""
+
+    action: str
+    cron: str
+    time_zone: Optional[str] = None
+
+
+class ScriptReferenceConfig(_Model):
+    script_source: str
+    script_data: str
+    script_arguments: Optional[str] = None
+    timeout: Optional[str] = None
+
+
+class SetupScriptsConfig(_Model):
+    creation_script: Optional[ScriptReferenceConfig] = None
+    startup_script: Optional[ScriptReferenceConfig] = None
+
+
+class ManagedIdentitiesConfig(_Model):
+    """AVM `managedIdentities` on a compute (`{}` asks for no identity, which is why it is not just left out)."""
+
+    system_assigned: Optional[bool] = None
+    user_assigned_resource_ids: Optional[list[str]] = None
+
+
+class ServerlessComputeConfig(_Model):
+    subnet_id: Optional[str] = None
+    no_public_ip: Optional[bool] = None
+
+
 class ComputeInstanceConfig(_Model):
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$")
     vm_size: str
@@ -244,6 +276,9 @@ class ComputeInstanceConfig(_Model):
     ssh_public_access: Access = "Disabled"
     ssh_admin_public_key: Optional[str] = None
     subnet_id: Optional[str] = None
+    schedules: Optional[list[ComputeScheduleConfig]] = None
+    setup_scripts: Optional[SetupScriptsConfig] = None
+    managed_identities: Optional[ManagedIdentitiesConfig] = None
 
     @field_validator("idle_time_before_shutdown")
     @classmethod
@@ -270,6 +305,7 @@ class ComputeClusterConfig(_Model):
     vm_priority: Literal["Dedicated", "LowPriority"] = "Dedicated"
     node_idle_time_before_scale_down: str = "PT120S"
     subnet_id: Optional[str] = None
+    managed_identities: Optional[ManagedIdentitiesConfig] = None
 
     @field_validator("node_idle_time_before_scale_down")
     @classmethod
@@ -559,6 +595,7 @@ class WorkspaceConfig(_Model):
     container_registry: Optional[ContainerRegistryConfig] = None
     compute_instances: list[ComputeInstanceConfig] = []
     compute_clusters: list[ComputeClusterConfig] = []
+    serverless_compute: Optional[ServerlessComputeConfig] = None
     tags: dict[str, str] = {}
     access: Optional[AccessConfig] = None
     customer_managed_key: Optional[CustomerManagedKeyConfig] = None

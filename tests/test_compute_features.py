@@ -183,7 +183,7 @@ def test_asking_for_no_identity_drops_the_clusters_default_and_sends_nothing_for
         ({"setup_scripts": {}}, "setup_scripts", "creation_script, a startup_script"),
         (
             {"managed_identities": {"system_assigned": True, "user_assigned_resource_ids": [UAI.format("a")]}},
-            "managed_identities",
+            "managed_identities.system_assigned",
             "not both",
         ),
         (
