@@ -175,7 +175,10 @@ def test_bad_values_are_refused_with_the_stack_file_and_key(workspace, expected)
 
 def test_a_stack_without_the_new_keys_sends_none_of_them():
     result = preview(
-        {"computeInstances": [instance()], "computeClusters": [{"name": "cpu", "vmSize": "x", "maxNodeCount": 1}]}
+        {
+            "computeInstances": [instance()],
+            "computeClusters": [{"name": "cpu", "vmSize": "Standard_DS3_v2", "maxNodeCount": 1}],
+        }
     )
     got = computes(result)
     assert "identity" not in got["ci-ana"] and got["cpu"]["identity"] == {"type": "SystemAssigned"}
