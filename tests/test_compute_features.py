@@ -203,7 +203,7 @@ def test_asking_for_no_identity_drops_the_clusters_default_and_sends_nothing_for
             "managed_identities.user_assigned_resource_ids[1]",
             "listed twice",
         ),
-        ({"managed_identities": {"system_assigned": "yes"}}, "managed_identities.system_assigned", "true or false"),
+        ({"managed_identities": {"system_assigned": "yes"}}, "managed_identities.system_assigned", "true or false|valid boolean"),
     ],
 )
 def test_instance_refusals_name_the_setting(settings, setting, match):
@@ -303,7 +303,7 @@ def test_no_serverless_compute_settings_unless_asked():
     [
         ({"subnet_id": SUBNET.rsplit("/subnets/", 1)[0]}, "serverless_compute.subnet_id", "subnet ID"),
         ({"subnet_id": "snet-serverless"}, "serverless_compute.subnet_id", "subnet ID"),
-        ({"no_public_ip": "yes"}, "serverless_compute.no_public_ip", "true or false"),
+        ({"no_public_ip": "yes"}, "serverless_compute.no_public_ip", "true or false|valid boolean"),
         ({"subnetId": SUBNET}, "serverless_compute.subnetId", "did you mean 'subnet_id'"),
         ({}, "serverless_compute", "leave it out"),
     ],
