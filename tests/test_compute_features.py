@@ -11,7 +11,8 @@ from amlws_rules.compute import cron_expression_problem, script_timeout_problem
 from harness import by_type, inputs, run
 
 USER = "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"
-UAI = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{}"
+SUB = "/subscriptions/00000000-0000-0000-0000-000000000000"
+UAI = SUB + "/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{}"
 INLINE = base64.b64encode(b"pip install lightgbm").decode()
 
 
@@ -203,7 +204,11 @@ def test_asking_for_no_identity_drops_the_clusters_default_and_sends_nothing_for
             "managed_identities.user_assigned_resource_ids[1]",
             "listed twice",
         ),
-        ({"managed_identities": {"system_assigned": "yes"}}, "managed_identities.system_assigned", "true or false|valid boolean"),
+        (
+            {"managed_identities": {"system_assigned": "yes"}},
+            "managed_identities.system_assigned",
+            "true or false|valid boolean",
+        ),
     ],
 )
 def test_instance_refusals_name_the_setting(settings, setting, match):
@@ -270,7 +275,7 @@ def test_an_instance_with_an_identity_is_warned_that_idle_shutdown_needs_contrib
     assert len(notes) == 1 and "'ci-one'" in str(notes[0])
 
 
-SUBNET = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-serverless"
+SUBNET = SUB + "/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-serverless"
 
 
 def workspace_inputs(**extra):

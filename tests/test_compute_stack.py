@@ -120,7 +120,8 @@ def test_a_stack_with_the_compute_keys_previews_to_the_arm_inputs():
                     instance(schedules=[{"action": "Stop", "cron": "0 18 * * *", "timeZone": "Central European"}])
                 ]
             },
-            'amlws:workspaces[0].computeInstances[0].schedules[0].timeZone = "Central European": not a Windows time zone ID',
+            'amlws:workspaces[0].computeInstances[0].schedules[0].timeZone = "Central European": not a Windows time '
+            "zone ID",
         ),
         (
             {"computeInstances": [instance(schedules=[{"action": "Stop", "cron": "0 18 * * *", "timezone": "UTC"}])]},
@@ -145,7 +146,8 @@ def test_a_stack_with_the_compute_keys_previews_to_the_arm_inputs():
                     }
                 ]
             },
-            "amlws:workspaces[0].computeClusters[0].managedIdentities.systemAssigned = true: beside userAssignedResourceIds",
+            "amlws:workspaces[0].computeClusters[0].managedIdentities.systemAssigned = true: beside "
+            "userAssignedResourceIds",
         ),
         (
             {
