@@ -16,7 +16,7 @@ from typing import Any, Mapping, NotRequired, TypedDict
 from pulumi_azure_native import machinelearningservices as ml
 from tzlocal.windows_tz import tz_win, win_tz
 
-from amlws_rules import parse_arm_id
+from amlws_rules.arm import SUBNET, USER_ASSIGNED_IDENTITY
 from amlws_rules.compute import (
     MAX_INSTANCE_SCHEDULES,
     SCHEDULE_ACTIONS,
@@ -25,10 +25,8 @@ from amlws_rules.compute import (
     script_timeout_problem,
 )
 
-from ._common import ComponentInputError
+from ._common import ComponentInputError, check_arm_id
 
-USER_ASSIGNED_IDENTITY_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities"
-SUBNET_TYPE = "Microsoft.Network/virtualNetworks"
 DEFAULT_TIME_ZONE = "UTC"  # `Cron.timeZone` default in machineLearningServices.json 2025-12-01
 
 
@@ -223,10 +221,9 @@ def validate_managed_identities(component: str, setting: str, identities: object
         raise _error(component, f"{setting}.user_assigned_resource_ids", ids, "must be a list of ARM IDs")
     seen: set[str] = set()
     for i, rid in enumerate(ids):
-        try:
-            parse_arm_id(rid, USER_ASSIGNED_IDENTITY_TYPE)
-        except ValueError as err:
-            raise _error(component, f"{setting}.user_assigned_resource_ids[{i}]", rid, str(err)) from None
+        check_arm_id(component, f"{setting}.user_assigned_resource_ids[{i}]", rid, USER_ASSIGNED_IDENTITY)
+        if not isinstance(rid, str):
+            continue  # an Output: an identity the program declares, known later
         if rid.lower() in seen:
             raise _error(component, f"{setting}.user_assigned_resource_ids[{i}]", rid, "listed twice")
         seen.add(rid.lower())
@@ -246,14 +243,7 @@ def validate_serverless_compute(component: str, setting: str, serverless: object
         return
     _mapping(component, setting, serverless, ("subnet_id", "no_public_ip"))
     assert isinstance(serverless, Mapping)
-    subnet = serverless.get("subnet_id")
-    if subnet is not None:
-        try:
-            if not isinstance(subnet, str) or "/subnets/" not in subnet.lower():
-                raise ValueError("must be a subnet ID (.../virtualNetworks/<vnet>/subnets/<subnet>)")
-            parse_arm_id(subnet.rsplit("/subnets/", 1)[0], SUBNET_TYPE)
-        except ValueError as err:
-            raise _error(component, f"{setting}.subnet_id", subnet, str(err)) from None
+    check_arm_id(component, f"{setting}.subnet_id", serverless.get("subnet_id"), SUBNET)
     no_public_ip = serverless.get("no_public_ip")
     if no_public_ip is not None and not isinstance(no_public_ip, bool):
         raise _error(component, f"{setting}.no_public_ip", no_public_ip, "must be true or false")

@@ -306,8 +306,8 @@ def test_no_serverless_compute_settings_unless_asked():
 @pytest.mark.parametrize(
     "settings, setting, match",
     [
-        ({"subnet_id": SUBNET.rsplit("/subnets/", 1)[0]}, "serverless_compute.subnet_id", "subnet ID"),
-        ({"subnet_id": "snet-serverless"}, "serverless_compute.subnet_id", "subnet ID"),
+        ({"subnet_id": SUBNET.rsplit("/subnets/", 1)[0]}, "serverless_compute.subnet_id", "virtualNetworks/subnets"),
+        ({"subnet_id": "snet-serverless"}, "serverless_compute.subnet_id", "virtualNetworks/subnets"),
         ({"no_public_ip": "yes"}, "serverless_compute.no_public_ip", "true or false|valid boolean"),
         ({"subnetId": SUBNET}, "serverless_compute.subnetId", "did you mean 'subnet_id'"),
         ({}, "serverless_compute", "leave it out"),

@@ -164,7 +164,8 @@ def test_a_stack_with_the_compute_keys_previews_to_the_arm_inputs():
         ),
         (
             {"serverlessCompute": {"subnetId": "snet-jobs"}},
-            'amlws:workspaces[0].serverlessCompute.subnetId = "snet-jobs": must be a subnet ID',
+            "amlws:workspaces[0].serverlessCompute.subnetId = \"snet-jobs\": 'snet-jobs' is not an ARM ID of a "
+            "Microsoft.Network/virtualNetworks/subnets",
         ),
         ({"serverlessCompute": {"noPublicIP": True}}, "amlws:workspaces[0].serverlessCompute.noPublicIP"),
     ],
