@@ -14,6 +14,7 @@ from .schema import check_component_args
 from ._common import ComponentInputError, token
 from .access import WorkspaceAccessSettings
 from .compute import ComputeClusterSettings, ComputeInstanceSettings
+from .compute_features import ServerlessComputeSettings
 from .datastore import DatastoreSettings, PlannedDatastore
 from .declaring import Declaring
 from .encryption import DeclaredEncryption, VaultRef, declare_encryption, deployer_crypto_officer
@@ -186,6 +187,8 @@ class MachineLearningWorkspaceArgs(TypedDict):
     """Compute instances to create in the workspace."""
     compute_clusters: NotRequired[list[ComputeClusterSettings]]
     """Compute clusters to create in the workspace."""
+    serverless_compute: NotRequired[ServerlessComputeSettings]
+    ("`serverlessComputeSettings`: the subnet serverless compute jobs run in, and whether their nodes get public IPs.")
     tags: NotRequired[dict[str, str]]
     """Tags for the workspace and every resource it creates."""
     lock: NotRequired[LockArgs]

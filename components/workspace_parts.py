@@ -9,7 +9,13 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from ._common import child, keep_earlier_name
 from .access import grant_groups
-from .compute import compute_cluster_properties, compute_instance_properties
+from .compute import (
+    compute_cluster_identity,
+    compute_cluster_properties,
+    compute_instance_identity,
+    compute_instance_properties,
+)
+from .compute_features import idle_shutdown_identity_note, serverless_compute_settings
 from .datastore import DatastoreAccount, declare_accounts, declare_datastores
 from .diagnostics import send_diagnostics
 from .encryption import DeclaredEncryption, VaultRef
@@ -159,10 +165,14 @@ def declare_computes(
             resource_group_name=at.rg,
             workspace_name=workspace.name,
             location=at.location,
+            identity=compute_instance_identity(ci),
             properties=compute_instance_properties(ci, at.tenant_id),
             tags=at.tags,
             opts=child(at.parent, depends_on=list(after)),
         )
+        note = idle_shutdown_identity_note(ci)
+        if note:
+            pulumi.log.warn(note, resource=computes[ci["name"]])
     for cc in plan.clusters:
         computes[cc["name"]] = ml.Compute(
             f"{at.name}-{cc['name']}",
@@ -170,7 +180,7 @@ def declare_computes(
             resource_group_name=at.rg,
             workspace_name=workspace.name,
             location=at.location,
-            identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
+            identity=compute_cluster_identity(cc),
             properties=compute_cluster_properties(cc),
             tags=at.tags,
             opts=child(at.parent, depends_on=list(after)),
@@ -242,6 +252,7 @@ def declare_workspace(
         hbi_workspace=plan.hbi_workspace,
         encryption=encryption.encryption if encryption is not None else None,
         managed_network=None if project else managed_network(network, parts.datastores),
+        serverless_compute_settings=serverless_compute_settings(plan.compute.serverless),
         system_datastores_auth_mode=(
             None if plan.storage is None else "accessKey" if plan.storage.shared_key else "identity"
         ),

@@ -21,6 +21,7 @@ from amlws_rules.naming import KEY_VAULT, ML_WORKSPACE, NAME_SUFFIX_PATTERN, hyp
 from ._common import ComponentInputError, check_arm_id, check_name, check_tags, default_seed, inherited, unlocked
 from .access import WorkspaceAccessSettings, validate_access
 from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_compute_settings
+from .compute_features import ServerlessComputeSettings, validate_serverless_compute
 from .datastore import PlannedDatastore, validate_datastores
 from .encryption import EncryptionPlan, check_encryption, plan_encryption
 from .environment import EnvironmentSettings, validate_environments, validate_image_build_compute
@@ -118,6 +119,8 @@ class RegistrySection:
 class ComputePlan:
     instances: tuple[ComputeInstanceSettings, ...]
     clusters: tuple[ComputeClusterSettings, ...]
+    serverless: ServerlessComputeSettings | None = None
+    """The workspace's `serverlessComputeSettings` (None: not sent)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +262,7 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
         check_encryption(args, vault_of(vault_section, vault))
     registry = plan_registry(registry_args(args), COMPONENT, lookups) if "container_registry" in args else None
     validate_compute_settings(COMPONENT, args.get("compute_instances", []), args.get("compute_clusters", []))
+    validate_serverless_compute(COMPONENT, "serverless_compute", args.get("serverless_compute"))
     validate_access(COMPONENT, args.get("access"))
     validate_workspace_identity(args)
     principal = primary_identity_principal(args, lookups)
@@ -334,7 +338,11 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         registry=registry,
         network=plan_network(args),
         encryption=plan_encryption(args, vault_of(vault, checks.key_vault)) if checks.key_vault is not None else None,
-        compute=ComputePlan(tuple(args.get("compute_instances", [])), tuple(args.get("compute_clusters", []))),
+        compute=ComputePlan(
+            tuple(args.get("compute_instances", [])),
+            tuple(args.get("compute_clusters", [])),
+            args.get("serverless_compute"),
+        ),
         access=AccessPlan(access or None, scientist_role),
         datastores=checks.datastores,
         environments=EnvironmentPlan(tuple(args.get("environments", [])), args.get("image_build_compute"), Path.cwd()),

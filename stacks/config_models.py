@@ -36,6 +36,7 @@ from .config_sections import (
     ComputeClusterConfig,
     ComputeInstanceConfig,
     ContainerRegistryConfig,
+    ServerlessComputeConfig,
     CustomerManagedKeyConfig,
     DatastoreConfig,
     EnvironmentConfig,
@@ -184,6 +185,7 @@ class WorkspaceConfig(
             "container_registry": ContainerRegistryConfig,
             "compute_instances": list[ComputeInstanceConfig],
             "compute_clusters": list[ComputeClusterConfig],
+            "serverless_compute": ServerlessComputeConfig,
             "access": AccessConfig,
             "customer_managed_key": CustomerManagedKeyConfig,
             "private_endpoints": PrivateEndpointsConfig,  # resolved to a subnet ID and the stack's DNS zones

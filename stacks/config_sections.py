@@ -18,6 +18,13 @@ from pydantic.alias_generators import to_camel
 from amlws.components.access import CustomRoleSettings, WorkspaceAccessSettings
 from amlws.components import defaults
 from amlws.components.compute import ComputeClusterSettings, ComputeInstanceSettings
+from amlws.components.compute_features import (
+    ComputeScheduleSettings,
+    ManagedIdentitiesSettings,
+    ScriptReferenceSettings,
+    ServerlessComputeSettings,
+    SetupScriptsSettings,
+)
 from amlws.components.datastore import DatastoreSettings
 from amlws.components.environment import EnvironmentSettings
 from amlws.components.key_vault import WorkspaceKeyVaultArgs
@@ -184,11 +191,43 @@ def _vm_size(*fields: str) -> Any:
     return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]  # pydantic's overloads
 
 
+# The compute features: the component checks their values while planning (cron, time zone, script source, IDs),
+# and its refusals name the stack key (program.config_problem).
+class ComputeScheduleConfig(args_section(ComputeScheduleSettings)):
+    pass
+
+
+class ScriptReferenceConfig(args_section(ScriptReferenceSettings)):
+    pass
+
+
+class SetupScriptsConfig(
+    args_section(
+        SetupScriptsSettings, types={"creation_script": ScriptReferenceConfig, "startup_script": ScriptReferenceConfig}
+    )
+):
+    pass
+
+
+class ManagedIdentitiesConfig(args_section(ManagedIdentitiesSettings)):
+    """AVM `managedIdentities` on a compute (`{}` asks for no identity, which is why it is not just left out)."""
+
+
+class ServerlessComputeConfig(args_section(ServerlessComputeSettings)):
+    pass
+
+
 class ComputeInstanceConfig(
     args_section(
         ComputeInstanceSettings,
         omit=("enable_node_public_ip", "disable_local_auth"),
-        types={"name": Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$")], "ssh_public_access": Access},
+        types={
+            "name": Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$")],
+            "ssh_public_access": Access,
+            "schedules": list[ComputeScheduleConfig],
+            "setup_scripts": SetupScriptsConfig,
+            "managed_identities": ManagedIdentitiesConfig,
+        },
     )
 ):
     _check_vm_size = _vm_size("vm_size")
@@ -218,6 +257,7 @@ class ComputeClusterConfig(
         types={
             "name": Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{1,15}$")],
             "vm_priority": Literal["Dedicated", "LowPriority"],
+            "managed_identities": ManagedIdentitiesConfig,
         },
     )
 ):
@@ -402,6 +442,7 @@ __all__ = [
     "AccessConfig",
     "ComputeClusterConfig",
     "ComputeInstanceConfig",
+    "ServerlessComputeConfig",
     "ContainerRegistryConfig",
     "CustomRoleConfig",
     "CustomerManagedKeyConfig",
