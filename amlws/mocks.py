@@ -200,7 +200,8 @@ class ArmMocks(mocks.Mocks):
                     )
             if args.token in PROBED_BEFORE_CREATION:
                 raise ResourceNotFound(
-                    f'{args.token}: Code="ResourceNotFound" {target}={args.args.get(target)!r} in resource group {rg!r} '
+                    f'{args.token}: Code="ResourceNotFound" '
+                    f"{target}={args.args.get(target)!r} in resource group {rg!r} "
                     "is not in the fixture file, so the offline preview treats it as not deployed yet"
                 )
             raise FixtureError(

@@ -94,7 +94,8 @@ def build_configuration(
         extra = sorted(set(props) - set(schema))
         if extra:
             raise PreviewError(
-                f"policy config {source}: {name} has no setting {', '.join(extra)} (it has: {', '.join(sorted(schema)) or 'none'})"
+                f"policy config {source}: {name} has no setting {', '.join(extra)} "
+                f"(it has: {', '.join(sorted(schema)) or 'none'})"
             )
         for key, value in props.items():
             problem = schema_problem(value, schema[key])

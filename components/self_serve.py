@@ -38,7 +38,8 @@ _TAG_NAME = re.compile(r"^[^<>%&\\?/'\[\]]{1,512}$")
 
 
 class ApprovedResources(TypedDict):
-    """Resource IDs of associated resources created elsewhere (e.g. by `SharedWorkspaceResources`) that the zone approves."""
+    """Resource IDs of associated resources created elsewhere (e.g. by `SharedWorkspaceResources`) that the
+    zone approves."""
 
     storage_account_id: NotRequired[pulumi.Input[str]]
     """The approved storage account (it must comply with the documented workspace-storage rules)."""
@@ -81,7 +82,10 @@ class SelfServeZoneArgs(TypedDict):
     required_tags: NotRequired[list[str]]
     """Tag names every workspace must carry; default `project`, `environment`, `owner`."""
     image_builds: NotRequired[str]
-    """`Allowed` or `Disabled`: may data scientists build custom environment images? Default `Allowed` when the zone approves a registry."""
+    (
+        "`Allowed` or `Disabled`: may data scientists build custom environment images? "
+        "Default `Allowed` when the zone approves a registry."
+    )
     resources: NotRequired[ZoneResources]
     """Associated resources the zone creates, in its own resource group `<resource_group_name>-resources`."""
     approved: NotRequired[ApprovedResources]
@@ -91,7 +95,7 @@ class SelfServeZoneArgs(TypedDict):
     protect: NotRequired[bool]
     """Protect the zone's data-holding resources from deletion."""
     lock: NotRequired[LockArgs]
-    """AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the data-holding resources the zone creates."""
+    ('AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the data-holding resources the zone creates.')
 
 
 _SECTIONS = {  # resources section -> (approved key, what a workspace calls it)
@@ -352,7 +356,10 @@ class SelfServeZone(pulumi.ComponentResource):
             parameters={key: _param(value) for key, value in values.items()},
             non_compliance_messages=[
                 authorization.NonComplianceMessageArgs(
-                    message=f"Self-serve zone rule '{kind}': see the README section 'For the data scientist: create a workspace in the zone' for the IDs to pass."
+                    message=(
+                        f"Self-serve zone rule '{kind}': see the README section 'For the data "
+                        "scientist: create a workspace in the zone' for the IDs to pass."
+                    )
                 )
             ],
             opts=child(self),

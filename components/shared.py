@@ -67,15 +67,24 @@ class SharedWorkspaceResourcesArgs(TypedDict):
     ml_registry: NotRequired[MachineLearningRegistrySettings]
     """An Azure ML registry for sharing models, environments and components."""
     private_endpoints: NotRequired[PrivateEndpointSettings]
-    """Private endpoints for the shared resources this component creates (registry, which must be Premium; vault; storage blob and file; the Azure ML registry, group `amlregistry`)."""
+    (
+        "Private endpoints for the shared resources this component creates (registry, which must be Premium; "
+        "vault; storage blob and file; the Azure ML registry, group `amlregistry`)."
+    )
     diagnostics: NotRequired[bool]
-    """Send the created vault's and storage's logs to the shared Log Analytics workspace (default true when monitoring is shared)."""
+    (
+        "Send the created vault's and storage's logs to the shared Log Analytics workspace "
+        "(default true when monitoring is shared)."
+    )
     tags: NotRequired[dict[str, str]]
     """Tags for every shared resource."""
     protect: NotRequired[bool]
     """Protect the shared resources that hold data from deletion."""
     lock: NotRequired[LockArgs]
-    """AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the shared resources that hold data (registries, key vault, storage)."""
+    (
+        'AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) '
+        "on the shared resources that hold data (registries, key vault, storage)."
+    )
 
 
 def _section(args: SharedWorkspaceResourcesArgs, key: str) -> dict:
@@ -216,7 +225,8 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             self.ml_registry_id = self._ml_registry(name, args, registry_settings)
         endpoints = args.get("private_endpoints")
         if endpoints is not None:
-            # The Azure ML registry's endpoint goes in the same subnet as the workspaces' (how-to-registry-network-isolation).
+            # The Azure ML registry's endpoint goes in the same subnet as the workspaces'
+            # (how-to-registry-network-isolation).
             ids = {
                 "container_registry": self.registry.id if self.registry else None,
                 "key_vault": self.vault.id if self.vault else None,

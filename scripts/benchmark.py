@@ -267,14 +267,16 @@ def commands(rows: list[tuple[str, str, str]], rounds: int, checkov: str) -> Non
     versus = f" = {sdk[0] / cw:.2f}× Checkov's wall" if have_checkov else ""
     rows.append(
         (
-            "SDK import floor: interpreter + `pulumi` + prod's azure-native modules loaded, nothing of ours (GC off, no teardown)",
+            "SDK import floor: interpreter + `pulumi` + prod's azure-native "
+            "modules loaded, nothing of ours (GC off, no teardown)",
             f"{sdk[0]:.2f} s wall, {sdk[1]:.2f} s CPU{versus}",
             "",
         )
     )
     rows.append(
         (
-            "pack process floor: interpreter + `pulumi` + `pulumi_policy` (the CLI's launch imports both; runs beside the program)",
+            "pack process floor: interpreter + `pulumi` + `pulumi_policy` "
+            "(the CLI's launch imports both; runs beside the program)",
             f"{pack[0]:.2f} s wall, {pack[1]:.2f} s CPU",
             "",
         )
@@ -291,7 +293,8 @@ def commands(rows: list[tuple[str, str, str]], rounds: int, checkov: str) -> Non
         rows.append(
             (
                 "what the 0.5× target leaves above the SDK import floor",
-                f"{budget:.2f} s wall{' (none: the floor alone is over it)' if budget <= 0 else ''}; we use {w - sdk[0]:.2f} s",
+                f"{budget:.2f} s wall{' (none: the floor alone is over it)' if budget <= 0 else ''}; "
+                f"we use {w - sdk[0]:.2f} s",
                 "",
             )
         )
@@ -329,7 +332,8 @@ def scaling(rows: list[tuple[str, str, str]], sizes: list[int]) -> None:
         rows.append(
             (
                 f"{r['size']} workspace(s), {r['registrations']} registrations",
-                f"{r['elapsed']:.2f} s wall; per workspace {r['elapsed'] * per:.1f} ms wall, {r['cpu'] * per:.1f} ms CPU, "
+                f"{r['elapsed']:.2f} s wall; per workspace "
+                f"{r['elapsed'] * per:.1f} ms wall, {r['cpu'] * per:.1f} ms CPU, "
                 f"{r['rss_growth_kib'] / 1024 / r['size']:.2f} MiB",
                 "≤ 35 ms, ≤ 2.5 MiB",
             )
@@ -340,7 +344,8 @@ def scaling(rows: list[tuple[str, str, str]], sizes: list[int]) -> None:
         rows.append(
             (
                 f"slope {small['size']} → {big['size']} workspaces, per added workspace",
-                f"{(big['elapsed'] - small['elapsed']) / span * 1000:.1f} ms wall, {(big['cpu'] - small['cpu']) / span * 1000:.1f} ms CPU, "
+                f"{(big['elapsed'] - small['elapsed']) / span * 1000:.1f} ms "
+                f"wall, {(big['cpu'] - small['cpu']) / span * 1000:.1f} ms CPU, "
                 f"{(big['rss_growth_kib'] - small['rss_growth_kib']) / 1024 / span:.2f} MiB",
                 "linear",
             )
@@ -350,15 +355,18 @@ def scaling(rows: list[tuple[str, str, str]], sizes: list[int]) -> None:
         rows.append(
             (
                 f"per azure-native resource at {big['size']} workspaces: ours / SDK floor ({f} resources)",
-                f"wall {big['elapsed'] / n * 1000:.2f} / {big['floor_elapsed'] / f * 1000:.2f} ms = **{big['elapsed'] / n / (big['floor_elapsed'] / f):.2f}×**; "
-                f"CPU {big['cpu'] / n * 1000:.2f} / {big['floor_cpu'] / f * 1000:.2f} ms = **{big['cpu'] / n / (big['floor_cpu'] / f):.2f}×**",
+                f"wall {big['elapsed'] / n * 1000:.2f} / {big['floor_elapsed'] / f * 1000:.2f} "
+                f"ms = **{big['elapsed'] / n / (big['floor_elapsed'] / f):.2f}×**; "
+                f"CPU {big['cpu'] / n * 1000:.2f} / {big['floor_cpu'] / f * 1000:.2f} "
+                f"ms = **{big['cpu'] / n / (big['floor_cpu'] / f):.2f}×**",
                 "≤ 1.3×",
             )
         )
         rows.append(
             (
                 f"the SDK floor plus the same {big['components']} component resources (same URNs, nothing of ours)",
-                f"CPU {big['tree_cpu'] / n * 1000:.2f} ms per resource = {big['tree_cpu'] / big['floor_cpu']:.2f}× the floor; "
+                f"CPU {big['tree_cpu'] / n * 1000:.2f} ms per resource = "
+                f"{big['tree_cpu'] / big['floor_cpu']:.2f}× the floor; "
                 f"ours / this = {big['cpu'] / big['tree_cpu']:.2f}×",
                 "",
             )
@@ -368,7 +376,8 @@ def scaling(rows: list[tuple[str, str, str]], sizes: list[int]) -> None:
             (
                 "ours above the SDK floor, split",
                 f"{extra:.2f} s CPU: the component tree's SDK cost {big['tree_cpu'] - big['floor_cpu']:.2f} s, "
-                f"the rest (references between resources, invokes, validation, config) {big['cpu'] - big['tree_cpu']:.2f} s",
+                "the rest (references between resources, invokes, "
+                f"validation, config) {big['cpu'] - big['tree_cpu']:.2f} s",
                 "",
             )
         )

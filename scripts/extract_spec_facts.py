@@ -672,7 +672,9 @@ class Facts:
 # service rules are in docs/verification.md, "What is verified, and how", and the practice notes.
 DEPLOY_ONLY = {
     "applicationinsights:Component": "that the Log Analytics workspace accepts it (region, access mode)",
-    "authorization:ManagementLockByScope": "the deployer's Microsoft.Authorization/locks/write; what the lock then blocks",
+    "authorization:ManagementLockByScope": (
+        "the deployer's Microsoft.Authorization/locks/write; what the lock then blocks"
+    ),
     "authorization:PolicyAssignment": "that the definition exists at the scope; parameters the definition accepts",
     "authorization:PolicyDefinition": "that the policy rule and aliases are valid (checked by Azure Policy at PUT)",
     "authorization:RoleAssignment": "that the principal exists and has replicated; roleAssignments/write; no same "
@@ -755,7 +757,8 @@ def facts_table(document: dict[str, Any]) -> str:
         rule = rule.replace("|", "\\|")
         short = token.removeprefix("azure-native:")
         rows.append(
-            f"| `{short}` | {version} | {name['autoname']} / {rule} | {counts} | {source} | {DEPLOY_ONLY.get(short, '')} |"
+            f"| `{short}` | {version} | {name['autoname']} / {rule} "
+            f"| {counts} | {source} | {DEPLOY_ONLY.get(short, '')} |"
         )
     return "\n".join(rows) + "\n"
 
@@ -849,7 +852,8 @@ def main(argv: list[str] | None = None) -> int:
     OUT.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
     write_readme(document, check=False)
     print(
-        f"{OUT.relative_to(ROOT)}: {len(resources)} resource types, {len(facts.models)} models, {len(facts.enums)} enums"
+        f"{OUT.relative_to(ROOT)}: {len(resources)} resource types, "
+        f"{len(facts.models)} models, {len(facts.enums)} enums"
     )
     return 0
 

@@ -180,7 +180,8 @@ def _file_soft_delete(args, _cfg, report) -> None:
             for s in services.get(account.urn, [])
         ):
             report(
-                f"storage account {account.name}: file share soft delete is not enabled (shareDeleteRetentionPolicy on its file service)",
+                f"storage account {account.name}: file share soft delete is "
+                "not enabled (shareDeleteRetentionPolicy on its file service)",
                 account.urn,
             )
 
@@ -258,7 +259,8 @@ def _acr_arm_tokens(props, _cfg):
     status = get(props, "policies.azureADAuthenticationAsArmPolicy.status")
     return _when(
         not same(status, "disabled"),
-        f"policies.azureADAuthenticationAsArmPolicy.status is {status!r}: ARM-audience tokens can sign in to the registry",
+        "policies.azureADAuthenticationAsArmPolicy.status is "
+        f"{status!r}: ARM-audience tokens can sign in to the registry",
     )
 
 
@@ -411,7 +413,8 @@ def _dns_zone_groups(args, _cfg, report) -> None:
             for g in groups
         ):
             report(
-                f"private endpoint {endpoint.name} has no private DNS zone group: its service name won't resolve to the private address",
+                f"private endpoint {endpoint.name} has no private DNS zone "
+                "group: its service name won't resolve to the private address",
                 endpoint.urn,
             )
 
@@ -611,8 +614,10 @@ def _managed_network_locks(args, _cfg, report) -> None:
         if mode is UNKNOWN:
             raise _can_not_tell("managedNetwork", "isolationMode")
         report(
-            f"management lock {lock.name} ({peek(lock.props, 'level')}) is on {covers} of workspace {ws.name}, which has a managed network "
-            f"(isolationMode {mode}): internal operations of the managed virtual network might be blocked; remove the lock "
+            f"management lock {lock.name} ({peek(lock.props, 'level')}) is on "
+            f"{covers} of workspace {ws.name}, which has a managed network "
+            f"(isolationMode {mode}): internal operations of the "
+            "managed virtual network might be blocked; remove the lock "
             f"(the workspace's data resources may keep locks scoped to themselves)",
             lock.urn,
         )
@@ -647,7 +652,8 @@ def _delete_locks(args, _cfg, report) -> None:
                 if mode is not None:
                     return  # a lock would break its managed network: workspace-managed-network-no-scope-lock
             report(
-                f"{resource.name} is protected in Pulumi but carries no CanNotDelete management lock: `protect` stops only Pulumi, not the portal, CLI or another tool",
+                f"{resource.name} is protected in Pulumi but carries no CanNotDelete management "
+                "lock: `protect` stops only Pulumi, not the portal, CLI or another tool",
                 resource.urn,
             )
 
@@ -663,19 +669,22 @@ COVERAGE_POLICIES = [
     ),
     resource_policy(
         "storage-network-default-deny",
-        "Storage accounts should restrict network access (network rule set default action Deny). Anchors: Azure Policy 34c877ad, Checkov CKV_AZURE_35, PSRule Azure.Storage.Firewall.",
+        "Storage accounts should restrict network access (network rule set default action Deny). "
+        "Anchors: Azure Policy 34c877ad, Checkov CKV_AZURE_35, PSRule Azure.Storage.Firewall.",
         STORAGE,
         _st_default_deny,
     ),
     resource_policy(
         "storage-network-virtual-network-rules-only",
-        "Storage accounts should restrict network access using virtual network rules, not IP rules. Anchors: Azure Policy 2a1a9cdf, db4f9b05.",
+        "Storage accounts should restrict network access using virtual network "
+        "rules, not IP rules. Anchors: Azure Policy 2a1a9cdf, db4f9b05.",
         STORAGE,
         _st_vnet_only,
     ),
     resource_policy(
         "storage-trusted-microsoft-services",
-        "Storage accounts should allow access from trusted Microsoft services. Anchors: Azure Policy c9d007d0, Checkov CKV_AZURE_36.",
+        "Storage accounts should allow access from trusted Microsoft "
+        "services. Anchors: Azure Policy c9d007d0, Checkov CKV_AZURE_36.",
         STORAGE,
         _st_trusted_services,
     ),
@@ -687,13 +696,15 @@ COVERAGE_POLICIES = [
     ),
     resource_policy(
         "storage-infrastructure-encryption",
-        "Storage accounts should have infrastructure encryption (settable only at creation). Anchor: Azure Policy 4733ea7b.",
+        "Storage accounts should have infrastructure encryption "
+        "(settable only at creation). Anchor: Azure Policy 4733ea7b.",
         STORAGE,
         _st_infrastructure,
     ),
     resource_policy(
         "storage-sas-expiration-policy",
-        "Storage accounts should have a SAS expiration policy of at most 7 days with action Block (7aa1c9d5 denies by default). Anchors: Azure Policy bc1b984e, 7aa1c9d5.",
+        "Storage accounts should have a SAS expiration policy of at most 7 days with action "
+        "Block (7aa1c9d5 denies by default). Anchors: Azure Policy bc1b984e, 7aa1c9d5.",
         STORAGE,
         _st_sas,
         {
@@ -706,14 +717,16 @@ COVERAGE_POLICIES = [
     ),
     resource_policy(
         "storage-customer-managed-key",
-        "Storage accounts (and their queue and table services) should use a customer-managed key, where required. Anchors: Azure Policy 6fac406b, f0e5abd0, 7c322315.",
+        "Storage accounts (and their queue and table services) should use a customer-managed "
+        "key, where required. Anchors: Azure Policy 6fac406b, f0e5abd0, 7c322315.",
         STORAGE,
         _st_cmk,
         REQUIRED,
     ),
     resource_policy(
         "storage-geo-redundant",
-        "Storage accounts should use geo-redundant replication, where required (cost: GRS/GZRS). Anchors: Azure Policy bf045164, Checkov CKV_AZURE_206, PSRule Azure.Storage.UseReplication.",
+        "Storage accounts should use geo-redundant replication, where required (cost: GRS/GZRS). "
+        "Anchors: Azure Policy bf045164, Checkov CKV_AZURE_206, PSRule Azure.Storage.UseReplication.",
         STORAGE,
         _st_geo,
         REQUIRED,
@@ -726,34 +739,40 @@ COVERAGE_POLICIES = [
     ),
     resource_policy(
         "storage-blob-container-private",
-        "Blob containers should not allow anonymous public access. Anchors: Checkov CKV_AZURE_34, PSRule Azure.Storage.BlobAccessType.",
+        "Blob containers should not allow anonymous public access. Anchors: "
+        "Checkov CKV_AZURE_34, PSRule Azure.Storage.BlobAccessType.",
         [("storage", "BlobContainer")],
         _container_private,
     ),
     stack_policy(
         "storage-blob-soft-delete",
-        "Storage accounts should have soft delete for blobs and containers (a blob service with delete retention). Anchors: Azure Policy 9fbd64e3, PSRule Azure.Storage.SoftDelete, Azure.Storage.ContainerSoftDelete.",
+        "Storage accounts should have soft delete for blobs and containers (a blob service with delete retention). "
+        "Anchors: Azure Policy 9fbd64e3, PSRule Azure.Storage.SoftDelete, Azure.Storage.ContainerSoftDelete.",
         _blob_soft_delete,
     ),
     stack_policy(
         "storage-file-share-soft-delete",
-        "A workspace's storage account should have soft delete for file shares (the workspace keeps notebooks and code there). Anchor: PSRule Azure.Storage.FileShareSoftDelete.",
+        "A workspace's storage account should have soft delete for file shares (the workspace "
+        "keeps notebooks and code there). Anchor: PSRule Azure.Storage.FileShareSoftDelete.",
         _file_soft_delete,
     ),
     resource_policy(
         "key-vault-firewall",
-        "Key vaults should have the firewall enabled (network ACL default action Deny). Anchors: Azure Policy 55615ac9, Checkov CKV_AZURE_109, PSRule Azure.KeyVault.Firewall.",
+        "Key vaults should have the firewall enabled (network ACL default action Deny). "
+        "Anchors: Azure Policy 55615ac9, Checkov CKV_AZURE_109, PSRule Azure.KeyVault.Firewall.",
         VAULT,
         _kv_firewall,
     ),
     stack_policy(
         "key-vault-diagnostic-settings",
-        "Resource logs in key vaults should be enabled: a diagnostic setting sends them to Log Analytics. Anchors: Azure Policy cf820ca0, PSRule Azure.KeyVault.Logs.",
+        "Resource logs in key vaults should be enabled: a diagnostic setting sends them "
+        "to Log Analytics. Anchors: Azure Policy cf820ca0, PSRule Azure.KeyVault.Logs.",
         _diagnostics_for("keyvault", "Vault", "key vault"),
     ),
     resource_policy(
         "key-vault-key-expiry",
-        "Key vault keys should expire and rotate, where required (a workspace's CMK must be rotated on the workspace before it expires). Anchors: Checkov CKV_AZURE_40, PSRule Azure.KeyVault.AutoRotationPolicy.",
+        "Key vault keys should expire and rotate, where required (a workspace's CMK must be rotated on the "
+        "workspace before it expires). Anchors: Checkov CKV_AZURE_40, PSRule Azure.KeyVault.AutoRotationPolicy.",
         [("keyvault", "Key")],
         _kv_key_expiry,
         REQUIRED,
@@ -767,13 +786,15 @@ COVERAGE_POLICIES = [
     ),
     resource_policy(
         "key-vault-secret-expiry-and-content-type",
-        "Key vault secrets should have an expiry date and a content type. Anchors: Checkov CKV_AZURE_41, CKV_AZURE_114.",
+        "Key vault secrets should have an expiry date and a content "
+        "type. Anchors: Checkov CKV_AZURE_41, CKV_AZURE_114.",
         [("keyvault", "Secret")],
         _kv_secret,
     ),
     resource_policy(
         "acr-customer-managed-key",
-        "Container registries should be encrypted with a customer-managed key, where required. Anchor: Azure Policy 5b9159ae.",
+        "Container registries should be encrypted with a customer-managed "
+        "key, where required. Anchor: Azure Policy 5b9159ae.",
         ACR,
         _acr_cmk,
         REQUIRED,
@@ -786,13 +807,15 @@ COVERAGE_POLICIES = [
     ),
     resource_policy(
         "acr-exports-disabled",
-        "Container registries should have exports disabled (which needs public network access disabled). Anchors: Azure Policy 524b0254, PSRule Azure.ACR.ExportPolicy.",
+        "Container registries should have exports disabled (which needs public network "
+        "access disabled). Anchors: Azure Policy 524b0254, PSRule Azure.ACR.ExportPolicy.",
         ACR,
         _acr_export,
     ),
     resource_policy(
         "acr-sku",
-        "Container registries should use a SKU that supports private links, zone redundancy and scanning. Anchors: Azure Policy bd560fc0, PSRule Azure.ACR.MinSku, Checkov CKV_AZURE_163.",
+        "Container registries should use a SKU that supports private links, zone redundancy and "
+        "scanning. Anchors: Azure Policy bd560fc0, PSRule Azure.ACR.MinSku, Checkov CKV_AZURE_163.",
         ACR,
         _acr_sku,
         {
@@ -806,19 +829,22 @@ COVERAGE_POLICIES = [
     ),
     resource_policy(
         "acr-zone-redundancy",
-        "Container registries should be zone-redundant (settable only at creation). Anchors: Azure Policy 9d2b0a20, Checkov CKV_AZURE_233.",
+        "Container registries should be zone-redundant (settable only at "
+        "creation). Anchors: Azure Policy 9d2b0a20, Checkov CKV_AZURE_233.",
         ACR,
         _acr_zone,
     ),
     resource_policy(
         "acr-retention-policy",
-        "Premium container registries should clean up untagged manifests with a retention policy. Anchor: PSRule Azure.ACR.Retention.",
+        "Premium container registries should clean up untagged manifests "
+        "with a retention policy. Anchor: PSRule Azure.ACR.Retention.",
         ACR,
         _acr_retention,
     ),
     stack_policy(
         "acr-diagnostic-settings",
-        "Container registries should send their audit logs (logins, repository events) to Log Analytics. Anchor: PSRule Azure.ACR.AuditLogs.",
+        "Container registries should send their audit logs (logins, repository "
+        "events) to Log Analytics. Anchor: PSRule Azure.ACR.AuditLogs.",
         _diagnostics_for("containerregistry", "Registry", "container registry"),
     ),
     resource_policy(
@@ -835,7 +861,8 @@ COVERAGE_POLICIES = [
     ),
     resource_policy(
         "application-insights-public-network-access",
-        "Application Insights should block ingestion and querying from public networks, where required (needs an Azure Monitor Private Link Scope). Anchor: Azure Policy 1bc02227.",
+        "Application Insights should block ingestion and querying from public networks, where "
+        "required (needs an Azure Monitor Private Link Scope). Anchor: Azure Policy 1bc02227.",
         AI,
         _ai_public,
         REQUIRED,
@@ -848,21 +875,24 @@ COVERAGE_POLICIES = [
     ),
     resource_policy(
         "log-analytics-public-network-access",
-        "Log Analytics workspaces should block ingestion and querying from public networks, where required (needs an Azure Monitor Private Link Scope). Anchor: Azure Policy 6c53d030.",
+        "Log Analytics workspaces should block ingestion and querying from public networks, where "
+        "required (needs an Azure Monitor Private Link Scope). Anchor: Azure Policy 6c53d030.",
         LAW,
         _ai_public,
         REQUIRED,
     ),
     resource_policy(
         "log-analytics-replication",
-        "Log Analytics workspaces should replicate to a second region, where required. Anchor: PSRule Azure.Log.Replication.",
+        "Log Analytics workspaces should replicate to a second "
+        "region, where required. Anchor: PSRule Azure.Log.Replication.",
         LAW,
         _law_replication,
         REQUIRED,
     ),
     resource_policy(
         "workspace-managed-network-isolation-mode",
-        "Azure ML workspaces should use the managed network isolation mode the organisation chose (a parameter). Anchor: Azure Policy 6ddb1705.",
+        "Azure ML workspaces should use the managed network isolation mode "
+        "the organisation chose (a parameter). Anchor: Azure Policy 6ddb1705.",
         [("machinelearningservices", "Workspace")],
         _isolation_mode,
         {
@@ -876,7 +906,8 @@ COVERAGE_POLICIES = [
     ),
     resource_policy(
         "allowed-locations",
-        "Resources should be deployed only to allowed locations (a parameter; 'global' is always allowed). Anchor: Azure Policy e56962a6.",
+        "Resources should be deployed only to allowed locations (a parameter; "
+        "'global' is always allowed). Anchor: Azure Policy e56962a6.",
         [
             (m, k)
             for m, k in sorted(
@@ -909,30 +940,42 @@ COVERAGE_POLICIES = [
     ),
     resource_policy(
         "resource-names-valid",
-        "Names the stack spells out follow Azure's rules for the type. Anchors: Checkov CKV_AZURE_43, PSRule Azure.Storage.Name, Azure.KeyVault.Name, Azure.ACR.Name, Azure.ML.Name, Azure.KeyVault.KeyName, Azure.KeyVault.SecretName.",
+        "Names the stack spells out follow Azure's rules for the type. Anchors: Checkov "
+        "CKV_AZURE_43, PSRule Azure.Storage.Name, Azure.KeyVault.Name, Azure.ACR.Name, "
+        "Azure.ML.Name, Azure.KeyVault.KeyName, Azure.KeyVault.SecretName.",
         sorted(NAME_RULES),
         _valid_name,
         with_type=True,
     ),
     resource_policy(
         "custom-role-not-subscription-owner",
-        "Custom roles should not grant '*' at subscription scope (a custom subscription owner). Anchor: Checkov CKV_AZURE_39.",
+        "Custom roles should not grant '*' at subscription scope (a "
+        "custom subscription owner). Anchor: Checkov CKV_AZURE_39.",
         [("authorization", "RoleDefinition")],
         _owner_role,
     ),
     stack_policy(
         "private-endpoint-dns-zone-group",
-        "Private endpoints should register in private DNS zones (a private DNS zone group), so blob, file, dfs, workspace, registry and vault names resolve privately. Anchors: Azure Policy 75973700, 6df98d03, 83c6fe0f, ee40564d, e9585a95, ac673a9a.",
+        "Private endpoints should register in private DNS zones (a private DNS zone group), "
+        "so blob, file, dfs, workspace, registry and vault names resolve privately. "
+        "Anchors: Azure Policy 75973700, 6df98d03, 83c6fe0f, ee40564d, e9585a95, ac673a9a.",
         _dns_zone_groups,
     ),
     stack_policy(
         "data-resources-delete-lock",
-        "Protected data resources (workspaces, storage accounts, key vaults, registries) should carry a CanNotDelete management lock: Pulumi's protect stops only Pulumi. A workspace with a managed network is exempt (see workspace-managed-network-no-scope-lock). Anchor: AVM lock interface (Azure Verified Modules `lock`); Azure Policy has no built-in for it.",
+        "Protected data resources (workspaces, storage accounts, key vaults, registries) should "
+        "carry a CanNotDelete management lock: Pulumi's protect stops only Pulumi. A workspace "
+        "with a managed network is exempt (see workspace-managed-network-no-scope-lock). Anchor: "
+        "AVM lock interface (Azure Verified Modules `lock`); Azure Policy has no built-in for it.",
         _delete_locks,
     ),
     stack_policy(
         "workspace-managed-network-no-scope-lock",
-        'An Azure ML workspace with a managed network (isolation mode AllowInternetOutbound or AllowOnlyApprovedOutbound) should have no management lock on itself, its Azure ML child resources, its resource group or its subscription (locks are inherited by everything under their scope): "Make sure there are no scope locks on the Azure Machine Learning resources and resource group. Internal operations related to managed virtual network might be blocked." Anchor: Azure ML docs, '
+        "An Azure ML workspace with a managed network (isolation mode AllowInternetOutbound or "
+        "AllowOnlyApprovedOutbound) should have no management lock on itself, its Azure ML child resources, "
+        "its resource group or its subscription (locks are inherited by everything under their scope): "
+        '"Make sure there are no scope locks on the Azure Machine Learning resources and resource group. '
+        'Internal operations related to managed virtual network might be blocked." Anchor: Azure ML docs, '
         + MANAGED_NETWORK_LOCKS_DOC
         + " (how-to-managed-network, Limitations).",
         _managed_network_locks,

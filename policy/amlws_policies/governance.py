@@ -52,7 +52,8 @@ def _public_access(props, _cfg):
         not same(props.get("publicNetworkAccess"), "Disabled"),
         f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}, not 'Disabled'",
     )
-    # PSRule Azure.ML.PublicAccess also fails allowPublicAccessWhenBehindVnet: true (public access to a VNet-bound workspace).
+    # PSRule Azure.ML.PublicAccess also fails allowPublicAccessWhenBehindVnet: true (public access to a VNet-bound
+    # workspace).
     return problems + _when(
         props.get("allowPublicAccessWhenBehindVnet") is True, "allowPublicAccessWhenBehindVnet is true"
     )
@@ -114,7 +115,8 @@ def _user_identity(props, cfg):
     )
     only = cfg["requireUserAssignedOnly"]
     if only and not problems:
-        # PSRule Azure.ML.UserManagedIdentity (Azure/PSRule.Rules.Azure src/PSRule.Rules.Azure/rules/Azure.ML.Rule.yaml):
+        # PSRule Azure.ML.UserManagedIdentity (Azure/PSRule.Rules.Azure
+        # src/PSRule.Rules.Azure/rules/Azure.ML.Rule.yaml):
         # allOf identity.type `equals: UserAssigned` (PSRule compares strings without case by default), so
         # SystemAssigned,UserAssigned fails it; identity.userAssignedIdentities `exists: true`;
         # properties.primaryUserAssignedIdentity `hasValue: true` (below).
@@ -125,7 +127,8 @@ def _user_identity(props, cfg):
         problems += _when(
             peek(props, "identity.userAssignedIdentities") is None, "identity.userAssignedIdentities is not set"
         )
-    # 5f0c7d88 tests primaryUserAssignedIdentity (Azure/azure-policy .../Machine Learning/Workspace_UAIEnabled_Audit.json).
+    # 5f0c7d88 tests primaryUserAssignedIdentity (Azure/azure-policy
+    # .../Machine Learning/Workspace_UAIEnabled_Audit.json).
     # An unknown one (a new identity's ID in a first preview) is a reference: it will be set.
     primary = peek(props, "primaryUserAssignedIdentity")
     return problems + _when(
@@ -356,25 +359,29 @@ def _tags(props, cfg):
 GOVERNANCE_POLICIES = [
     resource_policy(
         "workspace-public-network-access-disabled",
-        "Azure ML workspaces should disable public network access, also behind a VNet. Anchors: Azure Policy 438c38d2, PSRule Azure.ML.PublicAccess (Checkov's CKV_AZURE_144 is Terraform-only).",
+        "Azure ML workspaces should disable public network access, also behind a VNet. Anchors: Azure "
+        "Policy 438c38d2, PSRule Azure.ML.PublicAccess (Checkov's CKV_AZURE_144 is Terraform-only).",
         ML_WORKSPACE,
         _public_access,
     ),
     stack_policy(
         "workspace-network-isolation",
-        "Azure ML workspaces should use a managed virtual network isolation mode or private endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.",
+        "Azure ML workspaces should use a managed virtual network isolation mode or private "
+        "endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.",
         _isolation,
     ),
     resource_policy(
         "workspace-cmk-encryption",
-        "Azure ML workspaces should be encrypted with a customer-managed key, where required. Anchor: Azure Policy ba769a63.",
+        "Azure ML workspaces should be encrypted with a customer-managed "
+        "key, where required. Anchor: Azure Policy ba769a63.",
         ML_WORKSPACE,
         _cmk,
         REQUIRED,
     ),
     resource_policy(
         "workspace-user-assigned-identity",
-        "Azure ML workspaces should use a user-assigned managed identity (as primaryUserAssignedIdentity), where required. Anchors: Azure Policy 5f0c7d88, PSRule Azure.ML.UserManagedIdentity.",
+        "Azure ML workspaces should use a user-assigned managed identity (as primaryUserAssignedIdentity), "
+        "where required. Anchors: Azure Policy 5f0c7d88, PSRule Azure.ML.UserManagedIdentity.",
         ML_WORKSPACE,
         _user_identity,
         {
@@ -387,19 +394,25 @@ GOVERNANCE_POLICIES = [
             "requireUserAssignedOnly": {
                 "type": "boolean",
                 "default": False,
-                "description": "Require identity.type exactly UserAssigned (no system-assigned identity beside it), userAssignedIdentities and primaryUserAssignedIdentity, as PSRule Azure.ML.UserManagedIdentity does.",
+                "description": (
+                    "Require identity.type exactly UserAssigned (no system-assigned identity "
+                    "beside it), userAssignedIdentities and primaryUserAssignedIdentity, as "
+                    "PSRule Azure.ML.UserManagedIdentity does."
+                ),
             },
         },
     ),
     resource_policy(
         "compute-local-auth-disabled",
-        "Azure ML computes should have local authentication disabled. Anchors: Azure Policy e96a9a5f, PSRule Azure.ML.DisableLocalAuth (Checkov's CKV_AZURE_142 is Terraform-only).",
+        "Azure ML computes should have local authentication disabled. Anchors: Azure Policy "
+        "e96a9a5f, PSRule Azure.ML.DisableLocalAuth (Checkov's CKV_AZURE_142 is Terraform-only).",
         ML_COMPUTE,
         _local_auth,
     ),
     resource_policy(
         "compute-instance-idle-shutdown",
-        "Azure ML compute instances should shut down when idle, within a maximum. Anchors: Azure Policy 679ddf89, PSRule Azure.ML.ComputeIdleShutdown.",
+        "Azure ML compute instances should shut down when idle, within a maximum. "
+        "Anchors: Azure Policy 679ddf89, PSRule Azure.ML.ComputeIdleShutdown.",
         ML_COMPUTE,
         _idle_shutdown,
         {
@@ -412,14 +425,16 @@ GOVERNANCE_POLICIES = [
     ),
     resource_policy(
         "compute-cluster-scale",
-        "Azure ML compute clusters should scale to 0 nodes and stay under a node cap. Anchor: cost governance (Checkov's CKV_AZURE_150 checks the same for Terraform only).",
+        "Azure ML compute clusters should scale to 0 nodes and stay under a node cap. Anchor: "
+        "cost governance (Checkov's CKV_AZURE_150 checks the same for Terraform only).",
         ML_COMPUTE,
         _cluster_scale,
         {"maxNodeCount": {"type": "number", "default": 10, "description": "Largest maxNodeCount allowed."}},
     ),
     resource_policy(
         "compute-vm-size-allowed",
-        "Azure ML computes should use VM sizes from the allowed list. Anchor: cost governance (Azure Policy 'Allowed virtual machine size SKUs').",
+        "Azure ML computes should use VM sizes from the allowed list. Anchor: "
+        "cost governance (Azure Policy 'Allowed virtual machine size SKUs').",
         ML_COMPUTE,
         _vm_size,
         {
@@ -433,44 +448,51 @@ GOVERNANCE_POLICIES = [
     ),
     resource_policy(
         "compute-in-subnet",
-        "Azure ML computes should be in a virtual network, where required. Anchors: Azure Policy 7804b5c7, PSRule Azure.ML.ComputeVnet.",
+        "Azure ML computes should be in a virtual network, where required. "
+        "Anchors: Azure Policy 7804b5c7, PSRule Azure.ML.ComputeVnet.",
         ML_COMPUTE,
         _subnet,
         REQUIRED,
     ),
     resource_policy(
         "acr-admin-user-disabled",
-        "Container registries should have the admin user disabled. Anchors: Azure Policy dc921057, Checkov CKV_AZURE_137, PSRule Azure.ACR.AdminUser.",
+        "Container registries should have the admin user disabled. Anchors: Azure "
+        "Policy dc921057, Checkov CKV_AZURE_137, PSRule Azure.ACR.AdminUser.",
         ACR,
         _acr_admin,
     ),
     resource_policy(
         "acr-anonymous-pull-disabled",
-        "Container registries should have anonymous pull disabled. Anchors: Azure Policy 9f2dea28, Checkov CKV_AZURE_138, PSRule Azure.ACR.AnonymousAccess.",
+        "Container registries should have anonymous pull disabled. Anchors: Azure "
+        "Policy 9f2dea28, Checkov CKV_AZURE_138, PSRule Azure.ACR.AnonymousAccess.",
         ACR,
         _acr_anonymous,
     ),
     resource_policy(
         "acr-public-network-access-disabled",
-        "Container registries should disable public network access. Anchors: Azure Policy 0fdf0491, Checkov CKV_AZURE_139.",
+        "Container registries should disable public network access. "
+        "Anchors: Azure Policy 0fdf0491, Checkov CKV_AZURE_139.",
         ACR,
         _acr_public,
     ),
     resource_policy(
         "storage-https-only",
-        "Secure transfer to storage accounts should be enabled. Anchors: Azure Policy 404c3081, Checkov CKV_AZURE_3, PSRule Azure.Storage.SecureTransfer.",
+        "Secure transfer to storage accounts should be enabled. Anchors: Azure "
+        "Policy 404c3081, Checkov CKV_AZURE_3, PSRule Azure.Storage.SecureTransfer.",
         STORAGE,
         _https,
     ),
     resource_policy(
         "storage-minimum-tls-1-2",
-        "Storage accounts should require TLS 1.2 or later. Anchors: Azure Policy fe83a0eb, Checkov CKV_AZURE_44, PSRule Azure.Storage.MinTLS.",
+        "Storage accounts should require TLS 1.2 or later. Anchors: Azure "
+        "Policy fe83a0eb, Checkov CKV_AZURE_44, PSRule Azure.Storage.MinTLS.",
         STORAGE,
         _tls,
     ),
     resource_policy(
         "storage-no-public-blob-access",
-        "Storage account public (anonymous blob) access should be disallowed. Anchors: Azure Policy 4fa4b6c0, PSRule Azure.Storage.BlobPublicAccess.",
+        "Storage account public (anonymous blob) access should be disallowed. "
+        "Anchors: Azure Policy 4fa4b6c0, PSRule Azure.Storage.BlobPublicAccess.",
         STORAGE,
         _blob_public,
     ),
@@ -482,19 +504,22 @@ GOVERNANCE_POLICIES = [
     ),
     resource_policy(
         "key-vault-soft-delete",
-        "Key vaults should have soft delete enabled, set explicitly. Anchors: Azure Policy 1e66c121, Checkov CKV_AZURE_111, PSRule Azure.KeyVault.SoftDelete.",
+        "Key vaults should have soft delete enabled, set explicitly. Anchors: Azure "
+        "Policy 1e66c121, Checkov CKV_AZURE_111, PSRule Azure.KeyVault.SoftDelete.",
         VAULT,
         _kv_soft_delete,
     ),
     resource_policy(
         "key-vault-purge-protection",
-        "Key vaults should have deletion (purge) protection enabled. Anchors: Azure Policy 0b60c0b2, Checkov CKV_AZURE_110, CKV_AZURE_42 (recoverable), PSRule Azure.KeyVault.PurgeProtect.",
+        "Key vaults should have deletion (purge) protection enabled. Anchors: Azure Policy 0b60c0b2, "
+        "Checkov CKV_AZURE_110, CKV_AZURE_42 (recoverable), PSRule Azure.KeyVault.PurgeProtect.",
         VAULT,
         _kv_purge,
     ),
     resource_policy(
         "key-vault-rbac-authorization",
-        "Key vaults should use the RBAC permission model. Anchors: Azure Policy 12d4fa5e, PSRule Azure.KeyVault.AccessPolicy (RBAC replaces access policies).",
+        "Key vaults should use the RBAC permission model. Anchors: Azure Policy "
+        "12d4fa5e, PSRule Azure.KeyVault.AccessPolicy (RBAC replaces access policies).",
         VAULT,
         _kv_rbac,
     ),
@@ -512,18 +537,21 @@ GOVERNANCE_POLICIES = [
     ),
     stack_policy(
         "workspace-diagnostic-settings",
-        "Resource logs in Azure ML workspaces should be enabled: a diagnostic setting sends them to Log Analytics. Anchor: Azure Policy afe0c3be.",
+        "Resource logs in Azure ML workspaces should be enabled: a diagnostic "
+        "setting sends them to Log Analytics. Anchor: Azure Policy afe0c3be.",
         _diagnostics,
     ),
     stack_policy(
         "workspace-cost-budget",
-        "Each workspace's resource group has a monthly budget with alerts, where required. Anchor: Azure Cost Management budgets (cost governance); the docs' \"workspaces for cost management\".",
+        "Each workspace's resource group has a monthly budget with alerts, where required. Anchor: "
+        'Azure Cost Management budgets (cost governance); the docs\' "workspaces for cost management".',
         _budget,
         REQUIRED,
     ),
     resource_policy(
         "required-tags",
-        "Every taggable resource carries the cost-allocation tags. Anchor: Azure Policy 'Require a tag on resources' (871b6d14).",
+        "Every taggable resource carries the cost-allocation tags. "
+        "Anchor: Azure Policy 'Require a tag on resources' (871b6d14).",
         sorted(TAGGABLE),
         _tags,
         REQUIRED_TAGS_SCHEMA,

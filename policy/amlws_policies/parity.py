@@ -23,7 +23,8 @@ class Anchor(NamedTuple):
 AP, CK, PS = "Azure Policy", "Checkov", "PSRule"
 SERVICE_ENDPOINTS = (
     "audits virtual network service endpoints (networkAcls.virtualNetworkRules); this package reaches the service "
-    "through private endpoints and the workspace's managed network instead, which the isolation and public-access policies check"
+    "through private endpoints and the workspace's managed network "
+    "instead, which the isolation and public-access policies check"
 )
 AMPLS = "needs an Azure Monitor Private Link Scope, which the stack does not create"
 
@@ -79,8 +80,10 @@ ANCHORS: list[Anchor] = [
         "e413671a",
         "Azure Machine Learning workspaces should enable V1LegacyMode",
         None,
-        "asks for v1LegacyMode true, which keeps a workspace on the V1 API platform without V2 features (managed network, "
-        "registries, serverless); Microsoft's own text recommends it only to keep V1 control-plane data in private networks. "
+        "asks for v1LegacyMode true, which keeps a workspace on "
+        "the V1 API platform without V2 features (managed network, "
+        "registries, serverless); Microsoft's own text recommends "
+        "it only to keep V1 control-plane data in private networks. "
         "Our workspaces use V2 and the managed network, so they set v1LegacyMode false on purpose",
     ),
     Anchor(
@@ -118,8 +121,10 @@ ANCHORS: list[Anchor] = [
         "7809fda1",
         "Storage Accounts should restrict network access through network ACL bypass configuration only",
         None,
-        "a Modify policy of the Virtual Enclaves category: it rewrites the request (drops IP and virtual network rules) instead of "
-        "judging it; storage-network-virtual-network-rules-only and storage-public-network-access-disabled judge the same outcome",
+        "a Modify policy of the Virtual Enclaves category: it rewrites "
+        "the request (drops IP and virtual network rules) instead of "
+        "judging it; storage-network-virtual-network-rules-only and "
+        "storage-public-network-access-disabled judge the same outcome",
     ),
     Anchor(
         AP,
@@ -256,9 +261,11 @@ ANCHORS: list[Anchor] = [
     Anchor(
         AP,
         "0c4bd2e8",
-        "Application Insights components with Private Link enabled should use Bring Your Own Storage accounts for profiler and debugger",
+        "Application Insights components with Private Link enabled should "
+        "use Bring Your Own Storage accounts for profiler and debugger",
         None,
-        "applies only to components behind a Private Link scope, which the stack creates none of; Azure ML uses neither profiler nor snapshot debugger",
+        "applies only to components behind a Private Link scope, which the stack "
+        "creates none of; Azure ML uses neither profiler nor snapshot debugger",
     ),
     Anchor(
         AP,
@@ -278,7 +285,8 @@ ANCHORS: list[Anchor] = [
         "fa298e57",
         "Saved-queries in Azure Monitor should be saved in customer storage account for logs encryption",
         None,
-        "needs a linked storage account for queries (workspaces/linkedStorageAccounts, Query); the stack saves no queries in Log Analytics",
+        "needs a linked storage account for queries (workspaces/linkedStorageAccounts, "
+        "Query); the stack saves no queries in Log Analytics",
     ),
     # General
     Anchor(AP, "e56962a6", "Allowed locations", "allowed-locations"),
@@ -293,7 +301,8 @@ ANCHORS: list[Anchor] = [
         "CKV_AZURE_33",
         "Ensure Storage logging is enabled for Queue service for read, write and delete requests",
         None,
-        "Azure ML uses the blob and file services of its storage; their logs go to Log Analytics (the storage component's diagnostic "
+        "Azure ML uses the blob and file services of its storage; their "
+        "logs go to Log Analytics (the storage component's diagnostic "
         "settings). No workload here uses queues, so queue logging would add cost without an audit trail",
     ),
     Anchor(
@@ -374,7 +383,8 @@ ANCHORS: list[Anchor] = [
         "CKV_AZURE_166",
         "Ensure container image quarantine, scan, and mark images as verified",
         None,
-        "a quarantined image can't be pulled until a scanner marks it verified; Azure ML builds and pulls environment images "
+        "a quarantined image can't be pulled until a scanner marks "
+        "it verified; Azure ML builds and pulls environment images "
         "itself and nothing in this stack verifies them, so enabling quarantine would break every environment",
     ),
     Anchor(
@@ -435,7 +445,8 @@ ANCHORS: list[Anchor] = [
         "Azure.ML.UserManagedIdentity",
         "Workspaces use a user-assigned identity",
         "workspace-user-assigned-identity",
-        "with requireUserAssignedOnly (prod): identity.type exactly UserAssigned, userAssignedIdentities and primaryUserAssignedIdentity, "
+        "with requireUserAssignedOnly (prod): identity.type exactly "
+        "UserAssigned, userAssignedIdentities and primaryUserAssignedIdentity, "
         "as the rule's allOf; without it SystemAssigned,UserAssigned passes, as 5f0c7d88 allows",
     ),
     Anchor(PS, "Azure.ML.Name", "Workspace names follow the naming rules", "resource-names-valid"),
@@ -495,7 +506,8 @@ ANCHORS: list[Anchor] = [
         "Azure.ACR.ContentTrust",
         "Docker content trust",
         None,
-        "content trust signs images at push time in the data plane; the registry setting alone makes every unsigned push and pull "
+        "content trust signs images at push time in the data plane; "
+        "the registry setting alone makes every unsigned push and pull "
         "fail, and this stack's image builds do not sign",
     ),
     Anchor(
@@ -503,7 +515,8 @@ ANCHORS: list[Anchor] = [
         "Azure.ACR.SoftDelete",
         "Registry soft delete policy",
         None,
-        "a preview feature in PSRule's rule set; the registry itself is covered by a CanNotDelete lock and untagged manifests by the retention policy",
+        "a preview feature in PSRule's rule set; the registry itself is covered "
+        "by a CanNotDelete lock and untagged manifests by the retention policy",
     ),
     Anchor(
         PS,
