@@ -86,13 +86,13 @@ def offline_runtime(collect: bool | None = None) -> Iterator[None]:
         original_init(self, t, name, props, without_version_aliases(t, opts), *args, **kwargs)
 
     was_enabled = gc.isenabled()
-    CustomResource.__init__ = init  # type: ignore[method-assign]
+    CustomResource.__init__ = init
     sdk_resource._get_stack_trace = _no_stack_trace  # pyright: ignore[reportPrivateUsage]
     gc.disable()
     try:
         yield
     finally:
-        CustomResource.__init__ = original_init  # type: ignore[method-assign]
+        CustomResource.__init__ = original_init
         sdk_resource._get_stack_trace = original_trace  # pyright: ignore[reportPrivateUsage]
         if was_enabled:
             if not collect:

@@ -83,7 +83,7 @@ def monthly_budget(
     )
     notifications: dict[str, consumption.NotificationArgs] = {}
     for kind, key, default in (("Actual", "thresholds", [80, 100]), ("Forecasted", "forecast_thresholds", [])):
-        for threshold in budget.get(key, default):  # type: ignore[attr-defined]
+        for threshold in budget.get(key, default):
             notifications[f"{kind.lower()}-{int(threshold)}"] = consumption.NotificationArgs(
                 enabled=True,
                 operator="GreaterThanOrEqualTo",

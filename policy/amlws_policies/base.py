@@ -66,7 +66,7 @@ def resource_policy(
         if not any(is_type(args.resource_type, module, kind) for module, kind in wanted):
             return
         config = config_with_defaults(properties, args.get_config())
-        found = check(args.resource_type, args.props, config) if with_type else check(args.props, config)  # type: ignore[call-arg]
+        found = check(args.resource_type, args.props, config) if with_type else check(args.props, config)
         for message in found:
             report(message, None)
 
