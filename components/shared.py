@@ -18,7 +18,8 @@ from pulumi_azure_native import machinelearningservices as ml
 from amlws_rules import is_guid
 from amlws_rules.roles import AZUREML_REGISTRY_USER
 
-from ._common import ComponentInputError, child, inherited, token
+from .schema import check_component_args
+from ._common import ComponentInputError, child, inherited, token, unlocked
 from .access import assign_role, builtin_role
 from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, validate_key_vault_args, vault_facts
 from .locks import LockArgs, check_lock, lock_resource
@@ -101,9 +102,11 @@ def _section(args: SharedWorkspaceResourcesArgs, key: str) -> Any:
     """A section's Args, with this component's resource group, region, protection, lock and tags inherited.
 
     `inherited` merges plain mappings; the result holds exactly the keys of the section's own Args type
-    (each section is a Workspace*Args, and the inherited keys are fields of every one), which the overloads
-    state, so callers get the typed Args without a cast."""
-    return inherited(args.get(key), args, protect=args.get("protect", False), tags=args.get("tags"))
+    (each section is a Workspace*Args, and the inherited keys are fields of every one; monitoring takes no
+    `lock`, so it does not inherit the parent's), which the overloads state, so callers get the typed Args
+    without a cast."""
+    section = inherited(args.get(key), args, protect=args.get("protect", False), tags=args.get("tags"))
+    return unlocked(section) if key == "monitoring" else section
 
 
 def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> None:
@@ -226,6 +229,7 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
     """Resource ID of the Azure ML registry."""
 
     def __init__(self, name: str, args: SharedWorkspaceResourcesArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        check_component_args(COMPONENT, name, args, SharedWorkspaceResourcesArgs)
         validate_shared_args(args)
         super().__init__(token(COMPONENT), name, None, opts)
         none = pulumi.Output.from_input(None)

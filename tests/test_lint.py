@@ -18,7 +18,6 @@ STILL_DIRTY = [
     "components/network.py",
     "components/registry.py",
     "components/storage.py",
-    "stacks/config.py",
 ]
 
 
