@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 import pulumi
 
 from amlws_rules import is_guid
+from amlws_rules import arm
 from amlws_rules import selfserve as rules
 
-from ._common import ComponentInputError
+from ._common import ComponentInputError, check_arm_id
 from .image_builds import image_builds_setting, validate_image_builds
 from .shared import SharedWorkspaceResourcesArgs, validate_shared_args
 
@@ -28,6 +29,12 @@ SECTIONS = {  # resources section -> (approved key, what a workspace calls it)
     "key_vault": ("key_vault_id", "key vault"),
     "monitoring": ("application_insights_id", "Application Insights"),
     "container_registry": ("container_registry_id", "container registry"),
+}
+APPROVED_TYPES = {  # resources section -> the type of its approved ID
+    "storage": arm.STORAGE_ACCOUNT,
+    "key_vault": arm.KEY_VAULT,
+    "monitoring": arm.APPLICATION_INSIGHTS,
+    "container_registry": arm.CONTAINER_REGISTRY,
 }
 
 
@@ -115,6 +122,7 @@ def validate_zone_args(args: SelfServeZoneArgs) -> None:
         if unknown:
             raise ComponentInputError(COMPONENT, setting, unknown, f"unknown keys; use {', '.join(known)}")
     for section, (key, what) in SECTIONS.items():
+        check_arm_id(COMPONENT, f"approved.{key}", approved.get(key), APPROVED_TYPES[section])
         if section in created and key in approved:
             raise ComponentInputError(
                 COMPONENT,
