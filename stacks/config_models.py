@@ -61,6 +61,21 @@ class BudgetConfig(StackModel):
 
     _check_name = name_check(naming.BUDGET, "budget_name")
 
+    @field_validator("thresholds", "forecast_thresholds", "contact_emails")
+    @classmethod
+    def _lists(cls, values: list[Any], info: ValidationInfo) -> list[Any]:
+        """Problems of one list on its own key, so the message names it (budget_violations: one rule)."""
+        if info.field_name == "contact_emails":
+            problems = budget_violations(amount=1, start_date=None, thresholds=[100], contact_emails=values)
+        else:
+            empty_ok = info.field_name == "forecast_thresholds"
+            problems = budget_violations(amount=1, start_date=None, thresholds=values or [100], contact_emails=["a"])
+            if not values and not empty_ok:
+                problems.append("at least one alert threshold is needed")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return values
+
     @model_validator(mode="after")
     def _rules(self) -> "BudgetConfig":
         problems = budget_violations(
