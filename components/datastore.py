@@ -22,6 +22,7 @@ from amlws_rules.roles import STORAGE_BLOB_DATA_CONTRIBUTOR
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name
 from .access import assign_role, builtin_role
 from .locks import LockArgs, lock_resource
+from .lookups import Lookups
 from .storage import lookup_existing_storage, protect_account_data, sas_policy
 
 _NAME = re.compile(r"^[A-Za-z0-9_]{1,255}$")
@@ -51,18 +52,34 @@ class DatastoreSettings(TypedDict):
     """`description` of the datastore."""
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class PlannedDatastore:
+    """A validated datastore (its existing account looked up): what `declare_accounts` declares from."""
+
     settings: DatastoreSettings
     datastore_type: str
     existing_id: str | None
-    account_id: pulumi.Input[str] = ""
-    account_name: pulumi.Input[str] = ""
-    resource_group_name: pulumi.Input[str] = ""
     subresource: str = "blob"
 
+    @property
+    def slug(self) -> str:
+        """The datastore's name as it appears in logical names (lowercase, hyphens)."""
+        return self.settings["name"].lower().replace("_", "-")
 
-def validate_datastores(component: str, datastores: Sequence[DatastoreSettings]) -> list[PlannedDatastore]:
+
+@dataclass(frozen=True, slots=True)
+class DatastoreAccount:
+    """The account behind a datastore, as declared (created) or brought (an existing ID)."""
+
+    planned: PlannedDatastore
+    account_id: pulumi.Input[str]
+    account_name: pulumi.Input[str]
+    resource_group_name: pulumi.Input[str]
+
+
+def validate_datastores(
+    component: str, datastores: Sequence[DatastoreSettings], lookups: Lookups | None = None
+) -> list[PlannedDatastore]:
     """Names, containers and the datastore rules, for new and existing (looked-up) accounts."""
     planned: list[PlannedDatastore] = []
     seen: set[str] = set()
@@ -90,7 +107,7 @@ def validate_datastores(component: str, datastores: Sequence[DatastoreSettings])
         check_name(component, f"{setting}.account_name", STORAGE_ACCOUNT, ds.get("account_name"))
         existing = ds.get("existing_storage_id")
         if existing:
-            found = lookup_existing_storage(existing, component, f"{setting}.existing_storage_id")
+            found = lookup_existing_storage(existing, component, f"{setting}.existing_storage_id", lookups)
             kind, hns, shown = found.kind, found.is_hns_enabled, existing
         else:
             kind, hns = ds.get("kind", "StorageV2"), ds.get("is_hns_enabled", kind_of == "AzureDataLakeGen2")
@@ -115,14 +132,15 @@ def declare_accounts(
     protect: bool,
     public_network_access: str,
     lock: LockArgs | None = None,
-) -> None:
+) -> list[DatastoreAccount]:
     """The accounts (and containers) behind the datastores; they do not depend on the workspace, so a
     managed network's outbound rules can point at them."""
+    accounts: list[DatastoreAccount] = []
     for ds in planned:
         s = ds.settings
         if ds.existing_id:
             arm = parse_arm_id(ds.existing_id)
-            ds.account_id, ds.account_name, ds.resource_group_name = ds.existing_id, arm.name, arm.resource_group_name
+            accounts.append(DatastoreAccount(ds, ds.existing_id, arm.name, arm.resource_group_name))
             continue
         hns = s.get("is_hns_enabled", ds.datastore_type == "AzureDataLakeGen2")
         account = storage.StorageAccount(
@@ -170,13 +188,14 @@ def declare_accounts(
             public_access=storage.PublicAccess.NONE,
             opts=child(parent, protect=protect),
         )
-        ds.account_id, ds.account_name, ds.resource_group_name = account.id, account.name, resource_group_name
+        accounts.append(DatastoreAccount(ds, account.id, account.name, resource_group_name))
+    return accounts
 
 
 def declare_datastores(
     parent: pulumi.Resource,
     name: str,
-    planned: list[PlannedDatastore],
+    accounts: list[DatastoreAccount],
     *,
     workspace: ml.Workspace,
     resource_group_name: pulumi.Input[str],
@@ -190,16 +209,17 @@ def declare_datastores(
     `WorkspaceUserAssignedIdentity`, azure-native machinelearningservices ServiceDataAccessAuthIdentity) and
     `principal_id` that identity's principal, which gets Storage Blob Data Contributor on each account."""
     ids: dict[str, pulumi.Output[str]] = {}
-    for ds in planned:
+    for account in accounts:
+        ds = account.planned
         s = ds.settings
-        slug = s["name"].lower().replace("_", "-")
+        slug = ds.slug
         grants = []
         if principal_id is not None:
             grants.append(
                 assign_role(
                     parent,
                     f"{name}-{slug}-blob-data",
-                    scope=ds.account_id,
+                    scope=account.account_id,
                     role=builtin_role(subscription_id, STORAGE_BLOB_DATA_CONTRIBUTOR),
                     principal_id=principal_id,
                     principal_type="ServicePrincipal",
@@ -211,10 +231,10 @@ def declare_datastores(
             properties = ml.AzureDataLakeGen2DatastoreArgs(
                 datastore_type="AzureDataLakeGen2",
                 filesystem=s["container_name"],
-                account_name=ds.account_name,
+                account_name=account.account_name,
                 credentials=identity_based,
                 description=s.get("description"),
-                resource_group=ds.resource_group_name,
+                resource_group=account.resource_group_name,
                 subscription_id=subscription_id,
                 service_data_access_auth_identity=auth_identity,
             )
@@ -222,10 +242,10 @@ def declare_datastores(
             properties = ml.AzureBlobDatastoreArgs(
                 datastore_type="AzureBlob",
                 container_name=s["container_name"],
-                account_name=ds.account_name,
+                account_name=account.account_name,
                 credentials=identity_based,
                 description=s.get("description"),
-                resource_group=ds.resource_group_name,
+                resource_group=account.resource_group_name,
                 subscription_id=subscription_id,
                 service_data_access_auth_identity=auth_identity,
             )

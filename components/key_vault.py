@@ -16,7 +16,7 @@ from amlws_rules.naming import KEY_VAULT, hyphenated_name
 from amlws_rules.roles import KEY_VAULT_CRYPTO_OFFICER
 
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
-from ._lookup import check_when_known, lookup_existing
+from .lookups import Lookups, check_when_known, lookup_existing
 from .access import assign_role, builtin_role
 from .diagnostics import send_diagnostics
 from .locks import LockArgs, check_lock, lock_resource
@@ -104,26 +104,16 @@ def _get_vault(name: str, resource_group_name: str) -> VaultFacts:
     )
 
 
-def validate_key_vault_args(args: WorkspaceKeyVaultArgs, component: str = "WorkspaceKeyVault") -> VaultFacts | None:
+def validate_key_vault_args(
+    args: WorkspaceKeyVaultArgs, component: str = "WorkspaceKeyVault", lookups: Lookups | None = None
+) -> VaultFacts | None:
     """Everything Azure would refuse, before any resource is declared. Returns what is known of an
     existing (looked up) or shared (declared in this program) vault; None for a vault to create."""
     existing = args.get("existing_id")
     if isinstance(existing, str) and existing:
-        return lookup_existing(component, "key_vault.existing_id", existing, KEY_VAULT_TYPE, _get_vault)
+        return lookup_existing(component, "key_vault.existing_id", existing, KEY_VAULT_TYPE, _get_vault, lookups)
     if existing is not None and not isinstance(existing, str):
-        facts = args.get("existing_facts")
-        given = (
-            facts or {}
-        )  # else name and group come from the ID in the component (no Output is made while validating)
-        return VaultFacts(
-            id=existing,
-            name=given.get("vault_name", ""),
-            resource_group_name=given.get("resource_group_name", ""),
-            enable_purge_protection=facts["enable_purge_protection"] if facts else None,
-            enable_soft_delete=facts["enable_soft_delete"] if facts else None,
-            label="<Output>",
-            known_later=facts is None,
-        )
+        return _handed_vault(existing, args.get("existing_facts"))
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
     check_lock(component, "key_vault.lock", args.get("lock"))
@@ -140,6 +130,46 @@ def validate_key_vault_args(args: WorkspaceKeyVaultArgs, component: str = "Works
     return None
 
 
+def _handed_vault(existing: pulumi.Input[str], facts: ExistingVaultFacts | None) -> VaultFacts:
+    """A vault handed on as an Output ID, with the facts its caller vouches for (if any)."""
+    given = facts or {}  # else name and group come from the ID in the component (no Output is made while validating)
+    return VaultFacts(
+        id=existing,
+        name=given.get("vault_name", ""),
+        resource_group_name=given.get("resource_group_name", ""),
+        enable_purge_protection=facts["enable_purge_protection"] if facts else None,
+        enable_soft_delete=facts["enable_soft_delete"] if facts else None,
+        label="<Output>",
+        known_later=facts is None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class VaultPlan:
+    """The validated key vault section: what the lookup of a string `existing_id` found (None otherwise).
+    Everything else the component needs is read from its args, which may carry Outputs the plan never saw."""
+
+    looked_up: VaultFacts | None
+
+
+def plan_key_vault(
+    args: WorkspaceKeyVaultArgs, component: str = "WorkspaceKeyVault", lookups: Lookups | None = None
+) -> VaultPlan:
+    """Validate the section once (looking up a string `existing_id`); the component declares from the result."""
+    found = validate_key_vault_args(args, component, lookups)
+    return VaultPlan(found if isinstance(args.get("existing_id"), str) else None)
+
+
+def vault_of(args: WorkspaceKeyVaultArgs, plan: VaultPlan) -> VaultFacts:
+    """Facts of the vault a validated section leads to (no lookup, no check: `plan` holds their answers)."""
+    existing = args.get("existing_id")
+    if isinstance(existing, str) and existing and plan.looked_up is not None:
+        return plan.looked_up
+    if existing is not None and not isinstance(existing, str):
+        return _handed_vault(existing, args.get("existing_facts"))
+    return _new_vault(args)
+
+
 DEPLOYER_PRINCIPAL_TYPES = ("ServicePrincipal", "User")
 
 
@@ -149,11 +179,15 @@ def check_deployer_principal_type(component: str, setting: str, value: object) -
         raise ComponentInputError(component, setting, value, f"must be one of {', '.join(DEPLOYER_PRINCIPAL_TYPES)}")
 
 
-def planned_vault(args: WorkspaceKeyVaultArgs, component: str) -> VaultFacts:
+def planned_vault(args: WorkspaceKeyVaultArgs, component: str, lookups: Lookups | None = None) -> VaultFacts:
     """Facts of the vault these args lead to (before it exists, for a vault we create)."""
-    found = validate_key_vault_args(args, component)
+    found = validate_key_vault_args(args, component, lookups)
     if found is not None:
         return found
+    return _new_vault(args)
+
+
+def _new_vault(args: WorkspaceKeyVaultArgs) -> VaultFacts:
     return VaultFacts(
         id="",
         name="",
@@ -217,8 +251,21 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
     resource_group_name: pulumi.Output[str]
     """Resource group of the vault."""
 
-    def __init__(self, name: str, args: WorkspaceKeyVaultArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        found = validate_key_vault_args(args)
+    def __init__(
+        self,
+        name: str,
+        args: WorkspaceKeyVaultArgs,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        plan: VaultPlan | None = None,
+    ):
+        # `plan`: the section as validated already (by MachineLearningWorkspace's plan), so it is not checked again.
+        if plan is None:
+            found = validate_key_vault_args(args)
+        else:
+            existing = args.get("existing_id")
+            brought = existing is not None and (existing != "" if isinstance(existing, str) else True)
+            found = vault_of(args, plan) if brought else None
         super().__init__(token("WorkspaceKeyVault"), name, None, opts)
         self.facts: ExistingVaultFacts | None = None  # handed on with the ID (a shared vault)
         if found is not None:
@@ -285,7 +332,7 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
                 required(args, "resource_group_name", "WorkspaceKeyVault")
             )
             self.vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
-            self.facts = vault_facts(planned_vault(args, "WorkspaceKeyVault"))
+            self.facts = vault_facts(_new_vault(args))
             diagnostics_workspace_id = args.get("diagnostics_workspace_id")
             if diagnostics_workspace_id is not None:
                 send_diagnostics(self, f"{name}-kv-diag", vault.id, diagnostics_workspace_id)

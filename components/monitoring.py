@@ -12,7 +12,7 @@ from pulumi_azure_native import applicationinsights, operationalinsights
 from amlws_rules.naming import APPLICATION_INSIGHTS, LOG_ANALYTICS, hyphenated_name
 
 from ._common import ComponentInputError, check_name, child, keep_earlier_name, required, token
-from ._lookup import check_when_known, lookup_existing
+from .lookups import Lookups, check_when_known, lookup_existing
 
 APP_INSIGHTS_TYPE = "Microsoft.Insights/components"
 LOG_ANALYTICS_TYPE = "Microsoft.OperationalInsights/workspaces"
@@ -62,7 +62,9 @@ def has_log_analytics(monitoring: Mapping[str, Any] | None) -> bool:
     )
 
 
-def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "WorkspaceMonitoring") -> None:
+def validate_monitoring_args(
+    args: WorkspaceMonitoringArgs, component: str = "WorkspaceMonitoring", lookups: Lookups | None = None
+) -> None:
     """Everything Azure would refuse, before any resource is declared. Existing string IDs are looked
     up; Output IDs are looked up once known (`checked_monitoring_id`), unless `existing_facts` vouch for them."""
     ai_id = args.get("existing_application_insights_id")
@@ -82,7 +84,7 @@ def validate_monitoring_args(args: WorkspaceMonitoringArgs, component: str = "Wo
         ),
     ):
         if isinstance(value, str) and value:
-            lookup_existing(component, setting, value, kind, invoke)
+            lookup_existing(component, setting, value, kind, invoke, lookups)
     if not (ai_id and law_id) and "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing IDs are given")
     check_name(
@@ -127,10 +129,19 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
     log_analytics_workspace_id: pulumi.Output[Optional[str]]
     """Resource ID of the Log Analytics workspace (None when only an existing App Insights was given)."""
 
-    def __init__(self, name: str, args: WorkspaceMonitoringArgs, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        args: WorkspaceMonitoringArgs,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        validated: bool = False,
+    ):
+        # `validated`: the section was checked already (by MachineLearningWorkspace's plan), so it is not again.
         ai_id = args.get("existing_application_insights_id")
         law_id = args.get("existing_log_analytics_workspace_id")
-        validate_monitoring_args(args)
+        if not validated:
+            validate_monitoring_args(args)
         super().__init__(token("WorkspaceMonitoring"), name, None, opts)
         protect = args.get("protect", False)
         access = args.get("public_network_access", "Enabled")

@@ -5,7 +5,8 @@ fails under subscriptions that require tags. Creating it here avoids that, with 
 anonymous pull off; identities pull with AcrPull instead.
 """
 
-from typing import NotRequired, Optional, TypedDict
+from dataclasses import dataclass
+from typing import Mapping, NotRequired, Optional, TypedDict
 
 import pulumi
 from pulumi_azure_native import containerregistry
@@ -13,7 +14,7 @@ from pulumi_azure_native import containerregistry
 from amlws_rules.naming import CONTAINER_REGISTRY, compact_name
 
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
-from ._lookup import check_when_known, lookup_existing
+from .lookups import Lookups, check_when_known, lookup_existing
 from .diagnostics import send_diagnostics
 from .locks import LockArgs, check_lock, lock_resource
 
@@ -86,29 +87,31 @@ def _get_registry(name: str, resource_group_name: str) -> dict[str, str]:
     }
 
 
-def _lookup_registry(existing: str, component: str) -> dict[str, str]:
-    return lookup_existing(component, "container_registry.existing_id", existing, REGISTRY_TYPE, _get_registry)
+def _lookup_registry(existing: str, component: str, lookups: Lookups | None) -> dict[str, str]:
+    return lookup_existing(component, "container_registry.existing_id", existing, REGISTRY_TYPE, _get_registry, lookups)
 
 
-def registry_public_network_access(args: WorkspaceContainerRegistryArgs, component: str) -> str | None:
+def registry_public_network_access(
+    args: WorkspaceContainerRegistryArgs, component: str, lookups: Lookups | None = None
+) -> str | None:
     """`publicNetworkAccess` of the registry these args create or bring (looked up, or from
     `existing_facts`); None when not known before the run (an Output ID without facts)."""
     existing = args.get("existing_id")
     if isinstance(existing, str) and existing:
-        return _lookup_registry(existing, component)["public_network_access"]
+        return _lookup_registry(existing, component, lookups)["public_network_access"]
     if existing is not None:
         return (args.get("existing_facts") or {}).get("public_network_access")
     return args.get("public_network_access", "Enabled")
 
 
 def validate_registry_args(
-    args: WorkspaceContainerRegistryArgs, component: str = "WorkspaceContainerRegistry"
+    args: WorkspaceContainerRegistryArgs, component: str = "WorkspaceContainerRegistry", lookups: Lookups | None = None
 ) -> pulumi.Input[str] | None:
     """Everything Azure would refuse (and an untagged registry), before any resource is declared.
     Returns the login server of an existing or shared registry; None for a registry to create."""
     existing = args.get("existing_id")
     if isinstance(existing, str) and existing:
-        return _lookup_registry(existing, component)["login_server"]
+        return _lookup_registry(existing, component, lookups)["login_server"]
     if existing is not None and not isinstance(existing, str):
         facts = args.get("existing_facts")
         return facts["login_server"] if facts else KNOWN_LATER
@@ -144,6 +147,34 @@ def validate_registry_args(
         )
 
 
+@dataclass(frozen=True, slots=True)
+class RegistryPlan:
+    """The validated registry section: what the lookup of a string `existing_id` found (None otherwise).
+    Everything else the component needs is read from its args, which may carry Outputs the plan never saw."""
+
+    looked_up: Mapping[str, str] | None
+
+    def facts(self, args: WorkspaceContainerRegistryArgs) -> tuple[pulumi.Input[str] | None, str | None]:
+        """(login server, public network access) of the registry the validated `args` lead to, as
+        `validate_registry_args` and `registry_public_network_access` answer, without asking again."""
+        existing = args.get("existing_id")
+        if isinstance(existing, str) and existing and self.looked_up is not None:
+            return self.looked_up["login_server"], self.looked_up["public_network_access"]
+        if existing is not None and not isinstance(existing, str):
+            facts = args.get("existing_facts")
+            return (facts["login_server"] if facts else KNOWN_LATER), (facts or {}).get("public_network_access")
+        return None, args.get("public_network_access", "Enabled")
+
+
+def plan_registry(args: WorkspaceContainerRegistryArgs, component: str, lookups: Lookups | None = None) -> RegistryPlan:
+    """Validate the section once (looking up a string `existing_id`); the component declares from the result."""
+    validate_registry_args(args, component, lookups)
+    existing = args.get("existing_id")
+    if isinstance(existing, str) and existing:
+        return RegistryPlan(_lookup_registry(existing, component, lookups))
+    return RegistryPlan(None)
+
+
 def checked_registry(value: pulumi.Input[str], component: str) -> pulumi.Output[containerregistry.GetRegistryResult]:
     """A registry known only later: its lookup once the ID is known (a missing one fails the run)."""
     return check_when_known(
@@ -166,9 +197,21 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
     public_network_access: str | None
     """`publicNetworkAccess` of the registry (None when only known once an Output ID is looked up)."""
 
-    def __init__(self, name: str, args: WorkspaceContainerRegistryArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        login_server = validate_registry_args(args)
-        self.public_network_access = registry_public_network_access(args, "WorkspaceContainerRegistry")
+    def __init__(
+        self,
+        name: str,
+        args: WorkspaceContainerRegistryArgs,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        plan: "RegistryPlan | None" = None,
+    ):
+        # `plan`: the section as validated already (by MachineLearningWorkspace's plan), so it is not checked again.
+        if plan is None:
+            lookups = Lookups()
+            login_server = validate_registry_args(args, lookups=lookups)
+            self.public_network_access = registry_public_network_access(args, "WorkspaceContainerRegistry", lookups)
+        else:
+            login_server, self.public_network_access = plan.facts(args)
         super().__init__(token("WorkspaceContainerRegistry"), name, None, opts)
         existing = args.get("existing_id")
         if existing is not None and login_server is KNOWN_LATER:

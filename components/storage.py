@@ -17,7 +17,7 @@ from amlws_rules.naming import STORAGE_ACCOUNT, compact_name
 
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from .diagnostics import STORAGE_SERVICE_METRICS, send_diagnostics
-from ._lookup import check_when_known, lookup_existing
+from .lookups import Lookups, check_when_known, lookup_existing
 from .locks import LockArgs, check_lock, lock_resource
 
 STORAGE_ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
@@ -98,14 +98,19 @@ def _get_account(name: str, resource_group_name: str) -> ExistingStorage:
 
 
 def lookup_existing_storage(
-    resource_id: str, component: str = "WorkspaceStorage", setting: str = "storage.existing_id"
+    resource_id: str,
+    component: str = "WorkspaceStorage",
+    setting: str = "storage.existing_id",
+    lookups: Lookups | None = None,
 ) -> ExistingStorage:
     """Look up an existing account (`azure-native:storage:getStorageAccount`) without judging it.
 
     Synchronous on purpose: it runs before any resource is declared, once per account per
     deployment. A missing account is a ComponentInputError naming the setting.
     """
-    found: ExistingStorage = lookup_existing(component, setting, resource_id, STORAGE_ACCOUNT_TYPE, _get_account)
+    found: ExistingStorage = lookup_existing(
+        component, setting, resource_id, STORAGE_ACCOUNT_TYPE, _get_account, lookups
+    )
     return ExistingStorage(
         id=found.id or resource_id,
         name=found.name,
@@ -116,25 +121,22 @@ def lookup_existing_storage(
 
 
 def existing_workspace_storage(
-    value: pulumi.Input[str], component: str = "WorkspaceStorage", facts: ExistingStorageFacts | None = None
+    value: pulumi.Input[str],
+    component: str = "WorkspaceStorage",
+    facts: ExistingStorageFacts | None = None,
+    lookups: Lookups | None = None,
 ) -> ExistingStorage | None:
     """An account the workspace will use, held to the documented workspace-storage rules: a string ID
     is looked up, an Output with `facts` is judged by them. An Output without facts is only known later:
     None, and the component checks it when it is known (`checked_storage_id`)."""
     if isinstance(value, str):
-        found = lookup_existing_storage(value, component)
+        found = lookup_existing_storage(value, component, lookups=lookups)
         shown: object = value
-    elif facts is not None:
-        found = ExistingStorage(
-            id=value,
-            name="",  # the component reads the name from the ID (no Output is made while validating)
-            kind=facts["kind"],
-            sku_name=facts["sku_name"],
-            is_hns_enabled=facts["is_hns_enabled"],
-        )
-        shown = "<Output>"
     else:
-        return None
+        vouched = _vouched_storage(value, facts)
+        if vouched is None:
+            return None
+        found, shown = vouched, "<Output>"
     check_workspace_storage(
         component,
         "storage.existing_id",
@@ -144,6 +146,42 @@ def existing_workspace_storage(
         is_hns_enabled=found.is_hns_enabled,
     )
     return found
+
+
+def _vouched_storage(value: pulumi.Input[str], facts: ExistingStorageFacts | None) -> ExistingStorage | None:
+    """An Output ID with the facts its caller vouches for (None without facts: checked once known)."""
+    if facts is None:
+        return None
+    return ExistingStorage(
+        id=value,
+        name="",  # the component reads the name from the ID (no Output is made while validating)
+        kind=facts["kind"],
+        sku_name=facts["sku_name"],
+        is_hns_enabled=facts["is_hns_enabled"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoragePlan:
+    """The validated storage section: what the lookup of a string `existing_id` found (None otherwise).
+    Everything else the component needs is read from its args, which may carry Outputs the plan never saw."""
+
+    looked_up: ExistingStorage | None
+
+
+def plan_storage(
+    args: WorkspaceStorageArgs, component: str = "WorkspaceStorage", lookups: Lookups | None = None
+) -> StoragePlan:
+    """Validate the section once (looking up a string `existing_id`); the component declares from the result."""
+    found = validate_storage_args(args, component, lookups)
+    return StoragePlan(found if isinstance(args.get("existing_id"), str) else None)
+
+
+def _planned_found(args: WorkspaceStorageArgs, plan: StoragePlan) -> ExistingStorage | None:
+    existing = args.get("existing_id")
+    if isinstance(existing, str) and existing:
+        return plan.looked_up
+    return _vouched_storage(existing, args.get("existing_facts")) if existing else None
 
 
 def _account_name(resource_id: str) -> str:
@@ -175,12 +213,18 @@ def checked_storage_id(value: pulumi.Input[str], component: str = "WorkspaceStor
     )
 
 
-def planned_storage(args: WorkspaceStorageArgs, component: str = "WorkspaceStorage") -> ExistingStorage | None:
+def planned_storage(
+    args: WorkspaceStorageArgs, component: str = "WorkspaceStorage", lookups: Lookups | None = None
+) -> ExistingStorage | None:
     """What is known of the account these args lead to: looked up, vouched for, or the settings of a new
     one; None for an Output ID known only later."""
-    found = validate_storage_args(args, component)
+    found = validate_storage_args(args, component, lookups)
     if args.get("existing_id"):
         return found
+    return _new_account(args)
+
+
+def _new_account(args: WorkspaceStorageArgs) -> ExistingStorage:
     return ExistingStorage(
         id="",
         name="<new account>",
@@ -215,7 +259,9 @@ def warn_workspace_storage(component: str, setting: str, value: object, *, kind:
             pulumi.log.warn(f"{component}: {setting}={value!r}: {finding.message}")
 
 
-def validate_storage_args(args: WorkspaceStorageArgs, component: str = "WorkspaceStorage") -> ExistingStorage | None:
+def validate_storage_args(
+    args: WorkspaceStorageArgs, component: str = "WorkspaceStorage", lookups: Lookups | None = None
+) -> ExistingStorage | None:
     """Everything Azure or the docs would refuse, before any resource is declared.
 
     Returns what is known of the `existing_id` account (None for an account we create, or for an
@@ -223,7 +269,7 @@ def validate_storage_args(args: WorkspaceStorageArgs, component: str = "Workspac
     """
     existing = args.get("existing_id")
     if existing:
-        return existing_workspace_storage(existing, component, args.get("existing_facts"))
+        return existing_workspace_storage(existing, component, args.get("existing_facts"), lookups)
     kind = args.get("kind", "StorageV2")
     sku_name = args.get("sku_name", "Standard_LRS")
     is_hns = args.get("is_hns_enabled", False)
@@ -295,8 +341,16 @@ class WorkspaceStorage(pulumi.ComponentResource):
     account_name: pulumi.Output[str]
     """Name of the account."""
 
-    def __init__(self, name: str, args: WorkspaceStorageArgs, opts: Optional[pulumi.ResourceOptions] = None):
-        found = validate_storage_args(args)
+    def __init__(
+        self,
+        name: str,
+        args: WorkspaceStorageArgs,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        plan: StoragePlan | None = None,
+    ):
+        # `plan`: the section as validated already (by MachineLearningWorkspace's plan), so it is not checked again.
+        found = _planned_found(args, plan) if plan is not None else validate_storage_args(args)
         super().__init__(token("WorkspaceStorage"), name, None, opts)
         existing = args.get("existing_id")
         self.facts: ExistingStorageFacts | None = None  # handed on with the ID (a shared account)
@@ -350,7 +404,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
             )
             self.id = account.id
             self.account_name = account.name
-            self.facts = storage_facts(planned_storage(args))
+            self.facts = storage_facts(_new_account(args))
             protect_account_data(
                 self, f"{name}-st", account, required(args, "resource_group_name", "WorkspaceStorage"), file_shares=True
             )

@@ -311,6 +311,14 @@ TARGETS = [
         "EnvironmentVersion",
     ),
     Target(
+        "azure-native:machinelearningservices:WorkspaceConnection",
+        "2025-12-01",
+        "azure-ai-ml",
+        _ML,
+        "/workspaces/{workspaceName}/connections/{connectionName}",
+        "WorkspaceConnectionPropertiesV2BasicResource",
+    ),
+    Target(
         "azure-native:machinelearningservices:Registry",
         "2025-12-01",
         "azure-ai-ml",
@@ -333,6 +341,12 @@ NAME_FACTS: dict[str, dict[str, Any]] = {
     "azure-native:machinelearningservices:Registry": {
         "pattern": r"^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$",
         "source": _BICEP_ML,
+    },
+    # workspaceRP.json (stable/2025-12-01), parameter `ConnectionName`.
+    "azure-native:machinelearningservices:WorkspaceConnection": {
+        "pattern": r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$",
+        "source": "Azure/azure-rest-api-specs specification/machinelearningservices/resource-manager/"
+        "Microsoft.MachineLearningServices/stable/2025-12-01/workspaceRP.json (parameters.ConnectionName)",
     },
     "azure-native:machinelearningservices:Compute": {
         "pattern": r"^[a-zA-Z](?![a-zA-Z0-9-]*-\d+$)[a-zA-Z0-9\-]{2,23}$",
@@ -673,6 +687,8 @@ DEPLOY_ONLY = {
     "machinelearningservices:EnvironmentContainer": "nothing beyond the workspace being reachable",
     "machinelearningservices:EnvironmentVersion": "that the image exists or builds, reachable from the workspace",
     "machinelearningservices:Registry": "region availability; the system-created storage and registry",
+    "machinelearningservices:WorkspaceConnection": "that the target accepts the workspace identity (its data role) or "
+    "the credential; categories and auth types the service supports beyond the spec's open enums",
     "machinelearningservices:Workspace": "that the linked resources exist and are acceptable (the components and the "
     "policy pack check kind, SKU, HNS, purge protection); managed network provisioning",
     "managedidentity:UserAssignedIdentity": "nothing beyond the resource group",

@@ -2,7 +2,9 @@
 
 Two phases. First everything is validated (typed config, then every component's inputs, including
 the lookups of existing resources and the deployed state of each workspace); only then is anything
-declared, so a typo in the second workspace never leaves the first half-deployed.
+declared, so a typo in the second workspace never leaves the first half-deployed. Each workspace is
+planned once in the first phase (`plan_workspace`, with stand-ins for what does not exist yet) and
+declared from that plan in the second.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ from amlws.components.vnet import PrivateNetwork, PrivateNetworkArgs, validate_n
 from amlws_rules.naming import VIRTUAL_NETWORK, hyphenated_name
 from amlws.components.self_serve import validate_zone_args
 from amlws.components.shared import planned_workspace_sections, validate_shared_args
-from amlws.components.workspace import validate_workspace_args
+from amlws.components.encryption import deployer_crypto_officer, deployer_grant_name
+from amlws.components.lookups import Lookups
+from amlws.components.workspace import COMPONENT as WORKSPACE_COMPONENT
+from amlws.components.workspace import WorkspacePlan, plan_workspace
 
 from . import names
 from .config import PrivateEndpointsConfig, StackConfig, StackConfigError, WorkspaceConfig, read_stack_config
@@ -248,8 +253,12 @@ def self_serve_args(stack: StackConfig, shared: Any = None) -> SelfServeZoneArgs
     return args  # type: ignore[return-value]
 
 
-def preflight(stack: StackConfig, stack_file: str) -> None:
-    """Run every component check for every workspace (and the shared resources) before anything is declared."""
+def preflight(stack: StackConfig, stack_file: str, lookups: Lookups | None = None) -> dict[str, WorkspacePlan]:
+    """Run every component check for every workspace (and the shared resources) before anything is declared.
+    Returns each workspace's plan by project: `main` declares from it without checking again. `lookups` answers
+    a resource two workspaces bring (the same existing storage account) once."""
+    lookups = lookups or Lookups()
+    plans: dict[str, WorkspacePlan] = {}
     problems: list[str] = []
     placeholder_zones = {zone: f"<zone {zone}>" for zone in ALL_ZONES}
     subnets: dict[str, pulumi.Input[str]] = {}  # the created subnets' IDs exist only once the network does
@@ -285,16 +294,48 @@ def preflight(stack: StackConfig, stack_file: str) -> None:
             "<shared ml_registry>",
         )
         try:
-            validate_workspace_args(args)
+            plans[workspace.project] = plan_workspace(workspace.project, args, lookups)
         except ComponentInputError as err:
             problems.append(config_problem(f"amlws:workspaces[{i}]", err, f"project {workspace.project}"))
     if problems:
         raise StackConfigError(stack_file, problems)
+    return plans
+
+
+def deployer_grants(stack: StackConfig, plans: Mapping[str, WorkspacePlan]) -> dict[str, pulumi.Resource]:
+    """The deploying identity's Key Vault Crypto Officer grant on each existing vault a workspace creates its
+    customer-managed key in: one per vault, owned by the program, named after the vault (so the order of the
+    workspaces changes no URN). Earlier versions made it inside the first workspace using the vault: an alias per
+    such workspace keeps a deployed grant where it is. A shared vault is handed to the workspaces as the
+    SharedWorkspaceResources output, not as an existing ID: none is made for it here (as before)."""
+    if stack.shared is not None and stack.shared.key_vault is not None:
+        return {}
+    users: dict[str, list[str]] = {}
+    principal_types: dict[str, str] = {}
+    for project, plan in plans.items():
+        cmk = plan.encryption
+        if cmk is not None and cmk.existing_vault_id is not None:
+            users.setdefault(cmk.existing_vault_id, []).append(project)
+            principal_types.setdefault(cmk.existing_vault_id, cmk.deployer_principal_type)
+    stack, project_name = pulumi.get_stack(), pulumi.get_project()
+    grants: dict[str, pulumi.Resource] = {}
+    for vault_id, projects in users.items():
+        aliases = [
+            pulumi.Alias(
+                name=f"{project}-cmk-deployer-crypto-officer",
+                parent=f"urn:pulumi:{stack}::{project_name}::amlws:index:{WORKSPACE_COMPONENT}::{project}",
+            )
+            for project in sorted(projects)
+        ]
+        grants[vault_id] = deployer_crypto_officer(
+            deployer_grant_name(vault_id), vault_id, principal_types[vault_id], aliases=aliases
+        )
+    return grants
 
 
 def main() -> None:
     stack = read_stack_config()
-    preflight(stack, f"Pulumi.{pulumi.get_stack()}.yaml")
+    plans = preflight(stack, f"Pulumi.{pulumi.get_stack()}.yaml")
     subscription_id = authorization.get_client_config_output().subscription_id
 
     shared_ids: dict[str, Any] = {}
@@ -363,6 +404,7 @@ def main() -> None:
             },
         )
 
+    grants = deployer_grants(stack, plans)
     for workspace in stack.workspaces:
         tags = cost_tags(stack, workspace)
         rg_name: pulumi.Input[str]
@@ -382,7 +424,10 @@ def main() -> None:
             )
             rg_name, rg_id = group.name, group.id
         ml = MachineLearningWorkspace(
-            workspace.project, workspace_args(stack, workspace, rg_name, shared_ids, zone_ids, subnets, ml_registry_id)
+            workspace.project,
+            workspace_args(stack, workspace, rg_name, shared_ids, zone_ids, subnets, ml_registry_id),
+            plan=plans[workspace.project],
+            deployer_grants=grants,
         )
         if workspace.budget is not None:
             budget = {**workspace.budget.model_dump(exclude_none=True)}

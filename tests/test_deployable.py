@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from amlws.components import ComponentInputError, MachineLearningWorkspace, WorkspaceStorage, monthly_budget
+from amlws.components.encryption import deployer_crypto_officer, deployer_grant_name
 from amlws.mocks import CLIENT_ID, SUBSCRIPTION_ID, ArmMocks
 from amlws.preview import PreviewError, run_program
 from amlws.stacks.program import main
@@ -92,10 +93,13 @@ def test_no_crypto_officer_grant_without_a_customer_managed_key():
 
 
 def test_an_existing_vault_shared_by_two_cmk_workspaces_gets_one_deployer_grant():
+    """The program owns the vault's grant and hands it to both workspaces (the stack program does the same);
+    each workspace declared alone would make its own, and Azure has one assignment per scope, principal and role."""
     vault_id = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-existing"
     fixtures = {vault_id: {"properties": {"enablePurgeProtection": True, "enableSoftDelete": True}}}
 
     def program():
+        grant = deployer_crypto_officer(deployer_grant_name(vault_id), vault_id, "ServicePrincipal")
         for project in ("a", "b"):
             MachineLearningWorkspace(
                 project,
@@ -104,6 +108,7 @@ def test_an_existing_vault_shared_by_two_cmk_workspaces_gets_one_deployer_grant(
                     "key_vault": {"existing_id": vault_id},
                     "customer_managed_key": {"key_name": f"cmk-{project}"},
                 },
+                deployer_grants={vault_id: grant},
             )
 
     result = run(program, fixtures)

@@ -513,6 +513,14 @@ ANCHORS: list[Anchor] = [
     ),
     Anchor(
         PS,
+        "Azure.RBAC.LimitOwner",
+        "Limit the number of subscription Owners",
+        "workspace-privileged-role-assignment",
+        "PSRule counts Owners at subscription scope; the pack refuses Owner, User Access Administrator and Role Based "
+        "Access Control Administrator on a workspace and its resources unless the policy config allows the principal",
+    ),
+    Anchor(
+        PS,
         "Azure.Log.Replication",
         "Log Analytics workspace replication",
         "log-analytics-replication",

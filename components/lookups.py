@@ -1,12 +1,15 @@
-"""Existence checks for resources a user brings by ID, run before anything is declared.
+"""Existence checks for resources a user brings by ID, run while planning, before anything is declared.
 
 A resource that does not exist must fail the deployment at the start, naming the setting, not halfway
 through when the workspace is created against it. Azure answers a missing resource with a
 `...NotFound` error (or a 404); anything else (no credentials, a throttled API) is not evidence that
 the resource is missing, and is re-raised as it is.
+
+Answers are kept only where the caller asks for it: a `Lookups` the caller makes and passes in (the stack
+program makes one per run, so two workspaces naming the same existing storage account ask Azure once; a
+component makes its own for one construction). Nothing is remembered behind the caller's back.
 """
 
-import weakref
 from typing import Any, Callable, TypeVar
 
 import pulumi
@@ -19,9 +22,19 @@ T = TypeVar("T")
 
 _NOT_FOUND_MARKERS = ("notfound", "not found", "was not found", "could not be found", "404")
 
-# One answer per resource per deployment, keyed weakly by the runtime's monitor (a new deployment
-# or test never sees a stale answer): the preflight and the components ask for the same resources.
-_answers: "weakref.WeakKeyDictionary[object, dict[str, Any]]" = weakref.WeakKeyDictionary()
+
+class Lookups:
+    """The answers of the lookups of one run, owned by whoever made it (the stack program, a component):
+    the same question (a resource type and ID, any letter case) is put to Azure once."""
+
+    def __init__(self) -> None:
+        self._answers: dict[str, Any] = {}
+
+    def answer(self, key: str, compute: Callable[[], Any]) -> Any:
+        """The earlier answer to `key`, else `compute()` (kept only when it returns: a refusal is not kept)."""
+        if key.lower() not in self._answers:
+            self._answers[key.lower()] = compute()
+        return self._answers[key.lower()]
 
 
 def is_not_found(err: BaseException) -> bool:
@@ -29,18 +42,16 @@ def is_not_found(err: BaseException) -> bool:
     return any(marker in text for marker in _NOT_FOUND_MARKERS)
 
 
-def cached(key: str, compute: Callable[[], Any]) -> Any:
-    monitor = pulumi.runtime.settings.get_monitor()
-    cache = _answers.setdefault(monitor, {}) if monitor is not None else {}
-    if key.lower() not in cache:
-        cache[key.lower()] = compute()
-    return cache[key.lower()]
-
-
 def lookup_existing(
-    component: str, setting: str, resource_id: str, arm_type: str, invoke: Callable[[str, str], Any]
+    component: str,
+    setting: str,
+    resource_id: str,
+    arm_type: str,
+    invoke: Callable[[str, str], Any],
+    lookups: Lookups | None = None,
 ) -> Any:
-    """Parse `resource_id`, then `invoke(name, resource_group_name)`; a missing resource is a ComponentInputError."""
+    """Parse `resource_id`, then `invoke(name, resource_group_name)` (answered by `lookups` when it was asked
+    before); a missing resource is a ComponentInputError."""
     try:
         arm = parse_arm_id(resource_id, arm_type)
     except ValueError as err:
@@ -56,10 +67,10 @@ def lookup_existing(
                 ) from None
             raise
 
-    return cached(f"{arm_type}|{resource_id}", fetch)
+    return (lookups or Lookups()).answer(f"{arm_type}|{resource_id}", fetch)
 
 
-def probe(key: str, invoke: Callable[[], Any]) -> Any | None:
+def probe(key: str, invoke: Callable[[], Any], lookups: Lookups | None = None) -> Any | None:
     """The current state of a resource that may not exist yet (None when Azure says it does not)."""
 
     def fetch() -> Any | None:
@@ -70,7 +81,7 @@ def probe(key: str, invoke: Callable[[], Any]) -> Any | None:
                 return None
             raise
 
-    return cached(f"probe|{key}", fetch)
+    return (lookups or Lookups()).answer(f"probe|{key}", fetch)
 
 
 def check_when_known(

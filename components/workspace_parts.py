@@ -1,0 +1,291 @@
+"""The `declare_*` steps of MachineLearningWorkspace other than identity, encryption and network: each reads its
+piece of the `WorkspacePlan`, declares under `parent` and returns what it made."""
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import pulumi
+from pulumi_azure_native import machinelearningservices as ml
+
+from ._common import child, keep_earlier_name
+from .access import grant_groups
+from .compute import compute_cluster_properties, compute_instance_properties
+from .datastore import DatastoreAccount, declare_accounts, declare_datastores
+from .diagnostics import send_diagnostics
+from .encryption import DeclaredEncryption, VaultRef
+from .declaring import Declaring
+from .identity import DeclaredIdentity, WorkspacePrincipals
+from .environment import declare_environments
+from .image_builds import no_image_build_role
+from .key_vault import WorkspaceKeyVault, checked_vault_id, vault_name_and_group
+from .locks import lock_resource
+from .monitoring import WorkspaceMonitoring
+from .outbound import managed_network
+from .registry import WorkspaceContainerRegistry
+from .storage import WorkspaceStorage
+from .workspace_plan import (
+    AccessPlan,
+    ComputePlan,
+    EnvironmentPlan,
+    RegistrySection,
+    StorageSection,
+    VaultSection,
+    WorkspacePlan,
+)
+
+COMPONENT = "MachineLearningWorkspace"
+MANAGED_NETWORK_LOCKS_DOC = "https://learn.microsoft.com/azure/machine-learning/how-to-managed-network#limitations"
+
+
+@dataclass(frozen=True, slots=True)
+class Associated:
+    """The workspace's associated resources as declared (created, or brought by ID)."""
+
+    monitoring: WorkspaceMonitoring
+    storage: WorkspaceStorage
+    key_vault: WorkspaceKeyVault
+    vault: VaultRef
+    """Where a customer-managed key goes (the vault's ID checked for CMK when it is known only later)."""
+    registry: WorkspaceContainerRegistry | None
+    datastores: tuple[DatastoreAccount, ...]
+
+    def identity_scopes(self) -> dict[str, pulumi.Input[str]]:
+        """The resources a user-assigned primary identity is granted roles on, by section."""
+        scopes: dict[str, pulumi.Input[str]] = {
+            "storage": self.storage.id,
+            "key_vault": self.key_vault.id,
+            "application_insights": self.monitoring.application_insights_id,
+        }
+        if self.registry is not None:
+            scopes["container_registry"] = self.registry.id
+        return scopes
+
+    def endpoint_ids(self, workspace_id: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
+        """The private endpoints' targets, by section."""
+        ids: dict[str, pulumi.Input[str]] = {"workspace": workspace_id, "storage": self.storage.id}
+        ids["key_vault"] = self.key_vault.id
+        if self.registry is not None:
+            ids["container_registry"] = self.registry.id
+        return ids
+
+
+def declare_storage(
+    section: StorageSection, parent: pulumi.Resource, name: str, diag: Mapping[str, Any]
+) -> WorkspaceStorage:
+    return WorkspaceStorage(f"{name}-storage", {**section.args, **diag}, child(parent), plan=section.plan)
+
+
+def declare_key_vault(
+    section: VaultSection,
+    parent: pulumi.Resource,
+    name: str,
+    diag: Mapping[str, Any],
+    *,
+    deployer_grant: Mapping[str, Any],
+    for_cmk: bool,
+) -> tuple[WorkspaceKeyVault, VaultRef]:
+    """The vault, and where a customer-managed key goes: a vault known only later must pass the CMK rules
+    before the key and the workspace use it (`checked_vault_id`)."""
+    vault = WorkspaceKeyVault(
+        f"{name}-keyvault", {**section.args, **diag, **deployer_grant}, child(parent), plan=section.plan
+    )
+    if for_cmk and section.facts.known_later:
+        vault_id = checked_vault_id(vault.id, COMPONENT, for_cmk=True)
+        vault_name, vault_group = vault_name_and_group(vault_id)
+        return vault, VaultRef(vault_id, vault_name, vault_group)
+    return vault, VaultRef(vault.id, vault.vault_name, vault.resource_group_name)
+
+
+def declare_registry(
+    section: RegistrySection | None, parent: pulumi.Resource, name: str, diag: Mapping[str, Any]
+) -> WorkspaceContainerRegistry | None:
+    if section is None:
+        return None
+    return WorkspaceContainerRegistry(f"{name}-registry", {**section.args, **diag}, child(parent), plan=section.plan)
+
+
+def declare_associated(plan: WorkspacePlan, parent: pulumi.Resource) -> Associated:
+    """Monitoring, storage, key vault, registry and the datastores' accounts: nothing here depends on the
+    workspace, so the workspace (and a managed network's outbound rules) can point at them."""
+    name, names = plan.names.name, plan.names
+    monitoring = WorkspaceMonitoring(f"{name}-monitoring", plan.monitoring, child(parent), validated=True)
+    diag = {"diagnostics_workspace_id": monitoring.log_analytics_workspace_id} if plan.diagnostics else {}
+    storage = declare_storage(plan.storage, parent, name, diag)
+    # Keys created through ARM need the deployer's data-plane role on the vault (Azure/bicep#6539).
+    cmk = plan.encryption
+    grant = (
+        {"grant_deployer_crypto_officer": True, "deployer_principal_type": cmk.deployer_principal_type} if cmk else {}
+    )
+    vault, vault_ref = declare_key_vault(plan.key_vault, parent, name, diag, deployer_grant=grant, for_cmk=bool(cmk))
+    registry = declare_registry(plan.registry, parent, name, diag)
+    accounts = declare_accounts(
+        parent,
+        name,
+        list(plan.datastores),
+        resource_group_name=names.resource_group_name,
+        location=names.location,
+        tags=names.tags,
+        protect=names.protect,
+        public_network_access=plan.storage.args.get("public_network_access", "Enabled"),
+        lock=plan.lock.data,
+    )
+    return Associated(monitoring, storage, vault, vault_ref, registry, tuple(accounts))
+
+
+def declare_computes(
+    plan: ComputePlan, at: Declaring, *, workspace: ml.Workspace, after: Sequence[pulumi.Resource]
+) -> dict[str, ml.Compute]:
+    """Compute instances, then clusters, by compute name; they wait for `after` (the managed network's
+    approvals: the first compute provisions it)."""
+    computes: dict[str, ml.Compute] = {}
+    for ci in plan.instances:
+        computes[ci["name"]] = ml.Compute(
+            f"{at.name}-{ci['name']}",
+            compute_name=ci["name"],
+            resource_group_name=at.rg,
+            workspace_name=workspace.name,
+            location=at.location,
+            properties=compute_instance_properties(ci, at.tenant_id),
+            tags=at.tags,
+            opts=child(at.parent, depends_on=list(after)),
+        )
+    for cc in plan.clusters:
+        computes[cc["name"]] = ml.Compute(
+            f"{at.name}-{cc['name']}",
+            compute_name=cc["name"],
+            resource_group_name=at.rg,
+            workspace_name=workspace.name,
+            location=at.location,
+            identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
+            properties=compute_cluster_properties(cc),
+            tags=at.tags,
+            opts=child(at.parent, depends_on=list(after)),
+        )
+    return computes
+
+
+def declare_access(plan: AccessPlan, at: Declaring, *, workspace_id: pulumi.Input[str]) -> list[pulumi.Resource]:
+    """Group role assignments on the workspace (AzureML Data Scientist replaced by the role without image
+    builds when they are turned off)."""
+    if plan.settings is None:
+        return []
+    scientist_role = None
+    if plan.data_scientist_role_name is not None:
+        scientist_role = no_image_build_role(
+            at.parent, f"{at.name}-data-scientist-role", scope=workspace_id, role_name=plan.data_scientist_role_name
+        ).id
+    return grant_groups(
+        at.parent,
+        f"{at.name}-access",
+        scope=workspace_id,
+        subscription_id=at.subscription_id,
+        access=plan.settings,
+        data_scientist_role=scientist_role,
+    )
+
+
+def declare_workspace(
+    plan: WorkspacePlan,
+    parent: pulumi.Resource,
+    parts: Associated,
+    *,
+    identity: DeclaredIdentity,
+    encryption: DeclaredEncryption | None,
+) -> ml.Workspace:
+    """The workspace itself, after the grants its identities need at creation. `identity.userAssignedIdentities`:
+    the created primary identity first, then the ones the user brings, then the customer-managed key's."""
+    names, network = plan.names, plan.network
+    user_identities: list[pulumi.Input[str]] = list(plan.identity.user_assigned_identity_ids)
+    if identity.created_id is not None:
+        user_identities.insert(0, identity.created_id)
+    if encryption is not None:
+        user_identities.append(encryption.identity_id)
+    return ml.Workspace(
+        f"{names.name}-mlw",
+        workspace_name=names.workspace_name,
+        resource_group_name=names.resource_group_name,
+        location=names.location,
+        friendly_name=plan.friendly_name,
+        description=plan.description,
+        sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
+        identity=ml.ManagedServiceIdentityArgs(
+            type=plan.identity.type, user_assigned_identities=user_identities or None
+        ),
+        primary_user_assigned_identity=identity.primary,
+        storage_account=parts.storage.id,
+        key_vault=parts.vault.id,
+        application_insights=parts.monitoring.application_insights_id,
+        container_registry=parts.registry.id if parts.registry else None,
+        image_build_compute=plan.environments.image_build_compute,
+        public_network_access=network.public_network_access,
+        hbi_workspace=plan.hbi_workspace,
+        encryption=encryption.encryption if encryption is not None else None,
+        managed_network=managed_network(network, parts.datastores),
+        system_datastores_auth_mode="accessKey" if plan.storage.shared_key else "identity",
+        v1_legacy_mode=False,
+        tags=names.tags,
+        opts=child(
+            parent,
+            protect=names.protect,
+            depends_on=[*(encryption.grants if encryption else ()), *identity.grants],
+            ignore_changes=keep_earlier_name(names.given_workspace_name, "workspaceName"),
+        ),
+    )
+
+
+def declare_workspace_guards(
+    plan: WorkspacePlan, parent: pulumi.Resource, workspace: ml.Workspace, law_id: Any
+) -> None:
+    """The workspace's diagnostic setting and its lock (none with a managed network, which the info message says)."""
+    name = plan.names.name
+    if plan.diagnostics:
+        send_diagnostics(parent, f"{name}-mlw-diag", workspace.id, law_id)
+    if plan.lock.workspace is not plan.lock.data:
+        pulumi.log.info(
+            f"{COMPONENT} {name}: lock {plan.lock.data!r} applies to the data resources only, not to the workspace: "
+            f"with a managed network (isolationMode {plan.network.isolation_mode}) the Azure Machine Learning "
+            f"resources must carry no scope locks, which might block the network's internal operations "
+            f"({MANAGED_NETWORK_LOCKS_DOC})",
+            resource=parent,
+        )
+    lock_resource(parent, f"{name}-mlw", workspace.id, plan.lock.workspace)
+
+
+def declare_workspace_datastores(
+    at: Declaring, accounts: Sequence[DatastoreAccount], workspace: ml.Workspace, principals: WorkspacePrincipals
+) -> dict[str, pulumi.Output[str]]:
+    """Identity-based datastores on the declared accounts, reached with `principals.data_access`."""
+    principal, auth = principals.data_access
+    return declare_datastores(
+        at.parent,
+        at.name,
+        list(accounts),
+        workspace=workspace,
+        resource_group_name=at.rg,
+        subscription_id=at.subscription_id,
+        principal_id=principal,
+        auth_identity=auth,
+    )
+
+
+def declare_workspace_environments(
+    plan: EnvironmentPlan,
+    at: Declaring,
+    parts: Associated,
+    workspace: ml.Workspace,
+    computes: Mapping[str, pulumi.Resource],
+) -> dict[str, pulumi.Output[str]]:
+    """Environment versions, pushed to the workspace's registry (none without one); Azure ML builds wait for the
+    compute that builds them."""
+    if parts.registry is None:
+        return {}
+    return declare_environments(
+        at.parent,
+        at.name,
+        list(plan.environments),
+        login_server=parts.registry.login_server,
+        workspace=workspace,
+        resource_group_name=at.rg,
+        base_dir=plan.base_dir,
+        build_compute=[computes[c] for c in [plan.image_build_compute] if c is not None and c in computes],
+    )
