@@ -8,7 +8,7 @@ connection (`authType: ApiKey`) takes its key as a Pulumi secret and keeps it on
 `Output.secret` whatever the caller passed, and the connection's `properties` output is an additional secret
 output, because the spec does not mark `WorkspaceConnectionApiKey.key` `x-ms-secret` (workspaceRP.json 2025-12-01).
 
-The rules (name pattern, categories, target types and roles) live in `amlws_rules.workspace_connections`,
+The rules (name pattern, categories, target types and roles) live in `amlws_rules.connections`,
 shared with the policy pack.
 """
 
@@ -25,10 +25,10 @@ from pulumi_azure_native import authorization
 from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules import parse_arm_id
-from amlws_rules.workspace_connections import (
-    AUTH_TYPES,
-    CONNECTION_NAME,
+from amlws_rules.connections import (
+    CONNECTION_NAME_PATTERN,
     CONNECTION_TARGETS,
+    DECLARED_AUTH_TYPES,
     KEY_AUTH_TYPE,
     KEYLESS_AUTH_TYPE,
 )
@@ -36,6 +36,7 @@ from amlws_rules.workspace_connections import (
 from ._common import ComponentInputError, child
 from .access import assign_role, builtin_role
 
+_CONNECTION_NAME = re.compile(CONNECTION_NAME_PATTERN)
 _HTTPS_URL = re.compile(r"^https://[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 
 # Metadata keys the component derives (the AVM connection module's `apiType`/`resourceId`, Azure/terraform-azurerm-
@@ -136,7 +137,7 @@ def _plan_one(component: str, index: int, conn: Any) -> PlannedConnection:
                 f"unknown setting{_suggest(str(key), SETTINGS)}; use {', '.join(SETTINGS)}",
             )
     name = conn.get("name")
-    if not isinstance(name, str) or not CONNECTION_NAME.match(name):
+    if not isinstance(name, str) or not _CONNECTION_NAME.match(name):
         raise ComponentInputError(
             component,
             f"{setting}.name",
@@ -164,12 +165,13 @@ def _plan_one(component: str, index: int, conn: Any) -> PlannedConnection:
             component, f"{setting}.resource_id", resource_id, f"a {kind.resource_type} ID for {category}: {err}"
         ) from None
     auth_type = conn.get("auth_type", KEYLESS_AUTH_TYPE)
-    if auth_type not in AUTH_TYPES:
+    if auth_type not in DECLARED_AUTH_TYPES:
         raise ComponentInputError(
             component,
             f"{setting}.auth_type",
             auth_type,
-            f"one of {', '.join(AUTH_TYPES)} as the spec spells them{_suggest(str(auth_type), AUTH_TYPES)}",
+            f"one of {', '.join(DECLARED_AUTH_TYPES)} as the spec spells them"
+            + _suggest(str(auth_type), DECLARED_AUTH_TYPES),
         )
     secret = conn.get("secret")
     if auth_type == KEY_AUTH_TYPE and secret is None:
