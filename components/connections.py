@@ -12,8 +12,6 @@ The rules (name pattern, categories, target types and roles) live in `amlws_rule
 shared with the policy pack.
 """
 
-from __future__ import annotations
-
 import dataclasses
 import difflib
 import re
@@ -97,12 +95,24 @@ class PlannedGrant:
 
 @dataclass(frozen=True)
 class ConnectionsPlan:
-    instance: str
-    """The component's instance name: child names derive from it."""
     connections: tuple[PlannedConnection, ...] = ()
     grants: Mapping[str, PlannedGrant] = field(default_factory=dict)
-    """By label, `<instance>-conn-<resource group>-<resource>-<role>`: the label depends on the target and the
-    role only, so adding, removing or reordering connections never moves a grant's URN."""
+    """By label, `<resource group>-<resource>-<role>` (declared as `<name>-conn-<label>`): the label depends on the
+    target and the role only, so adding, removing or reordering connections never moves a grant's URN."""
+
+    def with_secrets(self, connections: Sequence[Mapping[str, Any]] | None) -> "ConnectionsPlan":
+        """This plan with the keys of `connections`: the args it was planned from, with the real secrets where the
+        plan was made with stand-ins (a program plans before it declares). Nothing is checked again."""
+        given = list(connections or [])
+        if len(given) != len(self.connections):
+            raise ValueError(f"{len(given)} connections for a plan of {len(self.connections)}")
+        return dataclasses.replace(
+            self,
+            connections=tuple(
+                dataclasses.replace(c, secret=g.get("secret")) if c.auth_type == KEY_AUTH_TYPE else c
+                for c, g in zip(self.connections, given)
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -217,12 +227,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def plan_connections(
-    component: str, instance: str, connections: Sequence[WorkspaceConnectionSettings] | None
-) -> ConnectionsPlan:
+def plan_connections(component: str, connections: Sequence[WorkspaceConnectionSettings] | None) -> ConnectionsPlan:
     """Validate every connection before anything is declared; names are unique case-insensitively (ARM names)."""
     if connections is None:
-        return ConnectionsPlan(instance)
+        return ConnectionsPlan()
     if not isinstance(connections, (list, tuple)):
         raise ComponentInputError(component, "connections", connections, "a list of connections")
     planned: list[PlannedConnection] = []
@@ -241,7 +249,7 @@ def plan_connections(
         seen[one.name.lower()] = i
         if one.auth_type == KEYLESS_AUTH_TYPE:
             kind, arm = CONNECTION_TARGETS[one.category], parse_arm_id(one.resource_id)
-            label = f"{instance}-conn-{_slug(arm.resource_group_name)}-{_slug(arm.name)}-{_slug(kind.role_name)}"
+            label = f"{_slug(arm.resource_group_name)}-{_slug(arm.name)}-{_slug(kind.role_name)}"
             grant = PlannedGrant(one.resource_id, kind.role, kind.role_name)
             known = grants.setdefault(label, grant)
             if known.scope.lower() != grant.scope.lower():
@@ -254,7 +262,7 @@ def plan_connections(
                 )
             one = dataclasses.replace(one, grant=label)
         planned.append(one)
-    return ConnectionsPlan(instance, tuple(planned), grants)
+    return ConnectionsPlan(tuple(planned), grants)
 
 
 def _properties(conn: PlannedConnection) -> Any:
@@ -277,12 +285,13 @@ def declare_connections(
     plan: ConnectionsPlan,
     parent: pulumi.Resource,
     *,
+    name: str,
     workspace_name: pulumi.Input[str],
     resource_group_name: pulumi.Input[str],
     subscription_id: pulumi.Input[str],
     principal_id: pulumi.Input[str] | None,
 ) -> DeclaredConnections:
-    """The connections, each after the grant its keyless use needs.
+    """The connections (`<name>-conn-<connection>`), each after the grant its keyless use needs.
 
     `principal_id` is the identity the workspace uses for data access (its system-assigned identity, else its
     primary user-assigned one: the same choice as for its datastores), or None when the workspace's grants are off.
@@ -292,7 +301,7 @@ def declare_connections(
         for label, planned in plan.grants.items():
             grants[label] = assign_role(
                 parent,
-                label,
+                f"{name}-conn-{label}",
                 scope=planned.scope,
                 role=builtin_role(subscription_id, planned.role),
                 principal_id=principal_id,
@@ -303,7 +312,7 @@ def declare_connections(
         depends = [grants[conn.grant]] if conn.grant is not None and conn.grant in grants else []
         secret_outputs = ["properties"] if conn.auth_type == KEY_AUTH_TYPE else None
         connections[conn.name] = ml.WorkspaceConnection(
-            f"{plan.instance}-conn-{conn.name}",
+            f"{name}-conn-{conn.name}",
             connection_name=conn.name,
             workspace_name=workspace_name,
             resource_group_name=resource_group_name,

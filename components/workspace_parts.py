@@ -10,6 +10,7 @@ from pulumi_azure_native import machinelearningservices as ml
 from ._common import child, keep_earlier_name
 from .access import grant_groups
 from .compute import compute_cluster_properties, compute_instance_properties
+from .connections import ConnectionsPlan, declare_connections
 from .datastore import DatastoreAccount, declare_accounts, declare_datastores
 from .diagnostics import send_diagnostics
 from .encryption import DeclaredEncryption, VaultRef
@@ -266,6 +267,21 @@ def declare_workspace_datastores(
         principal_id=principal,
         auth_identity=auth,
     )
+
+
+def declare_workspace_connections(
+    plan: ConnectionsPlan, at: Declaring, workspace: ml.Workspace, principals: WorkspacePrincipals
+) -> dict[str, pulumi.Output[str]]:
+    """Connections, keyless ones granted to the identity the workspace reaches data with (as its datastores)."""
+    return declare_connections(
+        plan,
+        at.parent,
+        name=at.name,
+        workspace_name=workspace.name,
+        resource_group_name=at.rg,
+        subscription_id=at.subscription_id,
+        principal_id=principals.data_access[0],
+    ).ids
 
 
 def declare_workspace_environments(

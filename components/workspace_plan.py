@@ -20,6 +20,7 @@ from amlws_rules.naming import ML_WORKSPACE, hyphenated_name
 from ._common import ComponentInputError, check_name, inherited
 from .access import WorkspaceAccessSettings, validate_access
 from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_compute_settings
+from .connections import ConnectionsPlan, plan_connections
 from .datastore import PlannedDatastore, validate_datastores
 from .encryption import EncryptionPlan, check_encryption, plan_encryption
 from .environment import EnvironmentSettings, validate_environments, validate_image_build_compute
@@ -73,6 +74,8 @@ class WorkspaceChecks:
     registry: RegistryPlan | None
     primary_principal: str | None
     datastores: tuple[PlannedDatastore, ...]
+    connections: ConnectionsPlan
+    """Checked connections; their keys are the args' (`with_secrets`), never a stand-in's."""
     settings: frozenset[str]
     """The top-level settings that were checked (a plan is wired only to args with the same ones)."""
 
@@ -151,6 +154,7 @@ class WorkspacePlan:
     compute: ComputePlan
     access: AccessPlan
     datastores: tuple[PlannedDatastore, ...]
+    connections: ConnectionsPlan
     environments: EnvironmentPlan
     lock: LockPlan
     diagnostics: bool
@@ -262,6 +266,7 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
         )
     check_endpoints_and_rules(args)
     datastores = validate_datastores(COMPONENT, args.get("datastores", []), lookups)
+    connections = plan_connections(COMPONENT, args.get("connections"))
     environments = args.get("environments", [])
     private_registry = registry is not None and registry.facts(registry_args(args))[1] == "Disabled"
     validate_environments(COMPONENT, environments, has_registry, Path.cwd(), private_registry)
@@ -270,7 +275,7 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     rg, ws_name = args.get("resource_group_name"), args.get("workspace_name")
     if isinstance(rg, str) and isinstance(ws_name, str):
         refuse_immutable_changes(args, rg, ws_name, lookups)
-    return WorkspaceChecks(storage, vault, registry, principal, tuple(datastores), frozenset(args))
+    return WorkspaceChecks(storage, vault, registry, principal, tuple(datastores), connections, frozenset(args))
 
 
 def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> WorkspacePlan:
@@ -317,6 +322,7 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         compute=ComputePlan(tuple(args.get("compute_instances", [])), tuple(args.get("compute_clusters", []))),
         access=AccessPlan(access or None, scientist_role),
         datastores=checks.datastores,
+        connections=checks.connections.with_secrets(args.get("connections")),
         environments=EnvironmentPlan(tuple(args.get("environments", [])), args.get("image_build_compute"), Path.cwd()),
         lock=LockPlan(args.get("lock"), workspace_lock(args)),
         diagnostics=bool(args.get("diagnostics", True)) and has_log_analytics(args.get("monitoring")),

@@ -36,11 +36,12 @@ def program(connections, principal: str | None = PRINCIPAL, secret_output: bool 
     def run_it():
         if secret_output is not None:
             connections[0]["secret"] = pulumi.Output.secret("k3y") if secret_output else "k3y"
-        plan = plan_connections("MachineLearningWorkspace", "w", connections)
+        plan = plan_connections("MachineLearningWorkspace", connections)
         parent = pulumi.ComponentResource("amlws:index:MachineLearningWorkspace", "w")
         declared = declare_connections(
             plan,
             parent,
+            name="w",
             workspace_name="mlw-w",
             resource_group_name="rg",
             subscription_id=SUB,
@@ -182,3 +183,48 @@ def test_a_refused_secret_is_not_echoed():
     with pytest.raises(ComponentInputError) as err:
         run(program([aoai(secret="do-not-print-me")]))
     assert "do-not-print-me" not in str(err.value)
+
+
+def workspace(**overrides):
+    from amlws.components import MachineLearningWorkspace
+
+    args = {"resource_group_name": "rg", "location": "westeurope", **overrides}
+    return lambda: MachineLearningWorkspace("w", args)  # type: ignore[arg-type]
+
+
+def connection_grants(result):
+    return [g for g in by_type(result, "authorization:RoleAssignment") if g.name.startswith("w-conn-")]
+
+
+def test_workspace_grants_its_system_assigned_identity():
+    result = run(workspace(connections=[aoai()]))
+    conn = connection(result, "aoai")
+    ws = [r for r in result.registrations if r.type.endswith("machinelearningservices:Workspace")][0]
+    assert conn.parent == ws.parent  # a child of the workspace component, like the workspace itself
+    assert inputs(conn)["workspaceName"] == inputs(ws)["workspaceName"]
+    [grant] = connection_grants(result)
+    # The mock gives the workspace's system-assigned identity a known principal: the one Azure ML uses for data.
+    assert inputs(grant)["principalId"] not in ("", None)
+    assert inputs(grant)["scope"] == AOAI_ID
+
+
+def test_workspace_grants_its_user_assigned_identity_without_a_system_one():
+    result = run(
+        workspace(workspace_identity={}, connections=[aoai(category="CognitiveSearch", resource_id=SEARCH_ID)])
+    )
+    [identity] = by_type(result, "managedidentity:UserAssignedIdentity")
+    [grant] = connection_grants(result)
+    assert grant.property_dependencies.get("principalId") == [identity.urn]
+    assert inputs(grant)["roleDefinitionId"].endswith(SEARCH_INDEX_DATA_READER)
+
+
+def test_workspace_refuses_a_bad_connection_before_declaring_anything():
+    with pytest.raises(ComponentInputError) as err:
+        run(workspace(connections=[aoai(auth_type="ApiKey")]))
+    assert err.value.setting == "connections[0].secret"
+
+
+def test_workspace_without_connections_declares_none():
+    result = run(workspace())
+    assert by_type(result, "machinelearningservices:WorkspaceConnection") == []
+    assert connection_grants(result) == []
