@@ -30,6 +30,7 @@ COMPONENT_FILES = [
     "compute.py",
     "access.py",
     "datastore.py",
+    "connections.py",
     "environment.py",
     "network.py",
     "budget.py",
