@@ -426,6 +426,20 @@ class OutboundRuleConfig(_Model):
     port_ranges: Optional[str] = None
 
 
+class ConnectionConfig(_Model):
+    """A workspace connection to Azure OpenAI, AI Services or AI Search (component input `connections`, whose
+    checks name the allowed values: the name pattern, categories, authType, the resource type per category)."""
+
+    name: str
+    category: str
+    target: str
+    resource_id: str
+    auth_type: Optional[str] = None  # the component's default: AAD (keyless)
+    secret: Optional[str] = None  # an ApiKey connection's key: a `secure:` value (checked by the program)
+    metadata: Optional[dict[str, str]] = None
+    is_shared_to_all: Optional[bool] = None  # the component's default: true
+
+
 class DatastoreConfig(_Model):
     """A datastore on additional storage: premium and HNS (ADLS Gen2) accounts belong here."""
 
@@ -616,6 +630,7 @@ class WorkspaceConfig(_Model):
     private_endpoints: Optional[PrivateEndpointsConfig] = None
     managed_network_outbound_rules: dict[str, OutboundRuleConfig] = {}
     datastores: list[DatastoreConfig] = []
+    connections: Optional[list[ConnectionConfig]] = None
     environments: list[EnvironmentConfig] = []
     image_build_compute: Optional[str] = None  # `imageBuildCompute`: a compute of this workspace that builds images
     image_builds: Optional[Literal["Allowed", "Disabled"]] = (

@@ -14,6 +14,7 @@ import re
 from typing import Any, Mapping
 
 import pulumi
+from pulumi.runtime.config import is_config_secret
 from pulumi_azure_native import authorization, resources
 from pydantic.alias_generators import to_camel
 
@@ -253,6 +254,19 @@ def self_serve_args(stack: StackConfig, shared: Any = None) -> SelfServeZoneArgs
     return args  # type: ignore[return-value]
 
 
+def plain_connection_keys(index: int, workspace: WorkspaceConfig) -> list[str]:
+    """A connection's key written in plain text would sit unencrypted in the stack file: refuse it (the engine
+    marks the whole `amlws:workspaces` key secret when any value inside it is a `secure:` one)."""
+    if is_config_secret("amlws:workspaces"):
+        return []
+    return [
+        f"amlws:workspaces[{index}].connections[{j}].secret = [not shown]: a key belongs in a secure value: "
+        f"pulumi config set --secret --path 'workspaces[{index}].connections[{j}].secret' <key>"
+        for j, conn in enumerate(workspace.connections or [])
+        if conn.secret is not None
+    ]
+
+
 def preflight(stack: StackConfig, stack_file: str, lookups: Lookups | None = None) -> dict[str, WorkspacePlan]:
     """Run every component check for every workspace (and the shared resources) before anything is declared.
     Returns each workspace's plan by project: `main` declares from it without checking again. `lookups` answers
@@ -284,6 +298,7 @@ def preflight(stack: StackConfig, stack_file: str, lookups: Lookups | None = Non
         except ComponentInputError as err:
             problems.append(config_problem("amlws:selfServe", err))
     for i, workspace in enumerate(stack.workspaces):
+        problems += plain_connection_keys(i, workspace)
         args = workspace_args(
             stack,
             workspace,

@@ -54,7 +54,9 @@ def project(tmp_path, stack_text: str):
 
 
 def connection(result, name):
-    [found] = [r for r in by_type(result, "machinelearningservices:WorkspaceConnection") if r.name == f"churn-conn-{name}"]
+    [found] = [
+        r for r in by_type(result, "machinelearningservices:WorkspaceConnection") if r.name == f"churn-conn-{name}"
+    ]
     return found
 
 
@@ -98,15 +100,25 @@ def test_a_secure_key_stays_a_secret(tmp_path):
             KEYED.replace("          secret:\n            secure: v1:abcdefgh:c2VjcmV0\n", ""),
             "amlws:workspaces[0].connections[2].secret",
         ),
-        (KEYED.replace("secure: v1:abcdefgh:c2VjcmV0", "secure: v1:abcdefgh:c2VjcmV0").replace("ApiKey", "AAD"),
-         "amlws:workspaces[0].connections[2].secret"),
-        (KEYED.replace("secret:\n            secure: v1:abcdefgh:c2VjcmV0", "secret: plain-text-key"),
-         "amlws:workspaces[0].connections[2].secret"),
+        (
+            KEYED.replace("secure: v1:abcdefgh:c2VjcmV0", "secure: v1:abcdefgh:c2VjcmV0").replace("ApiKey", "AAD"),
+            "amlws:workspaces[0].connections[2].secret",
+        ),
+        (
+            KEYED.replace("secret:\n            secure: v1:abcdefgh:c2VjcmV0", "secret: plain-text-key"),
+            "amlws:workspaces[0].connections[2].secret",
+        ),
         (KEYED.replace("name: aoai-key", "name: AOAI"), "amlws:workspaces[0].connections[2].name"),
         (KEYED.replace("name: aoai-key", "name: x"), "amlws:workspaces[0].connections[2].name"),
-        (KEYED.replace("category: AzureOpenAI", "category: AzureOpenAi"), "amlws:workspaces[0].connections[2].category"),
+        (
+            KEYED.replace("category: AzureOpenAI", "category: AzureOpenAi"),
+            "amlws:workspaces[0].connections[2].category",
+        ),
         (KEYED.replace("authType: ApiKey", "authType: PAT"), "amlws:workspaces[0].connections[2].authType"),
-        (KEYED.replace(f"resourceId: {AOAI_ID}", f"resourceId: {SEARCH_ID}"), "amlws:workspaces[0].connections[2].resourceId"),
+        (
+            KEYED.replace(f"resourceId: {AOAI_ID}", f"resourceId: {SEARCH_ID}"),
+            "amlws:workspaces[0].connections[2].resourceId",
+        ),
         (KEYED.replace("target: https://", "target: http://"), "amlws:workspaces[0].connections[2].target"),
         (KEYED.replace("resourceId:", "resourceID:"), "amlws:workspaces[0].connections[2].resourceID"),
     ],
