@@ -16,7 +16,7 @@ import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, NotRequired, Sequence, TypedDict
+from typing import Any, Mapping, NotRequired, Sequence, TypedDict, cast
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -211,13 +211,14 @@ def _plan_one(component: str, index: int, conn: Any) -> PlannedConnection:
     shared = conn.get("is_shared_to_all", True)
     if not isinstance(shared, bool):
         raise ComponentInputError(component, f"{setting}.is_shared_to_all", shared, "true or false")
+    resource_id = cast(str, resource_id)  # parse_arm_id accepted it
     return PlannedConnection(
         name=name,
-        category=category,
+        category=cast(str, category),  # one of CONNECTION_TARGETS
         target=target,
         resource_id=resource_id,
         auth_type=auth_type,
-        metadata={"ApiType": "Azure", "ResourceId": resource_id, **metadata},
+        metadata={"ApiType": "Azure", "ResourceId": resource_id, **{str(k): str(v) for k, v in metadata.items()}},
         is_shared_to_all=shared,
         secret=secret,
     )

@@ -1,6 +1,8 @@
 """Workspace connections under the recording mock monitor: the inputs each connection and grant receives,
 the key that stays a secret, and each refusal before anything is declared."""
 
+from typing import Any
+
 import pulumi
 import pytest
 
@@ -188,8 +190,12 @@ def test_a_refused_secret_is_not_echoed():
 def workspace(**overrides):
     from amlws.components import MachineLearningWorkspace
 
-    args = {"resource_group_name": "rg", "location": "westeurope", **overrides}
-    return lambda: MachineLearningWorkspace("w", args)  # type: ignore[arg-type]
+    args: Any = {"resource_group_name": "rg", "location": "westeurope", **overrides}
+
+    def make() -> None:
+        MachineLearningWorkspace("w", args)
+
+    return make
 
 
 def connection_grants(result):
