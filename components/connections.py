@@ -250,7 +250,7 @@ def plan_connections(component: str, connections: Sequence[WorkspaceConnectionSe
         seen[one.name.lower()] = i
         if one.auth_type == KEYLESS_AUTH_TYPE:
             kind, arm = CONNECTION_TARGETS[one.category], parse_arm_id(one.resource_id)
-            label = f"{_slug(arm.resource_group_name)}-{_slug(arm.name)}-{_slug(kind.role_name)}"
+            label = f"{_slug(arm.resource_group_name or '')}-{_slug(arm.name)}-{_slug(kind.role_name)}"
             grant = PlannedGrant(one.resource_id, kind.role, kind.role_name)
             known = grants.setdefault(label, grant)
             if known.scope.lower() != grant.scope.lower():

@@ -157,14 +157,14 @@ def test_no_connections_declare_nothing():
         (
             [aoai(resource_id=SEARCH_ID)],
             "connections[0].resource_id",
-            "expected a Microsoft.CognitiveServices/accounts",
+            "not an ARM ID of a Microsoft.CognitiveServices/accounts",
         ),
         (
             [aoai(category="CognitiveSearch")],
             "connections[0].resource_id",
-            "expected a Microsoft.Search/searchServices",
+            "not an ARM ID of a Microsoft.Search/searchServices",
         ),
-        ([aoai(resource_id="aoai1")], "connections[0].resource_id", "is not a resource ID"),
+        ([aoai(resource_id="aoai1")], "connections[0].resource_id", "does not start with /subscriptions/"),
         ([aoai(target="http://aoai1.openai.azure.com")], "connections[0].target", "https:// URL"),
         ([aoai(metadata={"resourceId": AOAI_ID})], "connections[0].metadata.resourceId", "set by the component"),
         ([aoai(metadata={"ApiVersion": 1})], "connections[0].metadata", "strings to strings"),
