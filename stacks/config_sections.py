@@ -26,6 +26,7 @@ from amlws.components.monitoring import WorkspaceMonitoringArgs
 from amlws.components.network import OutboundRuleSettings
 from amlws.components.registry import WorkspaceContainerRegistryArgs
 from amlws.components.storage import WorkspaceStorageArgs
+from amlws.components.kinds import FeatureStoreSettings, WorkspaceHubConfigSettings
 from amlws.components.workspace import CustomerManagedKeySettings, WorkspaceIdentitySettings
 from amlws_rules import (
     cluster_scale_violations,
@@ -305,6 +306,14 @@ class WorkspaceIdentityConfig(args_section(WorkspaceIdentitySettings)):
     _check_name = name_check(naming.USER_ASSIGNED_IDENTITY, "identity_name")
 
 
+class FeatureStoreConfig(args_section(FeatureStoreSettings)):
+    """`featureStoreSettings` of a FeatureStore workspace (MachineLearningWorkspace checks it: components/kinds.py)."""
+
+
+class WorkspaceHubConfigConfig(args_section(WorkspaceHubConfigSettings)):
+    """`workspaceHubConfig` of a Hub workspace (AVM ai-hub)."""
+
+
 class OutboundRuleConfig(
     args_section(
         OutboundRuleSettings,
@@ -403,6 +412,8 @@ __all__ = [
     "ContainerRegistryConfig",
     "CustomRoleConfig",
     "CustomerManagedKeyConfig",
+    "FeatureStoreConfig",
+    "WorkspaceHubConfigConfig",
     "DatastoreConfig",
     "EnvironmentConfig",
     "GroupIds",
