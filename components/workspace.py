@@ -15,6 +15,7 @@ from ._common import ComponentInputError, token
 from .access import WorkspaceAccessSettings
 from .compute import ComputeClusterSettings, ComputeInstanceSettings
 from .compute_features import ServerlessComputeSettings
+from .connections import WorkspaceConnectionSettings
 from .datastore import DatastoreSettings, PlannedDatastore
 from .declaring import Declaring
 from .encryption import DeclaredEncryption, VaultRef, declare_encryption, deployer_crypto_officer
@@ -50,6 +51,7 @@ from .workspace_parts import (
     declare_associated,
     declare_computes,
     declare_workspace,
+    declare_workspace_connections,
     declare_workspace_datastores,
     declare_workspace_environments,
     declare_workspace_guards,
@@ -231,6 +233,11 @@ class MachineLearningWorkspaceArgs(TypedDict):
     )
     datastores: NotRequired[list[DatastoreSettings]]
     """Datastores on additional storage (premium and HNS accounts belong here), identity-based."""
+    connections: NotRequired[list[WorkspaceConnectionSettings]]
+    (
+        "Connections to Azure OpenAI, AI Services and AI Search: keyless by default (`auth_type` `AAD`; the identity "
+        "the workspace reaches data with gets the documented data role on `resource_id`), or `ApiKey` with a secret."
+    )
     environments: NotRequired[list[EnvironmentSettings]]
     (
         "Custom environments registered as environment versions: images built here and pushed (`docker_context`, a "
@@ -280,6 +287,8 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
     """Resource IDs of the datastores, by datastore name."""
     environment_version_ids: pulumi.Output[dict[str, str]]
     """Resource IDs of the registered environment versions, by environment name."""
+    connection_ids: pulumi.Output[dict[str, str]]
+    """Resource IDs of the workspace connections, by connection name."""
     cmk_identity_principal_id: pulumi.Output[Optional[str]]
     """Principal ID of the user-assigned identity that unwraps the customer-managed key (None without CMK)."""
     primary_identity_principal_id: pulumi.Output[Optional[str]]
@@ -318,6 +327,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         declare_private_endpoints(plan.network, at, ids=parts.endpoint_ids(workspace.id), reader=principals.approver)
         computes = declare_computes(plan.compute, at, workspace=workspace, after=approvals)
         datastore_ids = declare_workspace_datastores(at, parts.datastores, workspace, principals)
+        connection_ids = declare_workspace_connections(plan.connections, at, workspace, principals)
         environment_ids = declare_workspace_environments(plan.environments, at, parts, workspace, computes)
         self.workspace_id, self.workspace_name, self.principal_id = workspace.id, workspace.name, system
         self.primary_identity_principal_id = pulumi.Output.from_input(identity.principal)
@@ -329,6 +339,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         self.container_registry_id = pulumi.Output.from_input(parts.registry.id if parts.registry else None)
         self.compute_ids = _by_name({k: c.id for k, c in computes.items()})
         self.datastore_ids, self.environment_version_ids = _by_name(datastore_ids), _by_name(environment_ids)
+        self.connection_ids = _by_name(connection_ids)
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
 
 
@@ -371,6 +382,7 @@ OUTPUTS = (
     "compute_ids",
     "datastore_ids",
     "environment_version_ids",
+    "connection_ids",
     "cmk_identity_principal_id",
     "primary_identity_principal_id",
 )

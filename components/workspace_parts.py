@@ -16,6 +16,8 @@ from .compute import (
     compute_instance_properties,
 )
 from .compute_features import idle_shutdown_identity_note, serverless_compute_settings
+
+from .connections import ConnectionsPlan, declare_connections
 from .datastore import DatastoreAccount, declare_accounts, declare_datastores
 from .diagnostics import send_diagnostics
 from .encryption import DeclaredEncryption, VaultRef
@@ -300,6 +302,21 @@ def declare_workspace_datastores(
         principal_id=principal,
         auth_identity=auth,
     )
+
+
+def declare_workspace_connections(
+    plan: ConnectionsPlan, at: Declaring, workspace: ml.Workspace, principals: WorkspacePrincipals
+) -> dict[str, pulumi.Output[str]]:
+    """Connections, keyless ones granted to the identity the workspace reaches data with (as its datastores)."""
+    return declare_connections(
+        plan,
+        at.parent,
+        name=at.name,
+        workspace_name=workspace.name,
+        resource_group_name=at.rg,
+        subscription_id=at.subscription_id,
+        principal_id=principals.data_access[0],
+    ).ids
 
 
 def declare_workspace_environments(

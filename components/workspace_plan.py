@@ -22,6 +22,7 @@ from ._common import ComponentInputError, check_arm_id, check_name, check_tags, 
 from .access import WorkspaceAccessSettings, validate_access
 from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_compute_settings
 from .compute_features import ServerlessComputeSettings, validate_serverless_compute
+from .connections import ConnectionsPlan, plan_connections
 from .datastore import PlannedDatastore, validate_datastores
 from .encryption import EncryptionPlan, check_encryption, plan_encryption
 from .environment import EnvironmentSettings, validate_environments, validate_image_build_compute
@@ -78,6 +79,8 @@ class WorkspaceChecks:
     registry: RegistryPlan | None
     primary_principal: str | None
     datastores: tuple[PlannedDatastore, ...]
+    connections: ConnectionsPlan
+    """Checked connections; their keys are the args' (`with_secrets`), never a stand-in's."""
     settings: frozenset[str]
     """The top-level settings that were checked (a plan is wired only to args with the same ones)."""
 
@@ -160,6 +163,7 @@ class WorkspacePlan:
     compute: ComputePlan
     access: AccessPlan
     datastores: tuple[PlannedDatastore, ...]
+    connections: ConnectionsPlan
     environments: EnvironmentPlan
     lock: LockPlan
     diagnostics: bool
@@ -282,6 +286,7 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
         )
     check_endpoints_and_rules(args)
     datastores = validate_datastores(COMPONENT, args.get("datastores", []), lookups)
+    connections = plan_connections(COMPONENT, args.get("connections"))
     environments = args.get("environments", [])
     private_registry = registry is not None and registry.facts(registry_args(args))[1] == "Disabled"
     validate_environments(COMPONENT, environments, has_registry, Path.cwd(), private_registry)
@@ -290,7 +295,7 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     rg, ws_name = args.get("resource_group_name"), args.get("workspace_name")
     if isinstance(rg, str) and isinstance(ws_name, str):
         refuse_immutable_changes(args, rg, ws_name, lookups)
-    return WorkspaceChecks(storage, vault, registry, principal, tuple(datastores), frozenset(args))
+    return WorkspaceChecks(storage, vault, registry, principal, tuple(datastores), connections, frozenset(args))
 
 
 def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> WorkspacePlan:
@@ -345,6 +350,7 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         ),
         access=AccessPlan(access or None, scientist_role),
         datastores=checks.datastores,
+        connections=checks.connections.with_secrets(args.get("connections")),
         environments=EnvironmentPlan(tuple(args.get("environments", [])), args.get("image_build_compute"), Path.cwd()),
         lock=LockPlan(args.get("lock"), workspace_lock(args)),
         diagnostics=bool(args.get("diagnostics", True))

@@ -34,6 +34,7 @@ COMPONENT_FILES = [
     "compute_features.py",
     "access.py",
     "datastore.py",
+    "connections.py",
     "environment.py",
     "network.py",
     "budget.py",

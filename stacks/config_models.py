@@ -38,6 +38,7 @@ from .config_sections import (
     ContainerRegistryConfig,
     ServerlessComputeConfig,
     CustomerManagedKeyConfig,
+    ConnectionConfig,
     DatastoreConfig,
     EnvironmentConfig,
     FeatureStoreConfig,
@@ -206,6 +207,7 @@ class WorkspaceConfig(
             "private_endpoints": PrivateEndpointsConfig,  # resolved to a subnet ID and the stack's DNS zones
             "managed_network_outbound_rules": dict[str, OutboundRuleConfig],
             "datastores": list[DatastoreConfig],
+            "connections": list[ConnectionConfig],
             "environments": list[EnvironmentConfig],
             "image_builds": Literal["Allowed", "Disabled"],  # the component decides: allowed exactly with a registry
             "tags": Tags,  # each name and value within Azure's limits (amlws_rules.tags)

@@ -25,6 +25,7 @@ from amlws.components.compute_features import (
     ServerlessComputeSettings,
     SetupScriptsSettings,
 )
+from amlws.components.connections import WorkspaceConnectionSettings
 from amlws.components.datastore import DatastoreSettings
 from amlws.components.environment import EnvironmentSettings
 from amlws.components.key_vault import WorkspaceKeyVaultArgs
@@ -364,6 +365,12 @@ class OutboundRuleConfig(
     )
 ):
     _check_target = arm_id_check(None, "service_resource_id")  # any resource type can be a private endpoint's target
+
+
+class ConnectionConfig(args_section(WorkspaceConnectionSettings)):
+    """A workspace connection to Azure OpenAI, AI Services or AI Search. The component's checks name the allowed
+    values (the name pattern, categories, authType, the resource type per category); a `secret` must be a `secure:`
+    value (the program checks)."""
 
 
 class DatastoreConfig(

@@ -15,6 +15,7 @@ import re
 from typing import Any, Mapping, cast
 
 import pulumi
+from pulumi.runtime.config import is_config_secret
 from pulumi_azure_native import authorization, resources
 from pydantic.alias_generators import to_camel
 
@@ -276,6 +277,19 @@ def self_serve_args(stack: StackConfig, shared: Any = None) -> SelfServeZoneArgs
     return cast(SelfServeZoneArgs, args)  # held to the Args by the component's check_component_args
 
 
+def plain_connection_keys(index: int, workspace: WorkspaceConfig) -> list[str]:
+    """A connection's key written in plain text would sit unencrypted in the stack file: refuse it (the engine
+    marks the whole `amlws:workspaces` key secret when any value inside it is a `secure:` one)."""
+    if is_config_secret("amlws:workspaces"):
+        return []
+    return [
+        f"amlws:workspaces[{index}].connections[{j}].secret = [not shown]: a key belongs in a secure value: "
+        f"pulumi config set --secret --path 'workspaces[{index}].connections[{j}].secret' <key>"
+        for j, conn in enumerate(workspace.connections or [])
+        if conn.secret is not None
+    ]
+
+
 def preflight(
     stack: StackConfig,
     stack_file: str,
@@ -319,6 +333,7 @@ def preflight(
     index = {w.project: i for i, w in enumerate(stack.workspaces)}
     for workspace in declaration_order(stack.workspaces):
         i = index[workspace.project]
+        problems += plain_connection_keys(i, workspace)
         args = workspace_args(
             stack,
             workspace,
