@@ -14,10 +14,11 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules import parse_arm_id
+from amlws_rules.arm import PRIVATE_DNS_ZONE
 from amlws_rules.naming import PRIVATE_ENDPOINT, hyphenated_name
 from amlws_rules.roles import AZURE_AI_ENTERPRISE_NETWORK_CONNECTION_APPROVER
 
-from ._common import ComponentInputError, child, token
+from ._common import ComponentInputError, check_arm_id, child, token
 from .access import assign_role, builtin_role
 from .compute import check_subnet
 
@@ -113,6 +114,13 @@ def validate_private_endpoints(
     if isinstance(settings["subnet_id"], str):  # else a subnet the stack declares (PrivateNetwork.subnet_ids)
         check_subnet(component, "private_endpoints.subnet_id", settings["subnet_id"])
     zones = settings.get("private_dns_zone_ids") or {}
+    for zone, zone_id in zones.items():
+        setting = f"private_dns_zone_ids.{zone}"
+        check_arm_id(component, f"private_endpoints.{setting}", zone_id, PRIVATE_DNS_ZONE)
+        if isinstance(zone_id, str) and parse_arm_id(zone_id).name.lower() != str(zone).lower():
+            raise ComponentInputError(
+                component, f"private_endpoints.{setting}", zone_id, f"is the ID of another zone than {zone}"
+            )
     needed = sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
     missing = [z for z in needed if z not in zones]
     if missing:
@@ -146,6 +154,8 @@ def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSett
         for key in required:
             if not rule.get(key):
                 raise ComponentInputError(component, f"{setting}.{key}", rule.get(key), f"required for a {kind} rule")
+        if kind == "PrivateEndpoint":  # the target may be of any type: a storage account, a vault, a registry, ...
+            check_arm_id(component, f"{setting}.service_resource_id", rule["service_resource_id"], None)
 
 
 def outbound_rule_args(

@@ -15,7 +15,16 @@ from amlws_rules import workspace_storage_findings, workspace_storage_violations
 from amlws_rules.sas import DEFAULT_SAS_POLICY
 from amlws_rules.naming import STORAGE_ACCOUNT, compact_name
 
-from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
+from ._common import (
+    ComponentInputError,
+    check_name,
+    check_tags,
+    child,
+    default_seed,
+    keep_earlier_name,
+    required,
+    token,
+)
 from .diagnostics import STORAGE_SERVICE_METRICS, send_diagnostics
 from .lookups import Lookups, check_when_known, lookup_existing
 from .locks import LockArgs, check_lock, lock_resource
@@ -274,6 +283,7 @@ def validate_storage_args(
     sku_name = args.get("sku_name", "Standard_LRS")
     is_hns = args.get("is_hns_enabled", False)
     check_name(component, "storage.account_name", STORAGE_ACCOUNT, args.get("account_name"))
+    check_tags(component, "storage.tags", args.get("tags"), storage_account=True)  # the parent's tags and its own
     check_workspace_storage(
         component,
         "storage (kind, sku_name, is_hns_enabled)",

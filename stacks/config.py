@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal, Mapping, Optional
+from typing import Annotated, Any, Literal, Mapping, Optional
 
 import pulumi
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -33,7 +34,7 @@ from amlws_rules import (
     workspace_storage_violations,
 )
 
-from amlws_rules import naming
+from amlws_rules import arm, naming
 from amlws_rules.azure_values import (
     STORAGE_KINDS,
     STORAGE_SKU_NAMES,
@@ -43,6 +44,7 @@ from amlws_rules.azure_values import (
 )
 from amlws_rules.budget import start_date_findings
 from amlws_rules.compute import UNASSIGNED_INSTANCE, assigned_user_problem
+from amlws_rules.tags import tag_name_problem, tag_set_problems, tag_value_problem
 
 NAMESPACE = "amlws"
 
@@ -110,18 +112,45 @@ COST_TAGS = ("project", "environment")  # set from the project and the stack: ne
 
 
 def _tag_problems(tags: dict[str, str], reserved: tuple[str, ...]) -> list[str]:
-    """Azure tag names are case-insensitive (learn.microsoft.com, azure-resource-manager/management/tag-resources)."""
+    """Cost tags are set for you; and Azure's limits on a set of tags (amlws_rules.tags: at most 50, names
+    case-insensitive). Each tag's own name and value are checked by `Tags` below."""
     problems = [
         f"the tag {k!r} would override the mandatory cost tag {k.lower()!r}, which is set for you"
         for k in tags
         if k.lower() in reserved
     ]
-    names = [k.lower() for k in tags]
-    problems += [
-        f"tags {', '.join(repr(k) for k in tags if k.lower() == n)} are one tag to Azure (names are case-insensitive)"
-        for n in sorted({n for n in names if names.count(n) > 1})
-    ]
-    return problems
+    return problems + tag_set_problems(tags)
+
+
+def _tag_name(name: str) -> str:
+    problem = tag_name_problem(name)
+    if problem:
+        raise ValueError(problem)
+    return name
+
+
+def _tag_value(value: str) -> str:
+    problem = tag_value_problem("", value)
+    if problem:
+        raise ValueError(problem.removeprefix("tag '': "))
+    return value
+
+
+# A tags map whose every name and value Azure accepts; an error names the tag (`amlws:tags.<name>`).
+Tags = dict[Annotated[str, AfterValidator(_tag_name)], Annotated[str, AfterValidator(_tag_value)]]
+
+
+def _arm_id(arm_type: str | None, *fields: str) -> Any:
+    """A validator refusing anything but an ARM ID of `arm_type` (amlws_rules.arm, the parser the components use)."""
+
+    def check(cls: Any, value: Any) -> Any:
+        for one in value if isinstance(value, list) else [value]:
+            problem = None if one is None else arm.arm_id_problem(one, arm_type)
+            if problem:
+                raise ValueError(problem)
+        return value
+
+    return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]
 
 
 def _name_rule(rule: naming.NameRule, *fields: str) -> Any:
@@ -148,6 +177,7 @@ class StorageConfig(_Model):
     public_network_access: Access = "Enabled"
     network_default_action: Literal["Allow", "Deny"] = "Allow"
 
+    _check_id = _arm_id(arm.STORAGE_ACCOUNT, "existing_id")
     _check_name = _name_rule(naming.STORAGE_ACCOUNT, "account_name")
     _check_sku = _enum(STORAGE_SKU_NAMES, "sku_name")
     _check_kind = _enum(STORAGE_KINDS, "kind")
@@ -182,6 +212,7 @@ class KeyVaultConfig(_Model):
     public_network_access: Access = "Enabled"
     network_default_action: Literal["Allow", "Deny"] = "Allow"
 
+    _check_id = _arm_id(arm.KEY_VAULT, "existing_id")
     _check_name = _name_rule(naming.KEY_VAULT, "vault_name")
     _alone = _not_beside(
         ("existing_id",),
@@ -203,6 +234,8 @@ class MonitoringConfig(_Model):
     disable_local_auth: bool = True
     public_network_access: Access = "Enabled"
 
+    _check_ai_id = _arm_id(arm.APPLICATION_INSIGHTS, "existing_application_insights_id")
+    _check_law_id = _arm_id(arm.LOG_ANALYTICS_WORKSPACE, "existing_log_analytics_workspace_id")
     _check_law = _name_rule(naming.LOG_ANALYTICS, "log_analytics_workspace_name")
     _check_ai = _name_rule(naming.APPLICATION_INSIGHTS, "application_insights_name")
     # An existing Application Insights means nothing is created; an existing Log Analytics workspace, no new one.
@@ -225,6 +258,7 @@ class ContainerRegistryConfig(_Model):
     sku_name: Literal["Basic", "Standard", "Premium"] = "Basic"
     public_network_access: Access = "Enabled"
 
+    _check_id = _arm_id(arm.CONTAINER_REGISTRY, "existing_id")
     _check_name = _name_rule(naming.CONTAINER_REGISTRY, "registry_name")
     _alone = _not_beside(("existing_id",), "registry_name", "sku_name", "public_network_access")
 
@@ -244,6 +278,8 @@ class ComputeInstanceConfig(_Model):
     ssh_public_access: Access = "Disabled"
     ssh_admin_public_key: Optional[str] = None
     subnet_id: Optional[str] = None
+
+    _check_subnet = _arm_id(arm.SUBNET, "subnet_id")
 
     @field_validator("idle_time_before_shutdown")
     @classmethod
@@ -270,6 +306,8 @@ class ComputeClusterConfig(_Model):
     vm_priority: Literal["Dedicated", "LowPriority"] = "Dedicated"
     node_idle_time_before_scale_down: str = "PT120S"
     subnet_id: Optional[str] = None
+
+    _check_subnet = _arm_id(arm.SUBNET, "subnet_id")
 
     @field_validator("node_idle_time_before_scale_down")
     @classmethod
@@ -351,11 +389,10 @@ class WorkspaceIdentityConfig(_Model):
 class PrivateEndpointsConfig(_Model):
     """Where the private endpoints go: an existing subnet by ID, or a subnet of `amlws:network` by name."""
 
-    subnet_id: Optional[str] = Field(
-        None,
-        pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$",
-    )
+    subnet_id: Optional[str] = None
     subnet_name: Optional[str] = Field(None, min_length=1)
+
+    _check_subnet = _arm_id(arm.SUBNET, "subnet_id")
 
     @model_validator(mode="after")
     def _one_subnet(self) -> "PrivateEndpointsConfig":
@@ -375,6 +412,8 @@ class OutboundRuleConfig(_Model):
     protocol: Optional[Literal["TCP", "UDP", "ICMP", "*"]] = None
     port_ranges: Optional[str] = None
 
+    _check_target = _arm_id(None, "service_resource_id")  # any resource type can be a private endpoint's target
+
 
 class DatastoreConfig(_Model):
     """A datastore on additional storage: premium and HNS (ADLS Gen2) accounts belong here."""
@@ -389,6 +428,7 @@ class DatastoreConfig(_Model):
     is_hns_enabled: Optional[bool] = None
     description: Optional[str] = None
 
+    _check_id = _arm_id(arm.STORAGE_ACCOUNT, "existing_storage_id")
     _check_name = _name_rule(naming.STORAGE_ACCOUNT, "account_name")
     _check_sku = _enum(STORAGE_SKU_NAMES, "sku_name")
     _check_kind = _enum(STORAGE_KINDS, "kind")
@@ -517,11 +557,10 @@ class NetworkConfig(_Model):
     """The stack's virtual network for private endpoints (an existing one by ID, or one it creates); its
     private DNS zones live in the shared resource group, linked to it."""
 
-    virtual_network_id: Optional[str] = Field(
-        None,
-        pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+$",
-    )
+    virtual_network_id: Optional[str] = None
     virtual_network: Optional[VirtualNetworkConfig] = None
+
+    _check_id = _arm_id(arm.VIRTUAL_NETWORK, "virtual_network_id")
 
     @model_validator(mode="after")
     def _one_network(self) -> "NetworkConfig":
@@ -559,7 +598,7 @@ class WorkspaceConfig(_Model):
     container_registry: Optional[ContainerRegistryConfig] = None
     compute_instances: list[ComputeInstanceConfig] = []
     compute_clusters: list[ComputeClusterConfig] = []
-    tags: dict[str, str] = {}
+    tags: Tags = {}
     access: Optional[AccessConfig] = None
     customer_managed_key: Optional[CustomerManagedKeyConfig] = None
     diagnostics: bool = True
@@ -574,6 +613,9 @@ class WorkspaceConfig(_Model):
     budget: Optional[BudgetConfig] = None
 
     _check_name = _name_rule(naming.ML_WORKSPACE, "workspace_name")
+    _check_identities = _arm_id(
+        arm.USER_ASSIGNED_IDENTITY, "user_assigned_identity_ids", "primary_user_assigned_identity"
+    )
 
     @field_validator("workspace_identity")
     @classmethod
@@ -620,7 +662,7 @@ class StackConfig(_Model):
         "ServicePrincipal"  # who runs `pulumi up` (CMK key grant)
     )
     location: str = Field(min_length=2)
-    tags: dict[str, str]  # required: the owner tag is
+    tags: Tags  # required: the owner tag is
     protect: bool = False
     shared: Optional[SharedConfig] = None
     network: Optional[NetworkConfig] = None
@@ -695,6 +737,44 @@ class StackConfig(_Model):
             raise ValueError("; ".join(problems))
         return self
 
+    @model_validator(mode="after")
+    def _tags_as_they_reach_each_resource(self) -> "StackConfig":
+        """The stack's tags, the cost tags and a workspace's own tags reach each of its resources together
+        (`cost_tags`): Azure's limits hold for that union (amlws_rules.tags), with the storage account's shorter
+        names wherever the stack creates one. Each map alone was checked field by field."""
+        problems = []
+        shared = self.shared.storage if self.shared else None
+        if shared is not None or self.self_serve is not None:  # the shared or the zone's storage carries them
+            problems += [
+                f"tags, as they reach the shared storage: {p}"
+                for p in tag_set_problems(cost_tags(self, None), storage_account=True)
+            ]
+        for i, w in enumerate(self.workspaces):
+            own_storage = shared is None and w.storage.existing_id is None
+            storage = own_storage or any(d.existing_storage_id is None for d in w.datastores)
+            found = tag_set_problems(cost_tags(self, w), storage_account=storage)
+            if found:
+                problems.append(
+                    f"workspaces[{i}].tags with amlws:tags and the cost tags (project, environment, managed-by), "
+                    f"as they reach each resource of the workspace: {'; '.join(found)}"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def cost_tags(stack: StackConfig, workspace: WorkspaceConfig | None) -> dict[str, str]:
+    """Stack tags, then the cost-allocation tags every resource carries, then the workspace's own."""
+    if workspace is None:
+        return {**stack.tags, "project": "shared", "environment": stack.environment, "managed-by": "pulumi"}
+    return {
+        **stack.tags,
+        "project": workspace.project,
+        "environment": stack.environment,
+        "managed-by": "pulumi",
+        **workspace.tags,
+    }
+
 
 # Why a required setting is required, where the reason is not obvious.
 MISSING_WHY = {"assignedUserObjectId": f" ({UNASSIGNED_INSTANCE})"}
@@ -704,6 +784,8 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     """(`workspaces`, 0, `computeClusters`, 1, `maxNodeCount`) -> `amlws:workspaces[0].computeClusters[1].maxNodeCount`."""
     path = f"{NAMESPACE}:"
     for i, part in enumerate(loc):
+        if part == "[key]" and i == len(loc) - 1:  # pydantic's marker of a mapping's key (a tag name)
+            continue
         if isinstance(part, int):
             path += f"[{part}]"
         else:
