@@ -47,8 +47,18 @@ class PrivateEndpointSettings(TypedDict):
 
     subnet_id: pulumi.Input[str]
     """`subnet.id`: resource ID of the subnet the private endpoints' network interfaces go in (AVM `subnetResourceId`); a string is checked, an Output is a subnet the program declares."""
-    private_dns_zone_ids: dict[str, str]
-    """Private DNS zone name -> zone resource ID, e.g. from `PrivateDnsZones.zone_ids`; every zone the endpoints need (AVM `privateDnsZoneGroup.privateDnsZoneGroupConfigs[].privateDnsZoneResourceId`)."""
+    private_dns_zone_ids: NotRequired[dict[str, str]]
+    (
+        "Private DNS zone name -> zone resource ID, e.g. from `PrivateDnsZones.zone_ids`; every zone the endpoints "
+        "need that `private_dns_zone_resource_ids` does not bring (AVM `privateDnsZoneGroup.privateDnsZoneGroupConfigs"
+        "[].privateDnsZoneResourceId`)."
+    )
+    private_dns_zone_resource_ids: NotRequired[list[str]]
+    (
+        "Existing private DNS zones (`Microsoft.Network/privateDnsZones` IDs, e.g. a central team's hub zones): each "
+        "replaces the zone of its name in the endpoints' zone groups (AVM `privateDnsZoneResourceIds`); only zones "
+        "the endpoints need."
+    )
 
 
 class OutboundRuleSettings(TypedDict):
@@ -113,6 +123,8 @@ def validate_private_endpoints(
         raise ComponentInputError(component, "private_endpoints.subnet_id", None, "required")
     if isinstance(settings["subnet_id"], str):  # else a subnet the stack declares (PrivateNetwork.subnet_ids)
         check_subnet(component, "private_endpoints.subnet_id", settings["subnet_id"])
+    needed = sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
+    brought = brought_zones(component, settings, needed)
     zones = settings.get("private_dns_zone_ids") or {}
     for zone, zone_id in zones.items():
         setting = f"private_dns_zone_ids.{zone}"
@@ -121,12 +133,52 @@ def validate_private_endpoints(
             raise ComponentInputError(
                 component, f"private_endpoints.{setting}", zone_id, f"is the ID of another zone than {zone}"
             )
-    needed = sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
-    missing = [z for z in needed if z not in zones]
+    missing = [z for z in needed if z not in zones and z not in brought]
     if missing:
         raise ComponentInputError(
             component, "private_endpoints.private_dns_zone_ids", sorted(zones), f"missing zones {', '.join(missing)}"
         )
+
+
+def brought_zones(component: str, settings: Mapping[str, Any], needed: Sequence[str]) -> dict[str, str]:
+    """Zone name -> ID of each zone in `private_dns_zone_resource_ids`: a privateDnsZones ID, of a zone one of the
+    endpoints needs (Azure's zone per sub-resource: learn.microsoft.com azure/private-link/private-endpoint-dns,
+    `ZONES_BY_GROUP`), each zone once. Zone names are DNS names, compared without regard to case."""
+    setting = "private_endpoints.private_dns_zone_resource_ids"
+    given = settings.get("private_dns_zone_resource_ids")
+    if given is None:
+        return {}
+    if not isinstance(given, (list, tuple)):
+        raise ComponentInputError(component, setting, given, f"a list of {PRIVATE_DNS_ZONE} resource IDs")
+    brought: dict[str, str] = {}
+    for i, zone_id in enumerate(given):
+        if not isinstance(zone_id, str):
+            raise ComponentInputError(
+                component, f"{setting}[{i}]", zone_id, f"a {PRIVATE_DNS_ZONE} resource ID (a string)"
+            )
+        check_arm_id(component, f"{setting}[{i}]", zone_id, PRIVATE_DNS_ZONE)
+        zone = parse_arm_id(zone_id).name.lower()
+        if zone not in needed:
+            raise ComponentInputError(
+                component,
+                f"{setting}[{i}]",
+                zone_id,
+                f"is zone {zone}, which none of these private endpoints needs; they need {', '.join(needed)}",
+            )
+        if zone in brought:
+            raise ComponentInputError(
+                component, f"{setting}[{i}]", zone_id, f"is a second {zone} zone (the first: {brought[zone]})"
+            )
+        brought[zone] = zone_id
+    return brought
+
+
+def zone_id_for(settings: Mapping[str, Any], zone: str) -> pulumi.Input[str]:
+    """The zone a zone group uses: the one brought (`private_dns_zone_resource_ids`), else the stack's."""
+    for zone_id in settings.get("private_dns_zone_resource_ids") or ():
+        if parse_arm_id(zone_id).name.lower() == zone:
+            return zone_id
+    return settings["private_dns_zone_ids"][zone]
 
 
 def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSettings], isolation_mode: str) -> None:
@@ -251,7 +303,7 @@ def private_endpoint(
         resource_group_name=resource_group_name,
         private_dns_zone_configs=[
             network.PrivateDnsZoneConfigArgs(
-                name=zone.replace(".", "-"), private_dns_zone_id=settings["private_dns_zone_ids"][zone]
+                name=zone.replace(".", "-"), private_dns_zone_id=zone_id_for(settings, zone)
             )
             for zone in ZONES_BY_GROUP[group]
         ],

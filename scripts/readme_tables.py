@@ -29,6 +29,7 @@ COMPONENT_FILES = [
     "registry.py",
     "compute.py",
     "access.py",
+    "role_assignments.py",
     "datastore.py",
     "environment.py",
     "network.py",
