@@ -27,6 +27,25 @@ EXIT_CODES = """exit codes:
   0  success (advisory violations allowed)
   1  a mandatory policy violation
   2  an error: stack config, program, policy pack, input file, output file or usage"""
+PREVIEW_DESCRIPTION = """Run a stack's Pulumi program offline, under Pulumi's mock monitor: no Pulumi CLI, cloud or
+credentials. Prints the resource tree and a summary; with --policy-pack, runs the CrossGuard pack over
+the preview as `pulumi preview --policy-pack` does and prints its violations."""
+PREVIEW_EXAMPLES = """examples:
+  amlws preview dev
+  amlws preview prod --policy-pack policy --policy-config policy/config/prod.json --json prod.json --sarif prod.sarif
+  amlws preview dev prod --quiet --json out/{stack}.json"""
+GRAPH_DESCRIPTION = """Draw a stack's components, their resources and the references between them, as Mermaid (for
+pull requests and Markdown) or SVG. By default each top-level component is one node; --full draws every
+resource inside its component's panel."""
+GRAPH_EXAMPLES = """examples:
+  amlws graph prod --format svg -o prod.svg
+  amlws graph prod --full --format svg -o prod-full.svg
+  amlws graph dev > dev.mmd"""
+ML_CONFIG_DESCRIPTION = """Write the config.json that the Azure ML SDKs and CLI read (subscription, resource group,
+workspace) for one project's deployed workspace, from `pulumi stack output --json`."""
+ML_CONFIG_EXAMPLES = """examples:
+  pulumi stack output --json | amlws ml-config churn
+  amlws ml-config churn --from outputs.json -o -"""
 UNKNOWNS_HELP = (
     "answer like a first `pulumi preview` of a new stack: IDs and every other provider-computed output "
     "(principal IDs, login servers, key URIs) unknown; default: known ARM-shaped values"
@@ -50,20 +69,28 @@ class _Version(argparse._VersionAction):  # pyright: ignore[reportPrivateUsage] 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amlws",
-        description="Offline tools for the Azure ML workspace stacks.",
-        epilog=EXIT_CODES,
+        description="Offline tools for the Azure ML workspace stacks: preview, graph and ml-config.",
+        epilog="examples:\n  amlws preview dev\n  amlws graph prod --format svg -o prod.svg\n  amlws preview --help\n\n"
+        + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True)
-    preview = sub.add_parser("preview", help="run a stack's program offline under Pulumi's mock monitor")
+    preview = sub.add_parser(
+        "preview",
+        help="run a stack's program offline under Pulumi's mock monitor",
+        description=PREVIEW_DESCRIPTION,
+        epilog=PREVIEW_EXAMPLES + "\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     preview.add_argument("stack", nargs="+", help="stack name(s): reads Pulumi.STACK.yaml; several run in one process")
     preview.add_argument("--cwd", default=".", help="project directory (holds Pulumi.yaml); default: current")
     preview.add_argument(
         "--json",
         dest="json_file",
         metavar="FILE",
-        help="write resources and violations as JSON; with several stacks FILE must hold {stack} (e.g. out/{stack}.json)",
+        help="write resources and violations as JSON; with several stacks FILE must hold {stack} "
+        "(e.g. out/{stack}.json)",
     )
     preview.add_argument("--fixtures", metavar="FILE", help="JSON answers for lookups of existing resources")
     preview.add_argument("--policy-pack", metavar="DIR", help="run this CrossGuard policy pack over the preview")
@@ -75,7 +102,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--quiet", action="store_true", help="print only the summary line")
     preview.add_argument("--unknowns", action="store_true", help=UNKNOWNS_HELP)
-    graph = sub.add_parser("graph", help="draw a stack's components, resources and references (Mermaid or SVG)")
+    graph = sub.add_parser(
+        "graph",
+        help="draw a stack's components, resources and references (Mermaid or SVG)",
+        description=GRAPH_DESCRIPTION,
+        epilog=GRAPH_EXAMPLES + "\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     graph.add_argument("stack", help="stack name: reads Pulumi.STACK.yaml")
     graph.add_argument("--cwd", default=".", help="project directory (holds Pulumi.yaml); default: current")
     graph.add_argument("--fixtures", metavar="FILE", help="JSON answers for lookups of existing resources")
@@ -84,12 +117,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     graph.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     graph.add_argument("--unknowns", action="store_true", help=UNKNOWNS_HELP)
-    graph.add_argument(
+    drawing = graph.add_mutually_exclusive_group()
+    drawing.add_argument(
+        "--full",
+        action="store_true",
+        help="draw every resource inside its component's panel (default: each top-level component as one node)",
+    )
+    drawing.add_argument(
         "--collapse",
         action="store_true",
-        help="draw each top-level component as one node (with the references of everything in it)",
+        help="draw each top-level component as one node, with the references of everything in it (the default)",
     )
-    ml = sub.add_parser("ml-config", help="write the Azure ML SDKs' config.json for a deployed workspace")
+    ml = sub.add_parser(
+        "ml-config",
+        help="write the Azure ML SDKs' config.json for a deployed workspace",
+        description=ML_CONFIG_DESCRIPTION,
+        epilog=ML_CONFIG_EXAMPLES + "\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ml.add_argument("project", help="the workspace's project name (a key of the stack outputs)")
     ml.add_argument(
         "--from",
@@ -245,7 +290,8 @@ def run_graph(args: argparse.Namespace) -> int:
 
     check_output_dirs(("--output", args.output))
     graph = build_graph(preview_stack(args.cwd, args.stack, args.fixtures, unknowns=args.unknowns))
-    text = to_svg(graph, args.collapse) if args.format == "svg" else to_mermaid(graph, args.collapse)
+    collapse = not args.full
+    text = to_svg(graph, collapse) if args.format == "svg" else to_mermaid(graph, collapse)
     if args.output:
         write_outputs([("--output", args.output, text)])
     else:

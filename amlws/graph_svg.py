@@ -12,11 +12,9 @@ character) so boxes fit their text, and the picture is deterministic: the commit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-if TYPE_CHECKING:
-    from .graph import Node, StackGraph
+from .stack_graph import Node, StackGraph, title
 
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 SIZE, SMALL = 11, 9
@@ -32,7 +30,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return units * size * (1.15 if bold else 1.0)
 
 
-def display_type(node: "Node", ambiguous: set[str]) -> str:
+def display_type(node: Node, ambiguous: set[str]) -> str:
     """The resource kind, with its module only where two modules share the kind (`Workspace`)."""
     kind = node.short_type.rpartition(":")[2]
     return node.short_type if kind in ambiguous else kind
@@ -52,7 +50,7 @@ class Box:
 
 @dataclass
 class Picture:
-    graph: "StackGraph"
+    graph: StackGraph
     collapse: bool
     ambiguous: set[str]
     boxes: dict[str, Box] = field(default_factory=dict)  # every drawn node's box, by URN
@@ -69,7 +67,7 @@ class Picture:
         return self.top(urn) if self.collapse else urn
 
 
-def _count(graph: "StackGraph", urn: str) -> int:
+def _count(graph: StackGraph, urn: str) -> int:
     return sum(1 + _count(graph, c.urn) if c.component else 1 for c in graph.children(urn))
 
 
@@ -85,7 +83,7 @@ def _inner_references(pic: Picture, urn: str) -> list[str]:
     ]
 
 
-def _label_lines(pic: Picture, node: "Node") -> tuple[str, str]:
+def _label_lines(pic: Picture, node: Node) -> tuple[str, str]:
     kind = node.short_type if node.component else display_type(node, pic.ambiguous)
     if node.component and pic.collapse:
         kind = f"{kind} ({_count(pic.graph, node.urn)} inside)"
@@ -253,7 +251,8 @@ def _arrows(pic: Picture) -> None:
         x2 = b.x if forward else b.x + b.w
         bend = max(40.0, abs(x2 - x1) / 2) * (1 if forward else -1)
         pic.out.append(
-            f'<path d="M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2 - (2 if forward else -2):.1f},{y2:.1f}" '
+            f'<path d="M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} '
+            f'{x2 - (2 if forward else -2):.1f},{y2:.1f}" '
             f'fill="none" stroke="{REF}" stroke-width="1" stroke-dasharray="4,3" marker-end="url(#arrow)"/>'
         )
         labels.append((x1 + 6 if forward else x1 - 6 - text_width(label, SMALL), y1 - 3, label))
@@ -314,7 +313,7 @@ def _legend(pic: Picture) -> None:
         x += _shape_width(shape) + text_width(label, SMALL) + 18
 
 
-def render(graph: "StackGraph", collapse: bool = False) -> str:
+def render(graph: StackGraph, collapse: bool = False) -> str:
     kinds: dict[str, set[str]] = {}
     for node in graph.nodes.values():
         module, _, kind = node.short_type.rpartition(":")
@@ -325,9 +324,11 @@ def render(graph: "StackGraph", collapse: bool = False) -> str:
     width = max(width, _legend_width(pic) + 4 * PAD)
     pic.out += [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" '
         f'font-family="{FONT}">',
-        f'<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse">'
         f'<path d="M0,0 L10,5 L0,10 z" fill="{REF}"/></marker></defs>',
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="white"/>',
     ]
@@ -335,7 +336,7 @@ def render(graph: "StackGraph", collapse: bool = False) -> str:
         pic,
         PAD * 2,
         22,
-        f"amlws/{graph.stack}" + (" (components collapsed)" if collapse else ""),
+        title(graph, collapse),
         14,
         font_weight="bold",
         fill=INK,

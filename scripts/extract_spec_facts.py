@@ -668,8 +668,8 @@ class Facts:
         return key
 
 
-# What no offline check of these facts can show, per type (the README's last column). The sources of the
-# service rules are in the README section "What is verified, and how" and the practice notes.
+# What no offline check of these facts can show, per type (the table's last column). The sources of the
+# service rules are in docs/verification.md, "What is verified, and how", and the practice notes.
 DEPLOY_ONLY = {
     "applicationinsights:Component": "that the Log Analytics workspace accepts it (region, access mode)",
     "authorization:ManagementLockByScope": "the deployer's Microsoft.Authorization/locks/write; what the lock then blocks",
@@ -706,7 +706,7 @@ DEPLOY_ONLY = {
     "storage:FileServiceProperties": "settings the account's kind supports",
     "storage:StorageAccount": "that the global name is free; SKU and zone redundancy in the region",
 }
-README = ROOT / "README.md"
+README = ROOT / "docs/verification.md"  # the page holding the spec facts table
 MARKERS = ("<!-- spec-facts:start -->\n", "<!-- spec-facts:end -->")
 
 
@@ -766,7 +766,9 @@ def write_readme(document: dict[str, Any], check: bool) -> int:
     fresh = text[:start] + facts_table(document) + text[end:]
     if check:
         if fresh != text:
-            print("README.md: the spec facts table is stale; run python scripts/extract_spec_facts.py --readme")
+            print(
+                "docs/verification.md: the spec facts table is stale; run python scripts/extract_spec_facts.py --readme"
+            )
             return 1
         return 0
     README.write_text(fresh)
@@ -779,10 +781,14 @@ def main(argv: list[str] | None = None) -> int:
         "--wheels", default=str(ROOT / ".spec-wheels"), help="download/unpack cache (default .spec-wheels)"
     )
     parser.add_argument(
-        "--readme", action="store_true", help="only rewrite the README table from amlws/spec_facts.json"
+        "--readme",
+        action="store_true",
+        help="only rewrite the table in docs/verification.md from amlws/spec_facts.json",
     )
     parser.add_argument(
-        "--readme-check", action="store_true", help="exit 1 if the README table is stale (tests run this)"
+        "--readme-check",
+        action="store_true",
+        help="exit 1 if the table in docs/verification.md is stale (tests run this)",
     )
     args = parser.parse_args(argv)
     if args.readme or args.readme_check:

@@ -1,10 +1,13 @@
-"""Regenerate the README's generated sections: the component input tables (from the Args/Settings
-TypedDicts and their field docstrings), the policy table (from the pack and its stack configs), the
-pictures of the dev and prod stacks (Mermaid in the README, SVG in docs/graphs/, from `amlws graph`), and
-what `amlws preview` prints for them (dev's tree, prod's summary line with its resource counts).
+"""Regenerate the generated sections of README.md and docs/: the component input tables (from the
+Args/Settings TypedDicts and their field docstrings), the stack configuration keys (from the stack config
+models), the policy and parity tables (from the pack and its stack configs), the pictures of the dev and prod
+stacks (Mermaid in docs/stacks.md, SVG in docs/graphs/, from `amlws graph`), what `amlws preview` prints for
+them (dev's tree, prod's summary line) and the counts the README quotes.
 
-    python scripts/readme_tables.py          # rewrite README.md in place
-    python scripts/readme_tables.py --check  # exit 1 if README.md is stale (the tests run this)
+Each generated section sits between `<!-- NAME:start -->` and `<!-- NAME:end -->` in the page `PAGES` names.
+
+    python scripts/readme_tables.py          # rewrite README.md, docs/*.md and docs/graphs/*.svg in place
+    python scripts/readme_tables.py --check  # exit 1 if any of them is stale (the tests run this)
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ COMPONENT_FILES = [
     "network.py",
     "budget.py",
     "self_serve.py",
+    "vnet.py",
 ]
 
 
@@ -57,13 +61,27 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def component_files() -> list[Path]:
+    """The component modules, in the order of COMPONENT_FILES, then any others (a module split out later)."""
+    files = sorted((ROOT / "components").glob("**/*.py"))
+    order = {name: i for i, name in enumerate(COMPONENT_FILES)}
+    return sorted(files, key=lambda p: (order.get(p.name, len(order)), str(p)))
+
+
+def public_typed_dicts():
+    """(name, fields) of every TypedDict of the components (not `_private` ones): the inputs a user writes."""
+    for path in component_files():
+        for name, fields in _typed_dicts(path):
+            if not name.startswith("_"):
+                yield name, fields
+
+
 def input_tables() -> str:
     out: list[str] = []
-    for filename in COMPONENT_FILES:
-        for name, fields in _typed_dicts(ROOT / "components" / filename):
-            out += [f"#### `{name}`", "", "| input | type | required | description |", "|---|---|---|---|"]
-            out += [f"| `{f}` | `{t}` | {'yes' if r else 'no'} | {_cell(d)} |" for f, t, r, d in fields]
-            out.append("")
+    for name, fields in public_typed_dicts():
+        out += [f"#### `{name}`", "", "| input | type | required | description |", "|---|---|---|---|"]
+        out += [f"| `{f}` | `{t}` | {'yes' if r else 'no'} | {_cell(d)} |" for f, t, r, d in fields]
+        out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -98,13 +116,129 @@ def policy_table() -> str:
                 f"`{key}` (default {json.dumps(spec.get('default'))})" + (f" → {' / '.join(given)}" if given else "")
             )
         rows.append(
-            f"| `{policy.name}` | {kind} | {policy.description} | {_level(configs['dev'], policy)} | {_level(configs['prod'], policy)} | {'; '.join(settings)} |"
+            f"| `{policy.name}` | {kind} | {policy.description} | {_level(configs['dev'], policy)} "
+            f"| {_level(configs['prod'], policy)} | {'; '.join(settings)} |"
         )
     return f"{len(ALL_POLICIES)} policies.\n\n" + "\n".join(rows) + "\n"
 
 
+def policy_count() -> str:
+    """The last line of `amlws preview --policy-pack` on a clean stack."""
+    from amlws_policies import ALL_POLICIES
+
+    return f"`policy: {len(ALL_POLICIES)} policies, 0 violations`.\n"
+
+
+def _stack_config_model():
+    from amlws.stacks.config import StackConfig
+
+    return StackConfig
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The pydantic models inside an annotation (`Optional[X]`, `list[X]`, `dict[str, X]`)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _unwrap(arg)]
+
+
+def _type_text(annotation: Any) -> str:
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Literal:
+        return "/".join(f"`{a}`" for a in args)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_text(a) for a in args if a is not type(None))
+    if origin is typing.Annotated:
+        return _type_text(args[0])
+    if origin is list:
+        return f"list of {_type_text(args[0])}"
+    if origin is dict:
+        return f"map of {_type_text(args[1])}"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "section"
+    names = {str: "string", bool: "bool", int: "integer", float: "number"}
+    if annotation in names:
+        return names[annotation]
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _default_text(field: Any) -> str:
+    from pydantic import BaseModel
+
+    if field.is_required():
+        return "required"
+    default = field.get_default(call_default_factory=True)
+    if default is None:
+        return "unset"
+    if isinstance(default, BaseModel):
+        return "its defaults"
+    if default in ([], {}):
+        return "`" + json.dumps(default) + "`"
+    return "`" + (json.dumps(default) if not isinstance(default, str) else default) + "`"
+
+
+def config_rows(model: Any = None, prefix: str = "amlws:") -> list[tuple[str, str, str, str]]:
+    """(key as written in the stack file, type, default, what the section is) for every key, depth first."""
+    from pydantic.alias_generators import to_camel
+
+    model = model or _stack_config_model()
+    rows = []
+    for name, field in model.model_fields.items():
+        key = prefix + (field.alias or to_camel(name))
+        nested = _unwrap(field.annotation)
+        doc = " ".join((nested[0].__doc__ or "").split()) if nested else ""
+        rows.append((key, _type_text(field.annotation), _default_text(field), field.description or doc))
+        for sub in nested[:1]:
+            import typing
+
+            many = typing.get_origin(field.annotation) is list or any(
+                typing.get_origin(a) is list for a in typing.get_args(field.annotation)
+            )
+            mapped = typing.get_origin(field.annotation) is dict or any(
+                typing.get_origin(a) is dict for a in typing.get_args(field.annotation)
+            )
+            rows += config_rows(sub, key + ("[]." if many else ".<name>." if mapped else "."))
+    return rows
+
+
+def config_table() -> str:
+    rows = config_rows()
+    out = [
+        f"{len(rows)} keys. Sections (`section`) hold the keys listed after them; `[]` is an item of a list, "
+        "`<name>` a key of a map.",
+        "",
+        "| key | type | default | what the section holds |",
+        "|---|---|---|---|",
+    ]
+    out += [f"| `{k}` | {_cell(t)} | {_cell(d)} | {_cell(doc)} |" for k, t, d, doc in rows]
+    return "\n".join(out) + "\n"
+
+
+def counts() -> str:
+    """The figures the README quotes, from the code."""
+    from amlws.render import summary_line
+    from amlws_policies import ALL_POLICIES
+
+    inputs = sum(1 for _ in public_typed_dicts())
+    return (
+        f"In numbers: {len(ALL_POLICIES)} policies in the pack, {len(config_rows())} stack "
+        f"configuration keys, {inputs} component input types; the prod stack previews as "
+        f"`{summary_line(_preview('prod'))}`.\n"
+    )
+
+
 def parity_table() -> str:
-    """Every anchor rule (Azure Policy built-in, Checkov ARM check, PSRule rule) -> our policy or the reason it is excluded."""
+    """Every anchor rule (Azure Policy built-in, Checkov ARM check, PSRule rule) -> our policy, or the reason
+    it is excluded."""
     from amlws_policies.parity import ANCHORS, counts
 
     summary = "; ".join(
@@ -165,11 +299,11 @@ def summary(stack: str):
     return make
 
 
-def mermaid(stack: str):
+def mermaid(stack: str, collapse: bool = False):
     def make() -> str:
         from amlws.graph import to_mermaid
 
-        return "```mermaid\n" + to_mermaid(_graph(stack)) + "```\n"
+        return "```mermaid\n" + to_mermaid(_graph(stack), collapse) + "```\n"
 
     return make
 
@@ -184,28 +318,33 @@ def svg_files() -> dict[Path, str]:
     return pictures
 
 
-SECTIONS = {
-    "inputs": input_tables,
-    "policies": policy_table,
-    "parity": parity_table,
-    "graph-dev": mermaid("dev"),
-    "graph-prod": mermaid("prod"),
-    "tree-dev": tree("dev"),
-    "summary-prod": summary("prod"),
+PAGES: dict[str, dict[str, Callable[[], str]]] = {
+    "README.md": {"counts": counts},
+    "docs/components.md": {"inputs": input_tables},
+    "docs/configuration.md": {"config-keys": config_table},
+    "docs/policies.md": {"policies": policy_table, "parity": parity_table},
+    "docs/stacks.md": {
+        "graph-dev": mermaid("dev"),
+        "graph-prod": mermaid("prod", collapse=True),
+        "tree-dev": tree("dev"),
+        "summary-prod": summary("prod"),
+    },
+    "docs/verification.md": {"policy-count": policy_count},
 }
 
 
-def render(readme: str) -> str:
-    for key, make in SECTIONS.items():
+def render(text: str, page: str = "README.md") -> str:
+    """`text` (the page `page`) with each of its generated sections rewritten."""
+    for key, make in PAGES[page].items():
         pattern = re.compile(rf"(<!-- {key}:start -->\n).*?(<!-- {key}:end -->)", re.S)
-        if not pattern.search(readme):
-            raise SystemExit(f"README.md has no <!-- {key}:start --> ... <!-- {key}:end --> markers")
-        readme = pattern.sub(lambda m: m.group(1) + make() + m.group(2), readme)
-    return readme
+        if not pattern.search(text):
+            raise SystemExit(f"{page} has no <!-- {key}:start --> ... <!-- {key}:end --> markers")
+        text = pattern.sub(lambda m: m.group(1) + make() + m.group(2), text)
+    return text
 
 
 def stale(preview: Callable[[str], Any] | None = None) -> list[str]:
-    """The generated files that differ from what this script writes (README.md first); [] when
+    """The generated files that differ from what this script writes (the pages first); [] when
     current. `preview(stack)` supplies dev's and prod's previews (default: run the program); the
     tests pass their session's shared ones instead of running both stacks again."""
     global _get_preview
@@ -213,9 +352,13 @@ def stale(preview: Callable[[str], Any] | None = None) -> list[str]:
         _get_preview = preview
         _preview.cache_clear()
         _graph.cache_clear()
-    current = (ROOT / "README.md").read_text()
-    found = [str(p.relative_to(ROOT)) for p, text in svg_files().items() if not p.exists() or p.read_text() != text]
-    return (["README.md"] if render(current) != current else []) + found
+    found = []
+    for page in PAGES:
+        current = (ROOT / page).read_text()
+        if render(current, page) != current:
+            found.append(page)
+    found += [str(p.relative_to(ROOT)) for p, text in svg_files().items() if not p.exists() or p.read_text() != text]
+    return found
 
 
 def main() -> int:
@@ -225,8 +368,9 @@ def main() -> int:
             print(f"stale: {', '.join(found)}: run python scripts/readme_tables.py", file=sys.stderr)
             return 1
         return 0
-    path = ROOT / "README.md"
-    path.write_text(render(path.read_text()))
+    for page in PAGES:
+        path = ROOT / page
+        path.write_text(render(path.read_text(), page))
     for picture, text in svg_files().items():
         picture.parent.mkdir(parents=True, exist_ok=True)
         picture.write_text(text)

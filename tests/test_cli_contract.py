@@ -247,3 +247,25 @@ def test_ml_config_missing_file_and_missing_directory_exit_2(tmp_path, capsys):
         == 2
     )
     assert "no such directory" in one_line_error(capsys)
+
+
+@pytest.mark.parametrize("command", ["preview", "graph", "ml-config"])
+def test_every_subcommand_help_has_a_description_an_example_and_the_exit_codes(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    usage, _, rest = text.partition("\n\n")
+    description = rest.split("\n\n")[0]
+    assert usage.startswith(f"usage: amlws {command}") and len(description.split()) >= 10  # a sentence or more
+    assert f"examples:\n  amlws {command} " in text or f"| amlws {command} " in text
+    assert "exit codes:\n  0  success" in text and "\n  1  a mandatory policy violation" in text
+    assert "\n  2  an error" in text
+
+
+def test_top_level_help_lists_the_commands_an_example_and_the_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert all(c in text for c in ("preview", "graph", "ml-config")) and "examples:\n  amlws preview dev" in text
+    assert "exit codes:" in text

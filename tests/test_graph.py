@@ -1,6 +1,8 @@
 """`amlws graph`: what the picture contains, in both formats, and the command's contract."""
 
 import re
+
+import pytest
 import xml.etree.ElementTree as ET
 
 from amlws.cli import main
@@ -98,6 +100,34 @@ def test_graph_command_writes_mermaid_or_svg_and_fails_like_preview(tmp_path, ca
     assert main(["graph", "dev", "--cwd", str(ROOT), "--format", "svg", "-o", str(out)]) == 0
     assert out.read_text().startswith("<?xml") or out.read_text().startswith("<svg")
     assert main(["graph", "dev", "--cwd", str(ROOT), "--format", "svg", "--collapse", "-o", str(out)]) == 0
-    assert "(components collapsed)" in out.read_text()
+    assert "(components collapsed)" in out.read_text()  # --collapse: the default, said explicitly
+    with pytest.raises(SystemExit) as usage:  # one or the other: a usage error, exit 2 (console_main's code)
+        main(["graph", "dev", "--cwd", str(ROOT), "--collapse", "--full"])
+    assert usage.value.code == 2
     assert main(["graph", "nope", "--cwd", str(ROOT)]) == 2
     assert "Pulumi.nope.yaml" in capsys.readouterr().err
+
+
+def test_the_default_prod_picture_is_collapsed_fits_a_screen_and_names_project_and_stack(tmp_path, capsys):
+    """Finding 8: `amlws graph prod` draws one box per component (under 2000 px tall); `--full` draws
+    every resource; titles name the Pulumi project and the stack, not `amlws/<stack>`."""
+    out = tmp_path / "prod.svg"
+    assert main(["graph", "prod", "--cwd", str(ROOT), "--format", "svg", "-o", str(out)]) == 0
+    root = ET.fromstring(out.read_text())
+    assert float(root.get("height")) < 2000 and float(root.get("width")) <= 1000
+    assert "project amlws, stack prod (components collapsed)" in _texts(root)
+    assert not any(t.startswith("amlws/") for t in _texts(root))
+    assert main(["graph", "prod", "--cwd", str(ROOT), "--format", "svg", "--full", "-o", str(out)]) == 0
+    full = ET.fromstring(out.read_text())
+    assert "project amlws, stack prod" in _texts(full) and float(full.get("height")) > float(root.get("height"))
+    assert main(["graph", "prod", "--cwd", str(ROOT)]) == 0
+    assert "subgraph" not in capsys.readouterr().out  # Mermaid is collapsed by default too
+    assert main(["graph", "prod", "--cwd", str(ROOT), "--full"]) == 0
+    assert "subgraph" in capsys.readouterr().out
+
+
+def test_the_committed_prod_picture_the_readme_shows_fits_a_screen():
+    readme = (ROOT / "README.md").read_text()
+    picture = re.search(r"!\[[^\]]*\]\((docs/graphs/[^)]+\.svg)\)", readme).group(1)
+    root = ET.fromstring((ROOT / picture).read_text())
+    assert float(root.get("height")) < 2000 and "stack prod" in " ".join(_texts(root))
