@@ -181,6 +181,43 @@ def zone_id_for(settings: Mapping[str, Any], zone: str) -> pulumi.Input[str]:
     return settings["private_dns_zone_ids"][zone]
 
 
+def zones_needed(groups: Sequence[str]) -> list[str]:
+    """The private DNS zones the endpoints of these private link groups register in (`ZONES_BY_GROUP`)."""
+    return sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
+
+
+def zones_the_stack_creates(users: Mapping[str, tuple[Sequence[str], Sequence[str]]]) -> tuple[str, ...]:
+    """The stack's own private DNS zones, given each private-endpoint user (`where` -> (zones its endpoints need,
+    zone IDs it brings)): every zone of ALL_ZONES that no one brings, as before; none when every zone any endpoint
+    needs is brought.
+
+    A virtual network links one zone of each name (PrivateDnsZones), and clients in it resolve a name through the
+    linked zone: so a zone brought by one user while another's endpoints need the stack's zone of that name, or two
+    different zones of one name, would leave someone's records unresolvable. That is a ValueError naming both."""
+    brought: dict[str, tuple[str, str]] = {}  # zone -> (where, ID)
+    for where, (_, ids) in users.items():
+        for zone_id in ids:
+            zone = parse_arm_id(zone_id).name.lower()
+            first = brought.setdefault(zone, (where, zone_id))
+            if first[1].lower() != zone_id.lower():
+                raise ValueError(
+                    f"{where} brings {zone_id} while {first[0]} brings {first[1]}: a virtual network resolves one "
+                    f"{zone} zone; bring the same one"
+                )
+    for where, (needed, ids) in users.items():
+        own = {parse_arm_id(i).name.lower() for i in ids}
+        for zone in needed:
+            if zone in brought and zone not in own:
+                raise ValueError(
+                    f"{brought[zone][0]} brings {brought[zone][1]} while {where}'s private endpoints need the stack's "
+                    f"{zone} zone: a virtual network resolves one zone of each name; bring it for every private "
+                    "endpoint user of the stack, or for none"
+                )
+    if users and all(z in brought for needed, _ in users.values() for z in needed):
+        return ()
+    return tuple(z for z in ALL_ZONES if z not in brought)
+
+
 def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSettings], isolation_mode: str) -> None:
     if rules and isolation_mode not in ("AllowInternetOutbound", "AllowOnlyApprovedOutbound"):
         raise ComponentInputError(

@@ -423,3 +423,24 @@ def test_a_standalone_associated_resource_declares_its_own_role_assignments():
             lambda: WorkspaceStorage("shared-st", {"existing_id": existing, "role_assignments": [reader]}),
             {existing: {"kind": "StorageV2", "sku": {"name": "Standard_LRS"}, "isHnsEnabled": False}},
         )
+
+
+def test_the_stacks_zones_are_the_ones_no_private_endpoint_user_brings():
+    from amlws.components.network import ALL_ZONES, zones_the_stack_creates, zones_needed
+
+    ws = zones_needed(["amlworkspace", "blob", "file", "vault"])
+    shared = zones_needed(["registry", "vault", "blob", "file", "amlregistry"])
+    api, vault = HUB + "privatelink.api.azureml.ms", HUB + "privatelink.vaultcore.azure.net"
+    assert zones_the_stack_creates({}) == ALL_ZONES  # as before: a network without endpoints
+    assert zones_the_stack_creates({"workspaces[0]": (ws, [])}) == ALL_ZONES
+    assert zones_the_stack_creates({"workspaces[0]": (ws, [api, vault]), "shared": (shared, [api, vault])}) == tuple(
+        z for z in ALL_ZONES if z not in ("privatelink.api.azureml.ms", "privatelink.vaultcore.azure.net")
+    )
+    everything = [HUB + z for z in sorted({*ws, *shared})]
+    assert zones_the_stack_creates({"workspaces[0]": (ws, everything[:]), "shared": (shared, everything)}) == ()
+    with pytest.raises(ValueError, match=r"workspaces\[0\] brings .*api.azureml.ms while shared's private endpoints"):
+        zones_the_stack_creates({"workspaces[0]": (ws, [api]), "shared": (shared, [])})
+    with pytest.raises(ValueError, match=r"workspaces\[1\] brings .* while workspaces\[0\] brings .*: a virtual"):
+        zones_the_stack_creates(
+            {"workspaces[0]": (ws, [api]), "workspaces[1]": (ws, [api.replace("rg-hub-dns", "rg-other")])}
+        )
