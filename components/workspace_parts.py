@@ -23,6 +23,7 @@ from .monitoring import WorkspaceMonitoring
 from .outbound import managed_network
 from .registry import WorkspaceContainerRegistry
 from .role_assignments import PlannedRoleAssignment, declare_role_assignments
+from .storage import DEFAULT_PUBLIC_NETWORK_ACCESS as STORAGE_PUBLIC_NETWORK_ACCESS
 from .storage import WorkspaceStorage
 from .workspace_plan import (
     AccessPlan,
@@ -166,7 +167,7 @@ def declare_associated(
         location=names.location,
         tags=names.tags,
         protect=names.protect,
-        public_network_access=plan.storage.args.get("public_network_access", "Enabled"),
+        public_network_access=plan.storage.args.get("public_network_access", STORAGE_PUBLIC_NETWORK_ACCESS),
         lock=plan.lock.data,
     )
     return Associated(monitoring, storage, vault, vault_ref, registry, tuple(accounts))

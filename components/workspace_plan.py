@@ -42,7 +42,7 @@ from .role_assignments import (
     check_role_assignments,
     plan_all_role_assignments,
 )
-from .outbound import NetworkPlan, check_endpoints_and_rules, check_network_modes, plan_network
+from .outbound import NetworkPlan, check_endpoints_and_rules, check_network_modes, isolation_mode, plan_network
 from .registry import RegistryPlan, WorkspaceContainerRegistryArgs, plan_registry
 from .storage import StoragePlan, WorkspaceStorageArgs, plan_storage
 
@@ -197,7 +197,7 @@ def workspace_lock(args: Mapping[str, Any]) -> LockArgs | None:
     Machine Learning resources, and each lock is scoped to its resource, not to the resource group.
     """
     lock = args.get("lock")
-    if lock and lock.get("kind") != "None" and args.get("managed_network_isolation_mode", "Disabled") != "Disabled":
+    if lock and lock.get("kind") != "None" and isolation_mode(args) != "Disabled":
         return None
     return lock
 
