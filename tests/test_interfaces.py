@@ -444,3 +444,42 @@ def test_the_stacks_zones_are_the_ones_no_private_endpoint_user_brings():
         zones_the_stack_creates(
             {"workspaces[0]": (ws, [api]), "workspaces[1]": (ws, [api.replace("rg-hub-dns", "rg-other")])}
         )
+
+
+def test_a_principal_the_program_creates_is_assigned_once_it_is_known():
+    """From a Pulumi program: the principal of an identity declared beside the workspace (an Output)."""
+    from pulumi_azure_native import managedidentity
+
+    from amlws.components import MachineLearningWorkspace
+
+    def program():
+        identity = managedidentity.UserAssignedIdentity("app", resource_group_name="rg", resource_name_="id-app")
+        role = {"role_definition_id_or_name": "AzureML Data Scientist", "principal_type": "ServicePrincipal"}
+        MachineLearningWorkspace(
+            "w",
+            {
+                "resource_group_name": "rg",
+                "workspace_name": "mlw-w",
+                "role_assignments": [{**role, "principal_id": identity.principal_id}],
+            },
+        )
+
+    result = run(program)
+    app = one(result, "managedidentity:UserAssignedIdentity")
+    got = assignments(result, app.outputs["principalId"])
+    assert list(got) == ["w-mlw-ra-f6c7c914-0"]  # its position names it: the principal is not known while planning
+    assert got["w-mlw-ra-f6c7c914-0"]["scope"] == WS_ID
+    assert got["w-mlw-ra-f6c7c914-0"]["roleAssignmentName"] == assignment_name(
+        WS_ID, app.outputs["principalId"], ROLE_PREFIX + "f6c7c914-8db3-469d-8ca1-694a8f32e121"
+    )
+
+
+def test_in_a_first_preview_the_assignment_waits_for_its_scope():
+    from amlws.mocks import ArmMocks
+    from amlws.preview import run_program
+
+    result = run_program(workspace(role_assignments=avm_max_roles()), "amlws", "test", {}, [], ArmMocks(unknowns=True))
+    registered = [r for r in by_type(result, "authorization:RoleAssignment") if r.name.startswith("w-mlw-ra-")]
+    assert len(registered) == 3
+    for r in registered:  # the workspace's ID (the scope) and so the name are unknown: the engine waits, as ARM needs
+        assert r.property_dependencies.get("scope") and r.property_dependencies.get("roleAssignmentName")
