@@ -160,7 +160,7 @@ def _check_item(component: str, setting: str, item: object) -> PlannedRoleAssign
         setting=setting,
         role_guid=role_guid(resolved),
         given_role_id=given_id,
-        principal_id=principal,  # type: ignore[arg-type]  # a GUID string or an Output, checked above
+        principal_id=principal,  # a GUID string or an Output, checked above
         principal_type=principal_type,
         description=item.get("description"),
         condition=condition or None,
@@ -177,7 +177,9 @@ def plan_role_assignments(component: str, setting: str, value: object) -> tuple[
     return tuple(_check_item(component, f"{setting}[{i}]", item) for i, item in enumerate(value))
 
 
-def refuse_duplicates(component: str, planned: dict[str, Sequence[PlannedRoleAssignment]], grants: Iterable[Grant]):
+def refuse_duplicates(
+    component: str, planned: Mapping[str, Sequence[PlannedRoleAssignment]], grants: Iterable[Grant]
+) -> None:
     """A second assignment of one principal and role at one scope: ARM answers 409 RoleAssignmentExists, and two
     resources in one stack would own it. `planned` is by scope section; `grants` are the component's own."""
     seen: dict[tuple[str, str, str], str] = {}
@@ -354,8 +356,8 @@ def own_role_assignments(
             component,
             "role_assignments",
             given,
-            f"only on a resource the component creates; {existing_key} brings one that is managed elsewhere: assign its "
-            "roles there",
+            f"only on a resource the component creates; {existing_key} brings one that is managed elsewhere: assign "
+            "its roles there",
         )
     planned = plan_role_assignments(component, "role_assignments", given)
     refuse_duplicates(component, {"this resource": planned}, ())

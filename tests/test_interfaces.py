@@ -21,7 +21,10 @@ from amlws_rules import assignment_name
 from harness import by_type, inputs, one, run
 from test_enterprise import ROLE_PREFIX, SUBNET, WS_ID, workspace, zones
 
-MSI = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg-dep/providers/Microsoft.ManagedIdentity/userAssignedIdentities/msi"
+MSI = (
+    f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg-dep/providers/Microsoft.ManagedIdentity"
+    "/userAssignedIdentities/msi"
+)
 MSI_PRINCIPAL = "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 MSI_CLIENT = "7a2b3c4d-5e6f-4b7c-9d8e-0f1a2b3c4d5e"
 FIXTURES = {MSI: {"principalId": MSI_PRINCIPAL, "clientId": MSI_CLIENT}}
@@ -292,7 +295,8 @@ def test_an_existing_key_identity_is_not_granted_on_a_vault_the_stack_does_not_o
         (
             {"user_assigned_identity_resource_id": MSI.replace("userAssignedIdentities", "identities")},
             FIXTURES,
-            r"customer_managed_key.user_assigned_identity_resource_id=.*Microsoft.ManagedIdentity/userAssignedIdentities",
+            r"customer_managed_key.user_assigned_identity_resource_id=.*"
+            "Microsoft.ManagedIdentity/userAssignedIdentities",
         ),
         ({"user_assigned_identity_resource_id": MSI}, {MSI: None}, r"user_assigned_identity_resource_id=.*no such"),
         (
