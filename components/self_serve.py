@@ -22,6 +22,7 @@ from amlws_rules import selfserve as rules
 from amlws_rules import arm
 from amlws_rules.roles import AZUREML_DATA_SCIENTIST
 
+from .schema import check_component_args
 from ._common import ComponentInputError, check_arm_id, child, token
 from .locks import LockArgs
 from .access import assign_role, builtin_role
@@ -227,6 +228,7 @@ class SelfServeZone(pulumi.ComponentResource):
     """Resource ID of the data scientists' role in the zone's workspaces."""
 
     def __init__(self, name: str, args: SelfServeZoneArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        check_component_args(COMPONENT, name, args, SelfServeZoneArgs)
         validate_zone_args(args)
         super().__init__(token(COMPONENT), name, None, opts)
         tags = args.get("tags") or {}

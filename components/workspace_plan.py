@@ -17,7 +17,7 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules.naming import ML_WORKSPACE, hyphenated_name
 
-from ._common import ComponentInputError, check_arm_id, check_name, check_tags, inherited
+from ._common import ComponentInputError, check_arm_id, check_name, check_tags, inherited, unlocked
 from .access import WorkspaceAccessSettings, validate_access
 from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_compute_settings
 from .datastore import PlannedDatastore, validate_datastores
@@ -67,7 +67,7 @@ def key_vault_args(args: Mapping[str, Any]) -> WorkspaceKeyVaultArgs:
 
 
 def monitoring_args(args: Mapping[str, Any]) -> WorkspaceMonitoringArgs:
-    return cast(WorkspaceMonitoringArgs, _section(args, "monitoring"))
+    return cast(WorkspaceMonitoringArgs, unlocked(_section(args, "monitoring")))  # it takes no lock
 
 
 def registry_args(args: Mapping[str, Any]) -> WorkspaceContainerRegistryArgs:
@@ -255,12 +255,8 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     role_assignments = check_role_assignments(COMPONENT, args)
     for i, identity_id in enumerate(args.get("user_assigned_identity_ids") or []):
         check_arm_id(COMPONENT, f"user_assigned_identity_ids[{i}]", identity_id, USER_ASSIGNED_IDENTITY_TYPE)
-    check_arm_id(
-        COMPONENT,
-        "primary_user_assigned_identity",
-        args.get("primary_user_assigned_identity"),
-        USER_ASSIGNED_IDENTITY_TYPE,
-    )
+    primary = args.get("primary_user_assigned_identity")
+    check_arm_id(COMPONENT, "primary_user_assigned_identity", primary, USER_ASSIGNED_IDENTITY_TYPE)
     storage = plan_storage(storage_args(args), COMPONENT, lookups)
     vault_section = key_vault_args(args)
     vault = plan_key_vault(vault_section, COMPONENT, lookups)

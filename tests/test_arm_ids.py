@@ -217,7 +217,14 @@ def test_the_component_refuses_an_outbound_rule_target_that_is_not_an_id(target)
             },
             "primary_user_assigned_identity",
         ),
-        ({"compute_clusters": [{"name": "c1", "vm_size": "x", "max_node_count": 1, "subnet_id": VNET}]}, "subnet_id"),
+        (
+            {
+                "compute_clusters": [
+                    {"name": "c1", "vm_size": "Standard_DS3_v2", "max_node_count": 1, "subnet_id": VNET}
+                ]
+            },
+            "subnet_id",
+        ),
         ({"tags": {"a<b": "x"}}, "tags"),
     ],
 )

@@ -169,7 +169,7 @@ ROLE = {"role_definition_id_or_name": "Reader", "principal_id": GROUP, "principa
         ),
         (
             {"role_assignments": [{k: v for k, v in ROLE.items() if k != "principal_type"}]},
-            r"role_assignments\[0\]\.principal_type=None: required.*azure-native sends 'User'",
+            r"role_assignments\[0\]\.principal_type=None: required",  # the Args schema answers first
         ),
         (
             {"role_assignments": [{**ROLE, "condition": CONDITION, "condition_version": "1.0"}]},
@@ -181,9 +181,9 @@ ROLE = {"role_definition_id_or_name": "Reader", "principal_id": GROUP, "principa
         ),
         (
             {"role_assignments": [{**ROLE, "principal_typ": "User"}]},
-            r"role_assignments\[0\]\.principal_typ='User': unknown key: did you mean 'principal_type'",
+            r"role_assignments\[0\]\.principal_typ='User': unknown setting; did you mean 'principal_type'",
         ),
-        ({"role_assignments": ROLE}, r"role_assignments=.*a list of role assignments"),
+        ({"role_assignments": ROLE}, r"role_assignments=.*Input should be a valid list"),
         (
             {"role_assignments": [ROLE, {**ROLE, "role_definition_id_or_name": ROLE_PREFIX + READER}]},
             r"role_assignments\[1\]=.*duplicates role_assignments\[0\]: the same principal, role and scope "
@@ -487,3 +487,116 @@ def test_in_a_first_preview_the_assignment_waits_for_its_scope():
     assert len(registered) == 3
     for r in registered:  # the workspace's ID (the scope) and so the name are unknown: the engine waits, as ARM needs
         assert r.property_dependencies.get("scope") and r.property_dependencies.get("roleAssignmentName")
+
+
+# The stack file's keys (camelCase) ---------------------------------------------------------------------------------
+
+VNET = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"
+WS_NEEDS = [
+    "privatelink.api.azureml.ms",
+    "privatelink.blob.core.windows.net",
+    "privatelink.file.core.windows.net",
+    "privatelink.notebooks.azure.net",
+    "privatelink.vaultcore.azure.net",
+]
+
+
+def stack(**workspace):
+    from test_stacks import BASE
+
+    return {**BASE, "network": {"virtualNetworkId": VNET}, "workspaces": [{"project": "churn", **workspace}]}
+
+
+def test_the_stack_keys_reach_the_workspace():
+    from test_stacks import preview_config
+
+    roles = [
+        {"roleDefinitionIdOrName": "Owner", "principalId": MSI_PRINCIPAL, "principalType": "ServicePrincipal"},
+        {"roleDefinitionIdOrName": READER, "principalId": MSI_PRINCIPAL, "principalType": "ServicePrincipal"},
+    ]
+    blob = {"roleDefinitionIdOrName": "Storage Blob Data Reader", "principalId": GROUP, "principalType": "Group"}
+    result = preview_config(
+        stack(
+            roleAssignments=roles,
+            storage={"roleAssignments": [blob]},
+            customerManagedKey={"keyName": "cmk", "userAssignedIdentityResourceId": MSI},
+            privateEndpoints={
+                "subnetId": f"{VNET}/subnets/pe",
+                "privateDnsZoneResourceIds": [HUB + z for z in WS_NEEDS],
+            },
+        ),
+        FIXTURES,
+    )
+    ws = one(result, "machinelearningservices:Workspace")
+    got = assignments(result, MSI_PRINCIPAL)
+    assert {(a["roleDefinitionId"], a["scope"]) for n, a in got.items() if "-mlw-ra-" in n} == {
+        (ROLE_PREFIX + OWNER, ws.id),
+        (ROLE_PREFIX + READER, ws.id),
+    }
+    assert [a["scope"] for a in assignments(result, GROUP).values()] == [one(result, "storage:StorageAccount").id]
+    assert inputs(ws)["encryption"]["identity"] == {"userAssignedIdentity": MSI}
+    assert sorted(z for ids in zone_groups(result).values() for z in ids) == sorted(HUB + z for z in WS_NEEDS)
+    assert by_type(result, "privatedns:PrivateZone") == []  # every zone brought: the stack creates none
+
+
+def test_the_stack_creates_the_zones_not_brought():
+    from test_stacks import preview_config
+
+    api = HUB + "privatelink.api.azureml.ms"
+    result = preview_config(
+        stack(privateEndpoints={"subnetId": f"{VNET}/subnets/pe", "privateDnsZoneResourceIds": [api]})
+    )
+    created = sorted(inputs(r)["privateZoneName"] for r in by_type(result, "privatedns:PrivateZone"))
+    assert "privatelink.api.azureml.ms" not in created and "privatelink.blob.core.windows.net" in created
+    assert zone_groups(result)["churn-pe-mlw-dns"][0] == api
+
+
+@pytest.mark.parametrize(
+    "workspace, match",
+    [
+        (
+            {"roleAssignments": [{"roleDefinitionIdOrName": "Ownr", "principalId": GROUP, "principalType": "Group"}]},
+            r"amlws:workspaces\[0\]\.roleAssignments\[0\]\.roleDefinitionIdOrName = \"Ownr\": .*did you mean 'Owner'",
+        ),
+        (
+            {"storage": {"roleAssignments": [{"roleDefinitionIdOrName": "Reader", "principalId": GROUP}]}},
+            r"amlws:workspaces\[0\]\.storage\.roleAssignments\[0\]\.principalType",
+        ),
+        (
+            {"customerManagedKey": {"keyName": "k", "userAssignedIdentityResourceId": VNET}},
+            r"amlws:workspaces\[0\]\.customerManagedKey\.userAssignedIdentityResourceId",
+        ),
+        (
+            {"privateEndpoints": {"subnetId": f"{VNET}/subnets/pe", "privateDnsZoneResourceIds": [VNET]}},
+            r"amlws:workspaces\[0\]\.privateEndpoints\.privateDnsZoneResourceIds",
+        ),
+        (
+            {
+                "privateEndpoints": {
+                    "subnetId": f"{VNET}/subnets/pe",
+                    "privateDnsZoneResourceIds": [HUB + "privatelink.azurecr.io"],
+                }
+            },
+            r"amlws:workspaces\[0\]\.privateEndpoints\.privateDnsZoneResourceIds\[0\] = .*none of these private "
+            "endpoints needs",
+        ),
+    ],
+)
+def test_the_stack_file_names_the_key_as_written(workspace, match):
+    from amlws.preview import PreviewError
+    from test_stacks import preview_config
+
+    with pytest.raises(PreviewError, match=r"Pulumi.qa.yaml"):
+        preview_config(stack(**workspace), FIXTURES)
+    with pytest.raises(PreviewError, match=match):
+        preview_config(stack(**workspace), FIXTURES)
+
+
+def test_a_shared_resource_takes_role_assignments_too():
+    from test_stacks import BASE, preview_config
+
+    blob = {"roleDefinitionIdOrName": "Storage Blob Data Reader", "principalId": GROUP, "principalType": "Group"}
+    result = preview_config({**BASE, "shared": {"storage": {"roleAssignments": [blob]}}})
+    [got] = [r for r in by_type(result, "authorization:RoleAssignment") if inputs(r)["principalId"] == GROUP]
+    assert inputs(got)["scope"] == one(result, "storage:StorageAccount").id
+    assert got.parent.endswith("WorkspaceStorage::shared-storage")

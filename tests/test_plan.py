@@ -20,7 +20,10 @@ from amlws.stacks.program import main
 from harness import by_type, inputs, one, run
 
 ROOT = Path(__file__).resolve().parent.parent
-VAULT = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv-central"
+VAULT = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000"
+    "/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv-central"
+)
 VAULT_FIXTURE = {VAULT: {"properties": {"enablePurgeProtection": True, "enableSoftDelete": True}}}
 
 
@@ -129,7 +132,8 @@ def test_two_workspaces_bringing_one_storage_account_ask_azure_once_per_run(monk
 
     monkeypatch.setattr(storage, "_get_account", counting)
     account = (
-        f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stshared"
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stshared"
     )
     fixtures = {account: {"kind": "StorageV2", "sku": {"name": "Standard_LRS"}}}
     workspaces = [{"project": p, "storage": {"existingId": account}} for p in ("churn", "fraud")]

@@ -416,7 +416,7 @@ def test_zone_image_builds_both_ways():
         ),
         ({"required_tags": ["a'b"]}, "tag names"),
         ({"managed_network_isolation_mode": "Open"}, "must be one of"),
-        ({"approved": {"storage_id": "/x"}}, "unknown keys; use storage_account_id"),
+        ({"approved": {"storage_id": "/x"}}, "unknown setting; did you mean 'storage_account_id'"),
     ],
 )
 def test_zone_refuses_bad_inputs_before_declaring(change, message):

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from pydantic.alias_generators import to_snake
 
 from amlws.preview import PreviewError, preview_stack, stack_config
+from amlws_rules.compute import MAX_NODE_COUNT
 from amlws.stacks.config import StackConfigError, parse_stack_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,3 +156,29 @@ def test_a_mutated_stack_file_parses_or_names_the_key(project, mutant):
 def test_a_mutated_stack_file_previews_or_names_the_key(project, mutant):
     """The whole preview (the components' checks too) for fewer mutants: an accepted one costs a preview."""
     check(preview, project, mutant)
+
+
+def test_a_custom_role_without_actions_names_the_keys(project):
+    """Found by the mutants above: the refusal named neither key it asks for."""
+    config = copy.deepcopy(STACKS["prod"]["config"])
+    del config["amlws:workspaces"][0]["access"]["customRoles"][0]["actions"]
+    with pytest.raises(StackConfigError, match="list actions or dataActions"):
+        parse(project, "prod", config)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("huge", HUGE)
+def test_a_huge_node_count_is_refused_naming_the_key(project, stack, huge):
+    """A mutant the test above may draw: `maxNodeCount` (and `minNodeCount`) beyond the API's int32
+    (amlws_rules.compute.MAX_NODE_COUNT), a float or a negative count is refused with its key and where it is
+    written, never accepted for Azure to refuse at `pulumi up`."""
+    for key in ("maxNodeCount", "minNodeCount"):
+        config = copy.deepcopy(STACKS[stack]["config"])
+        config["amlws:workspaces"][0]["computeClusters"][0][key] = huge
+        with pytest.raises(StackConfigError) as err:
+            parse(project, stack, config)
+        message = str(err.value)
+        assert message.startswith(f"Pulumi.{stack}.yaml"), message
+        assert f"amlws:workspaces[0].computeClusters[0].{key} = " in message, message
+        if isinstance(huge, int) and huge > MAX_NODE_COUNT:
+            assert f"above {MAX_NODE_COUNT}" in message, message
