@@ -39,6 +39,7 @@ from .config_sections import (
     ServerlessComputeConfig,
     CustomerManagedKeyConfig,
     ConnectionConfig,
+    RoleAssignmentConfig,
     DatastoreConfig,
     EnvironmentConfig,
     FeatureStoreConfig,
@@ -204,6 +205,7 @@ class WorkspaceConfig(
             "serverless_compute": ServerlessComputeConfig,
             "access": AccessConfig,
             "customer_managed_key": CustomerManagedKeyConfig,
+            "role_assignments": list[RoleAssignmentConfig],
             "private_endpoints": PrivateEndpointsConfig,  # resolved to a subnet ID and the stack's DNS zones
             "managed_network_outbound_rules": dict[str, OutboundRuleConfig],
             "datastores": list[DatastoreConfig],
