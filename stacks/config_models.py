@@ -364,7 +364,7 @@ class StackConfig(StackModel):
         subnets = [s.name for s in created.subnets] if created else None
         problems = [
             f"{where}.privateEndpoints.subnetName {pe.subnet_name!r} is not a subnet of "
-            f"amlws:network.virtualNetwork ({', '.join(subnets)})"
+            f"amlws:network.virtualNetwork (its subnets[].name: {', '.join(subnets)})"
             for where, pe in users
             if subnets is not None and pe.subnet_name is not None and pe.subnet_name not in subnets
         ]
