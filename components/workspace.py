@@ -44,6 +44,7 @@ from .outbound import (
     workspace_public_network_access,
 )
 from .registry import WorkspaceContainerRegistryArgs
+from .role_assignments import RoleAssignmentSettings
 from .storage import WorkspaceStorageArgs
 from .workspace_parts import (
     MANAGED_NETWORK_LOCKS_DOC,
@@ -98,6 +99,13 @@ class CustomerManagedKeySettings(TypedDict):
     """RSA key size: 2048, 3072 (default) or 4096."""
     identity_name: NotRequired[str]
     """`resourceName` of the user-assigned identity that unwraps the key; by default `id-<name>-cmk`."""
+    user_assigned_identity_resource_id: NotRequired[str]
+    (
+        "AVM `userAssignedIdentityResourceId`: an existing user-assigned identity that unwraps the key instead of one "
+        "the component creates (`encryption.identity.userAssignedIdentity`, added to `identity.userAssignedIdentities`"
+        "). It needs Key Vault Crypto Service Encryption User (e147488a-f6f5-4113-8e2d-b22465e65bf6) on the vault: "
+        "granted here when the component or the stack creates the vault, by the vault's owner otherwise."
+    )
     deployer_principal_type: NotRequired[str]
     (
         "Who runs `pulumi up` (granted Key Vault Crypto Officer to create the key): `ServicePrincipal` (default) or "
@@ -210,6 +218,12 @@ class MachineLearningWorkspaceArgs(TypedDict):
     )
     access: NotRequired[WorkspaceAccessSettings]
     """Microsoft Entra groups (object IDs) per role on the workspace, and custom roles."""
+    role_assignments: NotRequired[list[RoleAssignmentSettings]]
+    (
+        "AVM `roleAssignments` on the workspace: any principal (user, group, service principal, managed identity) in "
+        "any role, by built-in name, GUID or role definition ID; a duplicate of `access` or of the component's own "
+        "grants is refused."
+    )
     grant_workspace_identity_data_roles: NotRequired[bool]
     (
         "Give a primary user-assigned identity the roles the docs list on the storage, key vault, registry, App "
@@ -313,13 +327,13 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         plan = plan.wired(name, args) if plan is not None else plan_workspace(name, args)
         super().__init__(token(COMPONENT), name, None, opts)
         at = Declaring.under(self, plan.names)
-        parts = declare_associated(plan, self)
+        parts = declare_associated(plan, self, at.subscription_id)
         identity = declare_identity(plan.identity, at, scopes=parts.identity_scopes())
         encryption = _encryption(plan, at, parts.vault, deployer_grants or {})
         workspace = declare_workspace(plan, self, parts, identity=identity, encryption=encryption)
         warn_open_hub(plan.kind, plan.network.isolation_mode, name, self)
         law_id = parts.monitoring.log_analytics_workspace_id if parts.monitoring else plan.kind.diagnostics_workspace_id
-        declare_workspace_guards(plan, self, workspace, law_id)
+        declare_workspace_guards(plan, self, workspace, law_id, at.subscription_id)
         system = workspace.identity.apply(lambda i: (i.principal_id if i else None) or "")
         principals = identity.with_system(system if plan.identity.includes_system else None)
         approvals = declare_approvals(plan.network, at, parts.datastores, workspace.id, principals)

@@ -33,6 +33,7 @@ COMPONENT_FILES = [
     "compute.py",
     "compute_features.py",
     "access.py",
+    "role_assignments.py",
     "datastore.py",
     "connections.py",
     "environment.py",

@@ -39,6 +39,7 @@ from .config_sections import (
     ServerlessComputeConfig,
     CustomerManagedKeyConfig,
     ConnectionConfig,
+    RoleAssignmentConfig,
     DatastoreConfig,
     EnvironmentConfig,
     FeatureStoreConfig,
@@ -204,6 +205,7 @@ class WorkspaceConfig(
             "serverless_compute": ServerlessComputeConfig,
             "access": AccessConfig,
             "customer_managed_key": CustomerManagedKeyConfig,
+            "role_assignments": list[RoleAssignmentConfig],
             "private_endpoints": PrivateEndpointsConfig,  # resolved to a subnet ID and the stack's DNS zones
             "managed_network_outbound_rules": dict[str, OutboundRuleConfig],
             "datastores": list[DatastoreConfig],
@@ -362,7 +364,7 @@ class StackConfig(StackModel):
         subnets = [s.name for s in created.subnets] if created else None
         problems = [
             f"{where}.privateEndpoints.subnetName {pe.subnet_name!r} is not a subnet of "
-            f"amlws:network.virtualNetwork ({', '.join(subnets)})"
+            f"amlws:network.virtualNetwork (its subnets[].name: {', '.join(subnets)})"
             for where, pe in users
             if subnets is not None and pe.subnet_name is not None and pe.subnet_name not in subnets
         ]

@@ -32,6 +32,7 @@ from amlws.components.key_vault import WorkspaceKeyVaultArgs
 from amlws.components.monitoring import WorkspaceMonitoringArgs
 from amlws.components.network import OutboundRuleSettings
 from amlws.components.registry import WorkspaceContainerRegistryArgs
+from amlws.components.role_assignments import PRINCIPAL_TYPES, RoleAssignmentSettings
 from amlws.components.storage import WorkspaceStorageArgs
 from amlws.components.kinds import FeatureStoreSettings, WorkspaceHubConfigSettings
 from amlws.components.workspace import CustomerManagedKeySettings, WorkspaceIdentitySettings
@@ -42,7 +43,8 @@ from amlws_rules import (
     parse_duration,
     workspace_storage_violations,
 )
-from amlws_rules import arm, naming
+from amlws_rules import arm, is_guid, naming
+from amlws_rules.roles import resolve_role
 from amlws_rules.azure_values import STORAGE_KINDS, STORAGE_SKU_NAMES
 from amlws_rules.compute import MAX_NODE_COUNT, assigned_user_problem
 from amlws_rules.vm_sizes import vm_size_problem
@@ -67,6 +69,39 @@ PLACEMENT = ("resource_group_name", "location", "tags", "protect", "lock", "diag
 EXISTING_FACTS = ("existing_facts",)
 
 
+def _role(cls: Any, value: str) -> str:
+    """A built-in role name (did you mean), a GUID or a role definition ID: `resolve_role`, the components' reader."""
+    resolve_role(value, "00000000-0000-0000-0000-000000000000")  # the subscription is the deployer's, later
+    return value
+
+
+def _principal(cls: Any, value: str) -> str:
+    if not is_guid(value):
+        raise ValueError(
+            "the principal's object ID is a GUID (of a user, group, service principal or managed identity)"
+        )
+    return value
+
+
+class RoleAssignmentConfig(
+    args_section(
+        RoleAssignmentSettings,
+        types={
+            "principal_id": str,
+            "principal_type": Literal[PRINCIPAL_TYPES],  # type: ignore[valid-type]  # the components' tuple
+            "condition_version": Literal["2.0"],
+        },
+    )
+):
+    """AVM `roleAssignments` entry (the component checks duplicates and where they may go)."""
+
+    _check_role = field_validator("role_definition_id_or_name")(classmethod(_role))
+    _check_principal = field_validator("principal_id")(classmethod(_principal))
+
+
+ROLE_ASSIGNMENTS = {"role_assignments": list[RoleAssignmentConfig]}
+
+
 def _value(section: Any, key: str, default: Any) -> Any:
     value = getattr(section, key)
     return default if value is None else value
@@ -76,7 +111,7 @@ class StorageConfig(
     args_section(
         WorkspaceStorageArgs,
         omit=(*PLACEMENT, *EXISTING_FACTS),
-        types={"public_network_access": Access, "network_default_action": NetworkDefaultAction},
+        types={"public_network_access": Access, "network_default_action": NetworkDefaultAction, **ROLE_ASSIGNMENTS},
     )
 ):
     """The workspace's storage account: `existingId`, or the settings of a new one."""
@@ -119,6 +154,7 @@ class KeyVaultConfig(
             "soft_delete_retention_in_days": Annotated[int, Field(ge=7, le=90)],
             "public_network_access": Access,
             "network_default_action": NetworkDefaultAction,
+            **ROLE_ASSIGNMENTS,
         },
     )
 ):
@@ -139,7 +175,11 @@ class MonitoringConfig(
     args_section(
         WorkspaceMonitoringArgs,
         omit=(*PLACEMENT, *EXISTING_FACTS),
-        types={"retention_in_days": Annotated[int, Field(ge=30, le=730)], "public_network_access": Access},
+        types={
+            "retention_in_days": Annotated[int, Field(ge=30, le=730)],
+            "public_network_access": Access,
+            **ROLE_ASSIGNMENTS,
+        },
     )
 ):
     _check_ai_id = arm_id_check(arm.APPLICATION_INSIGHTS, "existing_application_insights_id")
@@ -164,7 +204,11 @@ class ContainerRegistryConfig(
     args_section(
         WorkspaceContainerRegistryArgs,
         omit=(*PLACEMENT, *EXISTING_FACTS, "zone_redundancy"),
-        types={"sku_name": Literal["Basic", "Standard", "Premium"], "public_network_access": Access},
+        types={
+            "sku_name": Literal["Basic", "Standard", "Premium"],
+            "public_network_access": Access,
+            **ROLE_ASSIGNMENTS,
+        },
     )
 ):
     _check_id = arm_id_check(arm.CONTAINER_REGISTRY, "existing_id")
@@ -337,6 +381,7 @@ class CustomerManagedKeyConfig(
     )
 ):
     _check_name = name_check(naming.USER_ASSIGNED_IDENTITY, "identity_name")
+    _check_identity = arm_id_check(arm.USER_ASSIGNED_IDENTITY, "user_assigned_identity_resource_id")
 
 
 class WorkspaceIdentityConfig(args_section(WorkspaceIdentitySettings)):
@@ -433,8 +478,12 @@ class PrivateEndpointsConfig(StackModel):
 
     subnet_id: str | None = None
     subnet_name: str | None = Field(None, min_length=1)
+    private_dns_zone_resource_ids: list[str] | None = None
+    """Existing private DNS zones (`Microsoft.Network/privateDnsZones` IDs) that replace the stack's zones of their
+    names in these endpoints' zone groups (AVM `privateDnsZoneResourceIds`)."""
 
     _check_subnet = arm_id_check(arm.SUBNET, "subnet_id")
+    _check_zones = arm_id_check(arm.PRIVATE_DNS_ZONE, "private_dns_zone_resource_ids")
 
     @model_validator(mode="after")
     def _one_subnet(self) -> "PrivateEndpointsConfig":
@@ -447,6 +496,7 @@ class PrivateEndpointsConfig(StackModel):
 
 __all__ = [
     "AccessConfig",
+    "RoleAssignmentConfig",
     "ComputeClusterConfig",
     "ComputeInstanceConfig",
     "ServerlessComputeConfig",

@@ -259,7 +259,7 @@ def test_an_existing_subnet_by_id_or_by_name_in_an_existing_network():
                 }
             },
             {"subnetName": "nope"},
-            "subnetName 'nope' is not a subnet of amlws:network.virtualNetwork (pe)",
+            "subnetName 'nope' is not a subnet of amlws:network.virtualNetwork (its subnets[].name: pe)",
         ),
         (
             {
