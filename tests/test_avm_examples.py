@@ -283,3 +283,31 @@ def test_max_grants_avms_roles_to_the_managed_identity(preview):
         ]
     )
     assert all(g["principalType"] == "ServicePrincipal" for g in grants)
+
+
+@pytest.mark.skip(reason=NOT_ON_MAIN.format(branch="network", keys="sparkEnabled, diagnostics as a list"))
+def test_waf_aligned_spark_rule_and_logs_to_three_destinations(preview):
+    """AVM waf-aligned: rule1 with sparkEnabled, and one diagnostic setting to Log Analytics, a storage account and
+    an event hub (examples/avm/waf-aligned gains the keys when the branch lands)."""
+    result = preview("waf-aligned")
+    assert result.workspace()["managedNetwork"]["outboundRules"]["rule1"]["destination"]["sparkEnabled"] is True
+    settings = [
+        r["inputs"]
+        for r in result.resources("azure-native:monitor:DiagnosticSetting")
+        if r["inputs"]["resourceUri"].endswith("/workspaces/mlw-mlswwaf-prod")
+    ]
+    assert any(
+        {"workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "eventHubName"} <= set(s) for s in settings
+    )
+
+
+@pytest.mark.skip(reason=NOT_ON_MAIN.format(branch="interfaces", keys="privateEndpoints.privateDnsZoneResourceIds"))
+def test_waf_aligned_endpoint_goes_into_the_existing_dns_zone(preview):
+    """AVM waf-aligned: the workspace's private endpoint registers in an existing privatelink.api.azureml.ms zone
+    (examples/avm/waf-aligned gains the key, and drops amlws:network's zones for it, when the branch lands)."""
+    result = preview("waf-aligned")
+    zones = [c["privateDnsZoneId"] for c in result.named("mlswwaf-pe-mlw-dns")["privateDnsZoneConfigs"]]
+    assert (
+        f"{SUBSCRIPTION}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms"
+        in zones
+    )
