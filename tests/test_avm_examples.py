@@ -49,7 +49,8 @@ SCENARIOS = {
     "ai-project": Scenario("test"),
     "feature-store": Scenario("test"),
     "encr": Scenario("test", fixtures=True),
-    "max": Scenario("test", fixtures=True),
+    # AVM max grants Owner: the pack's workspace-privileged-role-assignment allows it only for a listed principal.
+    "max": Scenario("test", "examples/avm/max/policy-config.json", fixtures=True),
 }
 # The pack's workspace network policies judge a Project's own publicNetworkAccess and managedNetwork, which a
 # Project does not send (its hub decides them, docs/workspace-kinds.md): with the pack's default config every
@@ -166,6 +167,10 @@ def test_waf_aligned_is_private_isolated_with_its_outbound_rules_and_endpoint(pr
     assert endpoint["subnet"]["id"].endswith("/virtualNetworks/vnet-mlswwaf/subnets/snet-private-endpoints")
     zones = [c["privateDnsZoneId"] for c in result.named("mlswwaf-pe-mlw-dns")["privateDnsZoneConfigs"]]
     assert [z.rsplit("/", 1)[-1] for z in zones] == ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"]
+    assert not any(
+        r["inputs"]["privateZoneName"] == "privatelink.api.azureml.ms"
+        for r in result.resources("azure-native:privatedns:PrivateZone")
+    )
     assert result.resources("azure-native:monitor:DiagnosticSetting")  # AVM diagnosticSettings
 
 
@@ -221,14 +226,19 @@ def test_encr_is_encrypted_with_its_key_and_runs_as_the_existing_identity(previe
         if r["inputs"]["privateLinkServiceConnections"][0]["groupIds"] == ["amlworkspace"]
     ]
     assert endpoint["subnet"]["id"].endswith("/virtualNetworks/vnet-mlswecr/subnets/defaultSubnet")
+    (group,) = [
+        r["inputs"]
+        for r in result.resources("azure-native:network:PrivateDnsZoneGroup")
+        if r["inputs"]["privateEndpointName"] == "pep-mlswecr-pe-mlw"
+    ]
+    assert group["privateDnsZoneConfigs"][0]["privateDnsZoneId"] == (
+        f"{SUBSCRIPTION}/resourceGroups/rg-mlswecr-deps/providers/Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms"
+    )
 
 
-@pytest.mark.skip(
-    reason=NOT_ON_MAIN.format(branch="interfaces", keys="customerManagedKey.userAssignedIdentityResourceId")
-)
 def test_encr_the_existing_identity_unwraps_the_key(preview):
     """AVM encr: customerManagedKey.userAssignedIdentityResourceId is the identity the workspace runs as; the stack
-    creates no key identity of its own (examples/avm/encr gains the key when the branch lands)."""
+    creates no key identity of its own."""
     result = preview("encr")
     encryption = result.workspace()["encryption"]
     assert encryption["identity"]["userAssignedIdentity"] == identity_id("mlswecr")
@@ -264,21 +274,27 @@ def test_max_sends_avms_compute_identity_serverless_subnet_and_locks(preview):
     assert locks and all(lock["level"] == "CanNotDelete" for lock in locks)  # AVM lock
 
 
-@pytest.mark.skip(reason=NOT_ON_MAIN.format(branch="interfaces", keys="roleAssignments"))
 def test_max_grants_avms_roles_to_the_managed_identity(preview):
     """AVM max: Owner by name, Contributor by GUID and Reader by full role definition ID, each to the managed
-    identity as a ServicePrincipal, scoped to the workspace (examples/avm/max gains them when the branch lands)."""
+    identity as a ServicePrincipal, scoped to the workspace. Contributor is the workspace identity's own grant (the
+    component makes it; a second one is refused, as Azure answers 409 RoleAssignmentExists): the example grants
+    AzureML Data Scientist by GUID instead."""
     result = preview("max")
+    workspace_id = (
+        f"{SUBSCRIPTION}/resourceGroups/rg-mlswmax-test/providers/Microsoft.MachineLearningServices/workspaces/"
+    )
     grants = [
         r["inputs"]
         for r in result.resources("azure-native:authorization:RoleAssignment")
         if r["inputs"]["principalId"] == "6f1e2d3c-4b5a-4c6d-8e7f-0a1b2c3d4e5f"
+        and r["inputs"]["scope"] == workspace_id + "mlw-mlswmax-test"
     ]
     roles = sorted(g["roleDefinitionId"].rsplit("/", 1)[-1] for g in grants)
     assert roles == sorted(
         [
             "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",  # Owner
-            "b24988ac-6180-42a0-ab88-20f7382dd24c",  # Contributor
+            "b24988ac-6180-42a0-ab88-20f7382dd24c",  # Contributor: the workspace identity's own grant
+            "f6c7c914-8db3-469d-8ca1-694a8f32e121",  # AzureML Data Scientist, by GUID
             "acdd72a7-3385-48ef-bd42-f606fba81ae7",  # Reader
         ]
     )
@@ -301,10 +317,9 @@ def test_waf_aligned_spark_rule_and_logs_to_three_destinations(preview):
     )
 
 
-@pytest.mark.skip(reason=NOT_ON_MAIN.format(branch="interfaces", keys="privateEndpoints.privateDnsZoneResourceIds"))
 def test_waf_aligned_endpoint_goes_into_the_existing_dns_zone(preview):
     """AVM waf-aligned: the workspace's private endpoint registers in an existing privatelink.api.azureml.ms zone
-    (examples/avm/waf-aligned gains the key, and drops amlws:network's zones for it, when the branch lands)."""
+    (the stack creates, in amlws:network, the zones of the other endpoints)."""
     result = preview("waf-aligned")
     zones = [c["privateDnsZoneId"] for c in result.named("mlswwaf-pe-mlw-dns")["privateDnsZoneConfigs"]]
     assert (
