@@ -46,8 +46,18 @@ class PrivateEndpointSettings(TypedDict):
 
     subnet_id: pulumi.Input[str]
     """`subnet.id`: resource ID of the subnet the private endpoints' network interfaces go in (AVM `subnetResourceId`); a string is checked, an Output is a subnet the program declares."""
-    private_dns_zone_ids: dict[str, str]
-    """Private DNS zone name -> zone resource ID, e.g. from `PrivateDnsZones.zone_ids`; every zone the endpoints need (AVM `privateDnsZoneGroup.privateDnsZoneGroupConfigs[].privateDnsZoneResourceId`)."""
+    private_dns_zone_ids: NotRequired[dict[str, str]]
+    (
+        "Private DNS zone name -> zone resource ID, e.g. from `PrivateDnsZones.zone_ids`; every zone the endpoints need "
+        "(AVM `privateDnsZoneGroup.privateDnsZoneGroupConfigs[].privateDnsZoneResourceId`). Required unless "
+        "`private_dns_zone_group` is false."
+    )
+    private_dns_zone_group: NotRequired[bool]
+    (
+        "Give each endpoint a DNS zone group (its A records in the zones above); default true. False: no zone group, "
+        "for organisations whose Azure Policy adds the records itself (Cloud Adoption Framework, 'Private Link and "
+        "DNS integration at scale'); no zone IDs are taken then."
+    )
 
 
 class OutboundRuleSettings(TypedDict):
@@ -69,6 +79,12 @@ class OutboundRuleSettings(TypedDict):
     """ServiceTag rules: ports, e.g. `443`."""
     approve: NotRequired[bool]
     """PrivateEndpoint rules: grant the workspace identity Azure AI Enterprise Network Connection Approver on the target, for a target the program owns (default false)."""
+    spark_enabled: NotRequired[bool]
+    (
+        "PrivateEndpoint rules to a storage account: `destination.sparkEnabled`, the endpoint serves serverless Spark "
+        "jobs too (default false). Spark also needs the network provisioned with Spark "
+        "(`az ml workspace provision-network --include-spark`), which no workspace property does."
+    )
 
 
 # Section of a component's args -> (endpoint name suffix, private link group) for the resource it creates.
@@ -112,6 +128,18 @@ def validate_private_endpoints(
         raise ComponentInputError(component, "private_endpoints.subnet_id", None, "required")
     if isinstance(settings["subnet_id"], str):  # else a subnet the stack declares (PrivateNetwork.subnet_ids)
         check_subnet(component, "private_endpoints.subnet_id", settings["subnet_id"])
+    zone_group = settings.get("private_dns_zone_group", True)
+    if not isinstance(zone_group, bool):
+        raise ComponentInputError(component, "private_endpoints.private_dns_zone_group", zone_group, "must be a bool")
+    if not zone_group:
+        if settings.get("private_dns_zone_ids"):
+            raise ComponentInputError(
+                component,
+                "private_endpoints.private_dns_zone_ids",
+                sorted(settings.get("private_dns_zone_ids") or {}),
+                "would be ignored: private_dns_zone_group is false (no zone group): remove one of them",
+            )
+        return
     zones = settings.get("private_dns_zone_ids") or {}
     needed = sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
     missing = [z for z in needed if z not in zones]
@@ -146,6 +174,30 @@ def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSett
         for key in required:
             if not rule.get(key):
                 raise ComponentInputError(component, f"{setting}.{key}", rule.get(key), f"required for a {kind} rule")
+        _check_spark(component, setting, rule)
+
+
+def _check_spark(component: str, setting: str, rule: Mapping[str, Any]) -> None:
+    """`sparkEnabled` is a property of `PrivateEndpointDestination` only (workspaceRP.json 2025-12-01), and
+    how-to-managed-network ("Workspace outbound rules", Private Endpoint): "Spark enabled ... This option is only
+    available if the resource type is Azure Storage"."""
+    spark = rule.get("spark_enabled")
+    if spark is None:
+        return
+    if not isinstance(spark, bool):
+        raise ComponentInputError(component, f"{setting}.spark_enabled", spark, "must be true or false")
+    if rule.get("type") != "PrivateEndpoint":
+        raise ComponentInputError(
+            component, f"{setting}.spark_enabled", spark, "only a PrivateEndpoint rule has sparkEnabled"
+        )
+    target = rule.get("service_resource_id")
+    if spark and isinstance(target, str) and "/providers/microsoft.storage/storageaccounts/" not in target.lower():
+        raise ComponentInputError(
+            component,
+            f"{setting}.spark_enabled",
+            spark,
+            "Spark is enabled only on a private endpoint to an Azure Storage account (how-to-managed-network)",
+        )
 
 
 def outbound_rule_args(
@@ -161,7 +213,7 @@ def outbound_rule_args(
             destination=ml.PrivateEndpointDestinationArgs(
                 service_resource_id=rule["service_resource_id"],
                 subresource_target=rule["subresource_target"],
-                spark_enabled=False,
+                spark_enabled=rule.get("spark_enabled", False),
             ),
         )
     return ml.ServiceTagOutboundRuleArgs(
@@ -216,7 +268,8 @@ def private_endpoint(
     location: pulumi.Input[str] | None,
     tags: dict[str, str],
 ) -> pulumi.CustomResource:
-    """A private endpoint for one sub-resource, with its DNS zone group (the A records)."""
+    """A private endpoint for one sub-resource, with its DNS zone group (the A records) unless
+    `private_dns_zone_group` is false."""
     from pulumi_azure_native import network  # imported on use: the module takes half a second to load
 
     endpoint = network.PrivateEndpoint(
@@ -234,6 +287,8 @@ def private_endpoint(
         tags=tags,
         opts=child(parent, ignore_changes=["privateEndpointName"]),  # earlier versions let azure-native autoname it
     )
+    if not settings.get("private_dns_zone_group", True):
+        return endpoint  # the organisation's DNS (e.g. its Azure Policy) registers the records
     network.PrivateDnsZoneGroup(
         f"{name}-dns",
         private_dns_zone_group_name="default",

@@ -11,7 +11,7 @@ from ._common import child, keep_earlier_name
 from .access import grant_groups
 from .compute import compute_cluster_properties, compute_instance_properties
 from .datastore import DatastoreAccount, declare_accounts, declare_datastores
-from .diagnostics import send_diagnostics
+from .diagnostics import declare_diagnostic_settings, send_diagnostics
 from .encryption import DeclaredEncryption, VaultRef
 from .declaring import Declaring
 from .identity import DeclaredIdentity, WorkspacePrincipals
@@ -221,7 +221,8 @@ def declare_workspace(
         hbi_workspace=plan.hbi_workspace,
         encryption=encryption.encryption if encryption is not None else None,
         managed_network=managed_network(network, parts.datastores),
-        system_datastores_auth_mode="accessKey" if plan.storage.shared_key else "identity",
+        provision_network_now=network.provision_network_now,
+        system_datastores_auth_mode=plan.storage.auth_mode,
         v1_legacy_mode=False,
         tags=names.tags,
         opts=child(
@@ -238,7 +239,9 @@ def declare_workspace_guards(
 ) -> None:
     """The workspace's diagnostic setting and its lock (none with a managed network, which the info message says)."""
     name = plan.names.name
-    if plan.diagnostics:
+    if plan.diagnostic_settings:
+        declare_diagnostic_settings(parent, f"{name}-mlw-diag", workspace.id, plan.diagnostic_settings)
+    elif plan.diagnostics:
         send_diagnostics(parent, f"{name}-mlw-diag", workspace.id, law_id)
     if plan.lock.workspace is not plan.lock.data:
         pulumi.log.info(

@@ -21,6 +21,7 @@ from ._common import ComponentInputError, check_name, inherited
 from .access import WorkspaceAccessSettings, validate_access
 from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_compute_settings
 from .datastore import PlannedDatastore, validate_datastores
+from .diagnostics import PlannedSetting, plan_diagnostic_settings
 from .encryption import EncryptionPlan, check_encryption, plan_encryption
 from .environment import EnvironmentSettings, validate_environments, validate_image_build_compute
 from .identity import (
@@ -38,6 +39,7 @@ from .monitoring import WorkspaceMonitoringArgs, has_log_analytics, validate_mon
 from .outbound import NetworkPlan, check_endpoints_and_rules, check_network_modes, plan_network
 from .registry import RegistryPlan, WorkspaceContainerRegistryArgs, plan_registry
 from .storage import StoragePlan, WorkspaceStorageArgs, plan_storage
+from .system_datastores import system_datastores_auth_mode
 
 COMPONENT = "MachineLearningWorkspace"
 
@@ -75,6 +77,8 @@ class WorkspaceChecks:
     datastores: tuple[PlannedDatastore, ...]
     settings: frozenset[str]
     """The top-level settings that were checked (a plan is wired only to args with the same ones)."""
+    auth_mode: str
+    """`systemDatastoresAuthMode`, decided against what is known of the storage's shared-key setting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +97,8 @@ class WorkspaceNames:
 class StorageSection:
     args: WorkspaceStorageArgs
     plan: StoragePlan
-    shared_key: bool
-    """The workspace's system datastores use the account key (`allow_shared_key_access` on a created account)."""
+    auth_mode: str
+    """`systemDatastoresAuthMode` as sent (`system_datastores.system_datastores_auth_mode`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +158,10 @@ class WorkspacePlan:
     environments: EnvironmentPlan
     lock: LockPlan
     diagnostics: bool
+    """The default setting to the Log Analytics workspace, on the workspace (without `diagnostic_settings`) and on the
+    storage, vault and registry it creates."""
+    diagnostic_settings: tuple[PlannedSetting, ...]
+    """The workspace's own AVM `diagnosticSettings` (empty: the default setting, if `diagnostics`)."""
     friendly_name: str | None
     description: str | None
     hbi_workspace: bool
@@ -260,6 +268,8 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
             True,
             "needs a Log Analytics workspace: set monitoring.existing_log_analytics_workspace_id",
         )
+    if "diagnostic_settings" in args:
+        plan_diagnostic_settings(COMPONENT, "diagnostic_settings", args["diagnostic_settings"])
     check_endpoints_and_rules(args)
     datastores = validate_datastores(COMPONENT, args.get("datastores", []), lookups)
     environments = args.get("environments", [])
@@ -270,7 +280,22 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     rg, ws_name = args.get("resource_group_name"), args.get("workspace_name")
     if isinstance(rg, str) and isinstance(ws_name, str):
         refuse_immutable_changes(args, rg, ws_name, lookups)
-    return WorkspaceChecks(storage, vault, registry, principal, tuple(datastores), frozenset(args))
+    auth_mode = _auth_mode(args, storage)
+    return WorkspaceChecks(storage, vault, registry, principal, tuple(datastores), frozenset(args), auth_mode)
+
+
+def _auth_mode(args: Mapping[str, Any], storage: StoragePlan) -> str:
+    """`systemDatastoresAuthMode` against the storage's shared-key setting: a created account's
+    `allow_shared_key_access` (default false), or what the lookup of an existing one found (null reads as true);
+    unknown for an account known only later."""
+    given = args.get("storage") or {}
+    if not given.get("existing_id"):
+        return system_datastores_auth_mode(
+            args.get("system_datastores_auth_mode"), given.get("allow_shared_key_access", False), created=True
+        )
+    found = storage.looked_up
+    shared_key = None if found is None else found.allow_shared_key_access is not False
+    return system_datastores_auth_mode(args.get("system_datastores_auth_mode"), shared_key, created=False)
 
 
 def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> WorkspacePlan:
@@ -286,7 +311,6 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         protect=args.get("protect_data", False),
     )
     storage = storage_args(args)
-    given_storage = args.get("storage") or {}
     vault = key_vault_args(args)
     registry = (
         RegistrySection(registry_args(args), checks.registry)
@@ -304,11 +328,7 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
     return WorkspacePlan(
         names=names,
         identity=plan_identity(args, checks.primary_principal),
-        storage=StorageSection(
-            storage,
-            checks.storage,
-            shared_key=given_storage.get("allow_shared_key_access", False) and not given_storage.get("existing_id"),
-        ),
+        storage=StorageSection(storage, checks.storage, auth_mode=checks.auth_mode),
         key_vault=VaultSection(vault, checks.key_vault, vault_of(vault, checks.key_vault)),
         monitoring=monitoring_args(args),
         registry=registry,
@@ -320,6 +340,11 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         environments=EnvironmentPlan(tuple(args.get("environments", [])), args.get("image_build_compute"), Path.cwd()),
         lock=LockPlan(args.get("lock"), workspace_lock(args)),
         diagnostics=bool(args.get("diagnostics", True)) and has_log_analytics(args.get("monitoring")),
+        diagnostic_settings=(
+            plan_diagnostic_settings(COMPONENT, "diagnostic_settings", args["diagnostic_settings"])
+            if "diagnostic_settings" in args
+            else ()
+        ),
         friendly_name=args.get("friendly_name"),
         description=args.get("description"),
         hbi_workspace=args.get("hbi_workspace", False),

@@ -356,6 +356,9 @@ class PrivateEndpointsConfig(_Model):
         pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$",
     )
     subnet_name: Optional[str] = Field(None, min_length=1)
+    # false: no DNS zone group on the endpoints (the organisation's Azure Policy registers the records), and the
+    # stack creates no private DNS zones for them
+    private_dns_zone_group: bool = True
 
     @model_validator(mode="after")
     def _one_subnet(self) -> "PrivateEndpointsConfig":
@@ -374,6 +377,7 @@ class OutboundRuleConfig(_Model):
     service_tag: Optional[str] = None
     protocol: Optional[Literal["TCP", "UDP", "ICMP", "*"]] = None
     port_ranges: Optional[str] = None
+    spark_enabled: Optional[bool] = None  # PrivateEndpoint rules to a storage account: `destination.sparkEnabled`
 
 
 class DatastoreConfig(_Model):
@@ -532,6 +536,32 @@ class NetworkConfig(_Model):
         return self
 
 
+class DiagnosticLogCategoryConfig(_Model):
+    category: Optional[str] = Field(None, min_length=1)
+    category_group: Optional[str] = Field(None, min_length=1)
+    enabled: bool = True
+
+
+class DiagnosticMetricCategoryConfig(_Model):
+    category: str = Field(min_length=1)
+    enabled: bool = True
+
+
+class DiagnosticSettingConfig(_Model):
+    """A diagnostic setting in the Azure Verified Modules' shape (`diagnosticSettingFullType`); the component
+    checks the destinations' IDs, the limits and the defaults (components/diagnostics.py)."""
+
+    name: Optional[str] = Field(None, min_length=1)
+    workspace_resource_id: Optional[str] = None
+    storage_account_resource_id: Optional[str] = None
+    event_hub_authorization_rule_resource_id: Optional[str] = None
+    event_hub_name: Optional[str] = Field(None, min_length=1)
+    marketplace_partner_resource_id: Optional[str] = None
+    log_analytics_destination_type: Optional[Literal["Dedicated", "AzureDiagnostics"]] = None
+    log_categories_and_groups: Optional[list[DiagnosticLogCategoryConfig]] = None
+    metric_categories: Optional[list[DiagnosticMetricCategoryConfig]] = None
+
+
 class WorkspaceConfig(_Model):
     """One project's workspace (the docs recommend a workspace per project)."""
 
@@ -545,6 +575,9 @@ class WorkspaceConfig(_Model):
     managed_network_isolation_mode: Optional[
         Literal["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"]
     ] = None
+    managed_network_firewall_sku: Optional[Literal["Basic", "Standard"]] = None  # AllowOnlyApprovedOutbound only
+    provision_network_now: Optional[bool] = None  # `provisionNetworkNow`: needs a managed network
+    system_datastores_auth_mode: Optional[str] = None  # AccessKey, Identity or UserDelegationSAS
     identity_type: Optional[Literal["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"]] = (
         None  # the component's default: SystemAssigned
     )
@@ -562,7 +595,10 @@ class WorkspaceConfig(_Model):
     tags: dict[str, str] = {}
     access: Optional[AccessConfig] = None
     customer_managed_key: Optional[CustomerManagedKeyConfig] = None
-    diagnostics: bool = True
+    # true/false as before, or the workspace's own settings in the AVM `diagnosticSettings` shape
+    diagnostics: bool | list[DiagnosticSettingConfig] = True
+
+    _check_auth_mode = _enum(("AccessKey", "Identity", "UserDelegationSAS"), "system_datastores_auth_mode")
     private_endpoints: Optional[PrivateEndpointsConfig] = None
     managed_network_outbound_rules: dict[str, OutboundRuleConfig] = {}
     datastores: list[DatastoreConfig] = []

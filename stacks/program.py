@@ -112,7 +112,18 @@ def endpoint_settings(
         subnet = f"{stack.network.virtual_network_id}/subnets/{endpoints.subnet_name}"
     elif subnet is None:
         subnet = (subnets or {})[str(endpoints.subnet_name)]
+    if not endpoints.private_dns_zone_group:
+        return {"subnet_id": subnet, "private_dns_zone_group": False}
     return {"subnet_id": subnet, "private_dns_zone_ids": dict(zone_ids or {})}
+
+
+def needs_private_dns_zones(stack: StackConfig) -> bool:
+    """The stack's private DNS zones serve the endpoints with a zone group: none when every endpoint it declares
+    has `privateDnsZoneGroup: false` (a network without endpoints keeps its zones, as before)."""
+    users = [w.private_endpoints for w in stack.workspaces if w.private_endpoints is not None]
+    if stack.shared is not None and stack.shared.private_endpoints is not None:
+        users.append(stack.shared.private_endpoints)
+    return not users or any(u.private_dns_zone_group for u in users)
 
 
 def shared_args(
@@ -157,6 +168,8 @@ def workspace_args(
         exclude_none=True,
         exclude={"project", "resource_group_name", "tags", "container_registry", "budget", "private_endpoints"},
     )
+    if isinstance(body.get("diagnostics"), list):  # the workspace's own settings (AVM diagnosticSettings)
+        body["diagnostic_settings"] = body.pop("diagnostics")
     args: dict = {
         **body,
         "resource_group_name": rg_name,
@@ -204,10 +217,22 @@ def config_key(text: str) -> str:
     return re.sub(r"(?<![/\w'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![/\w'\"-])", lambda m: to_camel(m.group()), text)
 
 
+# A component setting fed by a stack key of another name: the workspace's `diagnostics` list is its
+# `diagnostic_settings`.
+STACK_SETTINGS = {"diagnostic_settings": "diagnostics"}
+
+
+def _stack_setting(setting: str) -> str:
+    for component_key, stack_key in STACK_SETTINGS.items():
+        if setting == component_key or setting.startswith((f"{component_key}[", f"{component_key}.")):
+            return stack_key + setting[len(component_key) :]
+    return setting
+
+
 def config_problem(prefix: str, err: ComponentInputError, context: str | None = None) -> str:
     """A component's refusal, reported like a config error: stack key (camelCase), value, what is wrong."""
     where = f" ({context}, checked by {err.component})" if context else f" (checked by {err.component})"
-    key = config_key(err.setting)
+    key = config_key(_stack_setting(err.setting))
     key = f"{prefix}.{key}" if not key.startswith("(") else f"{prefix} {key}"
     return f"{key} = {json.dumps(err.value, default=str)}: {config_key(err.problem)}{where}"
 
@@ -363,16 +388,17 @@ def main() -> None:
                 subnets = {
                     s["name"]: vnet.subnet_ids.apply(lambda ids, n=s["name"]: ids[n]) for s in vnet_args["subnets"]
                 }
-            dns = PrivateDnsZones(
-                "private-dns",
-                {
-                    "resource_group_name": shared_group.name,
-                    "virtual_network_id": vnet_id,
-                    "tags": cost_tags(stack, None),
-                    **dns_args,
-                },  # type: ignore[typeddict-item]
-            )
-            zone_ids = {zone: dns.zone_ids.apply(lambda ids, z=zone: ids[z]) for zone in ALL_ZONES}
+            if needs_private_dns_zones(stack):
+                dns = PrivateDnsZones(
+                    "private-dns",
+                    {
+                        "resource_group_name": shared_group.name,
+                        "virtual_network_id": vnet_id,
+                        "tags": cost_tags(stack, None),
+                        **dns_args,
+                    },  # type: ignore[typeddict-item]
+                )
+                zone_ids = {zone: dns.zone_ids.apply(lambda ids, z=zone: ids[z]) for zone in ALL_ZONES}
         if stack.shared is not None:
             shared = SharedWorkspaceResources("shared", shared_args(stack, shared_group.name, zone_ids, subnets))
             shared_ids = shared.workspace_sections()
