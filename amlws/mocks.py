@@ -42,7 +42,12 @@ _ARM_TYPES: dict[tuple[str, str], tuple[str, str]] = {
 
 
 class FixtureError(Exception):
-    """The preview needed an answer the fixture file does not hold."""
+    """The preview needed an answer the fixture file does not hold.
+
+    `names_setting`: a component that looked up an existing resource for a setting reports it as that setting's
+    problem (ComponentInputError), so the message names the stack key or the program line that gave the ID."""
+
+    names_setting = True
 
 
 class ResourceNotFound(Exception):

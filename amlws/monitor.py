@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+import pulumi
 
 from google.protobuf import json_format
 from pulumi.runtime import mocks
 from pulumi.runtime.settings import get_project, get_stack
 
 from . import spec
+from .declared import declaration_site
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
@@ -49,6 +53,8 @@ class Registration:
     outputs: dict[str, Any] = field(default_factory=dict)
     id: str | None = None
     ignore_changes: list[str] = field(default_factory=list)
+    declared_at: tuple[str, int] | None = None
+    """The user's program file and line that declared this component (None: the stack program, or not ours)."""
 
 
 class RecordingMonitor(mocks.MockMonitor):
@@ -61,6 +67,8 @@ class RecordingMonitor(mocks.MockMonitor):
         self.registrations: list[Registration] = []
         self.stack_outputs: dict[str, Any] = {}
         self.spec_violations: list[spec.SpecViolation] = []
+        self.declared: dict[tuple[str, str], tuple[str, int]] = {}
+        """(type token, name) of each of our components a user's program declared -> its file and line."""
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         # The engine qualifies a child's type with its parent's whole type chain, except for the
@@ -95,6 +103,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 outputs=json_format.MessageToDict(response.object) if response.object else {},
                 id=response.id or None,
                 ignore_changes=list(request.ignoreChanges),
+                declared_at=self.declared.get((request.type, request.name)),
             )
             self.registrations.append(registration)
             if self.on_register is not None:
@@ -118,3 +127,26 @@ class RecordingMonitor(mocks.MockMonitor):
             filled = True
         self.spec_violations.extend(spec.check(request.type, request.name, urn, inputs))
         return None if filled else inputs
+
+
+@contextmanager
+def recording_declarations(monitor: RecordingMonitor) -> Iterator[None]:
+    """Within: each `amlws:` component notes where the user's program declared it (`Registration.declared_at`).
+
+    Captured when it is constructed, the only moment the program's frame is on the stack (registration
+    happens later, on the event loop). Components the stack program declares get none: their lines are
+    in the stack file."""
+    original = pulumi.ComponentResource.__init__
+
+    def init(self: pulumi.ComponentResource, t: str, name: str, *args: Any, **kwargs: Any) -> None:
+        if t.startswith("amlws:"):
+            site, _ = declaration_site(skip=2)
+            if site is not None:
+                monitor.declared[(t, name)] = site
+        original(self, t, name, *args, **kwargs)
+
+    pulumi.ComponentResource.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        pulumi.ComponentResource.__init__ = original  # type: ignore[method-assign]

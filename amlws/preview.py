@@ -23,8 +23,9 @@ from pulumi.runtime.stack import wait_for_rpcs
 from .mocks import ArmMocks, FixtureError, load_fixtures
 from pulumi.runtime.stack import Stack, massage
 
-from .monitor import RecordingMonitor, Registration, plain
+from .monitor import RecordingMonitor, Registration, plain, recording_declarations
 from .spec import name_collisions, report as spec_report
+from .stack_lines import PROJECT_DIR
 from .speed import offline_runtime
 
 SECURE_PLACEHOLDER = "[secret]"
@@ -129,13 +130,16 @@ def program_path(project_dir: Path) -> Path:
     return path
 
 
-def program_runner(path: Path) -> Callable[[], None]:
+def program_runner(path: Path, project_dir: Path | None = None) -> Callable[[], None]:
     """Run the program file as the language host does: as `__main__`, its directory first on sys.path.
-    An exception the SDK does not turn into a RunError is reported, not shown as a traceback."""
+    An exception the SDK does not turn into a RunError is reported, not shown as a traceback. `project_dir`
+    holds the stack files (their lines are quoted in config errors); by default the working directory's."""
 
     def run() -> None:
         directory = str(path.parent.resolve())
         sys.path.insert(0, directory)
+        if project_dir is not None:
+            PROJECT_DIR.set(project_dir.resolve())  # the run has a context of its own: nothing to reset
         try:
             runpy.run_path(str(path), run_name="__main__")
         except (pulumi.RunError, FixtureError, ValueError, PreviewError):
@@ -223,6 +227,14 @@ def _unwrapped(err: Exception) -> Exception:
     return err
 
 
+def _blame(err: Exception, stack: str) -> str:
+    """A component refusing what a user's program declared names that program's file and line, never the
+    stack file, which had no say in it; a refusal of what the stack program declared names the stack file."""
+    if getattr(err, "declared_at", None) is not None:  # a ComponentInputError (not imported: components are heavy)
+        return err.located()  # pyright: ignore[reportAttributeAccessIssue]
+    return f"Pulumi.{stack}.yaml: {err}"
+
+
 def run_program(
     program: Callable[[], None],
     project: str,
@@ -245,7 +257,7 @@ def run_program(
             log = _Collector()
             mocks.set_mocks(the_mocks, project, stack, preview=True, monitor=monitor, logger=log)  # type: ignore[arg-type]
             try:
-                with offline_runtime():
+                with offline_runtime(), recording_declarations(monitor):
                     _run_to_completion(program, loop)
                 problems = [v.message() for v in monitor.spec_violations] + name_collisions(
                     [(stack, monitor.registrations)]
@@ -256,7 +268,7 @@ def run_program(
                 raise PreviewError(str(err), err, monitor.registrations) from None
             except (FixtureError, ValueError) as err:
                 err = _unwrapped(err)
-                raise PreviewError(f"Pulumi.{stack}.yaml: {err}", err, monitor.registrations) from None
+                raise PreviewError(_blame(err, stack), err, monitor.registrations) from None
             # Registration order depends on async scheduling; parents first, then by URN, is stable.
             ordered = sorted(monitor.registrations, key=lambda r: (r.urn.split("::")[2].count("$"), r.urn))
             return PreviewResult(project, stack, ordered, warnings=log.lines, outputs=monitor.stack_outputs)
@@ -295,5 +307,5 @@ def preview_stack(
     except FixtureError as err:
         raise PreviewError(str(err)) from None
     return run_program(
-        program_runner(program_path(directory)), project, stack, config, secret_keys, the_mocks, on_register
+        program_runner(program_path(directory), directory), project, stack, config, secret_keys, the_mocks, on_register
     )

@@ -85,6 +85,20 @@ def _rule(policy: dict[str, Any], pack_name: str) -> ReportingDescriptor:
     )
 
 
+def _physical_location(lines: StackLines, violation: dict[str, Any], stack_uri: str) -> PhysicalLocation:
+    """The program file and line that declared the resource's component, when a Python program did; else
+    the stack-file line that set what the violation complains about."""
+    site = lines.program_site(violation["urn"]) if violation["urn"] else None
+    if site is not None:
+        return PhysicalLocation(
+            artifact_location=ArtifactLocation(uri=_artifact_uri(Path(site[0]))), region=Region(start_line=site[1])
+        )
+    return PhysicalLocation(
+        artifact_location=ArtifactLocation(uri=stack_uri),
+        region=Region(start_line=lines.line_for(violation["urn"], violation["message"])),
+    )
+
+
 def build_sarif(result: PreviewResult, pack_name: str, project_dir: str | Path = ".") -> dict[str, Any]:
     stack_path = Path(project_dir) / f"Pulumi.{result.stack}.yaml"
     uri = _artifact_uri(stack_path)
@@ -109,10 +123,7 @@ def build_sarif(result: PreviewResult, pack_name: str, project_dir: str | Path =
                 partial_fingerprints={"amlwsViolation/v1": fingerprint},  # Base1015 asks for them
                 locations=[
                     Location(
-                        physical_location=PhysicalLocation(
-                            artifact_location=ArtifactLocation(uri=uri),
-                            region=Region(start_line=lines.line_for(v["urn"], v["message"])),
-                        ),
+                        physical_location=_physical_location(lines, v, uri),
                         logical_locations=[LogicalLocation(fully_qualified_name=subject, kind="resource")],
                     )
                 ],

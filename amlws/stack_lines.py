@@ -5,12 +5,14 @@ traced to the config entry that declared it: its workspace (`amlws:workspaces[i]
 MachineLearningWorkspace component named after the project), `amlws:shared` or `amlws:selfServe`; then the section its
 sub-component or type reads (`keyVault`, `computeClusters[j]`, ...); then, inside that section, a
 key the violation's message names (`enablePurgeProtection is not true`). Each step falls back to
-the one before, and to line 1 when the resource came from no config entry.
+the one before, and to line 1 when the resource came from no config entry. A resource of a component
+that a user's Python program declared points at that program's line instead (`program_site`).
 """
 
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -36,28 +38,58 @@ SECTION_OF_TYPE = {
 LIST_SECTIONS = ("computeInstances", "computeClusters", "datastores", "environments")
 
 
-def node_lines(text: str) -> dict[Path_, int]:
-    """Every mapping key and sequence item of a YAML document -> its 1-based line."""
-    lines: dict[Path_, int] = {}
+def node_positions(text: str) -> dict[Path_, tuple[int, int]]:
+    """Every mapping key and sequence item of a YAML document -> its 1-based (line, column)."""
+    positions: dict[Path_, tuple[int, int]] = {}
 
     def walk(node: yaml.Node, path: Path_) -> None:
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 child = (*path, key.value)
-                lines[child] = key.start_mark.line + 1
+                positions[child] = (key.start_mark.line + 1, key.start_mark.column + 1)
                 walk(value, child)
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
-                lines[(*path, index)] = item.start_mark.line + 1
+                positions[(*path, index)] = (item.start_mark.line + 1, item.start_mark.column + 1)
                 walk(item, (*path, index))
 
     try:
         root = yaml.compose(text)
     except yaml.YAMLError:
-        return lines
+        return positions
     if root is not None:
         walk(root, ())
-    return lines
+    return positions
+
+
+def node_lines(text: str) -> dict[Path_, int]:
+    """Every mapping key and sequence item of a YAML document -> its 1-based line."""
+    return {path: line for path, (line, _) in node_positions(text).items()}
+
+
+PROJECT_DIR: ContextVar[Path | None] = ContextVar("amlws_project_dir", default=None)
+"""The project directory of the program being previewed (`amlws preview --cwd`); None: the working directory, where
+the Pulumi CLI runs a program."""
+
+
+def config_position(stack_file: str, namespace: str, key_path: Path_) -> str | None:
+    """`Pulumi.dev.yaml:37:11` for (`workspaces`, 0, `computeClusters`, 0, `maxNodeCount`) of namespace `amlws`:
+    where the stack file wrote that setting, or its closest written ancestor (a missing key's section). None
+    when the stack file can't be read or holds none of it (the value came from elsewhere, e.g. `--config`)."""
+    path = Path(stack_file)
+    if not path.is_absolute():
+        path = (PROJECT_DIR.get() or Path.cwd()) / path
+    try:
+        positions = node_positions(path.read_text())
+    except (OSError, UnicodeDecodeError):
+        return None
+    head, *rest = key_path
+    for top in (f"{namespace}:{head}", str(head)):
+        for length in range(len(rest), -1, -1):
+            found = positions.get(("config", top, *rest[:length]))
+            if found is not None:
+                return f"{stack_file}:{found[0]}:{found[1]}"
+    return None
 
 
 class StackLines:
@@ -135,6 +167,15 @@ class StackLines:
             except (KeyError, IndexError, TypeError):
                 return None
         return value
+
+    def program_site(self, urn: str) -> tuple[str, int] | None:
+        """The user's program file and line that declared the resource's outermost component, when a
+        program (not the stack file) declared it: code scanning annotates that line."""
+        for reg in reversed(self._ancestors(urn)):
+            site = getattr(reg, "declared_at", None)
+            if site is not None:
+                return site
+        return None
 
     def line_for(self, urn: str, message: str) -> int:
         """The line that set what `message` complains about, or the closest enclosing entry's line."""

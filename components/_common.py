@@ -4,6 +4,7 @@ from typing import Any, Mapping
 
 import pulumi
 
+from amlws.declared import declaration_site
 from amlws_rules.naming import NameRule, name_violation
 
 PACKAGE = "amlws"
@@ -76,7 +77,9 @@ class ComponentInputError(ValueError):
     """A component input Azure would reject (or the docs forbid), raised before any resource exists.
 
     The message names the component, the input and the value so the caller can fix it without
-    reading the traceback.
+    reading the traceback. `declared_at` is the (file, line) of the user's program that declared the
+    component (None when the stack program did: then the stack file is where to look), `instance`
+    the component's name; `located()` is the message with both, as `amlws preview` prints it.
     """
 
     def __init__(self, component: str, setting: str, value: Any, problem: str):
@@ -84,4 +87,11 @@ class ComponentInputError(ValueError):
         self.setting = setting
         self.value = value
         self.problem = problem
+        self.declared_at, self.instance = declaration_site()
         super().__init__(f"{component}: {setting}={value!r}: {problem}")
+
+    def located(self) -> str:
+        """`/path/__main__.py:12: MachineLearningWorkspace vision: storage.sku_name='Premium_LRS': ...`"""
+        who = f"{self.component} {self.instance}" if self.instance else self.component
+        text = f"{who}: {self.setting}={self.value!r}: {self.problem}"
+        return f"{self.declared_at[0]}:{self.declared_at[1]}: {text}" if self.declared_at else text

@@ -11,6 +11,7 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules import cluster_scale_violations, idle_shutdown_violation, parse_arm_id, parse_duration
+from amlws_rules.vm_sizes import vm_size_problem
 from amlws_rules.compute import assigned_user_problem
 
 from ._common import ComponentInputError
@@ -26,7 +27,9 @@ class ComputeInstanceSettings(TypedDict):
     name: str
     """Compute name, 3-24 letters, digits and hyphens, starting with a letter; unique in the region."""
     vm_size: str
-    """`vmSize`, e.g. `Standard_DS3_v2`."""
+    """`vmSize`, e.g. `Standard_DS3_v2`: a size in amlws_rules/vm_sizes.py unless `allow_unlisted_vm_size`."""
+    allow_unlisted_vm_size: NotRequired[bool]
+    """Accept a `vm_size` newer than the checked-in list of Azure VM sizes (default false: a typo is refused)."""
     idle_time_before_shutdown: str
     """`idleTimeBeforeShutdown` as ISO 8601, 15 minutes to 3 days (`PT30M`). Required: an idle VM costs money."""
     assigned_user_object_id: str
@@ -51,9 +54,11 @@ class ComputeClusterSettings(TypedDict):
     name: str
     """Compute name, 2-16 letters, digits and hyphens, starting with a letter."""
     vm_size: str
-    """`vmSize`, e.g. `Standard_DS3_v2`."""
+    """`vmSize`, e.g. `Standard_DS3_v2`: a size in amlws_rules/vm_sizes.py unless `allow_unlisted_vm_size`."""
+    allow_unlisted_vm_size: NotRequired[bool]
+    """Accept a `vm_size` newer than the checked-in list of Azure VM sizes (default false: a typo is refused)."""
     max_node_count: int
-    """`scaleSettings.maxNodeCount`, at least 1."""
+    """`scaleSettings.maxNodeCount`, 1 to 2147483647 (the API's int32; your quota is the real limit)."""
     min_node_count: NotRequired[int]
     """`scaleSettings.minNodeCount`, default 0 so an idle cluster costs nothing (CKV_AZURE_150)."""
     vm_priority: NotRequired[str]
@@ -78,6 +83,28 @@ def check_subnet(component: str, setting: str, subnet_id: str | None) -> None:
             parse_arm_id(subnet_id.rsplit("/subnets/", 1)[0], SUBNET_TYPE)
         except ValueError as err:
             raise ComponentInputError(component, setting, subnet_id, str(err)) from None
+
+
+def check_vm_size(component: str, where: str, compute: ComputeInstanceSettings | ComputeClusterSettings) -> None:
+    allow = compute.get("allow_unlisted_vm_size", False)
+    problem = vm_size_problem(compute.get("vm_size"), allow is True, "allow_unlisted_vm_size")
+    if problem:
+        raise ComponentInputError(component, f"{where}.vm_size", compute.get("vm_size"), problem)
+
+
+def check_scale(component: str, where: str, cluster: ComputeClusterSettings) -> None:
+    """Node counts Azure refuses, named as the Args spell them; an Output is left to Azure."""
+    counts = {"min_node_count": cluster.get("min_node_count", 0), "max_node_count": cluster.get("max_node_count")}
+    if any(isinstance(count, pulumi.Output) for count in counts.values()):
+        return
+    for key, count in counts.items():
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+            raise ComponentInputError(component, f"{where}.{key}", count, "a whole number of nodes")
+    names = ("min_node_count", "max_node_count")
+    problems = cluster_scale_violations(counts["min_node_count"], counts["max_node_count"], names)
+    if problems:
+        key = "min_node_count" if all(p.startswith("min_node_count") for p in problems) else "max_node_count"
+        raise ComponentInputError(component, f"{where}.{key}", counts[key], "; ".join(problems))
 
 
 def validate_compute_settings(
@@ -113,6 +140,7 @@ def validate_compute_settings(
             raise ComponentInputError(
                 component, f"{where}.name", name, "another compute in this workspace has that name"
             )
+        check_vm_size(component, where, ci)
         seen.add(name.lower())
     for i, cc in enumerate(clusters):
         where = f"compute_clusters[{i}]"
@@ -121,14 +149,8 @@ def validate_compute_settings(
             raise ComponentInputError(
                 component, f"{where}.name", name, "2-16 letters, digits or hyphens, starting with a letter"
             )
-        problems = cluster_scale_violations(cc.get("min_node_count", 0), cc.get("max_node_count"))
-        if problems:
-            raise ComponentInputError(
-                component,
-                f"{where}.min_node_count/max_node_count",
-                (cc.get("min_node_count", 0), cc.get("max_node_count")),
-                "; ".join(problems),
-            )
+        check_scale(component, where, cc)
+        check_vm_size(component, where, cc)
         priority = cc.get("vm_priority", "Dedicated")
         if priority not in ("Dedicated", "LowPriority"):
             raise ComponentInputError(component, f"{where}.vm_priority", priority, "must be Dedicated or LowPriority")

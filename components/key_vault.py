@@ -22,6 +22,11 @@ from .diagnostics import send_diagnostics
 from .locks import LockArgs, check_lock, lock_resource
 
 KEY_VAULT_TYPE = "Microsoft.KeyVault/vaults"
+# Secure by default, as the Azure Verified Modules are (avm/res/key-vault/vault: publicNetworkAccess Disabled
+# without an explicit choice, networkAcls defaultAction Deny): the pack's mandatory key-vault-public-network-
+# access-disabled (405c5871) and key-vault-firewall (55615ac9) hold unless the caller opens the vault.
+DEFAULT_PUBLIC_NETWORK_ACCESS = "Disabled"
+DEFAULT_NETWORK_DEFAULT_ACTION = "Deny"
 
 
 class ExistingVaultFacts(TypedDict):
@@ -60,9 +65,9 @@ class WorkspaceKeyVaultArgs(TypedDict):
     soft_delete_retention_in_days: NotRequired[int]
     """`softDeleteRetentionInDays`, 7 to 90, default 90."""
     public_network_access: NotRequired[str]
-    """`publicNetworkAccess`: `Enabled` (default) or `Disabled`."""
+    """`publicNetworkAccess`: `Disabled` (default; reached through private endpoints) or `Enabled`."""
     network_default_action: NotRequired[str]
-    """`networkAcls.defaultAction`: `Allow` (default) or `Deny`; trusted Azure services are let through."""
+    """`networkAcls.defaultAction`: `Deny` (default) or `Allow`; trusted Azure services are let through."""
     tags: NotRequired[dict[str, str]]
     """Tags for the new vault."""
     protect: NotRequired[bool]
@@ -301,9 +306,9 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
                     enable_soft_delete=True,
                     soft_delete_retention_in_days=args.get("soft_delete_retention_in_days", 90),
                     enable_purge_protection=True if args.get("enable_purge_protection", True) else None,
-                    public_network_access=args.get("public_network_access", "Enabled"),
+                    public_network_access=args.get("public_network_access", DEFAULT_PUBLIC_NETWORK_ACCESS),
                     network_acls=keyvault.NetworkRuleSetArgs(
-                        default_action=args.get("network_default_action", "Allow"),
+                        default_action=args.get("network_default_action", DEFAULT_NETWORK_DEFAULT_ACTION),
                         bypass="AzureServices",
                     ),
                     enabled_for_deployment=False,

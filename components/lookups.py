@@ -65,6 +65,8 @@ def lookup_existing(
                 raise ComponentInputError(
                     component, setting, resource_id, f"no such {arm_type} exists ({err})"
                 ) from None
+            if getattr(err, "names_setting", False):  # the offline preview has no fixture: name the setting
+                raise ComponentInputError(component, setting, resource_id, str(err)) from None
             raise
 
     return (lookups or Lookups()).answer(f"{arm_type}|{resource_id}", fetch)

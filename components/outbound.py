@@ -15,6 +15,7 @@ from .access import assign_role, builtin_role
 from .datastore import DatastoreAccount, PlannedDatastore
 from .declaring import Declaring
 from .identity import WorkspacePrincipals
+from .storage import DEFAULT_PUBLIC_NETWORK_ACCESS as STORAGE_PUBLIC_NETWORK_ACCESS
 from .network import (
     OutboundRuleSettings,
     PrivateEndpointSettings,
@@ -35,10 +36,22 @@ WORKSPACE_SECTIONS = ("storage", "key_vault")  # created by default: a workspace
 OutboundRule = "ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs"
 
 
+# Secure by default, as the Azure Verified Modules are (avm/res/machine-learning-services/workspace: public network
+# access Disabled unless chosen): a workspace declared with only its required inputs passes the pack's mandatory
+# workspace-public-network-access-disabled (438c38d2), workspace-managed-network-isolation-mode (6ddb1705) and
+# workspace-network-isolation. Open access is a setting the caller writes down (the dev stack does, with a comment).
+DEFAULT_PUBLIC_NETWORK_ACCESS = "Disabled"
+DEFAULT_ISOLATION_MODE = "AllowOnlyApprovedOutbound"
+
+
+def isolation_mode(args: Mapping[str, Any]) -> str:
+    """`managedNetwork.isolationMode` as given, else the secure default: the one place it is decided."""
+    return args.get("managed_network_isolation_mode", DEFAULT_ISOLATION_MODE)
+
+
 def workspace_public_network_access(args: Mapping[str, Any]) -> str:
-    """As given; otherwise off when the workspace is isolated (a managed network or private endpoints)."""
-    isolated = args.get("managed_network_isolation_mode", "Disabled") != "Disabled" or "private_endpoints" in args
-    return args.get("public_network_access", "Disabled" if isolated else "Enabled")
+    """As given; otherwise Disabled (reached through private endpoints: the managed network's or the client's)."""
+    return args.get("public_network_access", DEFAULT_PUBLIC_NETWORK_ACCESS)
 
 
 def storage_endpoint_reader(args: Mapping[str, Any], identity: pulumi.Input[str] | None) -> pulumi.Input[str] | None:
@@ -57,7 +70,7 @@ def storage_endpoint_reader(args: Mapping[str, Any], identity: pulumi.Input[str]
     storage = args.get("storage") or {}
     if "private_endpoints" not in args or storage.get("existing_id") or identity is None:
         return None
-    access = storage.get("public_network_access", "Enabled")
+    access = storage.get("public_network_access", STORAGE_PUBLIC_NETWORK_ACCESS)
     return identity if isinstance(access, str) and access.lower() == "disabled" else None
 
 
@@ -88,7 +101,7 @@ def check_network_modes(args: Mapping[str, Any]) -> None:
     access = workspace_public_network_access(args)
     if access not in ("Enabled", "Disabled"):
         raise ComponentInputError(COMPONENT, "public_network_access", access, "must be Enabled or Disabled")
-    isolation = args.get("managed_network_isolation_mode", "Disabled")
+    isolation = isolation_mode(args)
     if isolation not in ISOLATION_MODES:
         raise ComponentInputError(
             COMPONENT, "managed_network_isolation_mode", isolation, f"must be one of {', '.join(ISOLATION_MODES)}"
@@ -147,13 +160,13 @@ def check_endpoints_and_rules(args: Mapping[str, Any]) -> None:
         COMPONENT, endpoints, endpoint_targets(args, WORKSPACE_SECTIONS), args, extra_groups=["amlworkspace"]
     )
     rules = args.get("managed_network_outbound_rules") or {}
-    validate_outbound_rules(COMPONENT, rules, args.get("managed_network_isolation_mode", "Disabled"))
+    validate_outbound_rules(COMPONENT, rules, isolation_mode(args))
 
 
 def plan_network(args: Mapping[str, Any]) -> NetworkPlan:
     """The network of checked args (`check_network_modes`, `check_endpoints_and_rules`): no check here."""
     rules: Mapping[str, OutboundRuleSettings] = args.get("managed_network_outbound_rules") or {}
-    given_isolation = args.get("managed_network_isolation_mode")
+    given_isolation = isolation_mode(args)
     # validate_outbound_rules requires service_resource_id on every PrivateEndpoint rule.
     approved = tuple(
         (f"rule-{rule_name.lower()}", rule["service_resource_id"])
@@ -179,7 +192,9 @@ def plan_network(args: Mapping[str, Any]) -> NetworkPlan:
 
 def managed_network(plan: NetworkPlan, datastores: Sequence[DatastoreAccount]) -> ml.ManagedNetworkSettingsArgs | None:
     """`managedNetwork`: the given rules, then a private endpoint rule per datastore account (approved-outbound)."""
-    if plan.isolation_mode is None:
+    if plan.isolation_mode in (None, "Disabled"):
+        # `Disabled` is no managed network, what an absent `managedNetwork` means to the service: not sent, so a
+        # workspace that was open before the secure defaults keeps its inputs once the open mode is written down.
         return None
     rules: dict[str, OutboundRule] = {k: outbound_rule_args(v) for k, v in plan.outbound_rules.items()}
     if plan.datastore_rules:

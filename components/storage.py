@@ -15,12 +15,23 @@ from amlws_rules import workspace_storage_findings, workspace_storage_violations
 from amlws_rules.sas import DEFAULT_SAS_POLICY
 from amlws_rules.naming import STORAGE_ACCOUNT, compact_name
 
+from amlws.declared import as_written
+
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from .diagnostics import STORAGE_SERVICE_METRICS, send_diagnostics
 from .lookups import Lookups, check_when_known, lookup_existing
 from .locks import LockArgs, check_lock, lock_resource
 
 STORAGE_ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
+
+
+# Secure by default, as the Azure Verified Modules are (avm/res/storage/storage-account: publicNetworkAccess
+# Disabled without an explicit choice, networkAcls defaultAction Deny, zone-redundant SKU); the pack's mandatory
+# storage-public-network-access-disabled, storage-network-default-deny and storage-zone-redundant hold
+# for a workspace declared with only its required inputs. Open access is a setting the caller writes down.
+DEFAULT_SKU = "Standard_ZRS"
+DEFAULT_PUBLIC_NETWORK_ACCESS = "Disabled"
+DEFAULT_NETWORK_DEFAULT_ACTION = "Deny"
 
 
 class ExistingStorageFacts(TypedDict):
@@ -49,7 +60,7 @@ class WorkspaceStorageArgs(TypedDict):
     existing_facts: NotRequired[ExistingStorageFacts]
     """Facts of the `existing_id` account the caller vouches for (it declared the account): checked at once instead of looked up."""
     sku_name: NotRequired[str]
-    """Storage SKU (`sku.name`), default `Standard_LRS`. Premium SKUs are refused for workspace storage."""
+    """Storage SKU (`sku.name`), default `Standard_ZRS`. Premium SKUs are refused for workspace storage."""
     kind: NotRequired[str]
     """Account kind, default `StorageV2`. `BlobStorage`, `FileStorage` and `BlockBlobStorage` are refused."""
     is_hns_enabled: NotRequired[bool]
@@ -57,9 +68,9 @@ class WorkspaceStorageArgs(TypedDict):
     allow_shared_key_access: NotRequired[bool]
     """`allowSharedKeyAccess`, default false: the workspace reaches its storage with its identity."""
     public_network_access: NotRequired[str]
-    """`publicNetworkAccess`: `Enabled` (default) or `Disabled`."""
+    """`publicNetworkAccess`: `Disabled` (default; reached through private endpoints) or `Enabled`."""
     network_default_action: NotRequired[str]
-    """`networkRuleSet.defaultAction`: `Allow` (default) or `Deny`; Azure services are always let through."""
+    """`networkRuleSet.defaultAction`: `Deny` (default) or `Allow`; Azure services are always let through."""
     tags: NotRequired[dict[str, str]]
     """Tags for the new account."""
     protect: NotRequired[bool]
@@ -148,6 +159,7 @@ def existing_workspace_storage(
         kind=found.kind,
         sku_name=found.sku_name,
         is_hns_enabled=found.is_hns_enabled,
+        existing=facts is None,  # facts: the caller declares the account (e.g. the stack's shared one)
     )
     return found
 
@@ -233,7 +245,7 @@ def _new_account(args: WorkspaceStorageArgs) -> ExistingStorage:
         id="",
         name="<new account>",
         kind=args.get("kind", "StorageV2"),
-        sku_name=args.get("sku_name", "Standard_LRS"),
+        sku_name=args.get("sku_name", DEFAULT_SKU),
         is_hns_enabled=False,
     )
 
@@ -246,10 +258,20 @@ def storage_facts(found: ExistingStorage | None) -> ExistingStorageFacts | None:
 
 
 def check_workspace_storage(
-    component: str, setting: str, value: object, *, kind: str | None, sku_name: str | None, is_hns_enabled: bool | None
+    component: str,
+    setting: str,
+    value: object,
+    *,
+    kind: str | None,
+    sku_name: str | None,
+    is_hns_enabled: bool | None,
+    existing: bool = True,
 ) -> None:
-    """Raise quoting every rule the account breaks. Pure: safe to call from every validation pass."""
-    errors = workspace_storage_violations(kind=kind, sku_name=sku_name, is_hns_enabled=is_hns_enabled)
+    """Raise quoting every rule the account breaks. Pure: safe to call from every validation pass.
+    `existing` False: the account is being created, and the message says so (not "an existing account")."""
+    errors = workspace_storage_violations(
+        kind=kind, sku_name=sku_name, is_hns_enabled=is_hns_enabled, existing=existing
+    )
     if errors:
         problem = " ".join(f"The workspace's storage account: {f.message}" for f in errors)
         raise WorkspaceStorageError(component, setting, value, problem)
@@ -260,7 +282,7 @@ def warn_workspace_storage(component: str, setting: str, value: object, *, kind:
     per account: called where the account is used, not in the validation passes."""
     for finding in workspace_storage_findings(kind=kind, sku_name=None, is_hns_enabled=None):
         if not finding.is_error:
-            pulumi.log.warn(f"{component}: {setting}={value!r}: {finding.message}")
+            pulumi.log.warn(f"{component}: {as_written(setting)}={value!r}: {finding.message}")
 
 
 def validate_storage_args(
@@ -275,7 +297,7 @@ def validate_storage_args(
     if existing:
         return existing_workspace_storage(existing, component, args.get("existing_facts"), lookups)
     kind = args.get("kind", "StorageV2")
-    sku_name = args.get("sku_name", "Standard_LRS")
+    sku_name = args.get("sku_name", DEFAULT_SKU)
     is_hns = args.get("is_hns_enabled", False)
     check_name(component, "storage.account_name", STORAGE_ACCOUNT, args.get("account_name"))
     check_workspace_storage(
@@ -285,6 +307,7 @@ def validate_storage_args(
         kind=kind,
         sku_name=sku_name,
         is_hns_enabled=is_hns,
+        existing=False,
     )
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
@@ -377,7 +400,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
                 resource_group_name=required(args, "resource_group_name", "WorkspaceStorage"),
                 location=args.get("location"),
                 kind=kind,
-                sku=storage.SkuArgs(name=args.get("sku_name", "Standard_LRS")),
+                sku=storage.SkuArgs(name=args.get("sku_name", DEFAULT_SKU)),
                 is_hns_enabled=False,
                 minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
                 enable_https_traffic_only=True,
@@ -386,9 +409,11 @@ class WorkspaceStorage(pulumi.ComponentResource):
                 allow_cross_tenant_replication=False,
                 default_to_o_auth_authentication=True,
                 sas_policy=sas_policy(),
-                public_network_access=args.get("public_network_access", "Enabled"),
+                public_network_access=args.get("public_network_access", DEFAULT_PUBLIC_NETWORK_ACCESS),
                 network_rule_set=storage.NetworkRuleSetArgs(
-                    default_action=storage.DefaultAction(args.get("network_default_action", "Allow")),
+                    default_action=storage.DefaultAction(
+                        args.get("network_default_action", DEFAULT_NETWORK_DEFAULT_ACTION)
+                    ),
                     bypass="AzureServices",
                 ),
                 encryption=storage.EncryptionArgs(

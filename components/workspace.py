@@ -151,12 +151,9 @@ class MachineLearningWorkspaceArgs(TypedDict):
         "`identity_type`)."
     )
     public_network_access: NotRequired[str]
-    (
-        "`publicNetworkAccess`: `Enabled` or `Disabled`; by default `Disabled` when the workspace is isolated (managed "
-        "network or private endpoints), else `Enabled`."
-    )
+    """`publicNetworkAccess`: `Disabled` (default; reached through private endpoints) or `Enabled`."""
     managed_network_isolation_mode: NotRequired[str]
-    """`managedNetwork.isolationMode`: `Disabled` (default), `AllowInternetOutbound` or `AllowOnlyApprovedOutbound`."""
+    """`managedNetwork.isolationMode`: `AllowOnlyApprovedOutbound` (default), `AllowInternetOutbound` or `Disabled`."""
     managed_network_firewall_sku: NotRequired[str]
     (
         "`managedNetwork.firewallSku`: `Standard` (Azure's default) or `Basic`, the Azure Firewall Azure ML deploys "

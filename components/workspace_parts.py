@@ -22,6 +22,7 @@ from .locks import lock_resource
 from .monitoring import WorkspaceMonitoring
 from .outbound import managed_network
 from .registry import WorkspaceContainerRegistry
+from .storage import DEFAULT_PUBLIC_NETWORK_ACCESS as STORAGE_PUBLIC_NETWORK_ACCESS
 from .storage import WorkspaceStorage
 from .workspace_plan import (
     AccessPlan,
@@ -126,7 +127,7 @@ def declare_associated(plan: WorkspacePlan, parent: pulumi.Resource) -> Associat
         location=names.location,
         tags=names.tags,
         protect=names.protect,
-        public_network_access=plan.storage.args.get("public_network_access", "Enabled"),
+        public_network_access=plan.storage.args.get("public_network_access", STORAGE_PUBLIC_NETWORK_ACCESS),
         lock=plan.lock.data,
     )
     return Associated(monitoring, storage, vault, vault_ref, registry, tuple(accounts))

@@ -36,7 +36,7 @@ from .key_vault import VaultFacts, VaultPlan, WorkspaceKeyVaultArgs, plan_key_va
 from .locks import LockArgs, check_lock
 from .lookups import Lookups, probe
 from .monitoring import WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
-from .outbound import NetworkPlan, check_endpoints_and_rules, check_network_modes, plan_network
+from .outbound import NetworkPlan, check_endpoints_and_rules, check_network_modes, isolation_mode, plan_network
 from .registry import RegistryPlan, WorkspaceContainerRegistryArgs, plan_registry
 from .storage import StoragePlan, WorkspaceStorageArgs, plan_storage
 from .system_datastores import system_datastores_auth_mode
@@ -190,7 +190,7 @@ def workspace_lock(args: Mapping[str, Any]) -> LockArgs | None:
     Machine Learning resources, and each lock is scoped to its resource, not to the resource group.
     """
     lock = args.get("lock")
-    if lock and lock.get("kind") != "None" and args.get("managed_network_isolation_mode", "Disabled") != "Disabled":
+    if lock and lock.get("kind") != "None" and isolation_mode(args) != "Disabled":
         return None
     return lock
 

@@ -7,8 +7,10 @@ allowed, and all of it happens before a single resource is declared.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
-from typing import Any, Literal, Mapping, Optional
+import re
+from typing import Any, Literal, Mapping, Optional, get_args
 
 import pulumi
 from pydantic import (
@@ -33,6 +35,7 @@ from amlws_rules import (
     workspace_storage_violations,
 )
 
+from amlws.stack_lines import config_position
 from amlws_rules import naming
 from amlws_rules.azure_values import (
     STORAGE_KINDS,
@@ -42,7 +45,8 @@ from amlws_rules.azure_values import (
     region_name,
 )
 from amlws_rules.budget import start_date_findings
-from amlws_rules.compute import UNASSIGNED_INSTANCE, assigned_user_problem
+from amlws_rules.compute import MAX_NODE_COUNT, UNASSIGNED_INSTANCE, assigned_user_problem
+from amlws_rules.vm_sizes import vm_size_problem
 
 NAMESPACE = "amlws"
 
@@ -50,13 +54,29 @@ Access = Literal["Enabled", "Disabled"]
 
 
 class StackConfigError(pulumi.RunError):
-    """Bad stack configuration. A RunError, so `pulumi up` prints the message without a traceback."""
+    """Bad stack configuration. A RunError, so `pulumi up` prints the message without a traceback.
+
+    Each problem starts with its key path (`amlws:workspaces[0].storage.skuName = ...`); where the stack file
+    wrote that key, the line says so first, as compilers do (`Pulumi.dev.yaml:37:11: amlws:...`)."""
 
     def __init__(self, stack_file: str, problems: list[str]):
         self.stack_file = stack_file
         self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
+        self.locations = [_problem_position(stack_file, p) for p in problems]
+        lines = "\n".join(f"  - {at}: {p}" if at else f"  - {p}" for at, p in zip(self.locations, problems))
         super().__init__(f"{stack_file}: invalid configuration:\n{lines}")
+
+
+_KEY_PATH = re.compile(rf"^{NAMESPACE}:([A-Za-z_][\w]*(?:\[\d+\]|\.[A-Za-z_][\w-]*)*)")
+
+
+def _problem_position(stack_file: str, problem: str) -> str | None:
+    """`Pulumi.dev.yaml:37:11` for a problem about `amlws:workspaces[0].computeClusters[0].maxNodeCount`."""
+    found = _KEY_PATH.match(problem)
+    if found is None:
+        return None
+    parts = re.findall(r"\[(\d+)\]|([^.\[\]]+)", found.group(1))
+    return config_position(stack_file, NAMESPACE, tuple(int(i) if i else key for i, key in parts))
 
 
 class _Model(BaseModel):
@@ -141,12 +161,13 @@ class StorageConfig(_Model):
 
     existing_id: Optional[str] = None
     account_name: Optional[str] = None  # `accountName`; default st<project><environment><suffix>
-    sku_name: str = "Standard_LRS"
+    # Secure by default, as the components are (storage.DEFAULT_*): open is written down in the stack file.
+    sku_name: str = "Standard_ZRS"
     kind: str = "StorageV2"
     is_hns_enabled: bool = False
     allow_shared_key_access: bool = False
-    public_network_access: Access = "Enabled"
-    network_default_action: Literal["Allow", "Deny"] = "Allow"
+    public_network_access: Access = "Disabled"
+    network_default_action: Literal["Allow", "Deny"] = "Deny"
 
     _check_name = _name_rule(naming.STORAGE_ACCOUNT, "account_name")
     _check_sku = _enum(STORAGE_SKU_NAMES, "sku_name")
@@ -166,7 +187,7 @@ class StorageConfig(_Model):
     def _documented_rules(self) -> "StorageConfig":
         if self.existing_id is None:
             problems = workspace_storage_violations(
-                kind=self.kind, sku_name=self.sku_name, is_hns_enabled=self.is_hns_enabled
+                kind=self.kind, sku_name=self.sku_name, is_hns_enabled=self.is_hns_enabled, existing=False
             )
             if problems:
                 raise ValueError(" ".join(p.message for p in problems))
@@ -179,8 +200,8 @@ class KeyVaultConfig(_Model):
     sku_name: Literal["standard", "premium"] = "standard"
     enable_purge_protection: bool = True
     soft_delete_retention_in_days: int = Field(default=90, ge=7, le=90)
-    public_network_access: Access = "Enabled"
-    network_default_action: Literal["Allow", "Deny"] = "Allow"
+    public_network_access: Access = "Disabled"  # secure by default, as the component (key_vault.DEFAULT_*)
+    network_default_action: Literal["Allow", "Deny"] = "Deny"
 
     _check_name = _name_rule(naming.KEY_VAULT, "vault_name")
     _alone = _not_beside(
@@ -235,8 +256,22 @@ class ContainerRegistryConfig(_Model):
         return self
 
 
+def _vm_size(*fields: str) -> Any:
+    """A validator for `vmSize` against amlws_rules/vm_sizes.py (the components' rule), unless `allowUnlistedVmSize`
+    (declared before `vmSize`, so it is in `info.data`) vouches for a newer size."""
+
+    def check(cls: Any, value: str, info: ValidationInfo) -> str:
+        problem = vm_size_problem(value, info.data.get("allow_unlisted_vm_size") is True)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]
+
+
 class ComputeInstanceConfig(_Model):
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$")
+    allow_unlisted_vm_size: bool = False  # `allowUnlistedVmSize`: a size newer than amlws_rules/vm_sizes.py
     vm_size: str
     idle_time_before_shutdown: str
     assigned_user_object_id: str  # required: see assigned_user_problem for why
@@ -244,6 +279,8 @@ class ComputeInstanceConfig(_Model):
     ssh_public_access: Access = "Disabled"
     ssh_admin_public_key: Optional[str] = None
     subnet_id: Optional[str] = None
+
+    _check_vm_size = _vm_size("vm_size")
 
     @field_validator("idle_time_before_shutdown")
     @classmethod
@@ -264,6 +301,7 @@ class ComputeInstanceConfig(_Model):
 
 class ComputeClusterConfig(_Model):
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{1,15}$")
+    allow_unlisted_vm_size: bool = False  # `allowUnlistedVmSize`: a size newer than amlws_rules/vm_sizes.py
     vm_size: str
     max_node_count: int
     min_node_count: int = 0
@@ -275,6 +313,18 @@ class ComputeClusterConfig(_Model):
     @classmethod
     def _duration(cls, value: str) -> str:
         parse_duration(value)
+        return value
+
+    _check_vm_size = _vm_size("vm_size")
+
+    @field_validator("max_node_count", "min_node_count")
+    @classmethod
+    def _count(cls, value: int, info: ValidationInfo) -> int:
+        """Each count on its own key (its own line): negative, zero maximum, beyond the API's int32."""
+        low, high = (value, MAX_NODE_COUNT) if info.field_name == "min_node_count" else (0, value)
+        problems = [p for p in cluster_scale_violations(low, high) if p.startswith(to_camel(str(info.field_name)))]
+        if problems:
+            raise ValueError("; ".join(problems))
         return value
 
     @model_validator(mode="after")
@@ -747,16 +797,64 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     return path
 
 
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The config model that holds the last key of `loc` (camelCase keys, list indexes, dict keys)."""
+    model: Any = StackConfig
+    for part in loc[:-1]:
+        if isinstance(part, int) or not (isinstance(model, type) and issubclass(model, BaseModel)):
+            continue
+        fields = {to_camel(name): f for name, f in model.model_fields.items()}
+        field = fields.get(str(part)) or model.model_fields.get(str(part))
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    """StorageConfig in Optional[StorageConfig], list[DatastoreConfig], dict[str, OutboundRuleConfig]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        inner = _inner_model(arg)
+        if inner is not None:
+            return inner
+    return None
+
+
+def _did_you_mean(loc: tuple[Any, ...]) -> str:
+    """` (did you mean maxNodeCount?)` for a key close to one the section knows (its snake_case twin too)."""
+    model = _model_at(loc)
+    if model is None:
+        return " (misspelt?)"
+    known = sorted(to_camel(name) for name in model.model_fields)
+    given = str(loc[-1])
+    twin = to_camel(given) if "_" in given else None
+    close = [twin] if twin in known else difflib.get_close_matches(given, known, n=2, cutoff=0.6)
+    if close:
+        return f" (did you mean {' or '.join(close)}?)"
+    return f"; this section's settings are {', '.join(known)}"
+
+
+def _shown(value: Any) -> str:
+    """A value as the stack file wrote it: JSON, unicode kept as written (not \\u escapes)."""
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
 def _describe(error: Mapping[str, Any]) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
-        return f"{_key_path(error['loc'])}: unknown setting (misspelt?)"
+        return f"{_key_path(error['loc'])}: unknown setting{_did_you_mean(tuple(error['loc']))}"
     if error["type"] == "missing":
         why = MISSING_WHY.get(str(error["loc"][-1]), "")
         return f"{_key_path(error['loc'])}: required setting is missing{why}"
     if not error["loc"]:
         return f"{NAMESPACE}: {message}"
-    return f"{_key_path(error['loc'])} = {json.dumps(error.get('input'), default=str)}: {message}"
+    value = error.get("input")
+    if isinstance(value, (dict, list)) and len(value) > 2 and error["type"] == "value_error":
+        # A rule across a section's keys names the keys it is about: not the whole section.
+        return f"{_key_path(error['loc'])}: {message}"
+    return f"{_key_path(error['loc'])} = {_shown(error.get('input'))}: {message}"
 
 
 _TOP_LEVEL_BOOLS = {to_camel(name) for name, field in StackConfig.model_fields.items() if field.annotation is bool}

@@ -234,7 +234,7 @@ def config_problem(prefix: str, err: ComponentInputError, context: str | None = 
     where = f" ({context}, checked by {err.component})" if context else f" (checked by {err.component})"
     key = config_key(_stack_setting(err.setting))
     key = f"{prefix}.{key}" if not key.startswith("(") else f"{prefix} {key}"
-    return f"{key} = {json.dumps(err.value, default=str)}: {config_key(err.problem)}{where}"
+    return f"{key} = {json.dumps(err.value, default=str, ensure_ascii=False)}: {config_key(err.problem)}{where}"
 
 
 # selfServe.resources section -> (SelfServeZone approved key, SharedWorkspaceResources output)

@@ -87,6 +87,7 @@ SCOPES = {
     "test_unknowns.py": "policy-pack",
     "test_self_serve.py": "policy-pack",
     "test_workspace_identity.py": "policy-pack",
+    "test_user_inputs.py": "policy-pack",
     "test_kinds_policies.py": "policy-pack",
     "test_sarif.py": "test_sarif.py",
     "test_provider.py": "test_provider.py",

@@ -11,7 +11,6 @@ from amlws.components import (
     WorkspaceStorage,
     WorkspaceStorageError,
 )
-from amlws.preview import PreviewError
 from harness import GOOD_STORAGE_ID, by_type, inputs, one, run, storage_fixture
 
 
@@ -24,7 +23,8 @@ def workspace(**overrides):
 def test_created_storage_has_secure_defaults():
     result = run(lambda: WorkspaceStorage("s", {"resource_group_name": "rg"}))
     got = inputs(one(result, "storage:StorageAccount"))
-    assert got["kind"] == "StorageV2" and got["sku"] == {"name": "Standard_LRS"}
+    assert got["kind"] == "StorageV2" and got["sku"] == {"name": "Standard_ZRS"}  # zone-redundant, as AVM's
+    assert got["publicNetworkAccess"] == "Disabled" and got["networkRuleSet"]["defaultAction"] == "Deny"
     assert got["isHnsEnabled"] is False
     assert got["minimumTlsVersion"] == "TLS1_2"
     assert got["enableHttpsTrafficOnly"] is True
@@ -84,8 +84,8 @@ def test_general_purpose_v1_existing_storage_warns():
     assert any("general-purpose v1" in w for w in result.warnings)
 
 
-def test_existing_storage_without_a_fixture_is_a_clear_error():
-    with pytest.raises(PreviewError, match="no fixture for accountName='stgood'"):
+def test_existing_storage_without_a_fixture_is_a_clear_error_naming_the_setting():
+    with pytest.raises(ComponentInputError, match=r"storage\.existing_id=.*no fixture for accountName='stgood'"):
         run(workspace(storage={"existing_id": GOOD_STORAGE_ID}))
 
 
@@ -183,7 +183,8 @@ def test_workspace_is_wired_to_its_resources_by_property_dependencies():
     got = inputs(ws)
     assert got["identity"] == {"type": "SystemAssigned"}
     assert got["systemDatastoresAuthMode"] == "identity"
-    assert got["publicNetworkAccess"] == "Enabled" and got["hbiWorkspace"] is False
+    assert got["publicNetworkAccess"] == "Disabled" and got["hbiWorkspace"] is False  # secure by default (AVM)
+    assert got["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound"
     assert all(r.parent for r in result.registrations if r.type != "amlws:index:MachineLearningWorkspace")
 
 
@@ -250,11 +251,15 @@ def test_compute_instance_and_cluster_inputs():
     "computes, match",
     [
         (
-            {"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "PT10M"}]},
+            {
+                "compute_instances": [
+                    {"name": "ci1", "vm_size": "Standard_DS3_v2", "idle_time_before_shutdown": "PT10M"}
+                ]
+            },
             "outside the 15 minutes to 3 days",
         ),
         (
-            {"compute_instances": [{"name": "ci1", "vm_size": "x", "idle_time_before_shutdown": "P4D"}]},
+            {"compute_instances": [{"name": "ci1", "vm_size": "Standard_DS3_v2", "idle_time_before_shutdown": "P4D"}]},
             "outside the 15 minutes to 3 days",
         ),
         (
@@ -262,7 +267,7 @@ def test_compute_instance_and_cluster_inputs():
                 "compute_instances": [
                     {
                         "name": "ci1",
-                        "vm_size": "x",
+                        "vm_size": "Standard_DS3_v2",
                         "idle_time_before_shutdown": "PT1H",
                         "ssh_public_access": "Enabled",
                         "assigned_user_object_id": "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d",
@@ -272,18 +277,26 @@ def test_compute_instance_and_cluster_inputs():
             "ssh_admin_public_key",
         ),
         (
-            {"compute_clusters": [{"name": "c1", "vm_size": "x", "min_node_count": 3, "max_node_count": 2}]},
-            "greater than maxNodeCount",
+            {
+                "compute_clusters": [
+                    {"name": "c1", "vm_size": "Standard_DS3_v2", "min_node_count": 3, "max_node_count": 2}
+                ]
+            },
+            "greater than max_node_count",  # spelt as the Args spell it
         ),
         (
-            {"compute_clusters": [{"name": "a-name-that-is-too-long", "vm_size": "x", "max_node_count": 2}]},
+            {
+                "compute_clusters": [
+                    {"name": "a-name-that-is-too-long", "vm_size": "Standard_DS3_v2", "max_node_count": 2}
+                ]
+            },
             "2-16 letters",
         ),
         (
             {
                 "compute_clusters": [
-                    {"name": "c1", "vm_size": "x", "max_node_count": 2},
-                    {"name": "C1", "vm_size": "x", "max_node_count": 2},
+                    {"name": "c1", "vm_size": "Standard_DS3_v2", "max_node_count": 2},
+                    {"name": "C1", "vm_size": "Standard_DS3_v2", "max_node_count": 2},
                 ]
             },
             "another compute",

@@ -87,7 +87,7 @@ def test_the_letter_case_of_disabled_does_not_matter():
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"private_endpoints": ENDPOINTS},  # storage open (the default): the doc asks for nothing
+        {"private_endpoints": ENDPOINTS, "storage": {"public_network_access": "Enabled"}},  # open: nothing asked
         {
             "private_endpoints": ENDPOINTS,
             "storage": {"public_network_access": "Enabled", "network_default_action": "Deny"},

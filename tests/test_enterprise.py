@@ -1,6 +1,5 @@
 """Access, isolation, encryption, sharing and cost: the inputs each feature declares, and its refusals."""
 
-
 import pytest
 
 from amlws.components import (
@@ -304,7 +303,10 @@ def test_private_endpoints_for_workspace_storage_vault_and_registry_with_dns_rec
             "private endpoints need a Premium registry",
         ),
         (
-            {"managed_network_outbound_rules": {"pypi": {"type": "FQDN", "destination": "pypi.org"}}},
+            {
+                "managed_network_isolation_mode": "Disabled",
+                "managed_network_outbound_rules": {"pypi": {"type": "FQDN", "destination": "pypi.org"}},
+            },
             "outbound rules need a managed network",
         ),
         (
@@ -699,11 +701,13 @@ def test_budget_rules(budget, match):
         validate_budget("MachineLearningWorkspace", budget)
 
 
-def test_public_network_access_is_off_by_default_when_isolated():
+def test_public_network_access_is_off_by_default_isolated_or_not():
     def access(**overrides):
         return inputs(one(run(workspace(**overrides)), "machinelearningservices:Workspace"))["publicNetworkAccess"]
 
-    assert access() == "Enabled"
+    assert access() == "Disabled"  # secure by default, as AVM's (issue 19, finding 5)
+    assert access(managed_network_isolation_mode="Disabled") == "Disabled"
+    assert access(managed_network_isolation_mode="Disabled", public_network_access="Enabled") == "Enabled"
     assert access(managed_network_isolation_mode="AllowOnlyApprovedOutbound") == "Disabled"
     assert access(private_endpoints={"subnet_id": SUBNET, "private_dns_zone_ids": zones()}) == "Disabled"
     assert access(managed_network_isolation_mode="AllowInternetOutbound", public_network_access="Enabled") == "Enabled"

@@ -47,13 +47,18 @@ def test_firewall_sku_is_sent_with_approved_outbound_in_the_spec_spelling():
 
 
 def test_no_firewall_sku_is_sent_unless_asked():
-    got = workspace_inputs(managed_network_isolation_mode="AllowOnlyApprovedOutbound")
+    got = workspace_inputs()
     assert "firewallSku" not in got["managedNetwork"] and "provisionNetworkNow" not in got
 
 
-@pytest.mark.parametrize("mode", ["AllowInternetOutbound", "Disabled", None])
+def test_firewall_sku_with_the_default_isolation_is_sent():
+    # The component's default isolation is AllowOnlyApprovedOutbound (outbound.DEFAULT_ISOLATION_MODE).
+    assert workspace_inputs(managed_network_firewall_sku="Standard")["managedNetwork"]["firewallSku"] == "Standard"
+
+
+@pytest.mark.parametrize("mode", ["AllowInternetOutbound", "Disabled"])
 def test_firewall_sku_without_approved_outbound_is_refused(mode):
-    network = {"managed_network_isolation_mode": mode} if mode else {}
+    network = {"managed_network_isolation_mode": mode}
     refused(
         "managed_network_firewall_sku",
         "only with managed_network_isolation_mode AllowOnlyApprovedOutbound",
@@ -77,7 +82,9 @@ def test_provision_network_now_is_a_workspace_property():
 
 
 def test_provision_network_now_without_a_managed_network_is_refused():
-    refused("provision_network_now", "there is none", provision_network_now=True)
+    refused(
+        "provision_network_now", "there is none", provision_network_now=True, managed_network_isolation_mode="Disabled"
+    )
     refused(
         "provision_network_now",
         "must be true or false",

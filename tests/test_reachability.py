@@ -43,7 +43,9 @@ def test_workspace_identity_may_approve_the_private_endpoint_to_each_datastore_a
 
 def test_no_approver_grant_without_a_private_endpoint_rule():
     lake = {"name": "lake", "datastore_type": "AzureDataLakeGen2", "container_name": "curated"}
-    assert approver_grants(run(workspace(datastores=[lake]))) == []
+    assert approver_grants(run(workspace(datastores=[lake], managed_network_isolation_mode="Disabled"))) == []
+    # The default managed network (AllowOnlyApprovedOutbound) has one: the datastore account's endpoint rule.
+    assert len(approver_grants(run(workspace(datastores=[lake])))) == 1
 
 
 # Images: built here for a registry the deployer reaches, by Azure ML behind a closed one -------------

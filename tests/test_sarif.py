@@ -98,9 +98,12 @@ def test_results_point_at_the_line_that_set_the_value(dev_sarif):
         i for i, t in enumerate(text, 1) if i > after_zone and "enablePurgeProtection: false" in t
     )
     assert where["application-insights-local-auth-disabled"] == line_of("dev", "disableLocalAuth: false")
-    # Not set in the stack file: the closest entry that declared the resource.
-    assert where["key-vault-public-network-access-disabled"] == line_of("dev", "keyVault:")
-    assert where["workspace-public-network-access-disabled"] == line_of("dev", "- project: churn")
+    # Open settings are written down in the stack file (issue 19): the line inside the section that wrote it.
+    vault_access = next(
+        i for i, t in enumerate(text, 1) if i > line_of("dev", "keyVault:") and "publicNetworkAccess: Enabled" in t
+    )
+    assert where["key-vault-public-network-access-disabled"] == vault_access
+    assert where["workspace-public-network-access-disabled"] == line_of("dev", "publicNetworkAccess: Enabled")
 
 
 def test_a_stack_file_yaml_loader_keeps_lines():

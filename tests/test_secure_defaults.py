@@ -32,7 +32,14 @@ def test_datastore_accounts_get_infrastructure_encryption_soft_delete_and_the_lo
     lake = {"name": "lake", "datastore_type": "AzureDataLakeGen2", "container_name": "curated", "is_hns_enabled": True}
     result = run(
         lambda: MachineLearningWorkspace(
-            "w", {**RG, "tags": {"project": "p"}, "datastores": [lake], "lock": {"kind": "CanNotDelete"}}
+            "w",
+            {
+                **RG,
+                "tags": {"project": "p"},
+                "datastores": [lake],
+                "lock": {"kind": "CanNotDelete"},
+                "managed_network_isolation_mode": "Disabled",  # a managed network's workspace takes no lock
+            },
         )
     )
     accounts = {r.name: r for r in by_type(result, "storage:StorageAccount")}

@@ -203,7 +203,9 @@ def test_several_workspaces_in_one_stack_get_their_own_resources():
                 "workspaces": [
                     {
                         "project": "churn",
-                        "computeClusters": [{"name": "c1", "vmSize": "x", "maxNodeCount": 1, "minNodeCount": 2}],
+                        "computeClusters": [
+                            {"name": "c1", "vmSize": "Standard_DS3_v2", "maxNodeCount": 1, "minNodeCount": 2}
+                        ],
                     }
                 ],
             },

@@ -224,7 +224,7 @@ def test_the_stack_key_creates_the_identity_with_its_default_name():
         (
             {"systemAsigned": True},
             {},
-            "amlws:workspaces[0].workspaceIdentity.systemAsigned: unknown setting (misspelt?)",
+            "amlws:workspaces[0].workspaceIdentity.systemAsigned: unknown setting (did you mean systemAssigned?)",
         ),
         (
             {},

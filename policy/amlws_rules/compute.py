@@ -40,18 +40,34 @@ def idle_shutdown_violation(value: str | None) -> str | None:
     return None
 
 
-def cluster_scale_violations(min_node_count: int | None, max_node_count: int | None) -> list[str]:
-    """Why this scale setting would be rejected: negative counts, a max of 0, min above max."""
+# ScaleSettings.minNodeCount/maxNodeCount are `integer` `int32` in the Machine Learning REST API spec
+# (machineLearningServices.json, ScaleSettings; the .NET SDK's `int?`): a larger number is refused by ARM
+# before the service's own quota check (and azure-native cannot even send it).
+MAX_NODE_COUNT = 2**31 - 1
+
+
+def cluster_scale_violations(
+    min_node_count: int | None, max_node_count: int | None, names: tuple[str, str] = ("minNodeCount", "maxNodeCount")
+) -> list[str]:
+    """Why this scale setting would be rejected: negative counts, a max of 0, min above max, a count beyond the
+    spec's int32. `names` are the two settings as the user spelt them (`min_node_count` in component Args)."""
+    low_name, high_name = names
     problems: list[str] = []
     low = 0 if min_node_count is None else min_node_count
     if low < 0:
-        problems.append(f"minNodeCount {low} is negative")
+        problems.append(f"{low_name} {low} is negative")
+    elif low > MAX_NODE_COUNT:
+        problems.append(f"{low_name} {low} is above {MAX_NODE_COUNT}, the largest count the API accepts (int32)")
     if max_node_count is None:
-        problems.append("maxNodeCount is required")
+        problems.append(f"{high_name} is required")
     elif max_node_count < 1:
-        problems.append(f"maxNodeCount {max_node_count} must be at least 1")
+        problems.append(f"{high_name} {max_node_count} must be at least 1")
+    elif max_node_count > MAX_NODE_COUNT:
+        problems.append(
+            f"{high_name} {max_node_count} is above {MAX_NODE_COUNT}, the largest count the API accepts (int32)"
+        )
     elif low > max_node_count:
-        problems.append(f"minNodeCount {low} is greater than maxNodeCount {max_node_count}")
+        problems.append(f"{low_name} {low} is greater than {high_name} {max_node_count}")
     return problems
 
 

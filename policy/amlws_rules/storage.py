@@ -30,6 +30,15 @@ NOTE_GPV1 = (
     "Do not enable hierarchical namespace on the storage account after upgrading to general-purpose v2."
 )
 
+# The same rules, worded for an account the workspace's own deployment creates: "existing" would misdirect
+# the reader to an account they never brought (issue 19).
+NEW_RULE_BLOB_STORAGE = "A workspace can't use a storage account of type BlobStorage (concept-workspace)."
+NEW_RULE_PREMIUM = "A workspace can't use a premium storage account (Premium_LRS and Premium_GRS) (concept-workspace)."
+NEW_RULE_HNS = (
+    "A workspace can't use a storage account with hierarchical namespace (used with Azure Data Lake Storage Gen2) "
+    "(concept-workspace)."
+)
+
 # Kinds that only exist with premium performance (their SKUs are always Premium_*).
 PREMIUM_ONLY_KINDS = frozenset({"FileStorage", "BlockBlobStorage"})
 GENERAL_PURPOSE_V1 = "Storage"
@@ -58,14 +67,16 @@ def is_premium_sku(sku_name: str | None) -> bool:
 
 
 def workspace_storage_findings(
-    *, kind: str | None, sku_name: str | None, is_hns_enabled: bool | None
+    *, kind: str | None, sku_name: str | None, is_hns_enabled: bool | None, existing: bool = True
 ) -> list[StorageFinding]:
     """Every finding for an account of this kind, SKU and HNS setting.
 
     A value of None means "not known" (an existing account that does not report it, or a preview
-    value not yet computed) and raises nothing: the rules only refuse what they can see.
+    value not yet computed) and raises nothing: the rules only refuse what they can see. `existing`:
+    the account is one the user brings (the docs' words); False words the rule for an account being created.
     """
     findings: list[StorageFinding] = []
+    RULE_BLOB_STORAGE, RULE_PREMIUM, RULE_HNS = _rules(existing)
     if kind == "BlobStorage":
         findings.append(StorageFinding("blob-storage-kind", "error", f"kind is BlobStorage. {RULE_BLOB_STORAGE}"))
     if is_premium_sku(sku_name):
@@ -96,9 +107,16 @@ def workspace_storage_findings(
 
 
 def workspace_storage_violations(
-    *, kind: str | None, sku_name: str | None, is_hns_enabled: bool | None
+    *, kind: str | None, sku_name: str | None, is_hns_enabled: bool | None, existing: bool = True
 ) -> list[StorageFinding]:
     """Only the findings that make the account unusable as a workspace's storage."""
-    return [
-        f for f in workspace_storage_findings(kind=kind, sku_name=sku_name, is_hns_enabled=is_hns_enabled) if f.is_error
-    ]
+    findings = workspace_storage_findings(
+        kind=kind, sku_name=sku_name, is_hns_enabled=is_hns_enabled, existing=existing
+    )
+    return [f for f in findings if f.is_error]
+
+
+def _rules(existing: bool) -> tuple[str, str, str]:
+    if existing:
+        return RULE_BLOB_STORAGE, RULE_PREMIUM, RULE_HNS
+    return NEW_RULE_BLOB_STORAGE, NEW_RULE_PREMIUM, NEW_RULE_HNS
