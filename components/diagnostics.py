@@ -12,6 +12,7 @@ category 'AllMetrics' is not supported", Azure/azure-powershell#6520) and name t
 """
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, NotRequired, Sequence, TypedDict
 
@@ -200,7 +201,7 @@ def _destinations(component: str, where: str, setting: Mapping[str, Any]) -> dic
             continue
         if isinstance(value, str):
             try:
-                parse_arm_id(value, arm_type)
+                _parse_destination(value, arm_type)
             except ValueError as err:
                 raise ComponentInputError(component, f"{where}.{key}", value, str(err)) from None
         elif not isinstance(value, pulumi.Output):
@@ -211,6 +212,19 @@ def _destinations(component: str, where: str, setting: Mapping[str, Any]) -> dic
             component, where, setting.get("name"), f"needs a destination: one or more of {', '.join(DESTINATIONS)}"
         )
     return found
+
+
+def _parse_destination(value: str, arm_type: str | None) -> None:
+    """An Event Hubs authorization rule is a child of its namespace: the namespace is parsed as one, then the rule's
+    segment is checked."""
+    child_type = "/authorizationRules"
+    if arm_type is None or not arm_type.endswith(child_type):
+        parse_arm_id(value, arm_type)
+        return
+    match = re.match(rf"^(?P<namespace>.+){child_type}/(?P<rule>[^/]+)$", value, re.IGNORECASE)
+    if match is None:
+        raise ValueError(f"{value!r} is not an ID of a {arm_type} (<namespace ID>{child_type}/<rule name>)")
+    parse_arm_id(match["namespace"], arm_type.removesuffix(child_type))
 
 
 def plan_diagnostic_settings(component: str, setting: str, value: Any) -> tuple[PlannedSetting, ...]:
