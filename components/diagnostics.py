@@ -296,21 +296,24 @@ def plan_diagnostic_settings(component: str, setting: str, value: Any) -> tuple[
     return tuple(planned)
 
 
-def _sinks(setting: PlannedSetting) -> list[str]:
-    """The destinations a setting writes to, as comparable keys (None for Outputs, which can't be compared yet)."""
-    keys = []
+def _sinks(setting: PlannedSetting) -> dict[str, str]:
+    """The destinations a setting writes to: comparable key (lower-cased, an event hub with its hub) -> the ID as
+    written. Outputs can't be compared before they are known: left out."""
+    sinks = {}
     for key, value in setting.destinations.items():
         if isinstance(value, str):
             hub = f"|{(setting.event_hub_name or '').lower()}" if key.startswith("event_hub") else ""
-            keys.append(f"{key}|{value.lower()}{hub}")
-    return keys
+            sinks[f"{key}|{value.lower()}{hub}"] = f"{key} {value}"
+    return sinks
 
 
-def _overlap(a: set[str], b: set[str], everything: str) -> set[str]:
-    """Categories both send; `everything` (allLogs, AllMetrics) overlaps any category of its kind."""
-    if a and b and (everything in a or everything in b):
+def _overlap(a: Sequence[str], b: Sequence[str], everything: str) -> set[str]:
+    """Categories both send (as the later setting spells them); `everything` (allLogs, AllMetrics) overlaps any
+    category of its kind."""
+    if a and b and everything.lower() in {c.lower() for c in [*a, *b]}:
         return {everything}
-    return a & b
+    earlier = {c.lower() for c in a}
+    return {c for c in b if c.lower() in earlier}
 
 
 def _refuse_reused_sinks(component: str, setting: str, planned: Sequence[PlannedSetting]) -> None:
@@ -318,24 +321,20 @@ def _refuse_reused_sinks(component: str, setting: str, planned: Sequence[Planned
     be reused"). Compared without regard to case, `allLogs`/`AllMetrics` overlapping every category of their kind."""
     for j, later in enumerate(planned):
         for i, earlier in enumerate(planned[:j]):
-            shared = set(_sinks(earlier)) & set(_sinks(later))
+            sinks = _sinks(later)
+            shared = sorted(set(_sinks(earlier)) & set(sinks))
             if not shared:
                 continue
-            logs = _overlap(
-                {v.lower() for _, v, on in earlier.logs if on}, {v.lower() for _, v, on in later.logs if on}, "alllogs"
-            )
+            logs = _overlap([v for _, v, on in earlier.logs if on], [v for _, v, on in later.logs if on], "allLogs")
             metrics = _overlap(
-                {c.lower() for c, on in earlier.metrics if on},
-                {c.lower() for c, on in later.metrics if on},
-                "allmetrics",
+                [c for c, on in earlier.metrics if on], [c for c, on in later.metrics if on], "AllMetrics"
             )
             if logs or metrics:
-                sink = sorted(shared)[0].split("|")
                 raise ComponentInputError(
                     component,
                     f"{setting}[{j}]",
                     later.name,
-                    f"sends {', '.join(sorted(logs | metrics))} to the {sink[0]} {sink[1]} that {setting}[{i}] "
+                    f"sends {', '.join(sorted(logs | metrics))} to the {sinks[shared[0]]} that setting [{i}] "
                     f"({earlier.name}) already sends it to: Azure refuses a destination reused for one category "
                     "(409 'Data sinks can't be reused')",
                 )

@@ -350,7 +350,7 @@ def test_false_with_a_list_leaves_the_associated_resources_without_settings():
                 },
             ],
             "diagnostic_settings[1]",
-            "alllogs .*Data sinks can't be reused",
+            "allLogs .*Data sinks can't be reused",
         ),
         (
             [
@@ -358,7 +358,7 @@ def test_false_with_a_list_leaves_the_associated_resources_without_settings():
                 {"workspace_resource_id": LAW, "metric_categories": [{"category": "Active Cores"}]},
             ],
             "diagnostic_settings[1]",
-            "allmetrics",
+            "AllMetrics",
         ),
     ],
 )
