@@ -130,8 +130,8 @@ def test_endpoints_without_a_zone_group_make_the_stack_create_no_dns_zones():
         ),
         (
             {"diagnostics": [{"workspaceResourceId": LAW}, {"workspaceResourceId": LAW}]},
-            'amlws:workspaces[0].diagnostics[1] = "diagnostics-2": sends AllMetrics, allLogs to the workspaceResourceId '
-            f"{LAW} that setting [0] (diagnostics-1)",
+            'amlws:workspaces[0].diagnostics[1] = "diagnostics-2": sends AllMetrics, allLogs to the '
+            f"workspaceResourceId {LAW} that setting [0] (diagnostics-1)",
         ),
         ({"diagnostics": [{"workspaceResourceID": LAW}]}, "amlws:workspaces[0].diagnostics"),
     ],
