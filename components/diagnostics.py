@@ -357,7 +357,9 @@ def declare_diagnostic_settings(
             log_analytics_destination_type=s.destination_type,
             logs=[
                 monitor.DiagnosticsLogSettingsArgs(
-                    enabled=on, **{"category" if k == "category" else "category_group": v}
+                    enabled=on,
+                    category=v if k == "category" else None,
+                    category_group=v if k == "categoryGroup" else None,
                 )
                 for k, v, on in s.logs
             ]

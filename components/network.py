@@ -289,15 +289,14 @@ def private_endpoint(
     )
     if not settings.get("private_dns_zone_group", True):
         return endpoint  # the organisation's DNS (e.g. its Azure Policy) registers the records
+    zone_ids = settings.get("private_dns_zone_ids") or {}  # every zone the group needs: validate_private_endpoints
     network.PrivateDnsZoneGroup(
         f"{name}-dns",
         private_dns_zone_group_name="default",
         private_endpoint_name=endpoint.name,
         resource_group_name=resource_group_name,
         private_dns_zone_configs=[
-            network.PrivateDnsZoneConfigArgs(
-                name=zone.replace(".", "-"), private_dns_zone_id=settings["private_dns_zone_ids"][zone]
-            )
+            network.PrivateDnsZoneConfigArgs(name=zone.replace(".", "-"), private_dns_zone_id=zone_ids[zone])
             for zone in ZONES_BY_GROUP[group]
         ],
         opts=child(parent),
