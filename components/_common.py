@@ -51,6 +51,12 @@ def inherited(
     return merged
 
 
+def unlocked(args: Mapping[str, Any]) -> dict[str, Any]:
+    """`inherited` args without the parent's `lock`, for WorkspaceMonitoring: the parent's lock covers the
+    resources that hold data (storage, key vault, registry), and WorkspaceMonitoring takes no `lock`."""
+    return {k: v for k, v in args.items() if k != "lock"}
+
+
 def check_name(component: str, setting: str, rule: NameRule, value: object) -> None:
     """Refuse a name the user gave that breaks its type's rule, quoting the rule (None: we name it)."""
     if value is None:
@@ -82,13 +88,17 @@ class ComponentInputError(ValueError):
     the component's name; `located()` is the message with both, as `amlws preview` prints it.
     """
 
-    def __init__(self, component: str, setting: str, value: Any, problem: str):
+    def __init__(self, component: str, setting: str, value: Any, problem: str, *, instance: str | None = None):
         self.component = component
         self.setting = setting
         self.value = value
         self.problem = problem
-        self.declared_at, self.instance = declaration_site()
-        super().__init__(f"{component}: {setting}={value!r}: {problem}")
+        site, found_instance = declaration_site()
+        self.declared_at = site
+        self.instance = instance if instance is not None else found_instance
+        # A checker that knows the instance (components/schema.py) names it in the message itself.
+        named = f"{component} {instance!r}" if instance is not None else component
+        super().__init__(f"{named}: {setting}={value!r}: {problem}")
 
     def located(self) -> str:
         """`/path/__main__.py:12: MachineLearningWorkspace vision: storage.sku_name='Premium_LRS': ...`"""

@@ -15,6 +15,7 @@ from amlws_rules.budget import first_of_month, start_date_findings
 
 from amlws_rules.naming import BUDGET
 
+from .schema import check_component_args
 from ._common import ComponentInputError, check_name
 
 
@@ -69,6 +70,7 @@ def monthly_budget(
     `ignore_changes` on `timePeriod.startDate`: it is set when the budget is created and left alone after.
     A `start_date` given explicitly is always applied.
     """
+    check_component_args("monthly_budget", name, budget, BudgetSettings)
     validate_budget("monthly_budget", budget)
     start = budget.get("start_date")
     if start is not None:

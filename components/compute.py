@@ -14,6 +14,7 @@ from amlws_rules import cluster_scale_violations, idle_shutdown_violation, parse
 from amlws_rules.vm_sizes import vm_size_problem
 from amlws_rules.compute import assigned_user_problem
 
+from . import defaults
 from ._common import ComponentInputError
 
 SUBNET_TYPE = "Microsoft.Network/virtualNetworks"
@@ -26,10 +27,10 @@ class ComputeInstanceSettings(TypedDict):
 
     name: str
     """Compute name, 3-24 letters, digits and hyphens, starting with a letter; unique in the region."""
-    vm_size: str
-    """`vmSize`, e.g. `Standard_DS3_v2`: a size in amlws_rules/vm_sizes.py unless `allow_unlisted_vm_size`."""
     allow_unlisted_vm_size: NotRequired[bool]
     """Accept a `vm_size` newer than the checked-in list of Azure VM sizes (default false: a typo is refused)."""
+    vm_size: str
+    """`vmSize`, e.g. `Standard_DS3_v2`: a size in amlws_rules/vm_sizes.py unless `allow_unlisted_vm_size`."""
     idle_time_before_shutdown: str
     """`idleTimeBeforeShutdown` as ISO 8601, 15 minutes to 3 days (`PT30M`). Required: an idle VM costs money."""
     assigned_user_object_id: str
@@ -53,10 +54,10 @@ class ComputeClusterSettings(TypedDict):
 
     name: str
     """Compute name, 2-16 letters, digits and hyphens, starting with a letter."""
-    vm_size: str
-    """`vmSize`, e.g. `Standard_DS3_v2`: a size in amlws_rules/vm_sizes.py unless `allow_unlisted_vm_size`."""
     allow_unlisted_vm_size: NotRequired[bool]
     """Accept a `vm_size` newer than the checked-in list of Azure VM sizes (default false: a typo is refused)."""
+    vm_size: str
+    """`vmSize`, e.g. `Standard_DS3_v2`: a size in amlws_rules/vm_sizes.py unless `allow_unlisted_vm_size`."""
     max_node_count: int
     """`scaleSettings.maxNodeCount`, 1 to 2147483647 (the API's int32; your quota is the real limit)."""
     min_node_count: NotRequired[int]
@@ -151,10 +152,10 @@ def validate_compute_settings(
             )
         check_scale(component, where, cc)
         check_vm_size(component, where, cc)
-        priority = cc.get("vm_priority", "Dedicated")
+        priority = cc.get("vm_priority", defaults.CLUSTER_VM_PRIORITY)
         if priority not in ("Dedicated", "LowPriority"):
             raise ComponentInputError(component, f"{where}.vm_priority", priority, "must be Dedicated or LowPriority")
-        scale_down = cc.get("node_idle_time_before_scale_down", "PT120S")
+        scale_down = cc.get("node_idle_time_before_scale_down", defaults.CLUSTER_NODE_IDLE_TIME_BEFORE_SCALE_DOWN)
         try:
             parse_duration(scale_down)
         except ValueError as err:
@@ -200,12 +201,14 @@ def compute_cluster_properties(cc: ComputeClusterSettings) -> ml.AmlComputeArgs:
         disable_local_auth=cc.get("disable_local_auth", True),
         properties=ml.AmlComputePropertiesArgs(
             vm_size=cc["vm_size"],
-            vm_priority=cc.get("vm_priority", "Dedicated"),
+            vm_priority=cc.get("vm_priority", defaults.CLUSTER_VM_PRIORITY),
             os_type="Linux",
             scale_settings=ml.ScaleSettingsArgs(
-                min_node_count=cc.get("min_node_count", 0),
+                min_node_count=cc.get("min_node_count", defaults.CLUSTER_MIN_NODE_COUNT),
                 max_node_count=cc["max_node_count"],
-                node_idle_time_before_scale_down=cc.get("node_idle_time_before_scale_down", "PT120S"),
+                node_idle_time_before_scale_down=cc.get(
+                    "node_idle_time_before_scale_down", defaults.CLUSTER_NODE_IDLE_TIME_BEFORE_SCALE_DOWN
+                ),
             ),
             remote_login_port_public_access="Disabled",
             subnet=ml.ResourceIdArgs(id=subnet) if subnet else None,

@@ -19,6 +19,7 @@ from amlws_rules import datastore_violations, parse_arm_id
 from amlws_rules.naming import STORAGE_ACCOUNT, compact_name
 from amlws_rules.roles import STORAGE_BLOB_DATA_CONTRIBUTOR
 
+from . import defaults
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name
 from .access import assign_role, builtin_role
 from .locks import LockArgs, lock_resource
@@ -43,7 +44,7 @@ class DatastoreSettings(TypedDict):
     account_name: NotRequired[str]
     """`accountName` of a new account (3-24 lowercase letters and digits, unique in all of Azure); by default `st<datastore name><suffix>`."""
     sku_name: NotRequired[str]
-    """`sku.name` of a new account, default `Standard_LRS`; premium SKUs are fine here."""
+    """`sku.name` of a new account, default `Standard_ZRS`; premium SKUs are fine here."""
     kind: NotRequired[str]
     """`kind` of a new account, default `StorageV2` (`BlockBlobStorage` for premium block blobs)."""
     is_hns_enabled: NotRequired[bool]
@@ -110,7 +111,7 @@ def validate_datastores(
             found = lookup_existing_storage(existing, component, f"{setting}.existing_storage_id", lookups)
             kind, hns, shown = found.kind, found.is_hns_enabled, existing
         else:
-            kind, hns = ds.get("kind", "StorageV2"), ds.get("is_hns_enabled", kind_of == "AzureDataLakeGen2")
+            kind, hns = ds.get("kind", defaults.STORAGE_KIND), ds.get("is_hns_enabled", kind_of == "AzureDataLakeGen2")
             shown = {"kind": kind, "is_hns_enabled": hns}
         problems = datastore_violations(kind_of, kind=kind, is_hns_enabled=hns, credentials_type=None)
         if problems:
@@ -149,8 +150,8 @@ def declare_accounts(
             or compact_name(STORAGE_ACCOUNT, "st", [s["name"]], default_seed(f"{name}/{s['name']}")),
             resource_group_name=resource_group_name,
             location=location,
-            kind=s.get("kind", "StorageV2"),
-            sku=storage.SkuArgs(name=s.get("sku_name", "Standard_LRS")),
+            kind=s.get("kind", defaults.STORAGE_KIND),
+            sku=storage.SkuArgs(name=s.get("sku_name", defaults.STORAGE_SKU_NAME)),
             is_hns_enabled=hns,
             minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
             enable_https_traffic_only=True,

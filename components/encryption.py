@@ -15,6 +15,7 @@ from amlws_rules import assignment_name, cmk_vault_violations
 from amlws_rules import roles as role_ids
 from amlws_rules.naming import USER_ASSIGNED_IDENTITY
 
+from . import defaults
 from ._common import ComponentInputError, check_name, child
 from .access import assign_role, builtin_role
 from .declaring import Declaring
@@ -51,7 +52,7 @@ def check_encryption(args: Mapping[str, Any], vault: VaultFacts) -> None:
     check_deployer_principal_type(
         COMPONENT, "customer_managed_key.deployer_principal_type", cmk.get("deployer_principal_type")
     )
-    if cmk.get("key_size", 3072) not in KEY_SIZES:
+    if cmk.get("key_size", defaults.CMK_KEY_SIZE) not in KEY_SIZES:
         raise ComponentInputError(
             COMPONENT, "customer_managed_key.key_size", cmk.get("key_size"), "must be 2048, 3072 or 4096"
         )
@@ -70,7 +71,7 @@ def plan_encryption(args: Mapping[str, Any], vault: VaultFacts) -> EncryptionPla
     existing = (args.get("key_vault") or {}).get("existing_id")
     return EncryptionPlan(
         key_name=cmk["key_name"],
-        key_size=cmk.get("key_size", 3072),
+        key_size=cmk.get("key_size", defaults.CMK_KEY_SIZE),
         identity_name=cmk.get("identity_name"),
         deployer_principal_type=cmk.get("deployer_principal_type", "ServicePrincipal"),
         existing_vault_id=existing if isinstance(existing, str) else None,

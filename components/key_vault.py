@@ -15,6 +15,8 @@ from amlws_rules import cmk_vault_violations, parse_arm_id
 from amlws_rules.naming import KEY_VAULT, hyphenated_name
 from amlws_rules.roles import KEY_VAULT_CRYPTO_OFFICER
 
+from . import defaults
+from .schema import check_component_args
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from .lookups import Lookups, check_when_known, lookup_existing
 from .access import assign_role, builtin_role
@@ -25,8 +27,8 @@ KEY_VAULT_TYPE = "Microsoft.KeyVault/vaults"
 # Secure by default, as the Azure Verified Modules are (avm/res/key-vault/vault: publicNetworkAccess Disabled
 # without an explicit choice, networkAcls defaultAction Deny): the pack's mandatory key-vault-public-network-
 # access-disabled (405c5871) and key-vault-firewall (55615ac9) hold unless the caller opens the vault.
-DEFAULT_PUBLIC_NETWORK_ACCESS = "Disabled"
-DEFAULT_NETWORK_DEFAULT_ACTION = "Deny"
+DEFAULT_PUBLIC_NETWORK_ACCESS = defaults.KEY_VAULT_PUBLIC_NETWORK_ACCESS
+DEFAULT_NETWORK_DEFAULT_ACTION = defaults.KEY_VAULT_NETWORK_DEFAULT_ACTION
 
 
 class ExistingVaultFacts(TypedDict):
@@ -123,13 +125,13 @@ def validate_key_vault_args(
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
     check_lock(component, "key_vault.lock", args.get("lock"))
     check_name(component, "key_vault.vault_name", KEY_VAULT, args.get("vault_name"))
-    retention = args.get("soft_delete_retention_in_days", 90)
+    retention = args.get("soft_delete_retention_in_days", defaults.KEY_VAULT_SOFT_DELETE_RETENTION_IN_DAYS)
     if not 7 <= retention <= 90:
         raise ComponentInputError(
             component, "key_vault.soft_delete_retention_in_days", retention, "Azure accepts 7 to 90 days"
         )
     check_deployer_principal_type(component, "key_vault.deployer_principal_type", args.get("deployer_principal_type"))
-    sku = args.get("sku_name", "standard")
+    sku = args.get("sku_name", defaults.KEY_VAULT_SKU_NAME)
     if sku not in ("standard", "premium"):
         raise ComponentInputError(component, "key_vault.sku_name", sku, "must be standard or premium")
     return None
@@ -264,6 +266,7 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
         *,
         plan: VaultPlan | None = None,
     ):
+        check_component_args("WorkspaceKeyVault", name, args, WorkspaceKeyVaultArgs)
         # `plan`: the section as validated already (by MachineLearningWorkspace's plan), so it is not checked again.
         if plan is None:
             found = validate_key_vault_args(args)
@@ -301,10 +304,14 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
                 location=args.get("location"),
                 properties=keyvault.VaultPropertiesArgs(
                     tenant_id=tenant_id,
-                    sku=keyvault.SkuArgs(family="A", name=keyvault.SkuName(args.get("sku_name", "standard"))),
+                    sku=keyvault.SkuArgs(
+                        family="A", name=keyvault.SkuName(args.get("sku_name", defaults.KEY_VAULT_SKU_NAME))
+                    ),
                     enable_rbac_authorization=True,
                     enable_soft_delete=True,
-                    soft_delete_retention_in_days=args.get("soft_delete_retention_in_days", 90),
+                    soft_delete_retention_in_days=args.get(
+                        "soft_delete_retention_in_days", defaults.KEY_VAULT_SOFT_DELETE_RETENTION_IN_DAYS
+                    ),
                     enable_purge_protection=True if args.get("enable_purge_protection", True) else None,
                     public_network_access=args.get("public_network_access", DEFAULT_PUBLIC_NETWORK_ACCESS),
                     network_acls=keyvault.NetworkRuleSetArgs(

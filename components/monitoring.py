@@ -11,6 +11,8 @@ from pulumi_azure_native import applicationinsights, operationalinsights
 
 from amlws_rules.naming import APPLICATION_INSIGHTS, LOG_ANALYTICS, hyphenated_name
 
+from . import defaults
+from .schema import check_component_args
 from ._common import ComponentInputError, check_name, child, keep_earlier_name, required, token
 from .lookups import Lookups, check_when_known, lookup_existing
 
@@ -93,7 +95,7 @@ def validate_monitoring_args(
     check_name(
         component, "monitoring.application_insights_name", APPLICATION_INSIGHTS, args.get("application_insights_name")
     )
-    retention = args.get("retention_in_days", 30)
+    retention = args.get("retention_in_days", defaults.LOG_ANALYTICS_RETENTION_IN_DAYS)
     if not 30 <= retention <= 730:
         raise ComponentInputError(
             component, "monitoring.retention_in_days", retention, "Log Analytics accepts 30 to 730 days"
@@ -137,6 +139,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
         *,
         validated: bool = False,
     ):
+        check_component_args("WorkspaceMonitoring", name, args, WorkspaceMonitoringArgs)
         # `validated`: the section was checked already (by MachineLearningWorkspace's plan), so it is not again.
         ai_id = args.get("existing_application_insights_id")
         law_id = args.get("existing_log_analytics_workspace_id")
@@ -159,7 +162,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
                 resource_group_name=required(args, "resource_group_name", "WorkspaceMonitoring"),
                 location=args.get("location"),
                 sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
-                retention_in_days=args.get("retention_in_days", 30),
+                retention_in_days=args.get("retention_in_days", defaults.LOG_ANALYTICS_RETENTION_IN_DAYS),
                 public_network_access_for_ingestion=access,
                 public_network_access_for_query=access,
                 features=operationalinsights.WorkspaceFeaturesArgs(

@@ -17,6 +17,8 @@ from amlws_rules import parse_arm_id
 from amlws_rules.naming import PRIVATE_ENDPOINT, hyphenated_name
 from amlws_rules.roles import AZURE_AI_ENTERPRISE_NETWORK_CONNECTION_APPROVER
 
+from . import defaults
+from .schema import check_component_args
 from ._common import ComponentInputError, child, token
 from .access import assign_role, builtin_role
 from .compute import check_subnet
@@ -46,7 +48,7 @@ class PrivateEndpointSettings(TypedDict):
 
     subnet_id: pulumi.Input[str]
     """`subnet.id`: resource ID of the subnet the private endpoints' network interfaces go in (AVM `subnetResourceId`); a string is checked, an Output is a subnet the program declares."""
-    private_dns_zone_ids: NotRequired[dict[str, str]]
+    private_dns_zone_ids: NotRequired[dict[str, pulumi.Input[str]]]
     (
         "Private DNS zone name -> zone resource ID, e.g. from `PrivateDnsZones.zone_ids`; every zone the endpoints need "
         "(AVM `privateDnsZoneGroup.privateDnsZoneGroupConfigs[].privateDnsZoneResourceId`). Required unless "
@@ -67,7 +69,7 @@ class OutboundRuleSettings(TypedDict):
     """`FQDN` (only with `AllowOnlyApprovedOutbound`; Azure runs a firewall for it), `PrivateEndpoint` or `ServiceTag`."""
     destination: NotRequired[str]
     """FQDN rules: the host name, e.g. `pypi.org`."""
-    service_resource_id: NotRequired[str]
+    service_resource_id: NotRequired[pulumi.Input[str]]
     """PrivateEndpoint rules: resource ID of the target."""
     subresource_target: NotRequired[str]
     """PrivateEndpoint rules: the sub-resource (`blob`, `dfs`, `vault`, `registry`, ...)."""
@@ -119,7 +121,7 @@ def validate_private_endpoints(
         return
     groups = [*extra_groups, *(group for _, _, group in targets)]
     if any(section == "container_registry" for section, _, _ in targets):
-        sku = (args.get("container_registry") or {}).get("sku_name", "Basic")
+        sku = (args.get("container_registry") or {}).get("sku_name", defaults.CONTAINER_REGISTRY_SKU_NAME)
         if sku != "Premium":
             raise ComponentInputError(
                 component, "container_registry.sku_name", sku, "private endpoints need a Premium registry"
@@ -326,6 +328,7 @@ class PrivateDnsZones(pulumi.ComponentResource):
     """Zone name -> zone resource ID."""
 
     def __init__(self, name: str, args: PrivateDnsZonesArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        check_component_args("PrivateDnsZones", name, args, PrivateDnsZonesArgs)
         vnet_id = args.get("virtual_network_id", "")
         vnet_name = args.get("virtual_network_name")
         if isinstance(vnet_id, str):

@@ -10,6 +10,7 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules import roles as role_ids
 
+from . import defaults
 from ._common import ComponentInputError
 from .access import assign_role, builtin_role
 from .datastore import DatastoreAccount, PlannedDatastore
@@ -40,8 +41,8 @@ OutboundRule = "ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | m
 # access Disabled unless chosen): a workspace declared with only its required inputs passes the pack's mandatory
 # workspace-public-network-access-disabled (438c38d2), workspace-managed-network-isolation-mode (6ddb1705) and
 # workspace-network-isolation. Open access is a setting the caller writes down (the dev stack does, with a comment).
-DEFAULT_PUBLIC_NETWORK_ACCESS = "Disabled"
-DEFAULT_ISOLATION_MODE = "AllowOnlyApprovedOutbound"
+DEFAULT_PUBLIC_NETWORK_ACCESS = defaults.WORKSPACE_PUBLIC_NETWORK_ACCESS
+DEFAULT_ISOLATION_MODE = defaults.WORKSPACE_ISOLATION_MODE
 
 
 def isolation_mode(args: Mapping[str, Any]) -> str:

@@ -13,6 +13,8 @@ from pulumi_azure_native import containerregistry
 
 from amlws_rules.naming import CONTAINER_REGISTRY, compact_name
 
+from . import defaults
+from .schema import check_component_args
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from .lookups import Lookups, check_when_known, lookup_existing
 from .diagnostics import send_diagnostics
@@ -115,7 +117,7 @@ def validate_registry_args(
     if existing is not None and not isinstance(existing, str):
         facts = args.get("existing_facts")
         return facts["login_server"] if facts else KNOWN_LATER
-    sku = args.get("sku_name", "Basic")
+    sku = args.get("sku_name", defaults.CONTAINER_REGISTRY_SKU_NAME)
     access = args.get("public_network_access", "Enabled")
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
@@ -205,6 +207,7 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
         *,
         plan: "RegistryPlan | None" = None,
     ):
+        check_component_args("WorkspaceContainerRegistry", name, args, WorkspaceContainerRegistryArgs)
         # `plan`: the section as validated already (by MachineLearningWorkspace's plan), so it is not checked again.
         if plan is None:
             lookups = Lookups()
@@ -222,14 +225,14 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
             self.id = pulumi.Output.from_input(existing)
             self.login_server = pulumi.Output.from_input(login_server)
         else:
-            premium = args.get("sku_name", "Basic") == "Premium"
+            premium = args.get("sku_name", defaults.CONTAINER_REGISTRY_SKU_NAME) == "Premium"
             registry = containerregistry.Registry(
                 f"{name}-acr",
                 registry_name=args.get("registry_name")
                 or compact_name(CONTAINER_REGISTRY, "cr", [name], default_seed(name)),
                 resource_group_name=required(args, "resource_group_name", "WorkspaceContainerRegistry"),
                 location=args.get("location"),
-                sku=containerregistry.SkuArgs(name=args.get("sku_name", "Basic")),
+                sku=containerregistry.SkuArgs(name=args.get("sku_name", defaults.CONTAINER_REGISTRY_SKU_NAME)),
                 admin_user_enabled=False,
                 anonymous_pull_enabled=False,
                 public_network_access=args.get("public_network_access", "Enabled"),

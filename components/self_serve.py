@@ -21,6 +21,7 @@ from amlws_rules import is_guid, role_definition_name
 from amlws_rules import selfserve as rules
 from amlws_rules.roles import AZUREML_DATA_SCIENTIST
 
+from .schema import check_component_args
 from ._common import ComponentInputError, child, token
 from .locks import LockArgs
 from .access import assign_role, builtin_role
@@ -219,6 +220,7 @@ class SelfServeZone(pulumi.ComponentResource):
     """Resource ID of the data scientists' role in the zone's workspaces."""
 
     def __init__(self, name: str, args: SelfServeZoneArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        check_component_args(COMPONENT, name, args, SelfServeZoneArgs)
         validate_zone_args(args)
         super().__init__(token(COMPONENT), name, None, opts)
         tags = args.get("tags") or {}

@@ -9,7 +9,7 @@ and SKU, a vault's purge protection), so each workspace is held to its rules wit
 The Azure ML registry shares models, environments and components across workspaces (and regions).
 """
 
-from typing import Any, Mapping, NotRequired, Optional, TypedDict
+from typing import Any, Mapping, NotRequired, Optional, TypedDict, cast
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -18,7 +18,8 @@ from pulumi_azure_native import machinelearningservices as ml
 from amlws_rules import is_guid
 from amlws_rules.roles import AZUREML_REGISTRY_USER
 
-from ._common import ComponentInputError, child, inherited, token
+from .schema import check_component_args
+from ._common import ComponentInputError, child, inherited, token, unlocked
 from .access import assign_role, builtin_role
 from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, validate_key_vault_args, vault_facts
 from .locks import LockArgs, check_lock, lock_resource
@@ -189,6 +190,7 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
     """Resource ID of the Azure ML registry."""
 
     def __init__(self, name: str, args: SharedWorkspaceResourcesArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        check_component_args(COMPONENT, name, args, SharedWorkspaceResourcesArgs)
         validate_shared_args(args)
         super().__init__(token(COMPONENT), name, None, opts)
         none = pulumi.Output.from_input(None)
@@ -199,7 +201,8 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
         diag: dict = {}
         self._monitoring_settings: Mapping[str, Any] = args.get("monitoring") or {}
         if "monitoring" in args:
-            self.monitor = WorkspaceMonitoring(f"{name}-monitoring", _section(args, "monitoring"), child(self))  # type: ignore[arg-type]
+            monitoring_args = cast(WorkspaceMonitoringArgs, unlocked(_section(args, "monitoring")))  # its Args check
+            self.monitor = WorkspaceMonitoring(f"{name}-monitoring", monitoring_args, child(self))
             if args.get("diagnostics", True) and has_log_analytics(args.get("monitoring")):
                 diag = {"diagnostics_workspace_id": self.monitor.log_analytics_workspace_id}
         if "container_registry" in args:

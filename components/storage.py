@@ -17,6 +17,8 @@ from amlws_rules.naming import STORAGE_ACCOUNT, compact_name
 
 from amlws.declared import as_written
 
+from . import defaults
+from .schema import check_component_args
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
 from .diagnostics import STORAGE_SERVICE_METRICS, send_diagnostics
 from .lookups import Lookups, check_when_known, lookup_existing
@@ -29,9 +31,9 @@ STORAGE_ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
 # Disabled without an explicit choice, networkAcls defaultAction Deny, zone-redundant SKU); the pack's mandatory
 # storage-public-network-access-disabled, storage-network-default-deny and storage-zone-redundant hold
 # for a workspace declared with only its required inputs. Open access is a setting the caller writes down.
-DEFAULT_SKU = "Standard_ZRS"
-DEFAULT_PUBLIC_NETWORK_ACCESS = "Disabled"
-DEFAULT_NETWORK_DEFAULT_ACTION = "Deny"
+DEFAULT_SKU = defaults.STORAGE_SKU_NAME
+DEFAULT_PUBLIC_NETWORK_ACCESS = defaults.STORAGE_PUBLIC_NETWORK_ACCESS
+DEFAULT_NETWORK_DEFAULT_ACTION = defaults.STORAGE_NETWORK_DEFAULT_ACTION
 
 
 class ExistingStorageFacts(TypedDict):
@@ -244,8 +246,8 @@ def _new_account(args: WorkspaceStorageArgs) -> ExistingStorage:
     return ExistingStorage(
         id="",
         name="<new account>",
-        kind=args.get("kind", "StorageV2"),
-        sku_name=args.get("sku_name", DEFAULT_SKU),
+        kind=args.get("kind", defaults.STORAGE_KIND),
+        sku_name=args.get("sku_name", defaults.STORAGE_SKU_NAME),
         is_hns_enabled=False,
     )
 
@@ -296,8 +298,8 @@ def validate_storage_args(
     existing = args.get("existing_id")
     if existing:
         return existing_workspace_storage(existing, component, args.get("existing_facts"), lookups)
-    kind = args.get("kind", "StorageV2")
-    sku_name = args.get("sku_name", DEFAULT_SKU)
+    kind = args.get("kind", defaults.STORAGE_KIND)
+    sku_name = args.get("sku_name", defaults.STORAGE_SKU_NAME)
     is_hns = args.get("is_hns_enabled", False)
     check_name(component, "storage.account_name", STORAGE_ACCOUNT, args.get("account_name"))
     check_workspace_storage(
@@ -376,6 +378,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
         *,
         plan: StoragePlan | None = None,
     ):
+        check_component_args("WorkspaceStorage", name, args, WorkspaceStorageArgs)
         # `plan`: the section as validated already (by MachineLearningWorkspace's plan), so it is not checked again.
         found = _planned_found(args, plan) if plan is not None else validate_storage_args(args)
         super().__init__(token("WorkspaceStorage"), name, None, opts)
@@ -391,7 +394,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
             self.account_name = pulumi.Output.from_input(found.name) if found.name else self.id.apply(_account_name)
             self.facts = storage_facts(found)
         else:
-            kind = args.get("kind", "StorageV2")
+            kind = args.get("kind", defaults.STORAGE_KIND)
             warn_workspace_storage("WorkspaceStorage", "kind", kind, kind=kind)
             account = storage.StorageAccount(
                 f"{name}-st",
@@ -400,7 +403,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
                 resource_group_name=required(args, "resource_group_name", "WorkspaceStorage"),
                 location=args.get("location"),
                 kind=kind,
-                sku=storage.SkuArgs(name=args.get("sku_name", DEFAULT_SKU)),
+                sku=storage.SkuArgs(name=args.get("sku_name", defaults.STORAGE_SKU_NAME)),
                 is_hns_enabled=False,
                 minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
                 enable_https_traffic_only=True,

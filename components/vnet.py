@@ -14,6 +14,7 @@ import pulumi
 
 from amlws_rules.naming import SUBNET, VIRTUAL_NETWORK
 
+from .schema import check_component_args
 from ._common import ComponentInputError, check_name, child, token
 
 COMPONENT = "PrivateNetwork"
@@ -94,6 +95,7 @@ class PrivateNetwork(pulumi.ComponentResource):
     """Subnet name -> subnet resource ID (`<virtual network ID>/subnets/<name>`)."""
 
     def __init__(self, name: str, args: PrivateNetworkArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        check_component_args(COMPONENT, name, args, PrivateNetworkArgs)
         validate_network_args(args)
         super().__init__(token(COMPONENT), name, None, opts)
         from pulumi_azure_native import network  # imported on use: the module takes half a second to load

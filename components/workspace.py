@@ -10,6 +10,7 @@ from typing import Mapping, NotRequired, Optional, TypedDict, cast
 
 import pulumi
 
+from .schema import check_component_args
 from ._common import ComponentInputError, token
 from .access import WorkspaceAccessSettings
 from .compute import ComputeClusterSettings, ComputeInstanceSettings
@@ -293,6 +294,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         """`plan`: what `plan_workspace(name, ...)` made of these args (with stand-ins where they now hold
         Outputs), so nothing is checked again. `deployer_grants`: the deploying identity's Key Vault Crypto Officer
         grant per existing vault ID, declared by the vault's owner (the stack program); a missing one is made here."""
+        check_component_args(COMPONENT, name, args, MachineLearningWorkspaceArgs)
         plan = plan.wired(name, args) if plan is not None else plan_workspace(name, args)
         super().__init__(token(COMPONENT), name, None, opts)
         at = Declaring.under(self, plan.names)

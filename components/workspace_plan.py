@@ -17,7 +17,7 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules.naming import ML_WORKSPACE, hyphenated_name
 
-from ._common import ComponentInputError, check_name, inherited
+from ._common import ComponentInputError, check_name, inherited, unlocked
 from .access import WorkspaceAccessSettings, validate_access
 from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_compute_settings
 from .datastore import PlannedDatastore, validate_datastores
@@ -58,7 +58,7 @@ def key_vault_args(args: Mapping[str, Any]) -> WorkspaceKeyVaultArgs:
 
 
 def monitoring_args(args: Mapping[str, Any]) -> WorkspaceMonitoringArgs:
-    return cast(WorkspaceMonitoringArgs, _section(args, "monitoring"))
+    return cast(WorkspaceMonitoringArgs, unlocked(_section(args, "monitoring")))  # it takes no lock
 
 
 def registry_args(args: Mapping[str, Any]) -> WorkspaceContainerRegistryArgs:

@@ -177,7 +177,10 @@ def _default_text(field: Any) -> str:
         return "required"
     default = field.get_default(call_default_factory=True)
     if default is None:
-        return "unset"
+        left_to_component = isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get(
+            "componentDefault"
+        )
+        return "the component's (docs/components.md)" if left_to_component else "unset"
     if isinstance(default, BaseModel):
         return "its defaults"
     if default in ([], {}):

@@ -9,19 +9,22 @@ declared from that plan in the second.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 import pulumi
 from pulumi_azure_native import authorization, resources
 from pydantic.alias_generators import to_camel
 
 from amlws.components import (
+    BudgetSettings,
     ComponentInputError,
     MachineLearningWorkspace,
     MachineLearningWorkspaceArgs,
     PrivateDnsZones,
+    PrivateDnsZonesArgs,
     SelfServeZone,
     SelfServeZoneArgs,
     SharedWorkspaceResources,
@@ -133,7 +136,7 @@ def shared_args(
     subnets: Subnets | None = None,
 ) -> SharedWorkspaceResourcesArgs:
     assert stack.shared is not None
-    args: dict = {
+    args: dict[str, Any] = {
         "resource_group_name": rg_name,
         "location": stack.location,
         "tags": cost_tags(stack, None),
@@ -150,37 +153,27 @@ def shared_args(
         args["key_vault"]["deployer_principal_type"] = stack.deployer_principal_type
     if stack.shared.private_endpoints is not None:
         args["private_endpoints"] = endpoint_settings(stack, stack.shared.private_endpoints, zone_ids, subnets)
-    return args  # type: ignore[return-value]
+    return cast(SharedWorkspaceResourcesArgs, args)  # held to the Args by the component's check_component_args
 
 
-def workspace_args(
-    stack: StackConfig,
-    workspace: WorkspaceConfig,
-    rg_name: pulumi.Input[str],
-    shared: Mapping[str, Any] | None = None,
-    zone_ids: Mapping[str, pulumi.Input[str]] | None = None,
-    subnets: Subnets | None = None,
-    ml_registry_id: pulumi.Input[str | None] | None = None,
-) -> MachineLearningWorkspaceArgs:
-    """Config (camelCase, typed) to component args (snake_case TypedDict). `shared` maps a section
-    to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones."""
+def workspace_body(stack: StackConfig, workspace: WorkspaceConfig) -> dict[str, Any]:
+    """What a workspace's config says, as component args (snake_case): everything but the links to resources
+    the stack declares (its resource group, the shared resources, DNS zones, subnets, the ML registry), which
+    `workspace_args` adds. Built once per workspace (`preflight` returns them), checked and then declared."""
     body = workspace.model_dump(
         exclude_none=True,
-        exclude={"project", "resource_group_name", "tags", "container_registry", "budget", "private_endpoints"},
+        exclude={"project", "resource_group_name", "tags", "budget", "private_endpoints"},
     )
     if isinstance(body.get("diagnostics"), list):  # the workspace's own settings (AVM diagnosticSettings)
         body["diagnostic_settings"] = body.pop("diagnostics")
-    args: dict = {
+    args: dict[str, Any] = {
         **body,
-        "resource_group_name": rg_name,
         "location": stack.location,
         "workspace_name": workspace.workspace_name or names.workspace_name(stack, workspace.project),
         "tags": cost_tags(stack, workspace),
         "protect_data": stack.protect,
         **_lock(stack),
     }
-    if workspace.container_registry is not None:
-        args["container_registry"] = _dump(workspace.container_registry)
     rg = resource_group_name(stack, workspace)
     names.fill_names(args, names.section_names(stack, workspace.project, rg))
     if "customer_managed_key" in args:
@@ -188,6 +181,26 @@ def workspace_args(
     for ds in args.get("datastores", []):
         if not ds.get("existing_storage_id"):
             ds.setdefault("account_name", names.datastore_account_name(stack, workspace.project, rg, ds["name"]))
+    return args
+
+
+def workspace_bodies(stack: StackConfig) -> dict[str, dict[str, Any]]:
+    return {w.project: workspace_body(stack, w) for w in stack.workspaces}
+
+
+def workspace_args(
+    stack: StackConfig,
+    workspace: WorkspaceConfig,
+    body: Mapping[str, Any],
+    rg_name: pulumi.Input[str],
+    shared: Mapping[str, Any] | None = None,
+    zone_ids: Mapping[str, pulumi.Input[str]] | None = None,
+    subnets: Subnets | None = None,
+    ml_registry_id: pulumi.Input[str | None] | None = None,
+) -> MachineLearningWorkspaceArgs:
+    """The workspace's `body` (`workspace_body`) linked to the resources the stack declares. `shared` maps a
+    section to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones."""
+    args: dict[str, Any] = {**copy.deepcopy(dict(body)), "resource_group_name": rg_name}
     for field, section in (shared or {}).items():
         args[field] = dict(section)
     if workspace.private_endpoints is not None:
@@ -208,7 +221,7 @@ def workspace_args(
                 "approve": True,
             },
         )
-    return args  # type: ignore[return-value]
+    return cast(MachineLearningWorkspaceArgs, args)  # held to the Args by the component's check_component_args
 
 
 def config_key(text: str) -> str:
@@ -275,16 +288,23 @@ def self_serve_args(stack: StackConfig, shared: Any = None) -> SelfServeZoneArgs
             approved[key] = getattr(shared, output) if shared is not None else f"<amlws:shared.{field}>"
     if approved:
         args["approved"] = approved
-    return args  # type: ignore[return-value]
+    return cast(SelfServeZoneArgs, args)  # held to the Args by the component's check_component_args
 
 
-def preflight(stack: StackConfig, stack_file: str, lookups: Lookups | None = None) -> dict[str, WorkspacePlan]:
+def preflight(
+    stack: StackConfig,
+    stack_file: str,
+    lookups: Lookups | None = None,
+    bodies: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, WorkspacePlan]:
     """Run every component check for every workspace (and the shared resources) before anything is declared.
     Returns each workspace's plan by project: `main` declares from it without checking again. `lookups` answers
-    a resource two workspaces bring (the same existing storage account) once."""
+    a resource two workspaces bring (the same existing storage account) once. `bodies`: each project's
+    `workspace_body`, built once by the caller, which links the same body to the resources it declares."""
     lookups = lookups or Lookups()
     plans: dict[str, WorkspacePlan] = {}
     problems: list[str] = []
+    bodies = bodies or workspace_bodies(stack)
     placeholder_zones = {zone: f"<zone {zone}>" for zone in ALL_ZONES}
     subnets: dict[str, pulumi.Input[str]] = {}  # the created subnets' IDs exist only once the network does
     if stack.network is not None and stack.network.virtual_network is not None:
@@ -312,6 +332,7 @@ def preflight(stack: StackConfig, stack_file: str, lookups: Lookups | None = Non
         args = workspace_args(
             stack,
             workspace,
+            bodies[workspace.project],
             resource_group_name(stack, workspace),
             stand_ins,
             placeholder_zones,
@@ -360,7 +381,8 @@ def deployer_grants(stack: StackConfig, plans: Mapping[str, WorkspacePlan]) -> d
 
 def main() -> None:
     stack = read_stack_config()
-    plans = preflight(stack, f"Pulumi.{pulumi.get_stack()}.yaml")
+    bodies = workspace_bodies(stack)
+    plans = preflight(stack, f"Pulumi.{pulumi.get_stack()}.yaml", bodies=bodies)
     subscription_id = authorization.get_client_config_output().subscription_id
 
     shared_ids: dict[str, Any] = {}
@@ -379,25 +401,21 @@ def main() -> None:
             opts=pulumi.ResourceOptions(protect=stack.protect),
         )
         if stack.network is not None:
-            vnet_id: pulumi.Input[str] | None = stack.network.virtual_network_id
-            dns_args: dict[str, Any] = {}
+            dns_args: PrivateDnsZonesArgs = {
+                "resource_group_name": shared_group.name,
+                "virtual_network_id": stack.network.virtual_network_id or "",
+                "tags": cost_tags(stack, None),
+            }
             if stack.network.virtual_network is not None:
                 vnet_args = network_args(stack, shared_group.name)
                 vnet = PrivateNetwork("network", vnet_args)
-                vnet_id, dns_args = vnet.virtual_network_id, {"virtual_network_name": vnet_args["virtual_network_name"]}
+                dns_args["virtual_network_id"] = vnet.virtual_network_id
+                dns_args["virtual_network_name"] = vnet_args["virtual_network_name"]
                 subnets = {
                     s["name"]: vnet.subnet_ids.apply(lambda ids, n=s["name"]: ids[n]) for s in vnet_args["subnets"]
                 }
             if needs_private_dns_zones(stack):
-                dns = PrivateDnsZones(
-                    "private-dns",
-                    {
-                        "resource_group_name": shared_group.name,
-                        "virtual_network_id": vnet_id,
-                        "tags": cost_tags(stack, None),
-                        **dns_args,
-                    },  # type: ignore[typeddict-item]
-                )
+                dns = PrivateDnsZones("private-dns", dns_args)
                 zone_ids = {zone: dns.zone_ids.apply(lambda ids, z=zone: ids[z]) for zone in ALL_ZONES}
         if stack.shared is not None:
             shared = SharedWorkspaceResources("shared", shared_args(stack, shared_group.name, zone_ids, subnets))
@@ -451,14 +469,16 @@ def main() -> None:
             rg_name, rg_id = group.name, group.id
         ml = MachineLearningWorkspace(
             workspace.project,
-            workspace_args(stack, workspace, rg_name, shared_ids, zone_ids, subnets, ml_registry_id),
+            workspace_args(
+                stack, workspace, bodies[workspace.project], rg_name, shared_ids, zone_ids, subnets, ml_registry_id
+            ),
             plan=plans[workspace.project],
             deployer_grants=grants,
         )
         if workspace.budget is not None:
-            budget = {**workspace.budget.model_dump(exclude_none=True)}
+            budget = cast(BudgetSettings, workspace.budget.model_dump(exclude_none=True))  # the same fields
             budget.setdefault("budget_name", names.budget_name(stack, workspace.project))
-            monthly_budget(f"budget-{workspace.project}-{stack.environment}", budget, scope=rg_id)  # type: ignore[arg-type]
+            monthly_budget(f"budget-{workspace.project}-{stack.environment}", budget, scope=rg_id)
         pulumi.export(
             workspace.project,
             {

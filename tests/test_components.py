@@ -14,6 +14,9 @@ from amlws.components import (
 from harness import GOOD_STORAGE_ID, by_type, inputs, one, run, storage_fixture
 
 
+INSTANCE_USER = {"assigned_user_object_id": "00000000-0000-0000-0000-000000000001"}
+
+
 def workspace(**overrides):
     args = {"resource_group_name": "rg", "location": "westeurope", "tags": {"project": "p"}}
     args.update(overrides)
@@ -253,13 +256,17 @@ def test_compute_instance_and_cluster_inputs():
         (
             {
                 "compute_instances": [
-                    {"name": "ci1", "vm_size": "Standard_DS3_v2", "idle_time_before_shutdown": "PT10M"}
+                    {**INSTANCE_USER, "name": "ci1", "vm_size": "Standard_DS3_v2", "idle_time_before_shutdown": "PT10M"}
                 ]
             },
             "outside the 15 minutes to 3 days",
         ),
         (
-            {"compute_instances": [{"name": "ci1", "vm_size": "Standard_DS3_v2", "idle_time_before_shutdown": "P4D"}]},
+            {
+                "compute_instances": [
+                    {**INSTANCE_USER, "name": "ci1", "vm_size": "Standard_DS3_v2", "idle_time_before_shutdown": "P4D"}
+                ]
+            },
             "outside the 15 minutes to 3 days",
         ),
         (

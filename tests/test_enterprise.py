@@ -91,7 +91,7 @@ def test_custom_role_from_the_docs_example_is_defined_and_assigned():
             "access.custom_roles[0].group_object_ids",
         ),
         ({"custom_roles": [{"role_name": "r", "group_object_ids": [GROUP]}]}, "access.custom_roles[0].actions"),
-        ({"owners": [GROUP]}, "access"),
+        ({"owners": [GROUP]}, "access.owners"),
     ],
 )
 def test_missing_or_malformed_group_ids_are_refused(access, setting):

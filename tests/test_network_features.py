@@ -87,7 +87,7 @@ def test_provision_network_now_without_a_managed_network_is_refused():
     )
     refused(
         "provision_network_now",
-        "must be true or false",
+        "valid boolean",
         managed_network_isolation_mode="AllowInternetOutbound",
         provision_network_now="yes",
     )
@@ -112,7 +112,7 @@ def test_spark_enabled_reaches_the_private_endpoint_destination_and_stays_false_
     [
         ({"type": "ServiceTag", "service_tag": "AzureMonitor", "spark_enabled": True}, "only a PrivateEndpoint rule"),
         (rule(service_resource_id=VAULT_TARGET, subresource_target="vault", spark_enabled=True), "Azure Storage"),
-        (rule(spark_enabled="true"), "must be true or false"),
+        (rule(spark_enabled="true"), "valid boolean"),
     ],
 )
 def test_spark_where_azure_has_none_is_refused(bad, match):
@@ -208,7 +208,7 @@ def test_zone_ids_beside_no_zone_group_are_refused():
     )
     refused(
         "private_endpoints.private_dns_zone_group",
-        "must be a bool",
+        "valid boolean",
         private_endpoints={"subnet_id": SUBNET, "private_dns_zone_group": "no"},
     )
 
@@ -329,7 +329,7 @@ def test_false_with_a_list_leaves_the_associated_resources_without_settings():
         (
             [{"workspace_resourceid": LAW}],
             "diagnostic_settings[0].workspace_resourceid",
-            "did you mean workspace_resource_id",
+            "did you mean 'workspace_resource_id'",
         ),
         (
             [{"name": "a", "workspace_resource_id": LAW}, {"name": "A", "storage_account_resource_id": ARCHIVE}],

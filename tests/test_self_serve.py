@@ -408,7 +408,7 @@ def test_zone_image_builds_both_ways():
         ({"approved": {"storage_account_id": "/x"}}, "approved.storage_account_id.*keep one"),
         ({"required_tags": ["a'b"]}, "tag names"),
         ({"managed_network_isolation_mode": "Open"}, "must be one of"),
-        ({"approved": {"storage_id": "/x"}}, "unknown keys; use storage_account_id"),
+        ({"approved": {"storage_id": "/x"}}, "unknown setting; did you mean 'storage_account_id'"),
     ],
 )
 def test_zone_refuses_bad_inputs_before_declaring(change, message):

@@ -283,6 +283,9 @@ def test_a_fixture_error_in_a_program_names_the_setting_and_the_line(tmp_path):
 
 
 def test_the_stack_files_defaults_are_as_secure_as_the_components():
+    """A stack file that leaves a setting out gets the component's default (one place: components/defaults.py),
+    and those are the secure ones."""
+    from amlws.components import defaults
     from amlws.stacks.config import parse_stack_config
 
     config = parse_stack_config(
@@ -295,9 +298,8 @@ def test_the_stack_files_defaults_are_as_secure_as_the_components():
         "Pulumi.qa.yaml",
     )
     storage, vault = config.workspaces[0].storage, config.workspaces[0].key_vault
-    assert (storage.sku_name, storage.public_network_access, storage.network_default_action) == (
-        "Standard_ZRS",
-        "Disabled",
-        "Deny",
-    )
-    assert (vault.public_network_access, vault.network_default_action) == ("Disabled", "Deny")
+    assert (storage.sku_name, storage.public_network_access, storage.network_default_action) == (None, None, None)
+    assert (vault.public_network_access, vault.network_default_action) == (None, None)
+    assert (defaults.STORAGE_SKU_NAME, defaults.STORAGE_PUBLIC_NETWORK_ACCESS) == ("Standard_ZRS", "Disabled")
+    assert defaults.STORAGE_NETWORK_DEFAULT_ACTION == "Deny"
+    assert (defaults.KEY_VAULT_PUBLIC_NETWORK_ACCESS, defaults.KEY_VAULT_NETWORK_DEFAULT_ACTION) == ("Disabled", "Deny")

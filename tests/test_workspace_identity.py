@@ -175,9 +175,13 @@ UAI = (
             "workspace_identity.identity_name",
             "separate identities",
         ),
-        ({"workspace_identity": {"system_assigned": "no"}}, "workspace_identity.system_assigned", "true or false"),
-        ({"workspace_identity": {"systemAssigned": True}}, "workspace_identity", "unknown settings"),
-        ({"workspace_identity": "yes"}, "workspace_identity", "a mapping"),
+        ({"workspace_identity": {"system_assigned": "no"}}, "workspace_identity.system_assigned", "valid boolean"),
+        (
+            {"workspace_identity": {"systemAssigned": True}},
+            "workspace_identity.systemAssigned",
+            "did you mean 'system_assigned'",
+        ),
+        ({"workspace_identity": "yes"}, "workspace_identity", "valid dictionary"),
         (
             {"grant_workspace_identity_data_roles": False},
             "grant_workspace_identity_data_roles",

@@ -1,0 +1,337 @@
+"""The stack's own models: what only a stack file says (projects, budgets, the shared resource group, the
+self-serve zone, the network) around the sections derived from the component Args (config_sections)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal, Optional
+
+from pydantic import EmailStr, Field, ValidationInfo, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from amlws_rules import budget_violations, naming
+from amlws_rules.budget import start_date_findings
+
+from amlws.components.workspace import MachineLearningWorkspaceArgs
+
+from .config_base import (
+    ArgsSection,
+    args_section,
+    COST_TAGS,
+    Access,
+    GroupIds,
+    IsolationMode,
+    StackModel,
+    enum_check,
+    guids,
+    name_check,
+    optional_guids,
+    region,
+    tag_problems,
+)
+from .config_sections import (
+    AccessConfig,
+    ComputeClusterConfig,
+    ComputeInstanceConfig,
+    ContainerRegistryConfig,
+    CustomerManagedKeyConfig,
+    DatastoreConfig,
+    DiagnosticSettingConfig,
+    EnvironmentConfig,
+    KeyVaultConfig,
+    MonitoringConfig,
+    OutboundRuleConfig,
+    PrivateEndpointsConfig,
+    StorageConfig,
+    WorkspaceIdentityConfig,
+)
+
+
+class BudgetConfig(StackModel):
+    budget_name: Optional[str] = None  # `budgetName`; default budget-<project>-<environment>
+    amount: float
+    start_date: Optional[str] = None  # default: the current month when the budget is created (see components/budget.py)
+    thresholds: list[float] = [80, 100]
+    forecast_thresholds: list[float] = []
+    contact_emails: list[EmailStr]  # email-validator's syntax check (no DNS lookup)
+
+    _check_name = name_check(naming.BUDGET, "budget_name")
+
+    @model_validator(mode="after")
+    def _rules(self) -> "BudgetConfig":
+        problems = budget_violations(
+            amount=self.amount,
+            start_date=self.start_date,
+            thresholds=[*self.thresholds, *self.forecast_thresholds],
+            contact_emails=self.contact_emails,
+        )
+        if self.start_date is not None and not problems:
+            problems += start_date_findings(self.start_date, dt.datetime.now(dt.timezone.utc).date())[0]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class MachineLearningRegistryConfig(StackModel):
+    registry_name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,32}$")
+    locations: Optional[list[str]] = None
+    public_network_access: Access = "Enabled"
+    user_group_object_ids: Optional[GroupIds] = None
+
+    _check_groups = field_validator("user_group_object_ids")(classmethod(lambda cls, v: optional_guids(v)))
+    _check_locations = field_validator("locations")(
+        classmethod(lambda cls, v: v if v is None else [region(r) for r in v])
+    )
+
+
+class SharedConfig(StackModel):
+    """Associated resources the stack's workspaces share; each present section is used by every workspace."""
+
+    resource_group_name: Optional[str] = None
+    container_registry: Optional["ContainerRegistryConfig"] = None
+    key_vault: Optional["KeyVaultConfig"] = None
+    monitoring: Optional["MonitoringConfig"] = None
+    storage: Optional["StorageConfig"] = None
+    ml_registry: Optional[MachineLearningRegistryConfig] = None
+    private_endpoints: Optional[PrivateEndpointsConfig] = None
+
+
+class SelfServeResourcesConfig(StackModel):
+    """Associated resources the self-serve zone creates itself (a section left out is taken from amlws:shared)."""
+
+    storage: Optional[StorageConfig] = None
+    key_vault: Optional[KeyVaultConfig] = None
+    monitoring: Optional[MonitoringConfig] = None
+    container_registry: Optional[ContainerRegistryConfig] = None
+
+
+class SelfServeConfig(StackModel):
+    """A self-serve zone: a resource group where the named groups create their own workspaces, governed by
+    Azure Policy."""
+
+    resource_group_name: Optional[str] = None
+    creator_group_object_ids: GroupIds
+    effect: Literal["Deny", "Audit"] = "Deny"
+    public_network_access: Optional[Access] = None
+    managed_network_isolation_mode: Optional[IsolationMode] = None
+    required_tags: list[str] = Field(default=["project", "environment", "owner"], min_length=1)
+    image_builds: Optional[Literal["Allowed", "Disabled"]] = None
+    resources: SelfServeResourcesConfig = SelfServeResourcesConfig()
+
+    _check_groups = field_validator("creator_group_object_ids")(classmethod(lambda cls, v: guids(v)))
+
+
+class SubnetConfig(StackModel):
+    name: str = Field(min_length=1)
+    address_prefix: str = Field(min_length=1)
+
+
+class VirtualNetworkConfig(StackModel):
+    """A virtual network the stack creates in the shared resource group (`PrivateNetwork`)."""
+
+    name: Optional[str] = None  # `virtualNetworkName`; default vnet-shared-<environment>
+    address_prefixes: list[str] = Field(min_length=1)
+    subnets: list[SubnetConfig] = Field(min_length=1)
+
+
+class NetworkConfig(StackModel):
+    """The stack's virtual network for private endpoints (an existing one by ID, or one it creates); its
+    private DNS zones live in the shared resource group, linked to it."""
+
+    virtual_network_id: Optional[str] = Field(
+        None,
+        pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+$",
+    )
+    virtual_network: Optional[VirtualNetworkConfig] = None
+
+    @model_validator(mode="after")
+    def _one_network(self) -> "NetworkConfig":
+        if (self.virtual_network_id is None) == (self.virtual_network is None):
+            raise ValueError(
+                "give exactly one of virtualNetworkId (an existing network) or virtualNetwork (one the stack creates)"
+            )
+        return self
+
+
+class WorkspaceStackFields(ArgsSection):
+    """What only a stack file says about a workspace, before the fields derived from its Args."""
+
+    project: str = Field(pattern=r"^[a-z][a-z0-9-]{1,20}$")
+
+
+class WorkspaceConfig(
+    args_section(
+        MachineLearningWorkspaceArgs,
+        base=WorkspaceStackFields,
+        # The stack's region, lock and protection; the grants stay on (the component's default).
+        # A list under `diagnostics` is the component's `diagnostic_settings` (program.workspace_body).
+        omit=("location", "lock", "protect_data", "grant_workspace_identity_data_roles", "diagnostic_settings"),
+        types={
+            "resource_group_name": Optional[str],  # default rg-<project>-<environment>, created by the stack
+            "public_network_access": Access,  # the component decides: off when isolated
+            "managed_network_isolation_mode": IsolationMode,
+            "managed_network_firewall_sku": Literal["Basic", "Standard"],  # AllowOnlyApprovedOutbound only
+            # true/false as before, or the workspace's own settings in the AVM `diagnosticSettings` shape
+            "diagnostics": bool | list[DiagnosticSettingConfig],
+            "identity_type": Literal["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"],
+            # after the keys it may not stand beside (checked below)
+            "workspace_identity": WorkspaceIdentityConfig,
+            "storage": StorageConfig,
+            "key_vault": KeyVaultConfig,
+            "monitoring": MonitoringConfig,
+            "container_registry": ContainerRegistryConfig,
+            "compute_instances": list[ComputeInstanceConfig],
+            "compute_clusters": list[ComputeClusterConfig],
+            "access": AccessConfig,
+            "customer_managed_key": CustomerManagedKeyConfig,
+            "private_endpoints": PrivateEndpointsConfig,  # resolved to a subnet ID and the stack's DNS zones
+            "managed_network_outbound_rules": dict[str, OutboundRuleConfig],
+            "datastores": list[DatastoreConfig],
+            "environments": list[EnvironmentConfig],
+            "image_builds": Literal["Allowed", "Disabled"],  # the component decides: allowed exactly with a registry
+        },
+        # Present even when left out: the stack names the resources of every section it creates.
+        defaults={
+            "resource_group_name": None,
+            "storage": StorageConfig(),
+            "key_vault": KeyVaultConfig(),
+            "monitoring": MonitoringConfig(),
+            "compute_instances": [],
+            "compute_clusters": [],
+            "tags": {},
+            "managed_network_outbound_rules": {},
+            "datastores": [],
+            "environments": [],
+        },
+    )
+):
+    """One project's workspace (the docs recommend a workspace per project)."""
+
+    budget: Optional[BudgetConfig] = None  # stack-only: a monthly budget on the project's resource group
+
+    _check_name = name_check(naming.ML_WORKSPACE, "workspace_name")
+    _check_auth_mode = enum_check(("AccessKey", "Identity", "UserDelegationSAS"), "system_datastores_auth_mode")
+
+    @field_validator("workspace_identity")
+    @classmethod
+    def _identity_alone(cls, value: Any, info: ValidationInfo) -> Any:
+        """workspaceIdentity creates the primary identity and sets identity.type: an existing primary identity or an
+        explicit type beside it would contradict it (both are declared before it, so they are in `info.data`)."""
+        given = [
+            to_camel(k) for k in ("primary_user_assigned_identity", "identity_type") if info.data.get(k) is not None
+        ]
+        if value is not None and given:
+            raise ValueError(
+                f"not beside {' and '.join(given)}: workspaceIdentity creates the primary identity and sets "
+                "identity.type "
+                "(UserAssigned, or SystemAssigned,UserAssigned with systemAssigned: true); remove one of them"
+            )
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _no_cost_tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        problems = tag_problems(tags, COST_TAGS)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return tags
+
+    @model_validator(mode="after")
+    def _unique_compute_names(self) -> "WorkspaceConfig":
+        names = [c.name.lower() for c in [*self.compute_instances, *self.compute_clusters]]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"compute names must be unique in a workspace: {', '.join(duplicates)}")
+        return self
+
+
+class StackConfig(StackModel):
+    """Everything under the `amlws:` namespace of a stack file."""
+
+    environment: str = Field(pattern=r"^[a-z][a-z0-9]{1,9}$")
+    name_seed: Optional[str] = Field(
+        None, min_length=1, max_length=64
+    )  # mixed into every name suffix (see README, Names)
+    allow_unlisted_location: bool = False  # a region newer than amlws_rules/azure_values.py knows
+    location_differs_from_provider: bool = False  # says so when `location` is not azure-native:location
+    deployer_principal_type: Literal["ServicePrincipal", "User"] = (
+        "ServicePrincipal"  # who runs `pulumi up` (CMK key grant)
+    )
+    location: str = Field(min_length=2)
+    tags: dict[str, str]  # required: the owner tag is
+    protect: bool = False
+    shared: Optional[SharedConfig] = None
+    network: Optional[NetworkConfig] = None
+    self_serve: Optional[SelfServeConfig] = None
+    workspaces: list[WorkspaceConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_projects(self) -> "StackConfig":
+        projects = [w.project for w in self.workspaces]
+        duplicates = sorted({p for p in projects if projects.count(p) > 1})
+        if duplicates:
+            raise ValueError(f"each project may have one workspace per stack: {', '.join(duplicates)}")
+        return self
+
+    @field_validator("tags")
+    @classmethod
+    def _cost_allocation_tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        if not tags.get("owner"):
+            raise ValueError(
+                "an owner tag is required: every resource carries project, environment and owner for cost allocation"
+            )
+        problems = tag_problems(tags, (*COST_TAGS, "managed-by"))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return tags
+
+    @field_validator("location")
+    @classmethod
+    def _known_region(cls, value: str, info: ValidationInfo) -> str:
+        return value if info.data.get("allow_unlisted_location") else region(value)
+
+    @model_validator(mode="after")
+    def _shared_or_own(self) -> "StackConfig":
+        """A workspace may not also configure a resource the stack shares: which one would win is a guess."""
+        if self.shared is None:
+            return self
+        problems = []
+        for i, workspace in enumerate(self.workspaces):
+            for field, key in (
+                ("container_registry", "containerRegistry"),
+                ("key_vault", "keyVault"),
+                ("monitoring", "monitoring"),
+                ("storage", "storage"),
+            ):
+                if getattr(self.shared, field) is not None and field in workspace.model_fields_set:
+                    problems.append(
+                        f"workspaces[{i}].{key} is set, but the stack shares one (amlws:shared.{key}); "
+                        "remove one of them"
+                    )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _private_endpoints_need_network(self) -> "StackConfig":
+        users = [
+            (f"workspaces[{i}]", w.private_endpoints) for i, w in enumerate(self.workspaces) if w.private_endpoints
+        ]
+        if self.shared and self.shared.private_endpoints:
+            users.append(("shared", self.shared.private_endpoints))
+        if self.network is None and users:
+            raise ValueError(
+                "private endpoints need amlws:network.virtualNetworkId or amlws:network.virtualNetwork: "
+                "their private DNS zones are linked to it"
+            )
+        created = self.network.virtual_network if self.network else None
+        subnets = [s.name for s in created.subnets] if created else None
+        problems = [
+            f"{where}.privateEndpoints.subnetName {pe.subnet_name!r} is not a subnet of "
+            f"amlws:network.virtualNetwork ({', '.join(subnets)})"
+            for where, pe in users
+            if subnets is not None and pe.subnet_name is not None and pe.subnet_name not in subnets
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self

@@ -1,0 +1,427 @@
+"""The stack sections that configure a component's inputs, derived from the component Args TypedDicts.
+
+Each section takes its fields, their order and their documentation from the Args (`args_section`); the
+stack narrows a type where a stack file is held tighter (an ARM enum as a Literal, a range, a pattern)
+and leaves out what the stack sets itself (resource group, region, tags, protection, locks, diagnostics).
+A setting left out stays None: the component applies its default (components/defaults.py), which the
+rules below read too, so no default is restated here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from amlws.components.access import CustomRoleSettings, WorkspaceAccessSettings
+from amlws.components import defaults
+from amlws.components.compute import ComputeClusterSettings, ComputeInstanceSettings
+from amlws.components.datastore import DatastoreSettings
+from amlws.components.diagnostics import DiagnosticLogCategoryArgs, DiagnosticMetricCategoryArgs, DiagnosticSettingArgs
+from amlws.components.environment import EnvironmentSettings
+from amlws.components.key_vault import WorkspaceKeyVaultArgs
+from amlws.components.monitoring import WorkspaceMonitoringArgs
+from amlws.components.network import OutboundRuleSettings
+from amlws.components.registry import WorkspaceContainerRegistryArgs
+from amlws.components.storage import WorkspaceStorageArgs
+from amlws.components.workspace import CustomerManagedKeySettings, WorkspaceIdentitySettings
+from amlws_rules import (
+    cluster_scale_violations,
+    datastore_violations,
+    idle_shutdown_violation,
+    parse_duration,
+    workspace_storage_violations,
+)
+from amlws_rules import naming
+from amlws_rules.azure_values import STORAGE_KINDS, STORAGE_SKU_NAMES
+from amlws_rules.compute import MAX_NODE_COUNT, assigned_user_problem
+from amlws_rules.vm_sizes import vm_size_problem
+
+from .config_base import (
+    Access,
+    GroupIds,
+    NetworkDefaultAction,
+    StackModel,
+    args_section,
+    enum_check,
+    guids,
+    name_check,
+    not_beside,
+    optional_guids,
+)
+
+# What every created resource's section gets from the stack or its component, never from the stack file.
+PLACEMENT = ("resource_group_name", "location", "tags", "protect", "lock", "diagnostics_workspace_id")
+# Facts about an existing resource the program vouches for: a program's Outputs, never a stack setting.
+EXISTING_FACTS = ("existing_facts",)
+
+
+def _value(section: Any, key: str, default: Any) -> Any:
+    value = getattr(section, key)
+    return default if value is None else value
+
+
+class StorageConfig(
+    args_section(
+        WorkspaceStorageArgs,
+        omit=(*PLACEMENT, *EXISTING_FACTS),
+        types={"public_network_access": Access, "network_default_action": NetworkDefaultAction},
+    )
+):
+    """The workspace's storage account: `existingId`, or the settings of a new one."""
+
+    _check_name = name_check(naming.STORAGE_ACCOUNT, "account_name")
+    _check_sku = enum_check(STORAGE_SKU_NAMES, "sku_name")
+    _check_kind = enum_check(STORAGE_KINDS, "kind")
+    _alone = not_beside(
+        ("existing_id",),
+        "account_name",
+        "sku_name",
+        "kind",
+        "is_hns_enabled",
+        "allow_shared_key_access",
+        "public_network_access",
+        "network_default_action",
+    )
+
+    @model_validator(mode="after")
+    def _documented_rules(self) -> "StorageConfig":
+        if self.existing_id is None:
+            problems = workspace_storage_violations(
+                kind=_value(self, "kind", defaults.STORAGE_KIND),
+                sku_name=_value(self, "sku_name", defaults.STORAGE_SKU_NAME),
+                is_hns_enabled=_value(self, "is_hns_enabled", False),
+                existing=False,
+            )
+            if problems:
+                raise ValueError(" ".join(p.message for p in problems))
+        return self
+
+
+class KeyVaultConfig(
+    args_section(
+        WorkspaceKeyVaultArgs,
+        omit=(*PLACEMENT, *EXISTING_FACTS, "tenant_id", "grant_deployer_crypto_officer", "deployer_principal_type"),
+        types={
+            "sku_name": Literal["standard", "premium"],
+            "soft_delete_retention_in_days": Annotated[int, Field(ge=7, le=90)],
+            "public_network_access": Access,
+            "network_default_action": NetworkDefaultAction,
+        },
+    )
+):
+    _check_name = name_check(naming.KEY_VAULT, "vault_name")
+    _alone = not_beside(
+        ("existing_id",),
+        "vault_name",
+        "sku_name",
+        "enable_purge_protection",
+        "soft_delete_retention_in_days",
+        "public_network_access",
+        "network_default_action",
+    )
+
+
+class MonitoringConfig(
+    args_section(
+        WorkspaceMonitoringArgs,
+        omit=(*PLACEMENT, *EXISTING_FACTS),
+        types={"retention_in_days": Annotated[int, Field(ge=30, le=730)], "public_network_access": Access},
+    )
+):
+    _check_law = name_check(naming.LOG_ANALYTICS, "log_analytics_workspace_name")
+    _check_ai = name_check(naming.APPLICATION_INSIGHTS, "application_insights_name")
+    # An existing Application Insights means nothing is created; an existing Log Analytics workspace, no new one.
+    _alone = not_beside(
+        ("existing_application_insights_id",),
+        "application_insights_name",
+        "disable_local_auth",
+        "public_network_access",
+    )
+    _alone_law = not_beside(
+        ("existing_application_insights_id", "existing_log_analytics_workspace_id"),
+        "log_analytics_workspace_name",
+        "retention_in_days",
+    )
+
+
+class ContainerRegistryConfig(
+    args_section(
+        WorkspaceContainerRegistryArgs,
+        omit=(*PLACEMENT, *EXISTING_FACTS, "zone_redundancy"),
+        types={"sku_name": Literal["Basic", "Standard", "Premium"], "public_network_access": Access},
+    )
+):
+    _check_name = name_check(naming.CONTAINER_REGISTRY, "registry_name")
+    _alone = not_beside(("existing_id",), "registry_name", "sku_name", "public_network_access")
+
+    @model_validator(mode="after")
+    def _premium_for_private(self) -> "ContainerRegistryConfig":
+        sku = _value(self, "sku_name", defaults.CONTAINER_REGISTRY_SKU_NAME)
+        if self.existing_id is None and self.public_network_access == "Disabled" and sku != "Premium":
+            raise ValueError(f"only a Premium registry can disable public network access (skuName is {sku})")
+        return self
+
+
+def _vm_size(*fields: str) -> Any:
+    """A validator for `vmSize` against amlws_rules/vm_sizes.py (the components' rule), unless `allowUnlistedVmSize`
+    (declared before `vmSize` in the Args, so it is in `info.data`) vouches for a newer size."""
+
+    def check(cls: Any, value: str, info: ValidationInfo) -> str:
+        problem = vm_size_problem(value, info.data.get("allow_unlisted_vm_size") is True)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]  # pydantic's overloads
+
+
+class ComputeInstanceConfig(
+    args_section(
+        ComputeInstanceSettings,
+        omit=("enable_node_public_ip", "disable_local_auth"),
+        types={"name": Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$")], "ssh_public_access": Access},
+    )
+):
+    _check_vm_size = _vm_size("vm_size")
+
+    @field_validator("idle_time_before_shutdown")
+    @classmethod
+    def _idle_range(cls, value: str) -> str:
+        problem = idle_shutdown_violation(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("assigned_user_object_id", "assigned_user_tenant_id")
+    @classmethod
+    def _assigned_user(cls, value: str | None, info: ValidationInfo) -> str | None:
+        problem = assigned_user_problem(str(info.field_name), value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+class ComputeClusterConfig(
+    args_section(
+        ComputeClusterSettings,
+        omit=("enable_node_public_ip", "disable_local_auth"),
+        types={
+            "name": Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{1,15}$")],
+            "vm_priority": Literal["Dedicated", "LowPriority"],
+        },
+    )
+):
+    @field_validator("node_idle_time_before_scale_down")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+    _check_vm_size = _vm_size("vm_size")
+
+    @field_validator("max_node_count", "min_node_count")
+    @classmethod
+    def _count(cls, value: int, info: ValidationInfo) -> int:
+        """Each count on its own key (its own line): negative, zero maximum, beyond the API's int32."""
+        low, high = (value, MAX_NODE_COUNT) if info.field_name == "min_node_count" else (0, value)
+        problems = [p for p in cluster_scale_violations(low, high) if p.startswith(to_camel(str(info.field_name)))]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
+    @model_validator(mode="after")
+    def _scale(self) -> "ComputeClusterConfig":
+        problems = cluster_scale_violations(self.min_node_count, self.max_node_count)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class CustomRoleConfig(
+    args_section(
+        CustomRoleSettings,
+        types={
+            "role_name": Annotated[str, Field(min_length=1, max_length=128)],
+            "actions": list[str],
+            "not_actions": list[str],
+            "data_actions": list[str],
+        },
+        # A role may grant only data actions: `actions` may be left out in a stack file.
+        defaults={"actions": [], "not_actions": [], "data_actions": []},
+    )
+):
+    _check_groups = field_validator("group_object_ids")(classmethod(lambda cls, v: guids(v)))
+
+    @model_validator(mode="after")
+    def _some_action(self) -> "CustomRoleConfig":
+        if not self.actions and not self.data_actions:
+            raise ValueError("a role needs at least one action or data action")
+        return self
+
+
+class AccessConfig(
+    args_section(
+        WorkspaceAccessSettings,
+        types={"custom_roles": list[CustomRoleConfig]},
+        defaults={"custom_roles": []},
+    )
+):
+    """Microsoft Entra groups (object IDs) per workspace role."""
+
+    _check_groups = field_validator("data_scientists", "compute_operators", "readers", "admins")(
+        classmethod(lambda cls, v: optional_guids(v))
+    )
+
+
+class CustomerManagedKeyConfig(
+    args_section(
+        CustomerManagedKeySettings,
+        omit=("deployer_principal_type",),  # the stack's amlws:deployerPrincipalType
+        types={
+            "key_name": Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,127}$")],
+            "key_size": Literal[2048, 3072, 4096],
+        },
+    )
+):
+    _check_name = name_check(naming.USER_ASSIGNED_IDENTITY, "identity_name")
+
+
+class WorkspaceIdentityConfig(args_section(WorkspaceIdentitySettings)):
+    """A user-assigned identity the stack creates as the workspace's `primaryUserAssignedIdentity` (Azure Policy
+    5f0c7d88, PSRule Azure.ML.UserManagedIdentity), granted the roles the docs list before the workspace exists."""
+
+    _check_name = name_check(naming.USER_ASSIGNED_IDENTITY, "identity_name")
+
+
+class OutboundRuleConfig(
+    args_section(
+        OutboundRuleSettings,
+        omit=("approve",),  # the stack approves only the rules it writes itself (its own ML registry)
+        types={
+            "type": Literal["FQDN", "PrivateEndpoint", "ServiceTag"],
+            "protocol": Literal["TCP", "UDP", "ICMP", "*"],
+        },
+    )
+):
+    pass
+
+
+class DatastoreConfig(
+    args_section(
+        DatastoreSettings,
+        types={
+            "name": Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,255}$")],
+            "datastore_type": Literal["AzureBlob", "AzureDataLakeGen2"],
+            "container_name": Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")],
+        },
+    )
+):
+    """A datastore on additional storage: premium and HNS (ADLS Gen2) accounts belong here."""
+
+    _check_name = name_check(naming.STORAGE_ACCOUNT, "account_name")
+    _check_sku = enum_check(STORAGE_SKU_NAMES, "sku_name")
+    _check_kind = enum_check(STORAGE_KINDS, "kind")
+    _alone = not_beside(("existing_storage_id",), "account_name", "sku_name", "kind", "is_hns_enabled")
+
+    @model_validator(mode="after")
+    def _rules(self) -> "DatastoreConfig":
+        if self.existing_storage_id is None:
+            kind_of = _value(self, "datastore_type", "AzureBlob")
+            hns = _value(self, "is_hns_enabled", kind_of == "AzureDataLakeGen2")
+            problems = datastore_violations(
+                kind_of, kind=_value(self, "kind", defaults.STORAGE_KIND), is_hns_enabled=hns, credentials_type=None
+            )
+            if problems:
+                raise ValueError("; ".join(problems))
+        return self
+
+
+class EnvironmentConfig(
+    args_section(
+        EnvironmentSettings,
+        types={
+            "name": Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$")],
+            "version": Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,29}$")],
+            "docker_context": Annotated[str, Field(min_length=1)],  # built and pushed from the deploying machine
+            "build_context_uri": Annotated[str, Field(min_length=1)],  # a blob URI: Azure ML builds the image
+        },
+    )
+):
+    @model_validator(mode="after")
+    def _one_build_path(self) -> "EnvironmentConfig":
+        if (self.docker_context is None) == (self.build_context_uri is None):
+            raise ValueError(
+                "give exactly one of dockerContext (built and pushed from the deploying machine) "
+                "or buildContextUri (a blob URI of the context; Azure ML builds the image)"
+            )
+        return self
+
+
+class PrivateEndpointsConfig(StackModel):
+    """Where the private endpoints go: an existing subnet by ID, or a subnet of `amlws:network` by name.
+
+    Not derived: the component's `PrivateEndpointSettings` takes a subnet ID and the DNS zones, which the
+    stack resolves from this (and from `amlws:network`)."""
+
+    subnet_id: str | None = Field(
+        None,
+        pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+"
+        r"/subnets/[^/]+$",
+    )
+    subnet_name: str | None = Field(None, min_length=1)
+    # false: no DNS zone group on the endpoints (the organisation's Azure Policy registers the records), and the
+    # stack creates no private DNS zones for them (the component's `private_dns_zone_group`)
+    private_dns_zone_group: bool = True
+
+    @model_validator(mode="after")
+    def _one_subnet(self) -> "PrivateEndpointsConfig":
+        if (self.subnet_id is None) == (self.subnet_name is None):
+            raise ValueError(
+                "give exactly one of subnetId (an existing subnet) or subnetName (a subnet of amlws:network)"
+            )
+        return self
+
+
+class DiagnosticLogCategoryConfig(args_section(DiagnosticLogCategoryArgs)):
+    pass
+
+
+class DiagnosticMetricCategoryConfig(args_section(DiagnosticMetricCategoryArgs)):
+    pass
+
+
+class DiagnosticSettingConfig(
+    args_section(
+        DiagnosticSettingArgs,
+        types={
+            "log_analytics_destination_type": Literal["Dedicated", "AzureDiagnostics"],
+            "log_categories_and_groups": list[DiagnosticLogCategoryConfig],
+            "metric_categories": list[DiagnosticMetricCategoryConfig],
+        },
+    )
+):
+    """A diagnostic setting in the Azure Verified Modules' shape (`diagnosticSettingFullType`); the component checks
+    the destinations' IDs, the limits and the defaults (components/diagnostics.py)."""
+
+
+__all__ = [
+    "DiagnosticSettingConfig",
+    "AccessConfig",
+    "ComputeClusterConfig",
+    "ComputeInstanceConfig",
+    "ContainerRegistryConfig",
+    "CustomRoleConfig",
+    "CustomerManagedKeyConfig",
+    "DatastoreConfig",
+    "EnvironmentConfig",
+    "GroupIds",
+    "KeyVaultConfig",
+    "MonitoringConfig",
+    "OutboundRuleConfig",
+    "PrivateEndpointsConfig",
+    "StorageConfig",
+    "WorkspaceIdentityConfig",
+]
