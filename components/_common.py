@@ -5,7 +5,9 @@ from typing import Any, Mapping
 import pulumi
 
 from amlws.declared import declaration_site
+from amlws_rules.arm import arm_id_problem
 from amlws_rules.naming import NameRule, name_violation
+from amlws_rules.tags import tag_problems
 
 PACKAGE = "amlws"
 
@@ -77,6 +79,26 @@ def keep_earlier_name(given: object, name_property: str) -> list[str]:
     azure-native autoname keeps that name instead of being replaced (a replaced vault, identity or
     Application Insights breaks the workspace that uses it). A name the user gives is always applied."""
     return [name_property] if given is None else []
+
+
+def check_arm_id(component: str, setting: str, value: object, arm_type: str | None) -> None:
+    """Refuse a string that is not an ARM ID of `arm_type` (amlws_rules.arm, the parser the stack config uses).
+    An Output is a resource the program declares or reads elsewhere: unknown at plan time, left to Azure."""
+    if isinstance(value, str):
+        problem = arm_id_problem(value, arm_type)
+        if problem:
+            raise ComponentInputError(component, setting, value, problem)
+
+
+def check_tags(component: str, setting: str, tags: object, *, storage_account: bool = False) -> None:
+    """Refuse tags Azure refuses (amlws_rules.tags: the tag-resources page's limits) as they reach one resource."""
+    if tags is None or isinstance(tags, pulumi.Output):
+        return  # known only later: Azure checks it
+    if isinstance(tags, Mapping):  # a value known only later is left to Azure; its name is checked
+        tags = {k: "" if isinstance(v, pulumi.Output) else v for k, v in tags.items()}
+    problems = tag_problems(tags, storage_account=storage_account)
+    if problems:
+        raise ComponentInputError(component, setting, tags, "; ".join(problems))
 
 
 class ComponentInputError(ValueError):

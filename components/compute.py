@@ -10,14 +10,14 @@ from typing import NotRequired, Sequence, TypedDict
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from amlws_rules import cluster_scale_violations, idle_shutdown_violation, parse_arm_id, parse_duration
+from amlws_rules import cluster_scale_violations, idle_shutdown_violation, parse_duration
+from amlws_rules.arm import SUBNET as SUBNET_TYPE
 from amlws_rules.vm_sizes import vm_size_problem
 from amlws_rules.compute import assigned_user_problem
 
 from . import defaults
-from ._common import ComponentInputError
+from ._common import ComponentInputError, check_arm_id
 
-SUBNET_TYPE = "Microsoft.Network/virtualNetworks"
 _INSTANCE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{2,23}$")
 _CLUSTER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,15}$")
 
@@ -75,15 +75,8 @@ class ComputeClusterSettings(TypedDict):
 
 
 def check_subnet(component: str, setting: str, subnet_id: str | None) -> None:
-    if subnet_id and "/subnets/" not in subnet_id.lower():
-        raise ComponentInputError(
-            component, setting, subnet_id, "must be a subnet ID (.../virtualNetworks/<vnet>/subnets/<subnet>)"
-        )
-    if subnet_id:
-        try:
-            parse_arm_id(subnet_id.rsplit("/subnets/", 1)[0], SUBNET_TYPE)
-        except ValueError as err:
-            raise ComponentInputError(component, setting, subnet_id, str(err)) from None
+    if subnet_id is not None:
+        check_arm_id(component, setting, subnet_id, SUBNET_TYPE)
 
 
 def check_vm_size(component: str, where: str, compute: ComputeInstanceSettings | ComputeClusterSettings) -> None:

@@ -12,7 +12,6 @@ category 'AllMetrics' is not supported", Azure/azure-powershell#6520) and name t
 """
 
 import difflib
-import re
 from dataclasses import dataclass
 from typing import Any, Mapping, NotRequired, Sequence, TypedDict
 
@@ -20,6 +19,7 @@ import pulumi
 from pulumi_azure_native import monitor
 
 from amlws_rules import parse_arm_id
+from amlws_rules.arm import LOG_ANALYTICS_WORKSPACE, STORAGE_ACCOUNT
 
 from ._common import ComponentInputError, child
 
@@ -68,8 +68,8 @@ MAX_SETTINGS = 5
 CATEGORY_GROUPS = ("allLogs", "audit")  # diagnostic-settings, "Category groups"
 DESTINATION_TYPES = ("Dedicated", "AzureDiagnostics")  # AVM `logAnalyticsDestinationType`
 DESTINATIONS = {  # key -> the ARM type its ID must be of (None: any resource)
-    "workspace_resource_id": "Microsoft.OperationalInsights/workspaces",
-    "storage_account_resource_id": "Microsoft.Storage/storageAccounts",
+    "workspace_resource_id": LOG_ANALYTICS_WORKSPACE,
+    "storage_account_resource_id": STORAGE_ACCOUNT,
     "event_hub_authorization_rule_resource_id": "Microsoft.EventHub/namespaces/authorizationRules",
     "marketplace_partner_resource_id": None,
 }
@@ -201,7 +201,7 @@ def _destinations(component: str, where: str, setting: Mapping[str, Any]) -> dic
             continue
         if isinstance(value, str):
             try:
-                _parse_destination(value, arm_type)
+                parse_arm_id(value, arm_type)
             except ValueError as err:
                 raise ComponentInputError(component, f"{where}.{key}", value, str(err)) from None
         elif not isinstance(value, pulumi.Output):
@@ -212,19 +212,6 @@ def _destinations(component: str, where: str, setting: Mapping[str, Any]) -> dic
             component, where, setting.get("name"), f"needs a destination: one or more of {', '.join(DESTINATIONS)}"
         )
     return found
-
-
-def _parse_destination(value: str, arm_type: str | None) -> None:
-    """An Event Hubs authorization rule is a child of its namespace: the namespace is parsed as one, then the rule's
-    segment is checked."""
-    child_type = "/authorizationRules"
-    if arm_type is None or not arm_type.endswith(child_type):
-        parse_arm_id(value, arm_type)
-        return
-    match = re.match(rf"^(?P<namespace>.+){child_type}/(?P<rule>[^/]+)$", value, re.IGNORECASE)
-    if match is None:
-        raise ValueError(f"{value!r} is not an ID of a {arm_type} (<namespace ID>{child_type}/<rule name>)")
-    parse_arm_id(match["namespace"], arm_type.removesuffix(child_type))
 
 
 def plan_diagnostic_settings(component: str, setting: str, value: Any) -> tuple[PlannedSetting, ...]:

@@ -14,12 +14,13 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules import parse_arm_id
+from amlws_rules.arm import PRIVATE_DNS_ZONE, STORAGE_ACCOUNT
 from amlws_rules.naming import PRIVATE_ENDPOINT, hyphenated_name
 from amlws_rules.roles import AZURE_AI_ENTERPRISE_NETWORK_CONNECTION_APPROVER
 
 from . import defaults
 from .schema import check_component_args
-from ._common import ComponentInputError, child, token
+from ._common import ComponentInputError, check_arm_id, child, token
 from .access import assign_role, builtin_role
 from .compute import check_subnet
 
@@ -143,6 +144,13 @@ def validate_private_endpoints(
             )
         return
     zones = settings.get("private_dns_zone_ids") or {}
+    for zone, zone_id in zones.items():
+        setting = f"private_dns_zone_ids.{zone}"
+        check_arm_id(component, f"private_endpoints.{setting}", zone_id, PRIVATE_DNS_ZONE)
+        if isinstance(zone_id, str) and parse_arm_id(zone_id).name.lower() != str(zone).lower():
+            raise ComponentInputError(
+                component, f"private_endpoints.{setting}", zone_id, f"is the ID of another zone than {zone}"
+            )
     needed = sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
     missing = [z for z in needed if z not in zones]
     if missing:
@@ -176,6 +184,8 @@ def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSett
         for key in required:
             if not rule.get(key):
                 raise ComponentInputError(component, f"{setting}.{key}", rule.get(key), f"required for a {kind} rule")
+        if kind == "PrivateEndpoint":  # the target may be of any type: a storage account, a vault, a registry, ...
+            check_arm_id(component, f"{setting}.service_resource_id", rule["service_resource_id"], None)
         _check_spark(component, setting, rule)
 
 
@@ -192,8 +202,8 @@ def _check_spark(component: str, setting: str, rule: Mapping[str, Any]) -> None:
         raise ComponentInputError(
             component, f"{setting}.spark_enabled", spark, "only a PrivateEndpoint rule has sparkEnabled"
         )
-    target = rule.get("service_resource_id")
-    if spark and isinstance(target, str) and "/providers/microsoft.storage/storageaccounts/" not in target.lower():
+    target = rule.get("service_resource_id")  # a string is a checked ARM ID (check_arm_id above)
+    if spark and isinstance(target, str) and parse_arm_id(target).full_type.lower() != STORAGE_ACCOUNT.lower():
         raise ComponentInputError(
             component,
             f"{setting}.spark_enabled",

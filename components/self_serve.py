@@ -19,10 +19,11 @@ from pulumi_azure_native import authorization, resources
 
 from amlws_rules import is_guid, role_definition_name
 from amlws_rules import selfserve as rules
+from amlws_rules import arm
 from amlws_rules.roles import AZUREML_DATA_SCIENTIST
 
 from .schema import check_component_args
-from ._common import ComponentInputError, child, token
+from ._common import ComponentInputError, check_arm_id, child, token
 from .locks import LockArgs
 from .access import assign_role, builtin_role
 from .image_builds import image_builds_setting, no_image_build_role, validate_image_builds
@@ -101,6 +102,12 @@ _SECTIONS = {  # resources section -> (approved key, what a workspace calls it)
     "monitoring": ("application_insights_id", "Application Insights"),
     "container_registry": ("container_registry_id", "container registry"),
 }
+APPROVED_TYPES = {  # resources section -> the type of its approved ID
+    "storage": arm.STORAGE_ACCOUNT,
+    "key_vault": arm.KEY_VAULT,
+    "monitoring": arm.APPLICATION_INSIGHTS,
+    "container_registry": arm.CONTAINER_REGISTRY,
+}
 
 
 def _has_registry(args: SelfServeZoneArgs) -> bool:
@@ -175,6 +182,7 @@ def validate_zone_args(args: SelfServeZoneArgs) -> None:
         if unknown:
             raise ComponentInputError(COMPONENT, setting, unknown, f"unknown keys; use {', '.join(known)}")
     for section, (key, what) in _SECTIONS.items():
+        check_arm_id(COMPONENT, f"approved.{key}", approved.get(key), APPROVED_TYPES[section])
         if section in created and key in approved:
             raise ComponentInputError(
                 COMPONENT,

@@ -19,7 +19,16 @@ from amlws.declared import as_written
 
 from . import defaults
 from .schema import check_component_args
-from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
+from ._common import (
+    ComponentInputError,
+    check_name,
+    check_tags,
+    child,
+    default_seed,
+    keep_earlier_name,
+    required,
+    token,
+)
 from .diagnostics import STORAGE_SERVICE_METRICS, send_diagnostics
 from .lookups import Lookups, check_when_known, lookup_existing
 from .locks import LockArgs, check_lock, lock_resource
@@ -302,6 +311,7 @@ def validate_storage_args(
     sku_name = args.get("sku_name", defaults.STORAGE_SKU_NAME)
     is_hns = args.get("is_hns_enabled", False)
     check_name(component, "storage.account_name", STORAGE_ACCOUNT, args.get("account_name"))
+    check_tags(component, "storage.tags", args.get("tags"), storage_account=True)  # the parent's tags and its own
     check_workspace_storage(
         component,
         "storage (kind, sku_name, is_hns_enabled)",

@@ -17,7 +17,7 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules.naming import ML_WORKSPACE, hyphenated_name
 
-from ._common import ComponentInputError, check_name, inherited, unlocked
+from ._common import ComponentInputError, check_arm_id, check_name, check_tags, inherited, unlocked
 from .access import WorkspaceAccessSettings, validate_access
 from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_compute_settings
 from .datastore import PlannedDatastore, validate_datastores
@@ -25,6 +25,7 @@ from .diagnostics import PlannedSetting, plan_diagnostic_settings
 from .encryption import EncryptionPlan, check_encryption, plan_encryption
 from .environment import EnvironmentSettings, validate_environments, validate_image_build_compute
 from .identity import (
+    USER_ASSIGNED_IDENTITY_TYPE,
     IdentityPlan,
     plan_identity,
     primary_identity_principal,
@@ -244,6 +245,11 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     validate_identity_type(args)
     check_network_modes(args)
     check_name(COMPONENT, "workspace_name", ML_WORKSPACE, args.get("workspace_name"))
+    check_tags(COMPONENT, "tags", args.get("tags"))
+    for i, identity_id in enumerate(args.get("user_assigned_identity_ids") or []):
+        check_arm_id(COMPONENT, f"user_assigned_identity_ids[{i}]", identity_id, USER_ASSIGNED_IDENTITY_TYPE)
+    primary = args.get("primary_user_assigned_identity")
+    check_arm_id(COMPONENT, "primary_user_assigned_identity", primary, USER_ASSIGNED_IDENTITY_TYPE)
     storage = plan_storage(storage_args(args), COMPONENT, lookups)
     vault_section = key_vault_args(args)
     vault = plan_key_vault(vault_section, COMPONENT, lookups)

@@ -34,6 +34,7 @@ from .config_models import (
     SubnetConfig,
     VirtualNetworkConfig,
     WorkspaceConfig,
+    cost_tags,
 )
 from .config_sections import (
     AccessConfig,
@@ -83,6 +84,7 @@ __all__ = [
     "VirtualNetworkConfig",
     "WorkspaceConfig",
     "WorkspaceIdentityConfig",
+    "cost_tags",
     "parse_stack_config",
     "read_stack_config",
 ]
@@ -123,6 +125,8 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     -> `amlws:workspaces[0].computeClusters[1].maxNodeCount`."""
     path = f"{NAMESPACE}:"
     for i, part in enumerate(loc):
+        if part == "[key]" and i == len(loc) - 1:  # pydantic's marker of a mapping's key (a tag name)
+            continue
         if isinstance(part, int):
             path += f"[{part}]"
         else:

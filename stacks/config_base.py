@@ -1,6 +1,6 @@
 """The pieces every stack config model is built from: the strict camelCase base, sections derived from the
-component Args TypedDicts, and the reusable field validators (ARM enums, names, "not beside an existing ID",
-regions, tags, group IDs).
+component Args TypedDicts, and the reusable field validators (ARM enums, names, ARM IDs of a type, "not beside an
+existing ID", regions, tags, group IDs).
 """
 
 from __future__ import annotations
@@ -8,16 +8,17 @@ from __future__ import annotations
 import collections.abc
 import types
 import typing
-from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional, Union, get_args, get_origin
 
 import pulumi
 import typing_extensions
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 from pydantic.alias_generators import to_camel
 
 from amlws.components.schema import args_hints
-from amlws_rules import is_guid, naming
+from amlws_rules import arm, is_guid, naming
 from amlws_rules.azure_values import is_azure_region, one_of_ignoring_case
+from amlws_rules.tags import tag_name_problem, tag_set_problems, tag_value_problem
 
 NAMESPACE = "amlws"
 COMPONENT_DEFAULT = "componentDefault"  # marks a derived field left to the component's default when unset
@@ -146,6 +147,21 @@ def name_check(rule: naming.NameRule, *fields: str) -> Any:
     return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]  # pydantic's decorator typing
 
 
+def arm_id_check(arm_type: str | None, *fields: str) -> Any:
+    """A validator refusing anything but an ARM ID of `arm_type` (amlws_rules.arm, the parser the components use);
+    a list field has each item checked. `arm_type` None: any resource in a resource group (an outbound rule's
+    target). Keyed by field name, so it applies to the fields a section derives from the component Args."""
+
+    def check(cls: Any, value: Any) -> Any:
+        for one in value if isinstance(value, (list, tuple)) else [value]:
+            problem = None if one is None else arm.arm_id_problem(one, arm_type)
+            if problem:
+                raise ValueError(problem)
+        return value
+
+    return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]  # pydantic's decorator typing
+
+
 def region(value: str) -> str:
     if not is_azure_region(value):
         raise ValueError(
@@ -159,18 +175,33 @@ COST_TAGS = ("project", "environment")  # set from the project and the stack: ne
 
 
 def tag_problems(tags: dict[str, str], reserved: tuple[str, ...]) -> list[str]:
-    """Azure tag names are case-insensitive (learn.microsoft.com, azure-resource-manager/management/tag-resources)."""
+    """Cost tags are set for you; and Azure's limits on a set of tags (amlws_rules.tags: at most 50, names
+    case-insensitive). Each tag's own name and value are checked by `Tags` below."""
     problems = [
         f"the tag {k!r} would override the mandatory cost tag {k.lower()!r}, which is set for you"
         for k in tags
         if k.lower() in reserved
     ]
-    names = [k.lower() for k in tags]
-    problems += [
-        f"tags {', '.join(repr(k) for k in tags if k.lower() == n)} are one tag to Azure (names are case-insensitive)"
-        for n in sorted({n for n in names if names.count(n) > 1})
-    ]
-    return problems
+    return problems + tag_set_problems(tags)
+
+
+def _tag_name(name: str) -> str:
+    problem = tag_name_problem(name)
+    if problem:
+        raise ValueError(problem)
+    return name
+
+
+def _tag_value(value: str) -> str:
+    problem = tag_value_problem("", value)
+    if problem:
+        raise ValueError(problem.removeprefix("tag '': "))
+    return value
+
+
+# A tags map whose every name and value Azure accepts (tag-resources, "Limitations"); an error names the tag
+# (`amlws:tags.<name>`).
+Tags = dict[Annotated[str, AfterValidator(_tag_name)], Annotated[str, AfterValidator(_tag_value)]]
 
 
 def guids(values: list[str]) -> list[str]:

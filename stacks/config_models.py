@@ -9,8 +9,9 @@ from typing import Any, Literal, Optional
 from pydantic import EmailStr, Field, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from amlws_rules import budget_violations, naming
+from amlws_rules import arm, budget_violations, naming
 from amlws_rules.budget import start_date_findings
+from amlws_rules.tags import tag_set_problems
 
 from amlws.components.workspace import MachineLearningWorkspaceArgs
 
@@ -22,6 +23,8 @@ from .config_base import (
     GroupIds,
     IsolationMode,
     StackModel,
+    Tags,
+    arm_id_check,
     enum_check,
     guids,
     name_check,
@@ -138,11 +141,10 @@ class NetworkConfig(StackModel):
     """The stack's virtual network for private endpoints (an existing one by ID, or one it creates); its
     private DNS zones live in the shared resource group, linked to it."""
 
-    virtual_network_id: Optional[str] = Field(
-        None,
-        pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+$",
-    )
+    virtual_network_id: Optional[str] = None
     virtual_network: Optional[VirtualNetworkConfig] = None
+
+    _check_id = arm_id_check(arm.VIRTUAL_NETWORK, "virtual_network_id")
 
     @model_validator(mode="after")
     def _one_network(self) -> "NetworkConfig":
@@ -189,6 +191,7 @@ class WorkspaceConfig(
             "datastores": list[DatastoreConfig],
             "environments": list[EnvironmentConfig],
             "image_builds": Literal["Allowed", "Disabled"],  # the component decides: allowed exactly with a registry
+            "tags": Tags,  # each name and value within Azure's limits (amlws_rules.tags)
         },
         # Present even when left out: the stack names the resources of every section it creates.
         defaults={
@@ -211,6 +214,9 @@ class WorkspaceConfig(
 
     _check_name = name_check(naming.ML_WORKSPACE, "workspace_name")
     _check_auth_mode = enum_check(("AccessKey", "Identity", "UserDelegationSAS"), "system_datastores_auth_mode")
+    _check_identities = arm_id_check(
+        arm.USER_ASSIGNED_IDENTITY, "user_assigned_identity_ids", "primary_user_assigned_identity"
+    )
 
     @field_validator("workspace_identity")
     @classmethod
@@ -258,7 +264,7 @@ class StackConfig(StackModel):
         "ServicePrincipal"  # who runs `pulumi up` (CMK key grant)
     )
     location: str = Field(min_length=2)
-    tags: dict[str, str]  # required: the owner tag is
+    tags: Tags  # required: the owner tag is
     protect: bool = False
     shared: Optional[SharedConfig] = None
     network: Optional[NetworkConfig] = None
@@ -335,3 +341,41 @@ class StackConfig(StackModel):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    @model_validator(mode="after")
+    def _tags_as_they_reach_each_resource(self) -> "StackConfig":
+        """The stack's tags, the cost tags and a workspace's own tags reach each of its resources together
+        (`cost_tags`): Azure's limits hold for that union (amlws_rules.tags), with the storage account's shorter
+        names wherever the stack creates one. Each map alone was checked field by field."""
+        problems = []
+        shared = self.shared.storage if self.shared else None
+        if shared is not None or self.self_serve is not None:  # the shared or the zone's storage carries them
+            problems += [
+                f"tags, as they reach the shared storage: {p}"
+                for p in tag_set_problems(cost_tags(self, None), storage_account=True)
+            ]
+        for i, w in enumerate(self.workspaces):
+            own_storage = shared is None and w.storage.existing_id is None
+            storage = own_storage or any(d.existing_storage_id is None for d in w.datastores)
+            found = tag_set_problems(cost_tags(self, w), storage_account=storage)
+            if found:
+                problems.append(
+                    f"workspaces[{i}].tags with amlws:tags and the cost tags (project, environment, managed-by), "
+                    f"as they reach each resource of the workspace: {'; '.join(found)}"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def cost_tags(stack: StackConfig, workspace: WorkspaceConfig | None) -> dict[str, str]:
+    """Stack tags, then the cost-allocation tags every resource carries, then the workspace's own."""
+    if workspace is None:
+        return {**stack.tags, "project": "shared", "environment": stack.environment, "managed-by": "pulumi"}
+    return {
+        **stack.tags,
+        "project": workspace.project,
+        "environment": stack.environment,
+        "managed-by": "pulumi",
+        **workspace.tags,
+    }

@@ -2,6 +2,7 @@
 
 Each section takes its fields, their order and their documentation from the Args (`args_section`); the
 stack narrows a type where a stack file is held tighter (an ARM enum as a Literal, a range, a pattern)
+or checks a derived field by its name (an ARM ID as the type it must be: amlws_rules.arm, the components' parser)
 and leaves out what the stack sets itself (resource group, region, tags, protection, locks, diagnostics).
 A setting left out stays None: the component applies its default (components/defaults.py), which the
 rules below read too, so no default is restated here.
@@ -33,7 +34,7 @@ from amlws_rules import (
     parse_duration,
     workspace_storage_violations,
 )
-from amlws_rules import naming
+from amlws_rules import arm, naming
 from amlws_rules.azure_values import STORAGE_KINDS, STORAGE_SKU_NAMES
 from amlws_rules.compute import MAX_NODE_COUNT, assigned_user_problem
 from amlws_rules.vm_sizes import vm_size_problem
@@ -44,6 +45,7 @@ from .config_base import (
     NetworkDefaultAction,
     StackModel,
     args_section,
+    arm_id_check,
     enum_check,
     guids,
     name_check,
@@ -71,6 +73,7 @@ class StorageConfig(
 ):
     """The workspace's storage account: `existingId`, or the settings of a new one."""
 
+    _check_id = arm_id_check(arm.STORAGE_ACCOUNT, "existing_id")
     _check_name = name_check(naming.STORAGE_ACCOUNT, "account_name")
     _check_sku = enum_check(STORAGE_SKU_NAMES, "sku_name")
     _check_kind = enum_check(STORAGE_KINDS, "kind")
@@ -111,6 +114,7 @@ class KeyVaultConfig(
         },
     )
 ):
+    _check_id = arm_id_check(arm.KEY_VAULT, "existing_id")
     _check_name = name_check(naming.KEY_VAULT, "vault_name")
     _alone = not_beside(
         ("existing_id",),
@@ -130,6 +134,8 @@ class MonitoringConfig(
         types={"retention_in_days": Annotated[int, Field(ge=30, le=730)], "public_network_access": Access},
     )
 ):
+    _check_ai_id = arm_id_check(arm.APPLICATION_INSIGHTS, "existing_application_insights_id")
+    _check_law_id = arm_id_check(arm.LOG_ANALYTICS_WORKSPACE, "existing_log_analytics_workspace_id")
     _check_law = name_check(naming.LOG_ANALYTICS, "log_analytics_workspace_name")
     _check_ai = name_check(naming.APPLICATION_INSIGHTS, "application_insights_name")
     # An existing Application Insights means nothing is created; an existing Log Analytics workspace, no new one.
@@ -153,6 +159,7 @@ class ContainerRegistryConfig(
         types={"sku_name": Literal["Basic", "Standard", "Premium"], "public_network_access": Access},
     )
 ):
+    _check_id = arm_id_check(arm.CONTAINER_REGISTRY, "existing_id")
     _check_name = name_check(naming.CONTAINER_REGISTRY, "registry_name")
     _alone = not_beside(("existing_id",), "registry_name", "sku_name", "public_network_access")
 
@@ -185,6 +192,7 @@ class ComputeInstanceConfig(
     )
 ):
     _check_vm_size = _vm_size("vm_size")
+    _check_subnet = arm_id_check(arm.SUBNET, "subnet_id")
 
     @field_validator("idle_time_before_shutdown")
     @classmethod
@@ -221,6 +229,7 @@ class ComputeClusterConfig(
         return value
 
     _check_vm_size = _vm_size("vm_size")
+    _check_subnet = arm_id_check(arm.SUBNET, "subnet_id")
 
     @field_validator("max_node_count", "min_node_count")
     @classmethod
@@ -258,7 +267,7 @@ class CustomRoleConfig(
     @model_validator(mode="after")
     def _some_action(self) -> "CustomRoleConfig":
         if not self.actions and not self.data_actions:
-            raise ValueError("a role needs at least one action or data action")
+            raise ValueError("a role needs at least one action or data action: list actions or dataActions")
         return self
 
 
@@ -306,7 +315,7 @@ class OutboundRuleConfig(
         },
     )
 ):
-    pass
+    _check_target = arm_id_check(None, "service_resource_id")  # any resource type can be a private endpoint's target
 
 
 class DatastoreConfig(
@@ -321,6 +330,7 @@ class DatastoreConfig(
 ):
     """A datastore on additional storage: premium and HNS (ADLS Gen2) accounts belong here."""
 
+    _check_id = arm_id_check(arm.STORAGE_ACCOUNT, "existing_storage_id")
     _check_name = name_check(naming.STORAGE_ACCOUNT, "account_name")
     _check_sku = enum_check(STORAGE_SKU_NAMES, "sku_name")
     _check_kind = enum_check(STORAGE_KINDS, "kind")
@@ -366,15 +376,13 @@ class PrivateEndpointsConfig(StackModel):
     Not derived: the component's `PrivateEndpointSettings` takes a subnet ID and the DNS zones, which the
     stack resolves from this (and from `amlws:network`)."""
 
-    subnet_id: str | None = Field(
-        None,
-        pattern=r"(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+"
-        r"/subnets/[^/]+$",
-    )
+    subnet_id: str | None = None
     subnet_name: str | None = Field(None, min_length=1)
     # false: no DNS zone group on the endpoints (the organisation's Azure Policy registers the records), and the
     # stack creates no private DNS zones for them (the component's `private_dns_zone_group`)
     private_dns_zone_group: bool = True
+
+    _check_subnet = arm_id_check(arm.SUBNET, "subnet_id")
 
     @model_validator(mode="after")
     def _one_subnet(self) -> "PrivateEndpointsConfig":

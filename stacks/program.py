@@ -42,24 +42,18 @@ from amlws.components.workspace import COMPONENT as WORKSPACE_COMPONENT
 from amlws.components.workspace import WorkspacePlan, plan_workspace
 
 from . import names
-from .config import PrivateEndpointsConfig, StackConfig, StackConfigError, WorkspaceConfig, read_stack_config
+from .config import (  # noqa: F401 (cost_tags: moved to config, where the tag limits check the same union)
+    PrivateEndpointsConfig,
+    StackConfig,
+    StackConfigError,
+    WorkspaceConfig,
+    cost_tags,
+    read_stack_config,
+)
 
 Subnets = Mapping[str, pulumi.Input[str]]
 
 SHARED_SECTIONS = ("container_registry", "key_vault", "monitoring", "storage", "ml_registry")
-
-
-def cost_tags(stack: StackConfig, workspace: WorkspaceConfig | None) -> dict[str, str]:
-    """Stack tags, then the cost-allocation tags every resource carries, then the workspace's own."""
-    if workspace is None:
-        return {**stack.tags, "project": "shared", "environment": stack.environment, "managed-by": "pulumi"}
-    return {
-        **stack.tags,
-        "project": workspace.project,
-        "environment": stack.environment,
-        "managed-by": "pulumi",
-        **workspace.tags,
-    }
 
 
 def resource_group_name(stack: StackConfig, workspace: WorkspaceConfig) -> str:
@@ -285,7 +279,11 @@ def self_serve_args(stack: StackConfig, shared: Any = None) -> SelfServeZoneArgs
     approved: dict[str, Any] = {}
     for field, (key, output) in ZONE_SECTIONS.items():
         if field not in created and stack.shared is not None and getattr(stack.shared, field) is not None:
-            approved[key] = getattr(shared, output) if shared is not None else f"<amlws:shared.{field}>"
+            approved[key] = (
+                getattr(shared, output)
+                if shared is not None
+                else pulumi.Output.from_input(f"<amlws:shared.{field}>")  # preflight: an ID known later
+            )
     if approved:
         args["approved"] = approved
     return cast(SelfServeZoneArgs, args)  # held to the Args by the component's check_component_args
@@ -305,7 +303,8 @@ def preflight(
     plans: dict[str, WorkspacePlan] = {}
     problems: list[str] = []
     bodies = bodies or workspace_bodies(stack)
-    placeholder_zones = {zone: f"<zone {zone}>" for zone in ALL_ZONES}
+    # Stand-ins for IDs known only once the stack's own resources exist: Outputs, as they will be (left unchecked).
+    placeholder_zones = {zone: pulumi.Output.from_input(f"<zone {zone}>") for zone in ALL_ZONES}
     subnets: dict[str, pulumi.Input[str]] = {}  # the created subnets' IDs exist only once the network does
     if stack.network is not None and stack.network.virtual_network is not None:
         subnets = {
@@ -337,7 +336,7 @@ def preflight(
             stand_ins,
             placeholder_zones,
             subnets,
-            "<shared ml_registry>",
+            pulumi.Output.from_input("<shared ml_registry>"),
         )
         try:
             plans[workspace.project] = plan_workspace(workspace.project, args, lookups)

@@ -123,8 +123,14 @@ def test_monitoring_is_workspace_based_application_insights():
 
 
 def test_monitoring_with_existing_ids_creates_nothing():
-    ai = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
-    law = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law"
+    ai = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
+    )
+    law = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law"
+    )
     result = run(
         lambda: WorkspaceMonitoring(
             "m", {"existing_application_insights_id": ai, "existing_log_analytics_workspace_id": law}
@@ -135,8 +141,14 @@ def test_monitoring_with_existing_ids_creates_nothing():
 
 
 def test_existing_monitoring_that_does_not_exist_is_refused():
-    ai = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
-    law = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law"
+    ai = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
+    )
+    law = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law"
+    )
     with pytest.raises(
         ComponentInputError,
         match=r"monitoring.existing_application_insights_id=.*no such Microsoft.Insights/components exists",
@@ -165,8 +177,11 @@ def test_registry_is_tagged_with_admin_and_anonymous_pull_off():
             "only a Premium registry",
         ),
         (
-            {"existing_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x"},
-            "expected a Microsoft.ContainerRegistry/registries ID",
+            {
+                "existing_id": "/subscriptions/00000000-0000-0000-0000-000000000000"
+                "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x"
+            },
+            "not an ARM ID of a Microsoft.ContainerRegistry/registries",
         ),
     ],
 )

@@ -15,9 +15,19 @@ from amlws_rules.azure_values import STORAGE_KINDS, STORAGE_SKU_NAMES
 
 STACK_FILE = "Pulumi.qa.yaml"
 BASE = {"environment": "qa", "location": "westeurope", "tags": {"owner": "qa-team"}}
-STORAGE_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stdata"
-AI_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/appi"
-LAW_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log"
+STORAGE_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000"
+    "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stdata"
+)
+AI_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Insights/components/appi"
+)
+LAW_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000"
+    "/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log"
+)
+VAULT_ID = STORAGE_ID.replace("Microsoft.Storage/storageAccounts/stdata", "Microsoft.KeyVault/vaults/kv-data")
+ACR_ID = STORAGE_ID.replace("Microsoft.Storage/storageAccounts/stdata", "Microsoft.ContainerRegistry/registries/crdata")
 
 
 def engine_config(config: dict) -> dict[str, str]:
@@ -179,8 +189,8 @@ def test_top_level_booleans_arrive_as_strings_and_are_read_as_booleans():
     "section, key",
     [
         ({"storage": {"existingId": STORAGE_ID, "skuName": "Standard_GRS"}}, "storage.skuName"),
-        ({"keyVault": {"existingId": "/x", "enablePurgeProtection": False}}, "keyVault.enablePurgeProtection"),
-        ({"containerRegistry": {"existingId": "/x", "skuName": "Premium"}}, "containerRegistry.skuName"),
+        ({"keyVault": {"existingId": VAULT_ID, "enablePurgeProtection": False}}, "keyVault.enablePurgeProtection"),
+        ({"containerRegistry": {"existingId": ACR_ID, "skuName": "Premium"}}, "containerRegistry.skuName"),
         (
             {"monitoring": {"existingApplicationInsightsId": AI_ID, "disableLocalAuth": False}},
             "monitoring.disableLocalAuth",

@@ -289,7 +289,7 @@ def test_private_endpoints_for_workspace_storage_vault_and_registry_with_dns_rec
     [
         (
             {"private_endpoints": {"subnet_id": VNET, "private_dns_zone_ids": {}}},
-            "private_endpoints.subnet_id=.*must be a subnet ID",
+            "private_endpoints.subnet_id=.*not an ARM ID of a Microsoft.Network/virtualNetworks/subnets",
         ),
         (
             {"private_endpoints": {"subnet_id": SUBNET, "private_dns_zone_ids": {}}},
@@ -429,7 +429,7 @@ def test_an_output_that_is_not_a_storage_id_fails_the_run_before_the_workspace()
     with pytest.raises(PreviewError) as err:
         run_program(program, "amlws", "test", {}, [], ArmMocks())
     assert isinstance(err.value.cause, ComponentInputError)
-    assert "is not a resource ID of the form" in str(err.value.cause)
+    assert "is not an ARM ID of a Microsoft.Storage/storageAccounts" in str(err.value.cause)
     assert not [r for r in err.value.registrations if r.type.endswith("machinelearningservices:Workspace")]
 
 

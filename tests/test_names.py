@@ -226,7 +226,7 @@ def test_components_used_alone_name_everything_too():
                 "private_endpoints": {
                     "subnet_id": SUBNET,
                     "private_dns_zone_ids": {
-                        z: f"/zones/{z}"
+                        z: f"{SUBNET.split('/providers/')[0]}/providers/Microsoft.Network/privateDnsZones/{z}"
                         for z in (
                             "privatelink.api.azureml.ms",
                             "privatelink.notebooks.azure.net",

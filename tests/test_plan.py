@@ -20,7 +20,10 @@ from amlws.stacks.program import main
 from harness import by_type, inputs, one, run
 
 ROOT = Path(__file__).resolve().parent.parent
-VAULT = "/subscriptions/s/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv-central"
+VAULT = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000"
+    "/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv-central"
+)
 VAULT_FIXTURE = {VAULT: {"properties": {"enablePurgeProtection": True, "enableSoftDelete": True}}}
 
 
@@ -128,7 +131,10 @@ def test_two_workspaces_bringing_one_storage_account_ask_azure_once_per_run(monk
         return original(name, resource_group_name)
 
     monkeypatch.setattr(storage, "_get_account", counting)
-    account = "/subscriptions/s/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stshared"
+    account = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stshared"
+    )
     fixtures = {account: {"kind": "StorageV2", "sku": {"name": "Standard_LRS"}}}
     workspaces = [{"project": p, "storage": {"existingId": account}} for p in ("churn", "fraud")]
     config = {"environment": "qa", "location": "westeurope", "tags": {"owner": "qa"}, "workspaces": workspaces}

@@ -231,7 +231,10 @@ def test_prod_shows_the_whole_path_from_its_network_to_the_workspaces_and_the_ml
 def test_an_existing_subnet_by_id_or_by_name_in_an_existing_network():
     from test_stacks import BASE, preview_config
 
-    vnet = "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-hub"
+    vnet = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-hub"
+    )
     config = {
         **BASE,
         "network": {"virtualNetworkId": vnet},
@@ -282,7 +285,8 @@ def test_an_existing_subnet_by_id_or_by_name_in_an_existing_network():
         ),
         (
             {
-                "virtualNetworkId": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v",
+                "virtualNetworkId": "/subscriptions/00000000-0000-0000-0000-000000000000"
+                "/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v",
                 "virtualNetwork": {
                     "addressPrefixes": ["10.0.0.0/16"],
                     "subnets": [{"name": "pe", "addressPrefix": "10.0.1.0/24"}],

@@ -112,15 +112,21 @@ def test_type_tokens_match_versioned_and_plain():
 
 def test_arm_ids():
     arm = parse_arm_id(
-        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
         "microsoft.storage/storageaccounts",
     )
-    assert (arm.subscription_id, arm.resource_group_name, arm.name) == ("s", "rg", "acct")
-    with pytest.raises(ValueError, match="expected a Microsoft.KeyVault/vaults ID"):
+    assert (arm.subscription_id, arm.resource_group_name, arm.name) == (
+        "00000000-0000-0000-0000-000000000000",
+        "rg",
+        "acct",
+    )
+    with pytest.raises(ValueError, match="not an ARM ID of a Microsoft.KeyVault/vaults"):
         parse_arm_id(
-            arm_id := "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
+            arm_id := "/subscriptions/00000000-0000-0000-0000-000000000000"
+            "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
             "Microsoft.KeyVault/vaults",
         )
-    with pytest.raises(ValueError, match="not a resource ID"):
+    with pytest.raises(ValueError, match="not an ARM resource ID"):
         parse_arm_id("acct")
     assert arm_id

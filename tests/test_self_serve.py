@@ -405,7 +405,15 @@ def test_zone_image_builds_both_ways():
         ({"creator_group_object_ids": ["me@contoso.com"]}, "GUID"),
         ({"effect": "Disabled"}, "Deny .*or Audit"),
         ({"resources": {"storage": {}, "key_vault": {}}}, "resources.monitoring.*Application Insights"),
-        ({"approved": {"storage_account_id": "/x"}}, "approved.storage_account_id.*keep one"),
+        (
+            {
+                "approved": {
+                    "storage_account_id": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+                    "/providers/Microsoft.Storage/storageAccounts/stzone"
+                }
+            },
+            "approved.storage_account_id.*keep one",
+        ),
         ({"required_tags": ["a'b"]}, "tag names"),
         ({"managed_network_isolation_mode": "Open"}, "must be one of"),
         ({"approved": {"storage_id": "/x"}}, "unknown setting; did you mean 'storage_account_id'"),

@@ -259,7 +259,10 @@ def test_all_config_errors_are_reported_together():
 
 
 def test_a_bad_existing_storage_in_the_second_workspace_declares_nothing():
-    bad = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/adls"
+    bad = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/adls"
+    )
     fixtures = {bad: {"kind": "StorageV2", "sku": {"name": "Standard_LRS"}, "isHnsEnabled": True}}
     config = {**BASE, "workspaces": [{"project": "churn"}, {"project": "fraud", "storage": {"existingId": bad}}]}
     with pytest.raises(PreviewError) as err:
@@ -307,7 +310,8 @@ def test_shared_section_gives_several_workspaces_one_registry_vault_and_insights
                     {
                         "project": "churn",
                         "privateEndpoints": {
-                            "subnetId": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
+                            "subnetId": "/subscriptions/00000000-0000-0000-0000-000000000000"
+                            "/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/s"
                         },
                     }
                 ],
@@ -374,7 +378,8 @@ def test_enterprise_settings_are_refused_with_the_stack_file_and_key(config, pro
 
 def test_changing_hbi_on_a_deployed_workspace_is_refused_before_anything_is_declared():
     deployed = {
-        "/subscriptions/s/resourceGroups/rg-churn-qa/providers/Microsoft.MachineLearningServices/workspaces/mlw-churn-qa": {
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg-churn-qa/providers/Microsoft.MachineLearningServices/workspaces/mlw-churn-qa": {
             "hbiWorkspace": False
         }
     }
@@ -389,7 +394,10 @@ def test_changing_hbi_on_a_deployed_workspace_is_refused_before_anything_is_decl
 
 
 def test_private_endpoints_use_the_stacks_dns_zones():
-    vnet = "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"
+    vnet = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"
+    )
     config = {
         **BASE,
         "network": {"virtualNetworkId": vnet},
@@ -411,8 +419,14 @@ def test_private_endpoints_use_the_stacks_dns_zones():
     assert len(by_type(result, "network:PrivateEndpoint")) == 4  # workspace, blob, file, vault
 
 
-EXISTING_VAULT = "/subscriptions/s/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv-central"
-EXISTING_ACR = "/subscriptions/s/resourceGroups/rg-sec/providers/Microsoft.ContainerRegistry/registries/acrcentral"
+EXISTING_VAULT = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000"
+    "/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv-central"
+)
+EXISTING_ACR = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000"
+    "/resourceGroups/rg-sec/providers/Microsoft.ContainerRegistry/registries/acrcentral"
+)
 
 
 def test_shared_section_can_share_existing_resources_looked_up_by_id():
@@ -461,7 +475,10 @@ def test_cmk_on_a_shared_existing_vault_without_purge_protection_is_refused():
 
 
 def test_shared_resources_get_their_own_private_endpoints():
-    vnet = "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"
+    vnet = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"
+    )
     config = {
         **BASE,
         "network": {"virtualNetworkId": vnet},
@@ -484,7 +501,10 @@ def test_shared_resources_get_their_own_private_endpoints():
 
 
 def test_a_basic_shared_registry_is_fine_when_only_the_workspace_has_private_endpoints_but_not_for_its_own():
-    vnet = "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"
+    vnet = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000"
+        "/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet"
+    )
     config = {
         **BASE,
         "network": {"virtualNetworkId": vnet},

@@ -6,8 +6,12 @@ roleDefinitions/<guid>`): an assignment that names the GUID of another subscript
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
 import uuid
+from functools import cache
+from pathlib import Path
 
 AZUREML_DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
 AZUREML_COMPUTE_OPERATOR = "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815"
@@ -73,3 +77,62 @@ def role_definition_name(scope: str, role_name: str) -> str:
     """The GUID name of a custom role definition: uuid5 of its assignable scope and role name (role
     definition names, like assignment names, are unique in the tenant)."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{scope.lower()}/roledefinitions/{role_name.lower()}"))
+
+
+BUILTIN_ROLES_FILE = Path(__file__).with_name("builtin_roles.json")
+_ROLE_DEFINITION_ID = re.compile(
+    r"^(?:/subscriptions/(?P<sub>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))?"
+    r"/providers/Microsoft\.Authorization/roleDefinitions/(?P<guid>[^/]+)$",
+    re.IGNORECASE,
+)
+
+
+@cache
+def builtin_roles() -> dict[str, tuple[str, str]]:
+    """Lower-cased built-in role name (and former name) -> (the name as Azure writes it, role GUID), from
+    builtin_roles.json (the Azure built-in roles page; its `source` says which version)."""
+    table: dict[str, tuple[str, str]] = {}
+    for category in json.loads(BUILTIN_ROLES_FILE.read_text(encoding="utf-8"))["categories"]:
+        for role in category["roles"]:
+            for name in (role["name"], *role.get("formerNames", ())):
+                table[name.lower()] = (role["name"], role["id"])
+    return table
+
+
+ROLE_FORMS = (
+    "a built-in role name (e.g. 'Storage Blob Data Reader'; the table is amlws_rules/builtin_roles.json), "
+    "a role definition GUID, or a role definition ID "
+    "(/subscriptions/<subscription GUID>/providers/Microsoft.Authorization/roleDefinitions/<GUID>, "
+    "or /providers/Microsoft.Authorization/roleDefinitions/<GUID>)"
+)
+
+
+def resolve_role(value: object, subscription_id: str) -> str:
+    """The role definition ID an assignment's `roleDefinitionId` takes, for AVM's `roleDefinitionIdOrName`.
+
+    Accepts a built-in role name (case-insensitive, as Azure compares names), a GUID (a built-in or a custom
+    role), or a full role definition ID, subscription-scoped or tenant-scoped
+    (`/providers/Microsoft.Authorization/roleDefinitions/<guid>`, as AVM accepts it): a full ID is returned as
+    written, a name or a GUID becomes the subscription-scoped ID. Raises ValueError naming the value and what
+    is allowed, with "did you mean" for a misspelt built-in name.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{value!r} is not a role: give {ROLE_FORMS}")
+    if is_guid(value):
+        return role_definition_id(subscription_id, value.lower())
+    match = _ROLE_DEFINITION_ID.match(value)
+    if match:
+        if not is_guid(match["guid"]):
+            raise ValueError(
+                f"{value!r}: the role definition's name {match['guid']!r} is not a GUID; give {ROLE_FORMS}"
+            )
+        return value
+    if value.lower().startswith(("/subscriptions/", "/providers/")):
+        raise ValueError(f"{value!r} is not a role definition ID; give {ROLE_FORMS}")
+    table = builtin_roles()
+    found = table.get(value.lower())
+    if found is not None:
+        return role_definition_id(subscription_id, found[1])
+    close = difflib.get_close_matches(value.lower(), table, n=3, cutoff=0.6)
+    suggestion = f"did you mean {' or '.join(repr(table[c][0]) for c in dict.fromkeys(close))}? " if close else ""
+    raise ValueError(f"{value!r} is not a built-in role name: {suggestion}give {ROLE_FORMS}")
