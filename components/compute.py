@@ -17,6 +17,17 @@ from amlws_rules.compute import assigned_user_problem
 
 from . import defaults
 from ._common import ComponentInputError, check_arm_id
+from .compute_features import (
+    ComputeScheduleSettings,
+    ManagedIdentitiesSettings,
+    SetupScriptsSettings,
+    compute_identity,
+    instance_schedules,
+    instance_setup_scripts,
+    validate_managed_identities,
+    validate_schedules,
+    validate_setup_scripts,
+)
 
 _INSTANCE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{2,23}$")
 _CLUSTER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,15}$")
@@ -47,6 +58,12 @@ class ComputeInstanceSettings(TypedDict):
     """`enableNodePublicIp`; default true without a subnet, false inside one."""
     disable_local_auth: NotRequired[bool]
     """`disableLocalAuth`, default true (Azure Policy e96a9a5f)."""
+    schedules: NotRequired[list[ComputeScheduleSettings]]
+    """`schedules.computeStartStop`: up to 4 cron schedules that start or stop the instance. None by default."""
+    setup_scripts: NotRequired[SetupScriptsSettings]
+    """`setupScripts.scripts`: a creation script (run once) and/or a startup script (run at every start)."""
+    managed_identities: NotRequired[ManagedIdentitiesSettings]
+    ("The compute's `identity` (AVM `managedIdentities`): system-assigned or user-assigned, not both; none by default.")
 
 
 class ComputeClusterSettings(TypedDict):
@@ -72,6 +89,11 @@ class ComputeClusterSettings(TypedDict):
     """`enableNodePublicIp`; default true without a subnet, false inside one."""
     disable_local_auth: NotRequired[bool]
     """`disableLocalAuth`, default true (CKV_AZURE_142)."""
+    managed_identities: NotRequired[ManagedIdentitiesSettings]
+    (
+        "The compute's `identity` (AVM `managedIdentities`): system-assigned (the default when this is left out) or "
+        "user-assigned identities, not both; `{}` runs the cluster without an identity."
+    )
 
 
 def check_subnet(component: str, setting: str, subnet_id: str | None) -> None:
@@ -130,6 +152,9 @@ def validate_compute_settings(
                 component, f"{where}.ssh_admin_public_key", None, "required when ssh_public_access is Enabled"
             )
         check_subnet(component, f"{where}.subnet_id", ci.get("subnet_id"))
+        validate_schedules(component, f"{where}.schedules", ci.get("schedules"))
+        validate_setup_scripts(component, f"{where}.setup_scripts", ci.get("setup_scripts"))
+        validate_managed_identities(component, f"{where}.managed_identities", ci.get("managed_identities"))
         if name.lower() in seen:
             raise ComponentInputError(
                 component, f"{where}.name", name, "another compute in this workspace has that name"
@@ -156,6 +181,7 @@ def validate_compute_settings(
                 component, f"{where}.node_idle_time_before_scale_down", scale_down, str(err)
             ) from None
         check_subnet(component, f"{where}.subnet_id", cc.get("subnet_id"))
+        validate_managed_identities(component, f"{where}.managed_identities", cc.get("managed_identities"))
         if name.lower() in seen:
             raise ComponentInputError(
                 component, f"{where}.name", name, "another compute in this workspace has that name"
@@ -183,8 +209,20 @@ def compute_instance_properties(ci: ComputeInstanceSettings, tenant_id: pulumi.I
             ),
             subnet=ml.ResourceIdArgs(id=subnet) if subnet else None,
             enable_node_public_ip=ci.get("enable_node_public_ip", not subnet),
+            schedules=instance_schedules(ci.get("schedules")),
+            setup_scripts=instance_setup_scripts(ci.get("setup_scripts")),
         ),
     )
+
+
+def compute_instance_identity(ci: ComputeInstanceSettings) -> ml.ManagedServiceIdentityArgs | None:
+    """An instance has no identity unless `managed_identities` gives one (as before the setting existed)."""
+    return compute_identity(ci.get("managed_identities"), default_system_assigned=False)
+
+
+def compute_cluster_identity(cc: ComputeClusterSettings) -> ml.ManagedServiceIdentityArgs | None:
+    """A cluster runs as a system-assigned identity unless `managed_identities` says otherwise."""
+    return compute_identity(cc.get("managed_identities"), default_system_assigned=True)
 
 
 def compute_cluster_properties(cc: ComputeClusterSettings) -> ml.AmlComputeArgs:

@@ -14,6 +14,7 @@ from .schema import check_component_args
 from ._common import ComponentInputError, token
 from .access import WorkspaceAccessSettings
 from .compute import ComputeClusterSettings, ComputeInstanceSettings
+from .compute_features import ServerlessComputeSettings
 from .datastore import DatastoreSettings, PlannedDatastore
 from .declaring import Declaring
 from .diagnostics import DiagnosticSettingArgs
@@ -30,6 +31,7 @@ from .identity import (
     validate_workspace_identity,
 )
 from .key_vault import WorkspaceKeyVaultArgs
+from .kinds import FeatureStoreSettings, WorkspaceHubConfigSettings, warn_open_hub
 from .locks import LockArgs
 from .monitoring import WorkspaceMonitoringArgs
 from .network import OutboundRuleSettings, PrivateEndpointSettings
@@ -61,6 +63,7 @@ __all__ = [  # what this module offered before the split, and still does
     "COMPONENT",
     "ComponentInputError",
     "CustomerManagedKeySettings",
+    "FeatureStoreSettings",
     "IDENTITY_TYPES",
     "ISOLATION_MODES",
     "MANAGED_NETWORK_LOCKS_DOC",
@@ -70,6 +73,7 @@ __all__ = [  # what this module offered before the split, and still does
     "USER_ASSIGNED_IDENTITY_TYPE",
     "WORKSPACE_IDENTITY_SETTINGS",
     "WORKSPACE_SECTIONS",
+    "WorkspaceHubConfigSettings",
     "WorkspaceIdentitySettings",
     "WorkspacePlan",
     "plan_workspace",
@@ -124,10 +128,33 @@ class MachineLearningWorkspaceArgs(TypedDict):
         "`workspaceName` (3-33 letters, digits, hyphens, underscores, starting with a letter or digit); by default "
         "`mlw-<name>`."
     )
+    name_suffix: NotRequired[str]
+    (
+        "Appended to the names the component picks for what a deletion blocks: `mlw-<name>-<suffix>` and the created "
+        "key vault's name (a deleted workspace stays soft-deleted 14 days and blocks its name; docs/soft-delete.md). "
+        "Lowercase letters and digits, at most 6; names you give are kept."
+    )
     friendly_name: NotRequired[str]
     """`friendlyName` shown in the studio."""
     description: NotRequired[str]
     """`description` of the workspace."""
+    kind: NotRequired[str]
+    (
+        "`kind`: `Default` (an Azure Machine Learning workspace; not sent unless set), `Hub` (an AI Foundry hub whose "
+        "projects share its storage, key vault, monitoring, registry, network and key), `Project` (a hub's project: "
+        "needs `hub_resource_id` and takes none of what its hub decides) or `FeatureStore` (needs `feature_store`)."
+    )
+    hub_resource_id: NotRequired[pulumi.Input[str]]
+    """`hubResourceId`: the resource ID of a Project's Hub workspace (required for a Project, refused otherwise)."""
+    feature_store: NotRequired[FeatureStoreSettings]
+    """`featureStoreSettings` of a FeatureStore (required for one, refused on any other kind)."""
+    diagnostics_workspace_id: NotRequired[pulumi.Input[str]]
+    (
+        "A Project's destination for its resource logs: the resource ID of a Log Analytics workspace (its hub's). "
+        "Other kinds send them to their own monitoring's."
+    )
+    workspace_hub_config: NotRequired[WorkspaceHubConfigSettings]
+    """`workspaceHubConfig` of a Hub: extra storage accounts and the resource group of projects made in the portal."""
     storage: NotRequired[WorkspaceStorageArgs]
     (
         "The workspace's storage account (created by default, or `existing_id`). Premium, BlobStorage and HNS accounts "
@@ -176,6 +203,8 @@ class MachineLearningWorkspaceArgs(TypedDict):
     """Compute instances to create in the workspace."""
     compute_clusters: NotRequired[list[ComputeClusterSettings]]
     """Compute clusters to create in the workspace."""
+    serverless_compute: NotRequired[ServerlessComputeSettings]
+    ("`serverlessComputeSettings`: the subnet serverless compute jobs run in, and whether their nodes get public IPs.")
     tags: NotRequired[dict[str, str]]
     """Tags for the workspace and every resource it creates."""
     lock: NotRequired[LockArgs]
@@ -258,12 +287,12 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
     """Name of the workspace."""
     principal_id: pulumi.Output[str]
     """Object ID of the workspace's system-assigned identity (empty for user-assigned only)."""
-    storage_account_id: pulumi.Output[str]
-    """Resource ID of the workspace's storage account."""
-    key_vault_id: pulumi.Output[str]
-    """Resource ID of the workspace's key vault."""
-    application_insights_id: pulumi.Output[str]
-    """Resource ID of the workspace's Application Insights."""
+    storage_account_id: pulumi.Output[Optional[str]]
+    """Resource ID of the workspace's storage account (None for a Project: it uses its hub's)."""
+    key_vault_id: pulumi.Output[Optional[str]]
+    """Resource ID of the workspace's key vault (None for a Project)."""
+    application_insights_id: pulumi.Output[Optional[str]]
+    """Resource ID of the workspace's Application Insights (None for a Project)."""
     log_analytics_workspace_id: pulumi.Output[Optional[str]]
     """Resource ID of the Log Analytics workspace behind Application Insights."""
     container_registry_id: pulumi.Output[Optional[str]]
@@ -302,7 +331,9 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         identity = declare_identity(plan.identity, at, scopes=parts.identity_scopes())
         encryption = _encryption(plan, at, parts.vault, deployer_grants or {})
         workspace = declare_workspace(plan, self, parts, identity=identity, encryption=encryption)
-        declare_workspace_guards(plan, self, workspace, parts.monitoring.log_analytics_workspace_id)
+        warn_open_hub(plan.kind, plan.network.isolation_mode, name, self)
+        law_id = parts.monitoring.log_analytics_workspace_id if parts.monitoring else plan.kind.diagnostics_workspace_id
+        declare_workspace_guards(plan, self, workspace, law_id)
         system = workspace.identity.apply(lambda i: (i.principal_id if i else None) or "")
         principals = identity.with_system(system if plan.identity.includes_system else None)
         approvals = declare_approvals(plan.network, at, parts.datastores, workspace.id, principals)
@@ -314,23 +345,28 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         self.workspace_id, self.workspace_name, self.principal_id = workspace.id, workspace.name, system
         self.primary_identity_principal_id = pulumi.Output.from_input(identity.principal)
         self.cmk_identity_principal_id = pulumi.Output.from_input(encryption.principal_id if encryption else None)
-        self.storage_account_id, self.key_vault_id = parts.storage.id, parts.key_vault.id
-        self.application_insights_id = parts.monitoring.application_insights_id
-        self.log_analytics_workspace_id = parts.monitoring.log_analytics_workspace_id
+        self.storage_account_id = _optional(parts.storage.id if parts.storage else None)
+        self.key_vault_id = _optional(parts.key_vault.id if parts.key_vault else None)
+        self.application_insights_id = _optional(parts.monitoring.application_insights_id if parts.monitoring else None)
+        self.log_analytics_workspace_id = _optional(law_id)
         self.container_registry_id = pulumi.Output.from_input(parts.registry.id if parts.registry else None)
         self.compute_ids = _by_name({k: c.id for k, c in computes.items()})
         self.datastore_ids, self.environment_version_ids = _by_name(datastore_ids), _by_name(environment_ids)
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
 
 
+def _optional(value: pulumi.Input[Optional[str]] | None) -> pulumi.Output[Optional[str]]:
+    return pulumi.Output.from_input(value)
+
+
 def _encryption(
-    plan: WorkspacePlan, at: Declaring, vault: VaultRef, deployer_grants: Mapping[str, pulumi.Resource]
+    plan: WorkspacePlan, at: Declaring, vault: VaultRef | None, deployer_grants: Mapping[str, pulumi.Resource]
 ) -> DeclaredEncryption | None:
     """The customer-managed key; its key waits for the deployer's grant on an existing vault: the vault owner's
     (`deployer_grants`) or, for a workspace declared alone, one made here, under the workspace (where every earlier
     version made it)."""
     cmk = plan.encryption
-    if cmk is None:
+    if cmk is None or vault is None:
         return None
     key_after: list[pulumi.Resource] = []
     if cmk.existing_vault_id is not None:

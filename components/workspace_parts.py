@@ -9,7 +9,13 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from ._common import child, keep_earlier_name
 from .access import grant_groups
-from .compute import compute_cluster_properties, compute_instance_properties
+from .compute import (
+    compute_cluster_identity,
+    compute_cluster_properties,
+    compute_instance_identity,
+    compute_instance_properties,
+)
+from .compute_features import idle_shutdown_identity_note, serverless_compute_settings
 from .datastore import DatastoreAccount, declare_accounts, declare_datastores
 from .diagnostics import declare_diagnostic_settings, send_diagnostics
 from .encryption import DeclaredEncryption, VaultRef
@@ -40,31 +46,34 @@ MANAGED_NETWORK_LOCKS_DOC = "https://learn.microsoft.com/azure/machine-learning/
 
 @dataclass(frozen=True, slots=True)
 class Associated:
-    """The workspace's associated resources as declared (created, or brought by ID)."""
+    """The workspace's associated resources as declared (created, or brought by ID); a Project has none of its
+    own (its hub's serve it), only its datastores' accounts."""
 
-    monitoring: WorkspaceMonitoring
-    storage: WorkspaceStorage
-    key_vault: WorkspaceKeyVault
-    vault: VaultRef
+    monitoring: WorkspaceMonitoring | None
+    storage: WorkspaceStorage | None
+    key_vault: WorkspaceKeyVault | None
+    vault: VaultRef | None
     """Where a customer-managed key goes (the vault's ID checked for CMK when it is known only later)."""
     registry: WorkspaceContainerRegistry | None
     datastores: tuple[DatastoreAccount, ...]
 
     def identity_scopes(self) -> dict[str, pulumi.Input[str]]:
         """The resources a user-assigned primary identity is granted roles on, by section."""
-        scopes: dict[str, pulumi.Input[str]] = {
-            "storage": self.storage.id,
-            "key_vault": self.key_vault.id,
-            "application_insights": self.monitoring.application_insights_id,
-        }
+        scopes: dict[str, pulumi.Input[str]] = {}
+        if self.storage is not None and self.key_vault is not None and self.monitoring is not None:
+            scopes["storage"] = self.storage.id
+            scopes["key_vault"] = self.key_vault.id
+            scopes["application_insights"] = self.monitoring.application_insights_id
         if self.registry is not None:
             scopes["container_registry"] = self.registry.id
         return scopes
 
     def endpoint_ids(self, workspace_id: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
         """The private endpoints' targets, by section."""
-        ids: dict[str, pulumi.Input[str]] = {"workspace": workspace_id, "storage": self.storage.id}
-        ids["key_vault"] = self.key_vault.id
+        ids: dict[str, pulumi.Input[str]] = {"workspace": workspace_id}
+        if self.storage is not None and self.key_vault is not None:
+            ids["storage"] = self.storage.id
+            ids["key_vault"] = self.key_vault.id
         if self.registry is not None:
             ids["container_registry"] = self.registry.id
         return ids
@@ -109,16 +118,22 @@ def declare_associated(plan: WorkspacePlan, parent: pulumi.Resource) -> Associat
     """Monitoring, storage, key vault, registry and the datastores' accounts: nothing here depends on the
     workspace, so the workspace (and a managed network's outbound rules) can point at them."""
     name, names = plan.names.name, plan.names
-    monitoring = WorkspaceMonitoring(f"{name}-monitoring", plan.monitoring, child(parent), validated=True)
-    diag = {"diagnostics_workspace_id": monitoring.log_analytics_workspace_id} if plan.diagnostics else {}
-    storage = declare_storage(plan.storage, parent, name, diag)
-    # Keys created through ARM need the deployer's data-plane role on the vault (Azure/bicep#6539).
-    cmk = plan.encryption
-    grant = (
-        {"grant_deployer_crypto_officer": True, "deployer_principal_type": cmk.deployer_principal_type} if cmk else {}
-    )
-    vault, vault_ref = declare_key_vault(plan.key_vault, parent, name, diag, deployer_grant=grant, for_cmk=bool(cmk))
-    registry = declare_registry(plan.registry, parent, name, diag)
+    monitoring = storage = vault = vault_ref = registry = None
+    if plan.monitoring is not None and plan.storage is not None and plan.key_vault is not None:  # not a Project
+        monitoring = WorkspaceMonitoring(f"{name}-monitoring", plan.monitoring, child(parent), validated=True)
+        diag = {"diagnostics_workspace_id": monitoring.log_analytics_workspace_id} if plan.diagnostics else {}
+        storage = declare_storage(plan.storage, parent, name, diag)
+        # Keys created through ARM need the deployer's data-plane role on the vault (Azure/bicep#6539).
+        cmk = plan.encryption
+        grant = (
+            {"grant_deployer_crypto_officer": True, "deployer_principal_type": cmk.deployer_principal_type}
+            if cmk
+            else {}
+        )
+        vault, vault_ref = declare_key_vault(
+            plan.key_vault, parent, name, diag, deployer_grant=grant, for_cmk=bool(cmk)
+        )
+        registry = declare_registry(plan.registry, parent, name, diag)
     accounts = declare_accounts(
         parent,
         name,
@@ -127,7 +142,11 @@ def declare_associated(plan: WorkspacePlan, parent: pulumi.Resource) -> Associat
         location=names.location,
         tags=names.tags,
         protect=names.protect,
-        public_network_access=plan.storage.args.get("public_network_access", STORAGE_PUBLIC_NETWORK_ACCESS),
+        public_network_access=(
+            plan.storage.args.get("public_network_access", STORAGE_PUBLIC_NETWORK_ACCESS)
+            if plan.storage
+            else STORAGE_PUBLIC_NETWORK_ACCESS
+        ),
         lock=plan.lock.data,
     )
     return Associated(monitoring, storage, vault, vault_ref, registry, tuple(accounts))
@@ -146,10 +165,14 @@ def declare_computes(
             resource_group_name=at.rg,
             workspace_name=workspace.name,
             location=at.location,
+            identity=compute_instance_identity(ci),
             properties=compute_instance_properties(ci, at.tenant_id),
             tags=at.tags,
             opts=child(at.parent, depends_on=list(after)),
         )
+        note = idle_shutdown_identity_note(ci)
+        if note:
+            pulumi.log.warn(note, resource=computes[ci["name"]])
     for cc in plan.clusters:
         computes[cc["name"]] = ml.Compute(
             f"{at.name}-{cc['name']}",
@@ -157,7 +180,7 @@ def declare_computes(
             resource_group_name=at.rg,
             workspace_name=workspace.name,
             location=at.location,
-            identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
+            identity=compute_cluster_identity(cc),
             properties=compute_cluster_properties(cc),
             tags=at.tags,
             opts=child(at.parent, depends_on=list(after)),
@@ -194,8 +217,11 @@ def declare_workspace(
     encryption: DeclaredEncryption | None,
 ) -> ml.Workspace:
     """The workspace itself, after the grants its identities need at creation. `identity.userAssignedIdentities`:
-    the created primary identity first, then the ones the user brings, then the customer-managed key's."""
-    names, network = plan.names, plan.network
+    the created primary identity first, then the ones the user brings, then the customer-managed key's. A Project
+    sends `hubResourceId` and none of what its hub decides for it (associated resources, network, encryption,
+    system datastores: kinds.py)."""
+    names, network, kind = plan.names, plan.network, plan.kind
+    project = kind.is_project
     user_identities: list[pulumi.Input[str]] = list(plan.identity.user_assigned_identity_ids)
     if identity.created_id is not None:
         user_identities.insert(0, identity.created_id)
@@ -213,17 +239,22 @@ def declare_workspace(
             type=plan.identity.type, user_assigned_identities=user_identities or None
         ),
         primary_user_assigned_identity=identity.primary,
-        storage_account=parts.storage.id,
-        key_vault=parts.vault.id,
-        application_insights=parts.monitoring.application_insights_id,
+        kind=kind.sent_kind,
+        hub_resource_id=kind.hub_resource_id,
+        feature_store_settings=kind.feature_store_settings(),
+        workspace_hub_config=kind.workspace_hub_config(),
+        storage_account=parts.storage.id if parts.storage else None,
+        key_vault=parts.vault.id if parts.vault else None,
+        application_insights=parts.monitoring.application_insights_id if parts.monitoring else None,
         container_registry=parts.registry.id if parts.registry else None,
         image_build_compute=plan.environments.image_build_compute,
-        public_network_access=network.public_network_access,
+        public_network_access=None if project else network.public_network_access,
         hbi_workspace=plan.hbi_workspace,
         encryption=encryption.encryption if encryption is not None else None,
-        managed_network=managed_network(network, parts.datastores),
+        managed_network=None if project else managed_network(network, parts.datastores),
         provision_network_now=network.provision_network_now,
-        system_datastores_auth_mode=plan.storage.auth_mode,
+        serverless_compute_settings=serverless_compute_settings(plan.compute.serverless),
+        system_datastores_auth_mode=None if plan.storage is None else plan.storage.auth_mode,
         v1_legacy_mode=False,
         tags=names.tags,
         opts=child(

@@ -8,6 +8,7 @@ workspace before declaring any (the stack program) plans with stand-ins for what
 groups, shared resources) and later `wired` swaps in the real Inputs: the same checks, this run's Inputs.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, cast
@@ -15,11 +16,12 @@ from typing import Any, Mapping, cast
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from amlws_rules.naming import ML_WORKSPACE, hyphenated_name
+from amlws_rules.naming import KEY_VAULT, ML_WORKSPACE, NAME_SUFFIX_PATTERN, hyphenated_name, suffixed_name
 
-from ._common import ComponentInputError, check_arm_id, check_name, check_tags, inherited, unlocked
+from ._common import ComponentInputError, check_arm_id, check_name, check_tags, default_seed, inherited, unlocked
 from .access import WorkspaceAccessSettings, validate_access
 from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_compute_settings
+from .compute_features import ServerlessComputeSettings, validate_serverless_compute
 from .datastore import PlannedDatastore, validate_datastores
 from .diagnostics import PlannedSetting, plan_diagnostic_settings
 from .encryption import EncryptionPlan, check_encryption, plan_encryption
@@ -34,6 +36,7 @@ from .identity import (
 )
 from .image_builds import image_builds_setting, validate_image_builds
 from .key_vault import VaultFacts, VaultPlan, WorkspaceKeyVaultArgs, plan_key_vault, vault_of
+from .kinds import KindPlan, check_kind, plan_kind, workspace_kind
 from .locks import LockArgs, check_lock
 from .lookups import Lookups, probe
 from .monitoring import WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
@@ -71,15 +74,16 @@ class WorkspaceChecks:
     """What checking the args learned (the answers of the lookups): never an Output, so a plan made with
     stand-ins holds for the real Inputs."""
 
-    storage: StoragePlan
-    key_vault: VaultPlan
+    storage: StoragePlan | None
+    """None for a Project, which uses its hub's (and so for the key vault)."""
+    key_vault: VaultPlan | None
     registry: RegistryPlan | None
     primary_principal: str | None
     datastores: tuple[PlannedDatastore, ...]
     settings: frozenset[str]
     """The top-level settings that were checked (a plan is wired only to args with the same ones)."""
-    auth_mode: str
-    """`systemDatastoresAuthMode`, decided against what is known of the storage's shared-key setting."""
+    auth_mode: str | None
+    """`systemDatastoresAuthMode` (None for a Project, which has no storage of its own), decided against what is known of the storage's shared-key setting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,8 @@ class RegistrySection:
 class ComputePlan:
     instances: tuple[ComputeInstanceSettings, ...]
     clusters: tuple[ComputeClusterSettings, ...]
+    serverless: ServerlessComputeSettings | None = None
+    """The workspace's `serverlessComputeSettings` (None: not sent)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +152,12 @@ class LockPlan:
 @dataclass(frozen=True, slots=True)
 class WorkspacePlan:
     names: WorkspaceNames
+    kind: KindPlan
     identity: IdentityPlan
-    storage: StorageSection
-    key_vault: VaultSection
-    monitoring: WorkspaceMonitoringArgs
+    storage: StorageSection | None
+    """None for a Project: a project has no storage, key vault, monitoring or registry of its own (kinds.py)."""
+    key_vault: VaultSection | None
+    monitoring: WorkspaceMonitoringArgs | None
     registry: RegistrySection | None
     network: NetworkPlan
     encryption: EncryptionPlan | None
@@ -171,6 +179,7 @@ class WorkspacePlan:
     def wired(self, name: str, args: Mapping[str, Any]) -> "WorkspacePlan":
         """This plan's checks with `args`' Inputs: `args` are the args it was planned from with stand-ins
         swapped for the real Outputs (a resource group's name, a shared resource's ID). No check runs again."""
+        args = with_name_suffix(name, args)
         if name != self.names.name or frozenset(args) != self.checks.settings:
             raise ComponentInputError(
                 COMPONENT,
@@ -241,6 +250,8 @@ def refuse_immutable_changes(
 def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> WorkspaceChecks:
     """Everything the component would refuse, before anything is declared; each section checked once."""
     lookups = lookups or Lookups()
+    check_kind(args)
+    project = workspace_kind(args) == "Project"
     check_lock(COMPONENT, "lock", args.get("lock"))
     validate_identity_type(args)
     check_network_modes(args)
@@ -250,13 +261,16 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
         check_arm_id(COMPONENT, f"user_assigned_identity_ids[{i}]", identity_id, USER_ASSIGNED_IDENTITY_TYPE)
     primary = args.get("primary_user_assigned_identity")
     check_arm_id(COMPONENT, "primary_user_assigned_identity", primary, USER_ASSIGNED_IDENTITY_TYPE)
-    storage = plan_storage(storage_args(args), COMPONENT, lookups)
-    vault_section = key_vault_args(args)
-    vault = plan_key_vault(vault_section, COMPONENT, lookups)
-    validate_monitoring_args(monitoring_args(args), COMPONENT, lookups)
+    storage = vault = None
+    if not project:  # a Project uses its hub's associated resources (check_kind refused its own)
+        storage = plan_storage(storage_args(args), COMPONENT, lookups)
+        vault_section = key_vault_args(args)
+        vault = plan_key_vault(vault_section, COMPONENT, lookups)
+        validate_monitoring_args(monitoring_args(args), COMPONENT, lookups)
+        check_encryption(args, vault_of(vault_section, vault))
     registry = plan_registry(registry_args(args), COMPONENT, lookups) if "container_registry" in args else None
     validate_compute_settings(COMPONENT, args.get("compute_instances", []), args.get("compute_clusters", []))
-    check_encryption(args, vault_of(vault_section, vault))
+    validate_serverless_compute(COMPONENT, "serverless_compute", args.get("serverless_compute"))
     validate_access(COMPONENT, args.get("access"))
     validate_workspace_identity(args)
     principal = primary_identity_principal(args, lookups)
@@ -290,10 +304,12 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     return WorkspaceChecks(storage, vault, registry, principal, tuple(datastores), frozenset(args), auth_mode)
 
 
-def _auth_mode(args: Mapping[str, Any], storage: StoragePlan) -> str:
+def _auth_mode(args: Mapping[str, Any], storage: StoragePlan | None) -> str | None:
     """`systemDatastoresAuthMode` against the storage's shared-key setting: a created account's
     `allow_shared_key_access` (default false), or what the lookup of an existing one found (null reads as true);
-    unknown for an account known only later."""
+    unknown for an account known only later. None for a Project (its hub's storage)."""
+    if storage is None:
+        return None
     given = args.get("storage") or {}
     if not given.get("existing_id"):
         return system_datastores_auth_mode(
@@ -316,8 +332,10 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         tags=args.get("tags") or {},
         protect=args.get("protect_data", False),
     )
+    kind = plan_kind(args)
     storage = storage_args(args)
     vault = key_vault_args(args)
+    own = checks.storage is not None and checks.key_vault is not None  # a Project has none of its own
     registry = (
         RegistrySection(registry_args(args), checks.registry)
         if checks.registry is not None and "container_registry" in args
@@ -333,19 +351,29 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         scientist_role = f"amlws {given_name or name} data scientist (no image builds)"
     return WorkspacePlan(
         names=names,
+        kind=kind,
         identity=plan_identity(args, checks.primary_principal),
-        storage=StorageSection(storage, checks.storage, auth_mode=checks.auth_mode),
-        key_vault=VaultSection(vault, checks.key_vault, vault_of(vault, checks.key_vault)),
-        monitoring=monitoring_args(args),
+        storage=StorageSection(storage, checks.storage, checks.auth_mode) if checks.storage is not None else None,
+        key_vault=(
+            VaultSection(vault, checks.key_vault, vault_of(vault, checks.key_vault))
+            if checks.key_vault is not None
+            else None
+        ),
+        monitoring=monitoring_args(args) if own else None,
         registry=registry,
         network=plan_network(args),
-        encryption=plan_encryption(args, vault_of(vault, checks.key_vault)),
-        compute=ComputePlan(tuple(args.get("compute_instances", [])), tuple(args.get("compute_clusters", []))),
+        encryption=plan_encryption(args, vault_of(vault, checks.key_vault)) if checks.key_vault is not None else None,
+        compute=ComputePlan(
+            tuple(args.get("compute_instances", [])),
+            tuple(args.get("compute_clusters", [])),
+            args.get("serverless_compute"),
+        ),
         access=AccessPlan(access or None, scientist_role),
         datastores=checks.datastores,
         environments=EnvironmentPlan(tuple(args.get("environments", [])), args.get("image_build_compute"), Path.cwd()),
         lock=LockPlan(args.get("lock"), workspace_lock(args)),
-        diagnostics=bool(args.get("diagnostics", True)) and has_log_analytics(args.get("monitoring")),
+        diagnostics=bool(args.get("diagnostics", True))
+        and (has_log_analytics(args.get("monitoring")) if own else "diagnostics_workspace_id" in args),
         diagnostic_settings=(
             plan_diagnostic_settings(COMPONENT, "diagnostic_settings", args["diagnostic_settings"])
             if "diagnostic_settings" in args
@@ -358,7 +386,30 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
     )
 
 
+def with_name_suffix(name: str, args: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`name_suffix` in the names the component picks for what a deletion blocks (docs/soft-delete.md): the
+    workspace's (`mlw-<name>-<suffix>`) and a created key vault's; a name the user gives is kept. Without it,
+    `args` as they are."""
+    suffix = args.get("name_suffix")
+    if suffix is None:
+        return args
+    if not isinstance(suffix, str) or not re.match(NAME_SUFFIX_PATTERN, suffix):
+        raise ComponentInputError(
+            COMPONENT, "name_suffix", suffix, f"lowercase letters and digits, {NAME_SUFFIX_PATTERN}"
+        )
+    named = dict(args)
+    if not named.get("workspace_name"):
+        named["workspace_name"] = suffixed_name(ML_WORKSPACE, hyphenated_name(ML_WORKSPACE, "mlw", [name]), suffix)
+    vault = dict(named.get("key_vault") or {})
+    if workspace_kind(args) != "Project" and not vault.get("existing_id") and not vault.get("vault_name"):
+        logical = f"{name}-keyvault"  # WorkspaceKeyVault's own default, with the suffix in its parts and hash
+        vault["vault_name"] = hyphenated_name(KEY_VAULT, "kv", [logical, suffix], default_seed(logical))
+        named["key_vault"] = vault
+    return named
+
+
 def plan_workspace(name: str, args: Mapping[str, Any], lookups: Lookups | None = None) -> WorkspacePlan:
     """Check `args` once (looking up what they bring by ID, answered by `lookups` when the caller shares one
     across workspaces) and return the frozen plan the component declares from."""
+    args = with_name_suffix(name, args)
     return shape_plan(name, args, check_workspace(args, lookups))

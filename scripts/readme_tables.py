@@ -31,6 +31,7 @@ COMPONENT_FILES = [
     "monitoring.py",
     "registry.py",
     "compute.py",
+    "compute_features.py",
     "access.py",
     "datastore.py",
     "environment.py",

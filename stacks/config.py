@@ -22,6 +22,7 @@ from amlws.stack_lines import config_position
 from amlws_rules.azure_values import region_name
 from amlws.components.schema import MISSING_WHY as COMPONENT_MISSING_WHY
 
+from .kinds import hub_problems
 from .config_base import COST_TAGS, NAMESPACE, Access, GroupIds, StackModel
 from .config_models import (
     BudgetConfig,
@@ -233,7 +234,7 @@ def parse_stack_config(raw: dict[str, Any], stack_file: str, provider_location: 
         config = StackConfig.model_validate({k: _parse(k, v) for k, v in raw.items()})
     except ValidationError as err:
         raise StackConfigError(stack_file, [_describe(e) for e in err.errors(include_url=False)]) from None
-    problems = _location_problems(config, provider_location)
+    problems = _location_problems(config, provider_location) + hub_problems(config)
     if problems:
         raise StackConfigError(stack_file, problems)
     return config

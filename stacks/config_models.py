@@ -37,15 +37,18 @@ from .config_sections import (
     ComputeClusterConfig,
     ComputeInstanceConfig,
     ContainerRegistryConfig,
+    ServerlessComputeConfig,
     CustomerManagedKeyConfig,
     DatastoreConfig,
     DiagnosticSettingConfig,
     EnvironmentConfig,
+    FeatureStoreConfig,
     KeyVaultConfig,
     MonitoringConfig,
     OutboundRuleConfig,
     PrivateEndpointsConfig,
     StorageConfig,
+    WorkspaceHubConfigConfig,
     WorkspaceIdentityConfig,
 )
 
@@ -159,6 +162,9 @@ class WorkspaceStackFields(ArgsSection):
     """What only a stack file says about a workspace, before the fields derived from its Args."""
 
     project: str = Field(pattern=r"^[a-z][a-z0-9-]{1,20}$")
+    hub: Optional[str] = Field(
+        None, description="a Project's hub: the `project` of a Hub workspace of this stack (stacks/kinds.py)"
+    )
 
 
 class WorkspaceConfig(
@@ -166,8 +172,16 @@ class WorkspaceConfig(
         MachineLearningWorkspaceArgs,
         base=WorkspaceStackFields,
         # The stack's region, lock and protection; the grants stay on (the component's default).
+        # `name_suffix`: the stack's amlws:nameSuffix names its workspaces and vaults (stacks/names.py).
         # A list under `diagnostics` is the component's `diagnostic_settings` (program.workspace_body).
-        omit=("location", "lock", "protect_data", "grant_workspace_identity_data_roles", "diagnostic_settings"),
+        omit=(
+            "location",
+            "lock",
+            "protect_data",
+            "grant_workspace_identity_data_roles",
+            "name_suffix",
+            "diagnostic_settings",
+        ),
         types={
             "resource_group_name": Optional[str],  # default rg-<project>-<environment>, created by the stack
             "public_network_access": Access,  # the component decides: off when isolated
@@ -184,6 +198,7 @@ class WorkspaceConfig(
             "container_registry": ContainerRegistryConfig,
             "compute_instances": list[ComputeInstanceConfig],
             "compute_clusters": list[ComputeClusterConfig],
+            "serverless_compute": ServerlessComputeConfig,
             "access": AccessConfig,
             "customer_managed_key": CustomerManagedKeyConfig,
             "private_endpoints": PrivateEndpointsConfig,  # resolved to a subnet ID and the stack's DNS zones
@@ -192,6 +207,11 @@ class WorkspaceConfig(
             "environments": list[EnvironmentConfig],
             "image_builds": Literal["Allowed", "Disabled"],  # the component decides: allowed exactly with a registry
             "tags": Tags,  # each name and value within Azure's limits (amlws_rules.tags)
+            "kind": Literal["Default", "Hub", "Project", "FeatureStore"],  # left out: Default, and no `kind` is sent
+            "hub_resource_id": str,  # a Project's hub by resource ID (a hub outside this stack)
+            "diagnostics_workspace_id": str,  # with `hub`, the hub's Log Analytics workspace (stacks/program.py)
+            "feature_store": FeatureStoreConfig,
+            "workspace_hub_config": WorkspaceHubConfigConfig,
         },
         # Present even when left out: the stack names the resources of every section it creates.
         defaults={
@@ -258,6 +278,11 @@ class StackConfig(StackModel):
     name_seed: Optional[str] = Field(
         None, min_length=1, max_length=64
     )  # mixed into every name suffix (see README, Names)
+    name_suffix: Optional[str] = Field(
+        None,
+        pattern=naming.NAME_SUFFIX_PATTERN,
+        description="appended to workspace and key vault names, which a deletion blocks (docs/soft-delete.md)",
+    )
     allow_unlisted_location: bool = False  # a region newer than amlws_rules/azure_values.py knows
     location_differs_from_provider: bool = False  # says so when `location` is not azure-native:location
     deployer_principal_type: Literal["ServicePrincipal", "User"] = (

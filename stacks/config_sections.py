@@ -18,6 +18,13 @@ from pydantic.alias_generators import to_camel
 from amlws.components.access import CustomRoleSettings, WorkspaceAccessSettings
 from amlws.components import defaults
 from amlws.components.compute import ComputeClusterSettings, ComputeInstanceSettings
+from amlws.components.compute_features import (
+    ComputeScheduleSettings,
+    ManagedIdentitiesSettings,
+    ScriptReferenceSettings,
+    ServerlessComputeSettings,
+    SetupScriptsSettings,
+)
 from amlws.components.datastore import DatastoreSettings
 from amlws.components.diagnostics import DiagnosticLogCategoryArgs, DiagnosticMetricCategoryArgs, DiagnosticSettingArgs
 from amlws.components.environment import EnvironmentSettings
@@ -26,6 +33,7 @@ from amlws.components.monitoring import WorkspaceMonitoringArgs
 from amlws.components.network import OutboundRuleSettings
 from amlws.components.registry import WorkspaceContainerRegistryArgs
 from amlws.components.storage import WorkspaceStorageArgs
+from amlws.components.kinds import FeatureStoreSettings, WorkspaceHubConfigSettings
 from amlws.components.workspace import CustomerManagedKeySettings, WorkspaceIdentitySettings
 from amlws_rules import (
     cluster_scale_violations,
@@ -184,11 +192,43 @@ def _vm_size(*fields: str) -> Any:
     return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]  # pydantic's overloads
 
 
+# The compute features: the component checks their values while planning (cron, time zone, script source, IDs),
+# and its refusals name the stack key (program.config_problem).
+class ComputeScheduleConfig(args_section(ComputeScheduleSettings)):
+    pass
+
+
+class ScriptReferenceConfig(args_section(ScriptReferenceSettings)):
+    pass
+
+
+class SetupScriptsConfig(
+    args_section(
+        SetupScriptsSettings, types={"creation_script": ScriptReferenceConfig, "startup_script": ScriptReferenceConfig}
+    )
+):
+    pass
+
+
+class ManagedIdentitiesConfig(args_section(ManagedIdentitiesSettings)):
+    """AVM `managedIdentities` on a compute (`{}` asks for no identity, which is why it is not just left out)."""
+
+
+class ServerlessComputeConfig(args_section(ServerlessComputeSettings)):
+    pass
+
+
 class ComputeInstanceConfig(
     args_section(
         ComputeInstanceSettings,
         omit=("enable_node_public_ip", "disable_local_auth"),
-        types={"name": Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$")], "ssh_public_access": Access},
+        types={
+            "name": Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$")],
+            "ssh_public_access": Access,
+            "schedules": list[ComputeScheduleConfig],
+            "setup_scripts": SetupScriptsConfig,
+            "managed_identities": ManagedIdentitiesConfig,
+        },
     )
 ):
     _check_vm_size = _vm_size("vm_size")
@@ -218,6 +258,7 @@ class ComputeClusterConfig(
         types={
             "name": Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{1,15}$")],
             "vm_priority": Literal["Dedicated", "LowPriority"],
+            "managed_identities": ManagedIdentitiesConfig,
         },
     )
 ):
@@ -303,6 +344,14 @@ class WorkspaceIdentityConfig(args_section(WorkspaceIdentitySettings)):
     5f0c7d88, PSRule Azure.ML.UserManagedIdentity), granted the roles the docs list before the workspace exists."""
 
     _check_name = name_check(naming.USER_ASSIGNED_IDENTITY, "identity_name")
+
+
+class FeatureStoreConfig(args_section(FeatureStoreSettings)):
+    """`featureStoreSettings` of a FeatureStore workspace (MachineLearningWorkspace checks it: components/kinds.py)."""
+
+
+class WorkspaceHubConfigConfig(args_section(WorkspaceHubConfigSettings)):
+    """`workspaceHubConfig` of a Hub workspace (AVM ai-hub)."""
 
 
 class OutboundRuleConfig(
@@ -420,9 +469,12 @@ __all__ = [
     "AccessConfig",
     "ComputeClusterConfig",
     "ComputeInstanceConfig",
+    "ServerlessComputeConfig",
     "ContainerRegistryConfig",
     "CustomRoleConfig",
     "CustomerManagedKeyConfig",
+    "FeatureStoreConfig",
+    "WorkspaceHubConfigConfig",
     "DatastoreConfig",
     "EnvironmentConfig",
     "GroupIds",

@@ -5,6 +5,12 @@ The suffix hashes `amlws:nameSeed` (empty by default), the environment and the r
 all known offline, so `amlws preview` shows the names `pulumi up` creates. dev and prod differ in
 environment and resource group, so their names never collide. Two organisations deploying the same
 stack file would: set `amlws:nameSeed` (e.g. to a subscription ID or a company name) to separate them.
+
+`amlws:nameSuffix` is appended to the names a deletion blocks (docs/soft-delete.md): the workspace's
+(`mlw-<project>-<environment>-<suffix>`: a deleted workspace stays soft-deleted for 14 days and its name can't be
+reused, learn.microsoft.com/azure/machine-learning/concept-soft-delete) and the key vault's (a deleted vault keeps
+its globally unique name for its soft-delete retention, and purge protection forbids purging it). Left out, every
+name is what it always was.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from amlws_rules.naming import (
     USER_ASSIGNED_IDENTITY,
     compact_name,
     hyphenated_name,
+    suffixed_name,
 )
 
 from .config import StackConfig
@@ -36,7 +43,7 @@ def section_names(stack: StackConfig, project: str, resource_group: str) -> dict
     parts, seed = [project, stack.environment], _seed(stack, resource_group)
     return {
         "storage": {"account_name": compact_name(STORAGE_ACCOUNT, "st", parts, seed)},
-        "key_vault": {"vault_name": hyphenated_name(KEY_VAULT, "kv", parts, seed)},
+        "key_vault": {"vault_name": hyphenated_name(KEY_VAULT, "kv", [*parts, *_suffix(stack)], seed)},
         "container_registry": {"registry_name": compact_name(CONTAINER_REGISTRY, "cr", parts, seed)},
         "monitoring": {
             "log_analytics_workspace_name": hyphenated_name(LOG_ANALYTICS, "log", parts),
@@ -47,8 +54,15 @@ def section_names(stack: StackConfig, project: str, resource_group: str) -> dict
     }
 
 
+def _suffix(stack: StackConfig) -> list[str]:
+    return [stack.name_suffix] if stack.name_suffix else []
+
+
 def workspace_name(stack: StackConfig, project: str) -> str:
-    return hyphenated_name(ML_WORKSPACE, "mlw", [project, stack.environment])
+    """`mlw-<project>-<environment>`, then `-<nameSuffix>` kept whole (the rest is cut to make room for it)."""
+    return suffixed_name(
+        ML_WORKSPACE, hyphenated_name(ML_WORKSPACE, "mlw", [project, stack.environment]), stack.name_suffix
+    )
 
 
 def datastore_account_name(stack: StackConfig, project: str, resource_group: str, datastore: str) -> str:

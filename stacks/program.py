@@ -42,7 +42,9 @@ from amlws.components.workspace import COMPONENT as WORKSPACE_COMPONENT
 from amlws.components.workspace import WorkspacePlan, plan_workspace
 
 from . import names
+from .kinds import declaration_order
 from .config import (  # noqa: F401 (cost_tags: moved to config, where the tag limits check the same union)
+    NAMESPACE,
     PrivateEndpointsConfig,
     StackConfig,
     StackConfigError,
@@ -52,6 +54,8 @@ from .config import (  # noqa: F401 (cost_tags: moved to config, where the tag l
 )
 
 Subnets = Mapping[str, pulumi.Input[str]]
+HubIds = tuple[pulumi.Input[str], pulumi.Input[str | None] | None]
+"""A Hub's workspace ID and its Log Analytics workspace ID (None: its diagnostics are off)."""
 
 SHARED_SECTIONS = ("container_registry", "key_vault", "monitoring", "storage", "ml_registry")
 
@@ -154,10 +158,10 @@ def workspace_body(stack: StackConfig, workspace: WorkspaceConfig) -> dict[str, 
     """What a workspace's config says, as component args (snake_case): everything but the links to resources
     the stack declares (its resource group, the shared resources, DNS zones, subnets, the ML registry), which
     `workspace_args` adds. Built once per workspace (`preflight` returns them), checked and then declared."""
-    body = workspace.model_dump(
-        exclude_none=True,
-        exclude={"project", "resource_group_name", "tags", "budget", "private_endpoints"},
-    )
+    exclude = {"project", "resource_group_name", "tags", "budget", "private_endpoints", "hub"}
+    if workspace.kind == "Project":  # only what the stack file writes: the component refuses what a Project
+        exclude |= set(type(workspace).model_fields) - workspace.model_fields_set  # takes from its hub
+    body = workspace.model_dump(exclude_none=True, exclude=exclude)
     if isinstance(body.get("diagnostics"), list):  # the workspace's own settings (AVM diagnosticSettings)
         body["diagnostic_settings"] = body.pop("diagnostics")
     args: dict[str, Any] = {
@@ -191,12 +195,20 @@ def workspace_args(
     zone_ids: Mapping[str, pulumi.Input[str]] | None = None,
     subnets: Subnets | None = None,
     ml_registry_id: pulumi.Input[str | None] | None = None,
+    hub_ids: Mapping[str, HubIds] | None = None,
 ) -> MachineLearningWorkspaceArgs:
     """The workspace's `body` (`workspace_body`) linked to the resources the stack declares. `shared` maps a
-    section to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones."""
+    section to the ID of the shared resource that replaces it; `zone_ids` are the stack's private DNS zones;
+    `hub_ids` the workspace and Log Analytics workspace IDs of each Hub of the stack, by project (`hub`)."""
     args: dict[str, Any] = {**copy.deepcopy(dict(body)), "resource_group_name": rg_name}
-    for field, section in (shared or {}).items():
-        args[field] = dict(section)
+    project = workspace.kind == "Project"
+    for field, section in (shared or {}).items() if not project else ():
+        args[field] = dict(section)  # a Project uses its hub's, not the stack's shared resources
+    if workspace.hub is not None:
+        hub_id, hub_law = (hub_ids or {})[workspace.hub]
+        args["hub_resource_id"] = hub_id
+        if hub_law is not None and "diagnostics_workspace_id" not in args and workspace.diagnostics is not False:
+            args["diagnostics_workspace_id"] = hub_law  # its resource logs go where its hub's go
     if workspace.private_endpoints is not None:
         args["private_endpoints"] = endpoint_settings(stack, workspace.private_endpoints, zone_ids, subnets)
     registry = stack.shared.ml_registry if stack.shared else None
@@ -327,7 +339,11 @@ def preflight(
             validate_zone_args(self_serve_args(stack))
         except ComponentInputError as err:
             problems.append(config_problem("amlws:selfServe", err))
-    for i, workspace in enumerate(stack.workspaces):
+    # A Hub's workspace ID (and Log Analytics workspace ID) exist only once it is declared: stand-ins, hubs first.
+    hub_stand_ins: dict[str, HubIds] = {}
+    index = {w.project: i for i, w in enumerate(stack.workspaces)}
+    for workspace in declaration_order(stack.workspaces):
+        i = index[workspace.project]
         args = workspace_args(
             stack,
             workspace,
@@ -337,11 +353,20 @@ def preflight(
             placeholder_zones,
             subnets,
             pulumi.Output.from_input("<shared ml_registry>"),
+            hub_stand_ins,
         )
         try:
             plans[workspace.project] = plan_workspace(workspace.project, args, lookups)
         except ComponentInputError as err:
             problems.append(config_problem(f"amlws:workspaces[{i}]", err, f"project {workspace.project}"))
+        if workspace.kind == "Hub":
+            planned = plans.get(workspace.project)
+            hub_stand_ins[workspace.project] = (
+                pulumi.Output.from_input(f"<workspace of hub {workspace.project}>"),
+                pulumi.Output.from_input(f"<log analytics of hub {workspace.project}>")
+                if planned is None or planned.diagnostics
+                else None,
+            )
     if problems:
         raise StackConfigError(stack_file, problems)
     return plans
@@ -378,8 +403,20 @@ def deployer_grants(stack: StackConfig, plans: Mapping[str, WorkspacePlan]) -> d
     return grants
 
 
+def warn_unprotected_prod(stack: StackConfig) -> None:
+    """A prod stack without `amlws:protect: true`: `pulumi destroy` (or a replacement) deletes its workspaces,
+    which Azure keeps soft-deleted for 14 days with their names blocked (docs/soft-delete.md)."""
+    if stack.environment == "prod" and not stack.protect:
+        pulumi.log.warn(
+            f"{NAMESPACE}:environment is prod but {NAMESPACE}:protect is false: nothing stops `pulumi destroy` from "
+            "deleting the workspaces and their data (a deleted workspace stays soft-deleted for 14 days and blocks "
+            f"its name; see docs/soft-delete.md). Set {NAMESPACE}:protect: true"
+        )
+
+
 def main() -> None:
     stack = read_stack_config()
+    warn_unprotected_prod(stack)
     bodies = workspace_bodies(stack)
     plans = preflight(stack, f"Pulumi.{pulumi.get_stack()}.yaml", bodies=bodies)
     subscription_id = authorization.get_client_config_output().subscription_id
@@ -448,7 +485,8 @@ def main() -> None:
         )
 
     grants = deployer_grants(stack, plans)
-    for workspace in stack.workspaces:
+    hub_ids: dict[str, HubIds] = {}
+    for workspace in declaration_order(stack.workspaces):
         tags = cost_tags(stack, workspace)
         rg_name: pulumi.Input[str]
         rg_id: pulumi.Input[str]
@@ -469,11 +507,22 @@ def main() -> None:
         ml = MachineLearningWorkspace(
             workspace.project,
             workspace_args(
-                stack, workspace, bodies[workspace.project], rg_name, shared_ids, zone_ids, subnets, ml_registry_id
+                stack,
+                workspace,
+                bodies[workspace.project],
+                rg_name,
+                shared_ids,
+                zone_ids,
+                subnets,
+                ml_registry_id,
+                hub_ids,
             ),
             plan=plans[workspace.project],
             deployer_grants=grants,
         )
+        if workspace.kind == "Hub":
+            law = ml.log_analytics_workspace_id if plans[workspace.project].diagnostics else None
+            hub_ids[workspace.project] = (ml.workspace_id, law)
         if workspace.budget is not None:
             budget = cast(BudgetSettings, workspace.budget.model_dump(exclude_none=True))  # the same fields
             budget.setdefault("budget_name", names.budget_name(stack, workspace.project))

@@ -85,3 +85,99 @@ def assigned_user_problem(key: str, value: object) -> str | None:
     from .roles import is_guid
 
     return None if is_guid(value) else "a Microsoft Entra ID is a GUID"
+
+
+# Compute-instance start/stop schedules (how-to-create-compute-instance, "Schedule automatic start and stop":
+# "You can create a total of four schedules per compute instance"; actions `Start`/`Stop`, ComputePowerAction in
+# machineLearningServices.json 2025-12-01).
+MAX_INSTANCE_SCHEDULES = 4
+SCHEDULE_ACTIONS = ("Start", "Stop")
+
+# `cron.expression` "should follow NCronTab format" (Cron in machineLearningServices.json 2025-12-01): five fields
+# (minute hour day-of-month month day-of-week), ranges and names as atifaziz/NCrontab CrontabFieldImpl defines them
+# (day of week 0-6 with Sunday=0; a name is matched by any prefix, without regard to case).
+_CRON_FIELDS: tuple[tuple[str, int, int, tuple[str, ...]], ...] = (
+    ("minute", 0, 59, ()),
+    ("hour", 0, 23, ()),
+    ("day of month", 1, 31, ()),
+    (
+        "month",
+        1,
+        12,
+        (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+    ),
+    ("day of week", 0, 6, ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")),
+)
+_CRON_SHAPE = "five fields: minute hour day-of-month month day-of-week, e.g. `0 18 * * 1-5` (18:00 Monday to Friday)"
+
+
+def _cron_value(text: str, low: int, high: int, names: tuple[str, ...]) -> int:
+    if text.isdigit():
+        value = int(text)
+        if not low <= value <= high:
+            raise ValueError(f"{value} is outside {low}-{high}")
+        return value
+    for index, name in enumerate(names):
+        if text and name.lower().startswith(text.lower()):
+            return low + index
+    allowed = f"a number {low}-{high}" + (f" or a name ({', '.join(n[:3] for n in names)})" if names else "")
+    raise ValueError(f"{text!r} is not {allowed}")
+
+
+def _cron_field_problem(text: str, low: int, high: int, names: tuple[str, ...]) -> str | None:
+    for item in text.split(","):
+        base, slash, step = item.partition("/")
+        try:
+            if slash and not (step.isdigit() and int(step) >= 1):
+                raise ValueError(f"the step {step!r} is not a whole number of at least 1")
+            if base != "*":
+                first, dash, last = base.partition("-")
+                _cron_value(first, low, high, names)
+                if dash:
+                    _cron_value(last, low, high, names)
+        except ValueError as err:
+            return f"{item!r}: {err}"
+    return None
+
+
+def cron_expression_problem(expression: object) -> str | None:
+    """Why Azure ML would refuse this `cron.expression` (NCrontab, five fields), or None when it parses."""
+    if not isinstance(expression, str) or not expression.strip():
+        return f"a cron expression is {_CRON_SHAPE}"
+    fields = expression.split()
+    if len(fields) != len(_CRON_FIELDS):
+        return f"{len(fields)} field(s); an NCrontab expression has {_CRON_SHAPE}"
+    for text, (what, low, high, names) in zip(fields, _CRON_FIELDS):
+        problem = _cron_field_problem(text, low, high, names)
+        if problem:
+            return f"the {what} field {problem} (allowed: *, values, ranges a-b, lists a,b and steps */n)"
+    return None
+
+
+# Setup scripts (how-to-customize-compute-instance, "Use the script in a Resource Manager template"): the script
+# comes from the notebooks file share (`workspaceStorage`, `scriptData` a path such as Users/admin/setup.sh) or
+# `inline` (`scriptData` a base64-encoded command). `timeout` is the DURATION of the `timeout` command: "a floating
+# point number with an optional suffix: 's' for seconds (the default), 'm' for minutes, 'h' for hours or 'd' for
+# days" (same page); the default is 15 minutes.
+SCRIPT_SOURCES = ("workspaceStorage", "inline")
+_SCRIPT_TIMEOUT = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)[smhd]?$")
+
+
+def script_timeout_problem(value: object) -> str | None:
+    """Why this setup-script `timeout` is not a DURATION the `timeout` command takes, or None."""
+    if isinstance(value, str) and _SCRIPT_TIMEOUT.match(value) and float(value.rstrip("smhd")) > 0:
+        return None
+    return "a positive number with an optional unit s, m, h or d (`30m`, `1.5h`, `900`); not ISO 8601"

@@ -228,3 +228,15 @@ KEY_VAULT_SECRET = NameRule(
     SPECS
     + "keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/secrets.json (Secrets_CreateOrUpdate secretName)",
 )
+
+# `nameSuffix` / `name_suffix`: appended to the names a deletion blocks (a soft-deleted workspace's for 14 days,
+# learn.microsoft.com/azure/machine-learning/concept-soft-delete; a soft-deleted key vault's). Lowercase letters and
+# digits fit both the workspace (`^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$`) and the key vault (`^[a-zA-Z0-9-]{3,24}$`) rules.
+NAME_SUFFIX_PATTERN = r"^[a-z0-9]{1,6}$"
+
+
+def suffixed_name(rule: NameRule, name: str, suffix: str | None) -> str:
+    """`<name>-<suffix>`, the suffix kept whole and `name` cut to make room for it within the rule's length."""
+    if not suffix:
+        return name
+    return f"{name[: rule.max_length - len(suffix) - 1].rstrip('-')}-{suffix}"
