@@ -381,3 +381,28 @@ def test_one_destination_may_take_different_categories_from_two_settings():
         )
     )
     assert set(settings_of(result)) == {"logs", "metrics"}
+
+
+# A Project uses its hub's network and storage -------------------------------------------------------------------
+
+HUB = (
+    f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg-hub/providers/Microsoft.MachineLearningServices/workspaces/hub"
+)
+
+
+@pytest.mark.parametrize(
+    "setting, value",
+    [
+        ("managed_network_firewall_sku", "Basic"),
+        ("provision_network_now", True),
+        ("system_datastores_auth_mode", "Identity"),
+    ],
+)
+def test_a_project_refuses_its_hubs_network_and_storage_settings(setting, value):
+    refused(setting, "hub", kind="Project", hub_resource_id=HUB, **{setting: value})
+
+
+def test_a_project_sends_no_system_datastores_auth_mode():
+    project = {"resource_group_name": "rg", "kind": "Project", "hub_resource_id": HUB}
+    result = run(lambda: MachineLearningWorkspace("p", project))  # type: ignore[arg-type]
+    assert "systemDatastoresAuthMode" not in inputs(one(result, "machinelearningservices:Workspace"))
