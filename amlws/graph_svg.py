@@ -58,8 +58,8 @@ class Picture:
     edges: list[tuple[str, str, str]] = field(default_factory=list)  # (from box, to box, label)
 
     def top(self, urn: str) -> str:
-        while self.graph.parent.get(urn) is not None:
-            urn = self.graph.parent[urn]  # type: ignore[assignment]
+        while (parent := self.graph.parent.get(urn)) is not None:
+            urn = parent
         return urn
 
     def visible(self, urn: str) -> str:

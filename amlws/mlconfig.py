@@ -40,7 +40,8 @@ def read_stack_outputs(source: str, stdin: TextIO | None = None) -> dict[str, An
         ) from None
     if not isinstance(data, dict):
         raise PreviewError(
-            f"ml-config: {label} holds a JSON {type(data).__name__}; expected the object `pulumi stack output --json` prints"
+            f"ml-config: {label} holds a JSON {type(data).__name__}; "
+            "expected the object `pulumi stack output --json` prints"
         )
     return data
 
@@ -62,7 +63,8 @@ def ml_config(outputs: dict[str, Any], project: str, label: str = "the stack out
         value = config.get(key)
         if value == "[secret]":
             raise PreviewError(
-                f"ml-config: {project}.mlConfig.{key} is hidden as [secret]; run `pulumi stack output --json --show-secrets`"
+                f"ml-config: {project}.mlConfig.{key} is hidden as "
+                "[secret]; run `pulumi stack output --json --show-secrets`"
             )
         if not isinstance(value, str) or not value:
             raise PreviewError(f"ml-config: {project}.mlConfig.{key} = {value!r}: expected a non-empty string")

@@ -164,11 +164,11 @@ class ArmMocks(mocks.Mocks):
         self.created[resource_id.lower()] = state
         return resource_id, state
 
-    def call(self, args: mocks.MockCallArgs):  # type: ignore[override]
+    def call(self, args: mocks.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
         """Answer an invoke. A missing resource comes back as an invoke failure, the way the engine
         returns a provider's error: the caller gets an exception, and the run is not failed for it."""
         try:
-            return self._answer(args)
+            return self._answer(args), []  # no failures (the SDK sends an empty list as it does None)
         except ResourceNotFound as err:
             return {}, [("id", str(err))]
 
@@ -200,7 +200,8 @@ class ArmMocks(mocks.Mocks):
                     )
             if args.token in PROBED_BEFORE_CREATION:
                 raise ResourceNotFound(
-                    f'{args.token}: Code="ResourceNotFound" {target}={args.args.get(target)!r} in resource group {rg!r} '
+                    f'{args.token}: Code="ResourceNotFound" '
+                    f"{target}={args.args.get(target)!r} in resource group {rg!r} "
                     "is not in the fixture file, so the offline preview treats it as not deployed yet"
                 )
             raise FixtureError(

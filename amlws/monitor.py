@@ -145,8 +145,8 @@ def recording_declarations(monitor: RecordingMonitor) -> Iterator[None]:
                 monitor.declared[(t, name)] = site
         original(self, t, name, *args, **kwargs)
 
-    pulumi.ComponentResource.__init__ = init  # type: ignore[method-assign]
+    pulumi.ComponentResource.__init__ = init
     try:
         yield
     finally:
-        pulumi.ComponentResource.__init__ = original  # type: ignore[method-assign]
+        pulumi.ComponentResource.__init__ = original

@@ -94,7 +94,8 @@ def build_configuration(
         extra = sorted(set(props) - set(schema))
         if extra:
             raise PreviewError(
-                f"policy config {source}: {name} has no setting {', '.join(extra)} (it has: {', '.join(sorted(schema)) or 'none'})"
+                f"policy config {source}: {name} has no setting {', '.join(extra)} "
+                f"(it has: {', '.join(sorted(schema)) or 'none'})"
             )
         for key, value in props.items():
             problem = schema_problem(value, schema[key])
@@ -180,8 +181,9 @@ class PolicyPackProcess:
 
     def _read_port(self) -> int:
         lines: queue.Queue[str] = queue.Queue()
-        assert self.proc.stdout is not None
-        threading.Thread(target=lambda: lines.put(self.proc.stdout.readline()), daemon=True).start()  # type: ignore[union-attr]
+        stdout = self.proc.stdout
+        assert stdout is not None
+        threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             try:
@@ -247,7 +249,7 @@ def _violation(diag: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> dict[str, Any]
 
 
 def _rpc_error(pack: PolicyPackProcess, err: grpc.RpcError) -> PreviewError:
-    detail = err.details() if hasattr(err, "details") else str(err)  # type: ignore[attr-defined]
+    detail = err.details() if hasattr(err, "details") else str(err)
     return PreviewError(f"policy pack {pack.pack_dir}: {detail}")
 
 

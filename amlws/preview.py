@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import json
+import logging
 import runpy
 import sys
 from dataclasses import dataclass, field
@@ -192,14 +193,15 @@ def stack_config(project_dir: Path, project: str, stack: str) -> tuple[dict[str,
     return config, secret_keys
 
 
-class _Collector:
-    """Engine log lines (pulumi.log.warn and friends) seen during the run."""
+class _Collector(logging.Logger):
+    """Engine log lines (pulumi.log.warn and friends) seen during the run: the logger `set_mocks` takes."""
 
     def __init__(self) -> None:
+        super().__init__("amlws.preview")
         self.lines: list[str] = []
 
-    def warning(self, msg: str, *args: Any, **_: Any) -> None:
-        self.lines.append(msg % args if args else msg)
+    def warning(self, msg: object, *args: object, **_: Any) -> None:
+        self.lines.append(str(msg) % args if args else str(msg))
 
     error = exception = warning
 
@@ -255,7 +257,7 @@ def run_program(
             the_mocks = mocks_ or ArmMocks()
             monitor = RecordingMonitor(the_mocks, on_register)
             log = _Collector()
-            mocks.set_mocks(the_mocks, project, stack, preview=True, monitor=monitor, logger=log)  # type: ignore[arg-type]
+            mocks.set_mocks(the_mocks, project, stack, preview=True, monitor=monitor, logger=log)
             try:
                 with offline_runtime(), recording_declarations(monitor):
                     _run_to_completion(program, loop)

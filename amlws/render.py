@@ -85,7 +85,8 @@ def summary_line(result: PreviewResult) -> str:
     custom = sum(1 for r in result.registrations if r.custom)
     components = len(result.registrations) - custom
     levels = Counter(v["level"] for v in result.violations)
-    text = f"{result.project}/{result.stack}: {custom} resources in {components} components, {sum(1 for r in result.registrations if r.protect)} protected"
+    protected = sum(1 for r in result.registrations if r.protect)
+    text = f"{result.project}/{result.stack}: {custom} resources in {components} components, {protected} protected"
     if result.violations or levels:
         text += f"; policy violations: {levels.get('mandatory', 0)} mandatory, {levels.get('advisory', 0)} advisory"
     return text

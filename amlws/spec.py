@@ -236,7 +236,10 @@ def check(token: str, name: str, urn: str, inputs: dict[str, Any]) -> list[SpecV
 
 def report(problems: list[str]) -> str:
     """All problems of a run (violation messages, name collisions), for one PreviewError."""
-    head = f"{len(problems)} request(s) that azure-native or ARM would refuse (REST API spec facts, amlws/spec_facts.json):"
+    head = (
+        f"{len(problems)} request(s) that azure-native or ARM would refuse "
+        "(REST API spec facts, amlws/spec_facts.json):"
+    )
     return "\n".join([head, *problems])
 
 
@@ -259,7 +262,8 @@ def name_collisions(stacks: Iterable[tuple[str, Iterable[Any]]]) -> list[str]:
             if key in seen:
                 other_stack, other_urn = seen[key]
                 clashes.append(
-                    f"{reg.type} name '{value}' is used by {other_urn} (stack {other_stack}) and {reg.urn} (stack {stack}); "
+                    f"{reg.type} name '{value}' is used by {other_urn} "
+                    f"(stack {other_stack}) and {reg.urn} (stack {stack}); "
                     f"names of this type are unique {UNIQUE_WORDS[unique_in]} ({found['name']['uniqueSource']})"
                 )
             else:

@@ -11,9 +11,10 @@
   collection rescans a heap that grows with the stack: the only super-linear cost of a preview. It is
   paused while the program runs, then re-enabled and run once over the young generation, which holds
   exactly the run's objects since nothing was collected meanwhile (`collect=True`, for callers that go
-  on running previews: tests, scripts; a full collection would rescan every older object too). The command calls `exiting_soon()`: it ends the process soon
-  after, so the run's objects are frozen instead (`gc.freeze`: never scanned again, never freed), which
-  saves the single collection, about a quarter of a large preview.
+  on running previews: tests, scripts; a full collection would rescan every older object too). The
+  command calls `exiting_soon()`: it ends the process soon after, so the run's objects are frozen
+  instead (`gc.freeze`: never scanned again, never freed), which saves the single collection, about a
+  quarter of a large preview.
 - **Source positions.** For each registration the SDK walks and formats the Python stack
   (`traceback.extract_stack`, reading source lines) so the engine can say where a resource was
   declared; the mock monitor never reads it.
@@ -85,13 +86,13 @@ def offline_runtime(collect: bool | None = None) -> Iterator[None]:
         original_init(self, t, name, props, without_version_aliases(t, opts), *args, **kwargs)
 
     was_enabled = gc.isenabled()
-    CustomResource.__init__ = init  # type: ignore[method-assign]
+    CustomResource.__init__ = init
     sdk_resource._get_stack_trace = _no_stack_trace  # pyright: ignore[reportPrivateUsage]
     gc.disable()
     try:
         yield
     finally:
-        CustomResource.__init__ = original_init  # type: ignore[method-assign]
+        CustomResource.__init__ = original_init
         sdk_resource._get_stack_trace = original_trace  # pyright: ignore[reportPrivateUsage]
         if was_enabled:
             if not collect:

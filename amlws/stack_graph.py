@@ -64,8 +64,8 @@ def collapsed(graph: StackGraph) -> StackGraph:
     """Each top-level component as one node, carrying the references of everything inside it."""
 
     def top(urn: str) -> str:
-        while graph.parent.get(urn) is not None:
-            urn = graph.parent[urn]  # type: ignore[assignment]
+        while (parent := graph.parent.get(urn)) is not None:
+            urn = parent
         return urn
 
     out = StackGraph(graph.stack, graph.project)

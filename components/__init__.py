@@ -3,6 +3,7 @@
 from ._common import ComponentInputError
 from .access import CustomRoleSettings, WorkspaceAccessSettings
 from .budget import BudgetSettings, monthly_budget, validate_budget
+from .connections import WorkspaceConnectionSettings
 from .datastore import DatastoreSettings
 from .environment import EnvironmentSettings
 from .network import OutboundRuleSettings, PrivateDnsZones, PrivateDnsZonesArgs, PrivateEndpointSettings
@@ -37,6 +38,7 @@ __all__ = [
     "SharedWorkspaceResources",
     "SharedWorkspaceResourcesArgs",
     "WorkspaceAccessSettings",
+    "WorkspaceConnectionSettings",
     "monthly_budget",
     "validate_budget",
     "ComponentInputError",

@@ -27,7 +27,10 @@ class BudgetSettings(TypedDict):
     amount: float
     """Monthly amount in the billing currency."""
     start_date: NotRequired[str]
-    """First month of the budget (`YYYY-MM-01`, at most 12 months ahead); by default the current month when the budget is created, kept on later runs."""
+    (
+        "First month of the budget (`YYYY-MM-01`, at most 12 months ahead); "
+        "by default the current month when the budget is created, kept on later runs."
+    )
     thresholds: NotRequired[list[float]]
     """Alert thresholds in percent of the amount, default `[80, 100]`; at most 5."""
     forecast_thresholds: NotRequired[list[float]]
@@ -62,7 +65,8 @@ def validate_budget(component: str, budget: BudgetSettings | None) -> None:
 def monthly_budget(
     name: str, budget: BudgetSettings, *, scope: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None
 ) -> consumption.Budget:
-    """`Microsoft.Consumption/budgets` at `scope` (a resource group ID); refused before declaring if Azure would refuse it.
+    """`Microsoft.Consumption/budgets` at `scope` (a resource group ID); refused before declaring if Azure would
+    refuse it.
 
     Without `start_date` the budget starts in the current month. Azure refuses a start in a past month, so a
     fixed default date would break the first `up` once that month is over; and a default that moved every
@@ -81,7 +85,7 @@ def monthly_budget(
     )
     notifications: dict[str, consumption.NotificationArgs] = {}
     for kind, key, default in (("Actual", "thresholds", [80, 100]), ("Forecasted", "forecast_thresholds", [])):
-        for threshold in budget.get(key, default):  # type: ignore[attr-defined]
+        for threshold in budget.get(key, default):
             notifications[f"{kind.lower()}-{int(threshold)}"] = consumption.NotificationArgs(
                 enabled=True,
                 operator="GreaterThanOrEqualTo",

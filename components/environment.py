@@ -45,16 +45,23 @@ _BLOB_URI = re.compile(
 
 
 class EnvironmentSettings(TypedDict):
-    """A custom environment: an image built on the deploying machine (`docker_context`) or by Azure ML (`build_context_uri`)."""
+    """A custom environment: an image built on the deploying machine (`docker_context`) or by Azure ML
+    (`build_context_uri`)."""
 
     name: str
     """Environment name in the workspace; also the image repository name."""
     version: str
     """Environment version and image tag (environment versions are immutable: bump it to rebuild)."""
     docker_context: NotRequired[str]
-    """Local build context directory (relative to the working directory): pulumi-docker builds and pushes the image. Only for a registry the deployer can reach."""
+    (
+        "Local build context directory (relative to the working directory): pulumi-docker builds and pushes the image. "
+        "Only for a registry the deployer can reach."
+    )
     build_context_uri: NotRequired[str]
-    """Blob URI of a build context Azure ML can read (`build.contextUri`): Azure ML builds the image, on the workspace's `image_build_compute` when its registry is behind a network."""
+    (
+        "Blob URI of a build context Azure ML can read (`build.contextUri`): Azure ML builds the image, "
+        "on the workspace's `image_build_compute` when its registry is behind a network."
+    )
     dockerfile: NotRequired[str]
     """Dockerfile inside the context, default `Dockerfile` (`build.dockerfilePath` for Azure ML builds)."""
     description: NotRequired[str]

@@ -85,15 +85,17 @@ def primary_identity_principal(args: Mapping[str, Any], lookups: Lookups | None 
     primary = args.get("primary_user_assigned_identity")
     if not primary or not args.get("grant_workspace_identity_data_roles", True):
         return None
-    found: str | None = lookup_existing(
+    # The whole answer is kept (not only the principal), so a customer-managed key unwrapped by the same identity
+    # (`encryption.key_identity`) reads the same lookup.
+    found = lookup_existing(
         COMPONENT,
         "primary_user_assigned_identity",
         primary,
         USER_ASSIGNED_IDENTITY_TYPE,
-        lambda n, rg: managedidentity.get_user_assigned_identity(resource_name=n, resource_group_name=rg).principal_id,
+        lambda n, rg: managedidentity.get_user_assigned_identity(resource_name=n, resource_group_name=rg),
         lookups,
     )
-    return found
+    return found.principal_id
 
 
 def validate_workspace_identity(args: Mapping[str, Any]) -> None:

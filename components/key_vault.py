@@ -18,6 +18,7 @@ from amlws_rules.roles import KEY_VAULT_CRYPTO_OFFICER
 from . import defaults
 from .schema import check_component_args
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
+from .role_assignments import RoleAssignmentSettings, declare_own_role_assignments, own_role_assignments
 from .lookups import Lookups, check_when_known, lookup_existing
 from .access import assign_role, builtin_role
 from .diagnostics import send_diagnostics
@@ -82,6 +83,8 @@ class WorkspaceKeyVaultArgs(TypedDict):
     """`principalType` of the deploying identity for that grant: `ServicePrincipal` (default; CI, managed identities) or `User`. Azure refuses a type that does not match."""
     lock: NotRequired[LockArgs]
     """AVM `lock`: a management lock on the new vault (e.g. `{"kind": "CanNotDelete"}`); none when omitted."""
+    role_assignments: NotRequired[list[RoleAssignmentSettings]]
+    """AVM `roleAssignments` on the created key vault (not with `existing_id`)."""
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,7 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             existing = args.get("existing_id")
             brought = existing is not None and (existing != "" if isinstance(existing, str) else True)
             found = vault_of(args, plan) if brought else None
+        roles = own_role_assignments("WorkspaceKeyVault", args, "existing_id")
         super().__init__(token("WorkspaceKeyVault"), name, None, opts)
         self.facts: ExistingVaultFacts | None = None  # handed on with the ID (a shared vault)
         if found is not None:
@@ -349,6 +353,7 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
             if diagnostics_workspace_id is not None:
                 send_diagnostics(self, f"{name}-kv-diag", vault.id, diagnostics_workspace_id)
             lock_resource(self, f"{name}-kv", vault.id, args.get("lock"))
+        declare_own_role_assignments(roles, self, name, self.id)
         self.register_outputs(
             {
                 "id": self.id,

@@ -19,7 +19,10 @@ class LockArgs(TypedDict):
     """AVM's `lock` interface: a management lock on the resource a component creates."""
 
     kind: str
-    """`CanNotDelete` (delete refused; the usual choice for data), `ReadOnly` (also refuses changes) or `None` (no lock)."""
+    (
+        "`CanNotDelete` (delete refused; the usual choice for data), "
+        "`ReadOnly` (also refuses changes) or `None` (no lock)."
+    )
     name: NotRequired[str]
     """`lockName`; `lock-<resource logical name>` by default."""
 

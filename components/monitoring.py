@@ -14,6 +14,7 @@ from amlws_rules.naming import APPLICATION_INSIGHTS, LOG_ANALYTICS, hyphenated_n
 from . import defaults
 from .schema import check_component_args
 from ._common import ComponentInputError, check_name, child, keep_earlier_name, required, token
+from .role_assignments import RoleAssignmentSettings, declare_own_role_assignments, own_role_assignments
 from .lookups import Lookups, check_when_known, lookup_existing
 
 APP_INSIGHTS_TYPE = "Microsoft.Insights/components"
@@ -54,6 +55,8 @@ class WorkspaceMonitoringArgs(TypedDict):
     """Tags for new resources."""
     protect: NotRequired[bool]
     """Protect new resources from deletion: deleting the App Insights a workspace uses can only be undone by recreating the workspace."""
+    role_assignments: NotRequired[list[RoleAssignmentSettings]]
+    """AVM `roleAssignments` on the created Application Insights (not with `existing_application_insights_id`)."""
 
 
 def has_log_analytics(monitoring: Mapping[str, Any] | None) -> bool:
@@ -145,6 +148,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
         law_id = args.get("existing_log_analytics_workspace_id")
         if not validated:
             validate_monitoring_args(args)
+        roles = own_role_assignments("WorkspaceMonitoring", args, "existing_application_insights_id")
         super().__init__(token("WorkspaceMonitoring"), name, None, opts)
         protect = args.get("protect", False)
         access = args.get("public_network_access", "Enabled")
@@ -201,6 +205,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
             )
             self.application_insights_id = insights.id
         self.log_analytics_workspace_id = law_output
+        declare_own_role_assignments(roles, self, name, self.application_insights_id)
         self.register_outputs(
             {
                 "application_insights_id": self.application_insights_id,

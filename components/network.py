@@ -51,9 +51,15 @@ class PrivateEndpointSettings(TypedDict):
     """`subnet.id`: resource ID of the subnet the private endpoints' network interfaces go in (AVM `subnetResourceId`); a string is checked, an Output is a subnet the program declares."""
     private_dns_zone_ids: NotRequired[dict[str, pulumi.Input[str]]]
     (
-        "Private DNS zone name -> zone resource ID, e.g. from `PrivateDnsZones.zone_ids`; every zone the endpoints need "
-        "(AVM `privateDnsZoneGroup.privateDnsZoneGroupConfigs[].privateDnsZoneResourceId`). Required unless "
-        "`private_dns_zone_group` is false."
+        "Private DNS zone name -> zone resource ID, e.g. from `PrivateDnsZones.zone_ids`; every zone the endpoints "
+        "need that `private_dns_zone_resource_ids` does not bring (AVM `privateDnsZoneGroup.privateDnsZoneGroupConfigs"
+        "[].privateDnsZoneResourceId`)."
+    )
+    private_dns_zone_resource_ids: NotRequired[list[str]]
+    (
+        "Existing private DNS zones (`Microsoft.Network/privateDnsZones` IDs, e.g. a central team's hub zones): each "
+        "replaces the zone of its name in the endpoints' zone groups (AVM `privateDnsZoneResourceIds`); only zones "
+        "the endpoints need."
     )
     private_dns_zone_group: NotRequired[bool]
     (
@@ -143,6 +149,8 @@ def validate_private_endpoints(
                 "would be ignored: private_dns_zone_group is false (no zone group): remove one of them",
             )
         return
+    needed = sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
+    brought = brought_zones(component, settings, needed)
     zones = settings.get("private_dns_zone_ids") or {}
     for zone, zone_id in zones.items():
         setting = f"private_dns_zone_ids.{zone}"
@@ -151,12 +159,89 @@ def validate_private_endpoints(
             raise ComponentInputError(
                 component, f"private_endpoints.{setting}", zone_id, f"is the ID of another zone than {zone}"
             )
-    needed = sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
-    missing = [z for z in needed if z not in zones]
+    missing = [z for z in needed if z not in zones and z not in brought]
     if missing:
         raise ComponentInputError(
             component, "private_endpoints.private_dns_zone_ids", sorted(zones), f"missing zones {', '.join(missing)}"
         )
+
+
+def brought_zones(component: str, settings: Mapping[str, Any], needed: Sequence[str]) -> dict[str, str]:
+    """Zone name -> ID of each zone in `private_dns_zone_resource_ids`: a privateDnsZones ID, of a zone one of the
+    endpoints needs (Azure's zone per sub-resource: learn.microsoft.com azure/private-link/private-endpoint-dns,
+    `ZONES_BY_GROUP`), each zone once. Zone names are DNS names, compared without regard to case."""
+    setting = "private_endpoints.private_dns_zone_resource_ids"
+    given = settings.get("private_dns_zone_resource_ids")
+    if given is None:
+        return {}
+    if not isinstance(given, (list, tuple)):
+        raise ComponentInputError(component, setting, given, f"a list of {PRIVATE_DNS_ZONE} resource IDs")
+    brought: dict[str, str] = {}
+    for i, zone_id in enumerate(given):
+        if not isinstance(zone_id, str):
+            raise ComponentInputError(
+                component, f"{setting}[{i}]", zone_id, f"a {PRIVATE_DNS_ZONE} resource ID (a string)"
+            )
+        check_arm_id(component, f"{setting}[{i}]", zone_id, PRIVATE_DNS_ZONE)
+        zone = parse_arm_id(zone_id).name.lower()
+        if zone not in needed:
+            raise ComponentInputError(
+                component,
+                f"{setting}[{i}]",
+                zone_id,
+                f"is zone {zone}, which none of these private endpoints needs; they need {', '.join(needed)}",
+            )
+        if zone in brought:
+            raise ComponentInputError(
+                component, f"{setting}[{i}]", zone_id, f"is a second {zone} zone (the first: {brought[zone]})"
+            )
+        brought[zone] = zone_id
+    return brought
+
+
+def zone_id_for(settings: Mapping[str, Any], zone: str) -> pulumi.Input[str]:
+    """The zone a zone group uses: the one brought (`private_dns_zone_resource_ids`), else the stack's."""
+    for zone_id in settings.get("private_dns_zone_resource_ids") or ():
+        if parse_arm_id(zone_id).name.lower() == zone:
+            return zone_id
+    return settings["private_dns_zone_ids"][zone]
+
+
+def zones_needed(groups: Sequence[str]) -> list[str]:
+    """The private DNS zones the endpoints of these private link groups register in (`ZONES_BY_GROUP`)."""
+    return sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
+
+
+def zones_the_stack_creates(users: Mapping[str, tuple[Sequence[str], Sequence[str]]]) -> tuple[str, ...]:
+    """The stack's own private DNS zones, given each private-endpoint user (`where` -> (zones its endpoints need,
+    zone IDs it brings)): every zone of ALL_ZONES that no one brings, as before; none when every zone any endpoint
+    needs is brought.
+
+    A virtual network links one zone of each name (PrivateDnsZones), and clients in it resolve a name through the
+    linked zone: so a zone brought by one user while another's endpoints need the stack's zone of that name, or two
+    different zones of one name, would leave someone's records unresolvable. That is a ValueError naming both."""
+    brought: dict[str, tuple[str, str]] = {}  # zone -> (where, ID)
+    for where, (_, ids) in users.items():
+        for zone_id in ids:
+            zone = parse_arm_id(zone_id).name.lower()
+            first = brought.setdefault(zone, (where, zone_id))
+            if first[1].lower() != zone_id.lower():
+                raise ValueError(
+                    f"{where} brings {zone_id} while {first[0]} brings {first[1]}: a virtual network resolves one "
+                    f"{zone} zone; bring the same one"
+                )
+    for where, (needed, ids) in users.items():
+        own = {parse_arm_id(i).name.lower() for i in ids}
+        for zone in needed:
+            if zone in brought and zone not in own:
+                raise ValueError(
+                    f"{brought[zone][0]} brings {brought[zone][1]} while {where}'s private endpoints need the stack's "
+                    f"{zone} zone: a virtual network resolves one zone of each name; bring it for every private "
+                    "endpoint user of the stack, or for none"
+                )
+    if users and all(z in brought for needed, _ in users.values() for z in needed):
+        return ()
+    return tuple(z for z in ALL_ZONES if z not in brought)
 
 
 def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSettings], isolation_mode: str) -> None:
@@ -308,7 +393,9 @@ def private_endpoint(
         private_endpoint_name=endpoint.name,
         resource_group_name=resource_group_name,
         private_dns_zone_configs=[
-            network.PrivateDnsZoneConfigArgs(name=zone.replace(".", "-"), private_dns_zone_id=zone_ids[zone])
+            network.PrivateDnsZoneConfigArgs(
+                name=zone.replace(".", "-"), private_dns_zone_id=zone_id_for(settings, zone)
+            )
             for zone in ZONES_BY_GROUP[group]
         ],
         opts=child(parent),

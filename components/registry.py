@@ -16,6 +16,7 @@ from amlws_rules.naming import CONTAINER_REGISTRY, compact_name
 from . import defaults
 from .schema import check_component_args
 from ._common import ComponentInputError, check_name, child, default_seed, keep_earlier_name, required, token
+from .role_assignments import RoleAssignmentSettings, declare_own_role_assignments, own_role_assignments
 from .lookups import Lookups, check_when_known, lookup_existing
 from .diagnostics import send_diagnostics
 from .locks import LockArgs, check_lock, lock_resource
@@ -61,6 +62,8 @@ class WorkspaceContainerRegistryArgs(TypedDict):
     """Log Analytics workspace that receives the registry's audit logs (logins, repository events) and metrics; none when omitted."""
     lock: NotRequired[LockArgs]
     """AVM `lock`: a management lock on the new registry (e.g. `{"kind": "CanNotDelete"}`); none when omitted."""
+    role_assignments: NotRequired[list[RoleAssignmentSettings]]
+    """AVM `roleAssignments` on the created registry (not with `existing_id`)."""
 
 
 # Untagged manifests are deleted after this many days (PSRule Azure.ACR.Retention; Premium only).
@@ -215,6 +218,7 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
             self.public_network_access = registry_public_network_access(args, "WorkspaceContainerRegistry", lookups)
         else:
             login_server, self.public_network_access = plan.facts(args)
+        roles = own_role_assignments("WorkspaceContainerRegistry", args, "existing_id")
         super().__init__(token("WorkspaceContainerRegistry"), name, None, opts)
         existing = args.get("existing_id")
         if existing is not None and login_server is KNOWN_LATER:
@@ -252,4 +256,5 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
             if diagnostics_workspace_id is not None:
                 send_diagnostics(self, f"{name}-acr-diag", registry.id, diagnostics_workspace_id)
             lock_resource(self, f"{name}-acr", registry.id, args.get("lock"))
+        declare_own_role_assignments(roles, self, name, self.id)
         self.register_outputs({"id": self.id, "login_server": self.login_server})

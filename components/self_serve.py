@@ -11,36 +11,38 @@ environment is locked down and `Audit` in dev. The rules themselves are data in
 `amlws_rules.selfserve`, shared with the policy pack and the tests.
 """
 
-import re
 from typing import Any, NotRequired, Optional, TypedDict
 
 import pulumi
 from pulumi_azure_native import authorization, resources
 
-from amlws_rules import is_guid, role_definition_name
+from amlws_rules import role_definition_name
 from amlws_rules import selfserve as rules
-from amlws_rules import arm
 from amlws_rules.roles import AZUREML_DATA_SCIENTIST
 
 from .schema import check_component_args
-from ._common import ComponentInputError, check_arm_id, child, token
+from ._common import child, token
 from .locks import LockArgs
 from .access import assign_role, builtin_role
-from .image_builds import image_builds_setting, no_image_build_role, validate_image_builds
+from .image_builds import no_image_build_role
 from .key_vault import WorkspaceKeyVaultArgs
 from .monitoring import WorkspaceMonitoringArgs
 from .registry import WorkspaceContainerRegistryArgs
-from .shared import SharedWorkspaceResources, validate_shared_args
+from .shared import SharedWorkspaceResources
 from .storage import WorkspaceStorageArgs
-
-COMPONENT = "SelfServeZone"
-ISOLATION_MODES = ("Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound")
-DEFAULT_REQUIRED_TAGS = ["project", "environment", "owner"]
-_TAG_NAME = re.compile(r"^[^<>%&\\?/'\[\]]{1,512}$")
+from .self_serve_validation import (
+    COMPONENT,
+    DEFAULT_REQUIRED_TAGS,
+    SECTIONS,
+    validate_zone_args,
+    zone_image_builds,
+    zone_resources_args,
+)
 
 
 class ApprovedResources(TypedDict):
-    """Resource IDs of associated resources created elsewhere (e.g. by `SharedWorkspaceResources`) that the zone approves."""
+    """Resource IDs of associated resources created elsewhere (e.g. by `SharedWorkspaceResources`) that the
+    zone approves."""
 
     storage_account_id: NotRequired[pulumi.Input[str]]
     """The approved storage account (it must comply with the documented workspace-storage rules)."""
@@ -83,7 +85,10 @@ class SelfServeZoneArgs(TypedDict):
     required_tags: NotRequired[list[str]]
     """Tag names every workspace must carry; default `project`, `environment`, `owner`."""
     image_builds: NotRequired[str]
-    """`Allowed` or `Disabled`: may data scientists build custom environment images? Default `Allowed` when the zone approves a registry."""
+    (
+        "`Allowed` or `Disabled`: may data scientists build custom environment images? "
+        "Default `Allowed` when the zone approves a registry."
+    )
     resources: NotRequired[ZoneResources]
     """Associated resources the zone creates, in its own resource group `<resource_group_name>-resources`."""
     approved: NotRequired[ApprovedResources]
@@ -93,112 +98,7 @@ class SelfServeZoneArgs(TypedDict):
     protect: NotRequired[bool]
     """Protect the zone's data-holding resources from deletion."""
     lock: NotRequired[LockArgs]
-    """AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the data-holding resources the zone creates."""
-
-
-_SECTIONS = {  # resources section -> (approved key, what a workspace calls it)
-    "storage": ("storage_account_id", "storage account"),
-    "key_vault": ("key_vault_id", "key vault"),
-    "monitoring": ("application_insights_id", "Application Insights"),
-    "container_registry": ("container_registry_id", "container registry"),
-}
-APPROVED_TYPES = {  # resources section -> the type of its approved ID
-    "storage": arm.STORAGE_ACCOUNT,
-    "key_vault": arm.KEY_VAULT,
-    "monitoring": arm.APPLICATION_INSIGHTS,
-    "container_registry": arm.CONTAINER_REGISTRY,
-}
-
-
-def _has_registry(args: SelfServeZoneArgs) -> bool:
-    return "container_registry" in (args.get("resources") or {}) or "container_registry_id" in (
-        args.get("approved") or {}
-    )
-
-
-def zone_image_builds(args: SelfServeZoneArgs) -> str:
-    """As given; otherwise allowed exactly when the zone has a registry to build into."""
-    return image_builds_setting(args.get("image_builds"), _has_registry(args))
-
-
-def _resources_args(args: SelfServeZoneArgs, resource_group_name: pulumi.Input[str]) -> dict[str, Any]:
-    shared: dict[str, Any] = {
-        "resource_group_name": resource_group_name,
-        "tags": args.get("tags") or {},
-        "protect": args.get("protect", False),
-    }
-    if "location" in args:
-        shared["location"] = args["location"]
-    lock = args.get("lock")
-    if lock is not None:
-        shared["lock"] = lock
-    shared.update(args.get("resources") or {})
-    return shared
-
-
-def validate_zone_args(args: SelfServeZoneArgs) -> None:
-    """Everything the zone would refuse, before anything is declared."""
-    rg = args.get("resource_group_name")
-    if not isinstance(rg, str) or not rg:
-        raise ComponentInputError(COMPONENT, "resource_group_name", rg, "required")
-    groups = args.get("creator_group_object_ids") or []
-    if not groups:
-        raise ComponentInputError(
-            COMPONENT, "creator_group_object_ids", groups, "name at least one Microsoft Entra group"
-        )
-    for group in groups:
-        if not is_guid(group):
-            raise ComponentInputError(
-                COMPONENT, "creator_group_object_ids", group, "a Microsoft Entra group object ID is a GUID"
-            )
-    effect = args.get("effect", "Deny")
-    if effect not in rules.EFFECTS:
-        raise ComponentInputError(COMPONENT, "effect", effect, "must be Deny (locked down) or Audit (dev)")
-    access = args.get("public_network_access")
-    if access not in (None, "Enabled", "Disabled"):
-        raise ComponentInputError(COMPONENT, "public_network_access", access, "must be Enabled or Disabled")
-    mode = args.get("managed_network_isolation_mode")
-    if mode is not None and mode not in ISOLATION_MODES:
-        raise ComponentInputError(
-            COMPONENT, "managed_network_isolation_mode", mode, f"must be one of {', '.join(ISOLATION_MODES)}"
-        )
-    for tag in args.get("required_tags", DEFAULT_REQUIRED_TAGS):
-        if not isinstance(tag, str) or not _TAG_NAME.match(tag):
-            raise ComponentInputError(
-                COMPONENT, "required_tags", tag, "tag names are 1-512 characters without < > % & \\ ? / ' [ ]"
-            )
-    validate_image_builds(
-        COMPONENT,
-        zone_image_builds(args),
-        _has_registry(args),
-        "resources.container_registry or approved.container_registry_id",
-    )
-    created, approved = args.get("resources") or {}, args.get("approved") or {}
-    for setting, given, known in (
-        ("resources", created, _SECTIONS),
-        ("approved", approved, [k for k, _ in _SECTIONS.values()]),
-    ):
-        unknown = sorted(set(given) - set(known))
-        if unknown:
-            raise ComponentInputError(COMPONENT, setting, unknown, f"unknown keys; use {', '.join(known)}")
-    for section, (key, what) in _SECTIONS.items():
-        check_arm_id(COMPONENT, f"approved.{key}", approved.get(key), APPROVED_TYPES[section])
-        if section in created and key in approved:
-            raise ComponentInputError(
-                COMPONENT,
-                f"approved.{key}",
-                approved[key],
-                f"the zone also creates a {what} (resources.{section}); keep one",
-            )
-        if section != "container_registry" and section not in created and key not in approved:
-            raise ComponentInputError(
-                COMPONENT,
-                f"resources.{section}",
-                None,
-                f"a workspace needs a {what}: create one in the zone or approve one by ID",
-            )
-    if created:
-        validate_shared_args(_resources_args(args, f"{rg}-resources"))  # type: ignore[arg-type]
+    ('AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the data-holding resources the zone creates.')
 
 
 def _param(value: Any) -> authorization.ParameterValuesValueArgs:
@@ -255,7 +155,7 @@ class SelfServeZone(pulumi.ComponentResource):
                 tags=tags,
                 opts=child(self, protect=args.get("protect", False)),
             )
-            made = SharedWorkspaceResources(f"{name}-resources", _resources_args(args, store.name), child(self))  # type: ignore[arg-type]
+            made = SharedWorkspaceResources(f"{name}-resources", zone_resources_args(args, store.name), child(self))
             created = args.get("resources") or {}
             outputs = {
                 "storage": made.storage_account_id,
@@ -264,7 +164,7 @@ class SelfServeZone(pulumi.ComponentResource):
                 "container_registry": made.container_registry_id,
             }
             for section in created:
-                approved[_SECTIONS[section][0]] = outputs[section]
+                approved[SECTIONS[section][0]] = outputs[section]
 
         self.policy_assignment_ids = self._policies(name, args, group, approved, effect, builds)
         self.creator_role_definition_id, self.data_scientist_role_definition_id = self._roles(
@@ -362,7 +262,10 @@ class SelfServeZone(pulumi.ComponentResource):
             parameters={key: _param(value) for key, value in values.items()},
             non_compliance_messages=[
                 authorization.NonComplianceMessageArgs(
-                    message=f"Self-serve zone rule '{kind}': see the README section 'For the data scientist: create a workspace in the zone' for the IDs to pass."
+                    message=(
+                        f"Self-serve zone rule '{kind}': see the README section 'For the data "
+                        "scientist: create a workspace in the zone' for the IDs to pass."
+                    )
                 )
             ],
             opts=child(self),

@@ -9,7 +9,7 @@ and SKU, a vault's purge protection), so each workspace is held to its rules wit
 The Azure ML registry shares models, environments and components across workspaces (and regions).
 """
 
-from typing import Any, Mapping, NotRequired, Optional, TypedDict, cast
+from typing import Any, Literal, Mapping, NotRequired, Optional, TypedDict, cast, overload
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -68,31 +68,57 @@ class SharedWorkspaceResourcesArgs(TypedDict):
     ml_registry: NotRequired[MachineLearningRegistrySettings]
     """An Azure ML registry for sharing models, environments and components."""
     private_endpoints: NotRequired[PrivateEndpointSettings]
-    """Private endpoints for the shared resources this component creates (registry, which must be Premium; vault; storage blob and file; the Azure ML registry, group `amlregistry`)."""
+    (
+        "Private endpoints for the shared resources this component creates (registry, which must be Premium; "
+        "vault; storage blob and file; the Azure ML registry, group `amlregistry`)."
+    )
     diagnostics: NotRequired[bool]
-    """Send the created vault's and storage's logs to the shared Log Analytics workspace (default true when monitoring is shared)."""
+    (
+        "Send the created vault's and storage's logs to the shared Log Analytics workspace "
+        "(default true when monitoring is shared)."
+    )
     tags: NotRequired[dict[str, str]]
     """Tags for every shared resource."""
     protect: NotRequired[bool]
     """Protect the shared resources that hold data from deletion."""
     lock: NotRequired[LockArgs]
-    """AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) on the shared resources that hold data (registries, key vault, storage)."""
+    (
+        'AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) '
+        "on the shared resources that hold data (registries, key vault, storage)."
+    )
 
 
-def _section(args: SharedWorkspaceResourcesArgs, key: str) -> dict:
-    return inherited(args.get(key), args, protect=args.get("protect", False), tags=args.get("tags"))  # type: ignore[arg-type]
+@overload
+def _section(
+    args: SharedWorkspaceResourcesArgs, key: Literal["container_registry"]
+) -> WorkspaceContainerRegistryArgs: ...
+@overload
+def _section(args: SharedWorkspaceResourcesArgs, key: Literal["key_vault"]) -> WorkspaceKeyVaultArgs: ...
+@overload
+def _section(args: SharedWorkspaceResourcesArgs, key: Literal["monitoring"]) -> WorkspaceMonitoringArgs: ...
+@overload
+def _section(args: SharedWorkspaceResourcesArgs, key: Literal["storage"]) -> WorkspaceStorageArgs: ...
+def _section(args: SharedWorkspaceResourcesArgs, key: str) -> Any:
+    """A section's Args, with this component's resource group, region, protection, lock and tags inherited.
+
+    `inherited` merges plain mappings; the result holds exactly the keys of the section's own Args type
+    (each section is a Workspace*Args, and the inherited keys are fields of every one; monitoring takes no
+    `lock`, so it does not inherit the parent's), which the overloads state, so callers get the typed Args
+    without a cast."""
+    section = inherited(args.get(key), args, protect=args.get("protect", False), tags=args.get("tags"))
+    return unlocked(section) if key == "monitoring" else section
 
 
 def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> None:
     check_lock(COMPONENT, "lock", args.get("lock"))
     if "container_registry" in args:
-        validate_registry_args(_section(args, "container_registry"), COMPONENT)  # type: ignore[arg-type]
+        validate_registry_args(_section(args, "container_registry"), COMPONENT)
     if "key_vault" in args:
-        validate_key_vault_args(_section(args, "key_vault"), COMPONENT)  # type: ignore[arg-type]
+        validate_key_vault_args(_section(args, "key_vault"), COMPONENT)
     if "monitoring" in args:
-        validate_monitoring_args(_section(args, "monitoring"), COMPONENT)  # type: ignore[arg-type]
+        validate_monitoring_args(_section(args, "monitoring"), COMPONENT)
     if "storage" in args:
-        validate_storage_args(_section(args, "storage"), COMPONENT)  # type: ignore[arg-type]
+        validate_storage_args(_section(args, "storage"), COMPONENT)
     registry = args.get("ml_registry")
     if registry is not None:
         name = registry.get("registry_name", "")
@@ -120,30 +146,38 @@ def planned_workspace_sections(args: SharedWorkspaceResourcesArgs) -> dict[str, 
     run takes.
     """
     sections: dict[str, dict[str, Any]] = {}
-    for key in ("container_registry", "key_vault", "storage"):
-        if key not in args:
-            continue
-        settings = _section(args, key)
-        existing = settings.get("existing_id")
+    if "container_registry" in args:
+        registry = _section(args, "container_registry")
+        existing = registry.get("existing_id")
         if isinstance(existing, str):
-            sections[key] = {"existing_id": existing}
-            continue
-        facts: Any
-        if key == "key_vault":
-            facts = vault_facts(planned_vault(settings, COMPONENT))  # type: ignore[arg-type]
-        elif key == "storage":
-            facts = storage_facts(planned_storage(settings, COMPONENT))  # type: ignore[arg-type]
+            sections["container_registry"] = {"existing_id": existing}
         else:
-            login_server = validate_registry_args(settings, COMPONENT)  # type: ignore[arg-type]
+            login_server = validate_registry_args(registry, COMPONENT)
             facts = (
                 None
                 if login_server is KNOWN_LATER
                 else {
-                    "login_server": login_server or f"<shared {key}>.azurecr.io",
-                    **_access_fact(registry_public_network_access(settings, COMPONENT)),  # type: ignore[arg-type]
+                    "login_server": login_server or "<shared container_registry>.azurecr.io",
+                    **_access_fact(registry_public_network_access(registry, COMPONENT)),
                 }
             )
-        sections[key] = _handed_on(existing or pulumi.Output.from_input(f"<shared {key}>"), facts)
+            sections["container_registry"] = _stand_in("container_registry", existing, facts)
+    if "key_vault" in args:
+        vault = _section(args, "key_vault")
+        existing = vault.get("existing_id")
+        sections["key_vault"] = (
+            {"existing_id": existing}
+            if isinstance(existing, str)
+            else _stand_in("key_vault", existing, vault_facts(planned_vault(vault, COMPONENT)))
+        )
+    if "storage" in args:
+        storage = _section(args, "storage")
+        existing = storage.get("existing_id")
+        sections["storage"] = (
+            {"existing_id": existing}
+            if isinstance(existing, str)
+            else _stand_in("storage", existing, storage_facts(planned_storage(storage, COMPONENT)))
+        )
     if "monitoring" in args:
         sections["monitoring"] = _monitoring_section(args.get("monitoring") or {}, {})
     return sections
@@ -151,6 +185,11 @@ def planned_workspace_sections(args: SharedWorkspaceResourcesArgs) -> dict[str, 
 
 def _access_fact(public_network_access: str | None) -> dict[str, str]:
     return {"public_network_access": public_network_access} if public_network_access is not None else {}
+
+
+def _stand_in(key: str, existing: pulumi.Input[str] | None, facts: Any) -> dict[str, Any]:
+    """A section this component declares (or brings as an Output), handed on before it exists."""
+    return _handed_on(existing or pulumi.Output.from_input(f"<shared {key}>"), facts)
 
 
 def _handed_on(resource_id: pulumi.Input[str], facts: Any) -> dict[str, Any]:
@@ -198,28 +237,36 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
         self.vault: WorkspaceKeyVault | None = None
         self.monitor: WorkspaceMonitoring | None = None
         self.store: WorkspaceStorage | None = None
-        diag: dict = {}
+        logs_to: pulumi.Input[str] | None = None  # the shared Log Analytics workspace, when the resources log there
         self._monitoring_settings: Mapping[str, Any] = args.get("monitoring") or {}
         if "monitoring" in args:
-            monitoring_args = cast(WorkspaceMonitoringArgs, unlocked(_section(args, "monitoring")))  # its Args check
-            self.monitor = WorkspaceMonitoring(f"{name}-monitoring", monitoring_args, child(self))
+            self.monitor = WorkspaceMonitoring(f"{name}-monitoring", _section(args, "monitoring"), child(self))
             if args.get("diagnostics", True) and has_log_analytics(args.get("monitoring")):
-                diag = {"diagnostics_workspace_id": self.monitor.log_analytics_workspace_id}
+                # has_log_analytics: this section creates the workspace, so its ID is a string, never None.
+                logs_to = cast(pulumi.Output[str], self.monitor.log_analytics_workspace_id)
         if "container_registry" in args:
-            self.registry = WorkspaceContainerRegistry(
-                f"{name}-registry", {**_section(args, "container_registry"), **diag}, child(self)
-            )  # type: ignore[arg-type]
+            registry_args = _section(args, "container_registry")
+            if logs_to is not None:
+                registry_args["diagnostics_workspace_id"] = logs_to
+            self.registry = WorkspaceContainerRegistry(f"{name}-registry", registry_args, child(self))
         if "key_vault" in args:
-            self.vault = WorkspaceKeyVault(f"{name}-keyvault", {**_section(args, "key_vault"), **diag}, child(self))  # type: ignore[arg-type]
+            vault_args = _section(args, "key_vault")
+            if logs_to is not None:
+                vault_args["diagnostics_workspace_id"] = logs_to
+            self.vault = WorkspaceKeyVault(f"{name}-keyvault", vault_args, child(self))
         if "storage" in args:
-            self.store = WorkspaceStorage(f"{name}-storage", {**_section(args, "storage"), **diag}, child(self))  # type: ignore[arg-type]
+            storage_args = _section(args, "storage")
+            if logs_to is not None:
+                storage_args["diagnostics_workspace_id"] = logs_to
+            self.store = WorkspaceStorage(f"{name}-storage", storage_args, child(self))
         self.ml_registry_id = none
         registry_settings = args.get("ml_registry")
         if registry_settings is not None:
             self.ml_registry_id = self._ml_registry(name, args, registry_settings)
         endpoints = args.get("private_endpoints")
         if endpoints is not None:
-            # The Azure ML registry's endpoint goes in the same subnet as the workspaces' (how-to-registry-network-isolation).
+            # The Azure ML registry's endpoint goes in the same subnet as the workspaces'
+            # (how-to-registry-network-isolation).
             ids = {
                 "container_registry": self.registry.id if self.registry else None,
                 "key_vault": self.vault.id if self.vault else None,
@@ -232,7 +279,7 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
                     f"{name}-pe-{suffix}",
                     target_id=ids[section],
                     group=group,
-                    settings=endpoints,  # type: ignore[arg-type]
+                    settings=endpoints,
                     resource_group_name=args["resource_group_name"],
                     location=args.get("location"),
                     tags=args.get("tags") or {},

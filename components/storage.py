@@ -30,6 +30,7 @@ from ._common import (
     token,
 )
 from .diagnostics import STORAGE_SERVICE_METRICS, send_diagnostics
+from .role_assignments import RoleAssignmentSettings, declare_own_role_assignments, own_role_assignments
 from .lookups import Lookups, check_when_known, lookup_existing
 from .locks import LockArgs, check_lock, lock_resource
 
@@ -90,6 +91,8 @@ class WorkspaceStorageArgs(TypedDict):
     """Log Analytics workspace that receives the blob and file services' logs and metrics (diagnostic settings); none when omitted."""
     lock: NotRequired[LockArgs]
     """AVM `lock`: a management lock on the new account (e.g. `{"kind": "CanNotDelete"}`); none when omitted."""
+    role_assignments: NotRequired[list[RoleAssignmentSettings]]
+    """AVM `roleAssignments` on the created storage account (not with `existing_id`)."""
 
 
 class WorkspaceStorageError(ComponentInputError):
@@ -391,6 +394,7 @@ class WorkspaceStorage(pulumi.ComponentResource):
         check_component_args("WorkspaceStorage", name, args, WorkspaceStorageArgs)
         # `plan`: the section as validated already (by MachineLearningWorkspace's plan), so it is not checked again.
         found = _planned_found(args, plan) if plan is not None else validate_storage_args(args)
+        roles = own_role_assignments("WorkspaceStorage", args, "existing_id")
         super().__init__(token("WorkspaceStorage"), name, None, opts)
         existing = args.get("existing_id")
         self.facts: ExistingStorageFacts | None = None  # handed on with the ID (a shared account)
@@ -462,4 +466,5 @@ class WorkspaceStorage(pulumi.ComponentResource):
                         metrics_only=False,
                         metric_categories=STORAGE_SERVICE_METRICS,
                     )
+        declare_own_role_assignments(roles, self, name, self.id)
         self.register_outputs({"id": self.id, "account_name": self.account_name})

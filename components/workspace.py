@@ -15,6 +15,7 @@ from ._common import ComponentInputError, token
 from .access import WorkspaceAccessSettings
 from .compute import ComputeClusterSettings, ComputeInstanceSettings
 from .compute_features import ServerlessComputeSettings
+from .connections import WorkspaceConnectionSettings
 from .datastore import DatastoreSettings, PlannedDatastore
 from .declaring import Declaring
 from .diagnostics import DiagnosticSettingArgs
@@ -44,6 +45,7 @@ from .outbound import (
     workspace_public_network_access,
 )
 from .registry import WorkspaceContainerRegistryArgs
+from .role_assignments import RoleAssignmentSettings
 from .storage import WorkspaceStorageArgs
 from .workspace_parts import (
     MANAGED_NETWORK_LOCKS_DOC,
@@ -51,6 +53,7 @@ from .workspace_parts import (
     declare_associated,
     declare_computes,
     declare_workspace,
+    declare_workspace_connections,
     declare_workspace_datastores,
     declare_workspace_environments,
     declare_workspace_guards,
@@ -97,6 +100,13 @@ class CustomerManagedKeySettings(TypedDict):
     """RSA key size: 2048, 3072 (default) or 4096."""
     identity_name: NotRequired[str]
     """`resourceName` of the user-assigned identity that unwraps the key; by default `id-<name>-cmk`."""
+    user_assigned_identity_resource_id: NotRequired[str]
+    (
+        "AVM `userAssignedIdentityResourceId`: an existing user-assigned identity that unwraps the key instead of one "
+        "the component creates (`encryption.identity.userAssignedIdentity`, added to `identity.userAssignedIdentities`"
+        "). It needs Key Vault Crypto Service Encryption User (e147488a-f6f5-4113-8e2d-b22465e65bf6) on the vault: "
+        "granted here when the component or the stack creates the vault, by the vault's owner otherwise."
+    )
     deployer_principal_type: NotRequired[str]
     (
         "Who runs `pulumi up` (granted Key Vault Crypto Officer to create the key): `ServicePrincipal` (default) or "
@@ -224,6 +234,12 @@ class MachineLearningWorkspaceArgs(TypedDict):
     )
     access: NotRequired[WorkspaceAccessSettings]
     """Microsoft Entra groups (object IDs) per role on the workspace, and custom roles."""
+    role_assignments: NotRequired[list[RoleAssignmentSettings]]
+    (
+        "AVM `roleAssignments` on the workspace: any principal (user, group, service principal, managed identity) in "
+        "any role, by built-in name, GUID or role definition ID; a duplicate of `access` or of the component's own "
+        "grants is refused."
+    )
     grant_workspace_identity_data_roles: NotRequired[bool]
     (
         "Give a primary user-assigned identity the roles the docs list on the storage, key vault, registry, App "
@@ -254,6 +270,11 @@ class MachineLearningWorkspaceArgs(TypedDict):
     )
     datastores: NotRequired[list[DatastoreSettings]]
     """Datastores on additional storage (premium and HNS accounts belong here), identity-based."""
+    connections: NotRequired[list[WorkspaceConnectionSettings]]
+    (
+        "Connections to Azure OpenAI, AI Services and AI Search: keyless by default (`auth_type` `AAD`; the identity "
+        "the workspace reaches data with gets the documented data role on `resource_id`), or `ApiKey` with a secret."
+    )
     environments: NotRequired[list[EnvironmentSettings]]
     (
         "Custom environments registered as environment versions: images built here and pushed (`docker_context`, a "
@@ -303,6 +324,8 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
     """Resource IDs of the datastores, by datastore name."""
     environment_version_ids: pulumi.Output[dict[str, str]]
     """Resource IDs of the registered environment versions, by environment name."""
+    connection_ids: pulumi.Output[dict[str, str]]
+    """Resource IDs of the workspace connections, by connection name."""
     cmk_identity_principal_id: pulumi.Output[Optional[str]]
     """Principal ID of the user-assigned identity that unwraps the customer-managed key (None without CMK)."""
     primary_identity_principal_id: pulumi.Output[Optional[str]]
@@ -327,13 +350,13 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         plan = plan.wired(name, args) if plan is not None else plan_workspace(name, args)
         super().__init__(token(COMPONENT), name, None, opts)
         at = Declaring.under(self, plan.names)
-        parts = declare_associated(plan, self)
+        parts = declare_associated(plan, self, at.subscription_id)
         identity = declare_identity(plan.identity, at, scopes=parts.identity_scopes())
         encryption = _encryption(plan, at, parts.vault, deployer_grants or {})
         workspace = declare_workspace(plan, self, parts, identity=identity, encryption=encryption)
         warn_open_hub(plan.kind, plan.network.isolation_mode, name, self)
         law_id = parts.monitoring.log_analytics_workspace_id if parts.monitoring else plan.kind.diagnostics_workspace_id
-        declare_workspace_guards(plan, self, workspace, law_id)
+        declare_workspace_guards(plan, self, workspace, law_id, at.subscription_id)
         system = workspace.identity.apply(lambda i: (i.principal_id if i else None) or "")
         principals = identity.with_system(system if plan.identity.includes_system else None)
         approvals = declare_approvals(plan.network, at, parts.datastores, workspace.id, principals)
@@ -341,6 +364,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         declare_private_endpoints(plan.network, at, ids=parts.endpoint_ids(workspace.id), reader=principals.approver)
         computes = declare_computes(plan.compute, at, workspace=workspace, after=approvals)
         datastore_ids = declare_workspace_datastores(at, parts.datastores, workspace, principals)
+        connection_ids = declare_workspace_connections(plan.connections, at, workspace, principals)
         environment_ids = declare_workspace_environments(plan.environments, at, parts, workspace, computes)
         self.workspace_id, self.workspace_name, self.principal_id = workspace.id, workspace.name, system
         self.primary_identity_principal_id = pulumi.Output.from_input(identity.principal)
@@ -352,6 +376,7 @@ class MachineLearningWorkspace(pulumi.ComponentResource):
         self.container_registry_id = pulumi.Output.from_input(parts.registry.id if parts.registry else None)
         self.compute_ids = _by_name({k: c.id for k, c in computes.items()})
         self.datastore_ids, self.environment_version_ids = _by_name(datastore_ids), _by_name(environment_ids)
+        self.connection_ids = _by_name(connection_ids)
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
 
 
@@ -394,6 +419,7 @@ OUTPUTS = (
     "compute_ids",
     "datastore_ids",
     "environment_version_ids",
+    "connection_ids",
     "cmk_identity_principal_id",
     "primary_identity_principal_id",
 )

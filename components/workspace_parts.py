@@ -16,6 +16,8 @@ from .compute import (
     compute_instance_properties,
 )
 from .compute_features import idle_shutdown_identity_note, serverless_compute_settings
+
+from .connections import ConnectionsPlan, declare_connections
 from .datastore import DatastoreAccount, declare_accounts, declare_datastores
 from .diagnostics import declare_diagnostic_settings, send_diagnostics
 from .encryption import DeclaredEncryption, VaultRef
@@ -28,6 +30,7 @@ from .locks import lock_resource
 from .monitoring import WorkspaceMonitoring
 from .outbound import managed_network
 from .registry import WorkspaceContainerRegistry
+from .role_assignments import PlannedRoleAssignment, declare_role_assignments
 from .storage import DEFAULT_PUBLIC_NETWORK_ACCESS as STORAGE_PUBLIC_NETWORK_ACCESS
 from .storage import WorkspaceStorage
 from .workspace_plan import (
@@ -79,10 +82,24 @@ class Associated:
         return ids
 
 
+@dataclass(frozen=True, slots=True)
+class Grants:
+    """AVM `role_assignments` for one resource: declared beside it, children of the workspace component."""
+
+    planned: Sequence[PlannedRoleAssignment]
+    subscription_id: pulumi.Input[str]
+
+    def declare(self, parent: pulumi.Resource, name: str, scope: pulumi.Input[str]) -> list[pulumi.Resource]:
+        return declare_role_assignments(self.planned, parent, name, scope=scope, subscription_id=self.subscription_id)
+
+
 def declare_storage(
-    section: StorageSection, parent: pulumi.Resource, name: str, diag: Mapping[str, Any]
+    section: StorageSection, parent: pulumi.Resource, name: str, diag: Mapping[str, Any], grants: Grants | None = None
 ) -> WorkspaceStorage:
-    return WorkspaceStorage(f"{name}-storage", {**section.args, **diag}, child(parent), plan=section.plan)
+    storage = WorkspaceStorage(f"{name}-storage", {**section.args, **diag}, child(parent), plan=section.plan)
+    if grants is not None:
+        grants.declare(parent, f"{name}-storage", storage.id)
+    return storage
 
 
 def declare_key_vault(
@@ -93,12 +110,15 @@ def declare_key_vault(
     *,
     deployer_grant: Mapping[str, Any],
     for_cmk: bool,
+    grants: Grants | None = None,
 ) -> tuple[WorkspaceKeyVault, VaultRef]:
     """The vault, and where a customer-managed key goes: a vault known only later must pass the CMK rules
     before the key and the workspace use it (`checked_vault_id`)."""
     vault = WorkspaceKeyVault(
         f"{name}-keyvault", {**section.args, **diag, **deployer_grant}, child(parent), plan=section.plan
     )
+    if grants is not None:
+        grants.declare(parent, f"{name}-keyvault", vault.id)
     if for_cmk and section.facts.known_later:
         vault_id = checked_vault_id(vault.id, COMPONENT, for_cmk=True)
         vault_name, vault_group = vault_name_and_group(vault_id)
@@ -107,22 +127,42 @@ def declare_key_vault(
 
 
 def declare_registry(
-    section: RegistrySection | None, parent: pulumi.Resource, name: str, diag: Mapping[str, Any]
+    section: RegistrySection | None,
+    parent: pulumi.Resource,
+    name: str,
+    diag: Mapping[str, Any],
+    grants: Grants | None = None,
 ) -> WorkspaceContainerRegistry | None:
     if section is None:
         return None
-    return WorkspaceContainerRegistry(f"{name}-registry", {**section.args, **diag}, child(parent), plan=section.plan)
+    registry = WorkspaceContainerRegistry(
+        f"{name}-registry", {**section.args, **diag}, child(parent), plan=section.plan
+    )
+    if grants is not None:
+        grants.declare(parent, f"{name}-registry", registry.id)
+    return registry
 
 
-def declare_associated(plan: WorkspacePlan, parent: pulumi.Resource) -> Associated:
-    """Monitoring, storage, key vault, registry and the datastores' accounts: nothing here depends on the
-    workspace, so the workspace (and a managed network's outbound rules) can point at them."""
+def declare_associated(
+    plan: WorkspacePlan, parent: pulumi.Resource, subscription_id: pulumi.Input[str] | None = None
+) -> Associated:
+    """Monitoring, storage, key vault, registry and the datastores' accounts, each with its `role_assignments`
+    (in `subscription_id`, the deploying client's): nothing here depends on the workspace, so the workspace (and
+    a managed network's outbound rules) can point at them."""
     name, names = plan.names.name, plan.names
     monitoring = storage = vault = vault_ref = registry = None
+    roles = plan.role_assignments
+
+    def grants(planned: Sequence[PlannedRoleAssignment]) -> Grants | None:
+        return Grants(planned, subscription_id) if planned and subscription_id is not None else None
+
     if plan.monitoring is not None and plan.storage is not None and plan.key_vault is not None:  # not a Project
         monitoring = WorkspaceMonitoring(f"{name}-monitoring", plan.monitoring, child(parent), validated=True)
+        monitoring_grants = grants(roles.monitoring)
+        if monitoring_grants is not None:
+            monitoring_grants.declare(parent, f"{name}-monitoring", monitoring.application_insights_id)
         diag = {"diagnostics_workspace_id": monitoring.log_analytics_workspace_id} if plan.diagnostics else {}
-        storage = declare_storage(plan.storage, parent, name, diag)
+        storage = declare_storage(plan.storage, parent, name, diag, grants(roles.storage))
         # Keys created through ARM need the deployer's data-plane role on the vault (Azure/bicep#6539).
         cmk = plan.encryption
         grant = (
@@ -131,9 +171,9 @@ def declare_associated(plan: WorkspacePlan, parent: pulumi.Resource) -> Associat
             else {}
         )
         vault, vault_ref = declare_key_vault(
-            plan.key_vault, parent, name, diag, deployer_grant=grant, for_cmk=bool(cmk)
+            plan.key_vault, parent, name, diag, deployer_grant=grant, for_cmk=bool(cmk), grants=grants(roles.key_vault)
         )
-        registry = declare_registry(plan.registry, parent, name, diag)
+        registry = declare_registry(plan.registry, parent, name, diag, grants(roles.container_registry))
     accounts = declare_accounts(
         parent,
         name,
@@ -225,8 +265,10 @@ def declare_workspace(
     user_identities: list[pulumi.Input[str]] = list(plan.identity.user_assigned_identity_ids)
     if identity.created_id is not None:
         user_identities.insert(0, identity.created_id)
-    if encryption is not None:
-        user_identities.append(encryption.identity_id)
+    brought = {i.lower() for i in plan.identity.user_assigned_identity_ids if isinstance(i, str)}
+    key_identity = plan.encryption.existing_identity if plan.encryption else None
+    if encryption is not None and (key_identity is None or key_identity.id.lower() not in brought):
+        user_identities.append(encryption.identity_id)  # AVM: the union of both lists
     return ml.Workspace(
         f"{names.name}-mlw",
         workspace_name=names.workspace_name,
@@ -267,10 +309,17 @@ def declare_workspace(
 
 
 def declare_workspace_guards(
-    plan: WorkspacePlan, parent: pulumi.Resource, workspace: ml.Workspace, law_id: Any
+    plan: WorkspacePlan,
+    parent: pulumi.Resource,
+    workspace: ml.Workspace,
+    law_id: Any,
+    subscription_id: pulumi.Input[str] | None = None,
 ) -> None:
-    """The workspace's diagnostic setting and its lock (none with a managed network, which the info message says)."""
+    """The workspace's diagnostic setting, its `role_assignments` and its lock (none with a managed network, which
+    the info message says)."""
     name = plan.names.name
+    if plan.role_assignments.workspace and subscription_id is not None:
+        Grants(plan.role_assignments.workspace, subscription_id).declare(parent, f"{name}-mlw", workspace.id)
     if plan.diagnostic_settings:
         declare_diagnostic_settings(parent, f"{name}-mlw-diag", workspace.id, plan.diagnostic_settings)
     elif plan.diagnostics:
@@ -301,6 +350,21 @@ def declare_workspace_datastores(
         principal_id=principal,
         auth_identity=auth,
     )
+
+
+def declare_workspace_connections(
+    plan: ConnectionsPlan, at: Declaring, workspace: ml.Workspace, principals: WorkspacePrincipals
+) -> dict[str, pulumi.Output[str]]:
+    """Connections, keyless ones granted to the identity the workspace reaches data with (as its datastores)."""
+    return declare_connections(
+        plan,
+        at.parent,
+        name=at.name,
+        workspace_name=workspace.name,
+        resource_group_name=at.rg,
+        subscription_id=at.subscription_id,
+        principal_id=principals.data_access[0],
+    ).ids
 
 
 def declare_workspace_environments(

@@ -22,9 +22,10 @@ from ._common import ComponentInputError, check_arm_id, check_name, check_tags, 
 from .access import WorkspaceAccessSettings, validate_access
 from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_compute_settings
 from .compute_features import ServerlessComputeSettings, validate_serverless_compute
+from .connections import ConnectionsPlan, plan_connections
 from .datastore import PlannedDatastore, validate_datastores
 from .diagnostics import PlannedSetting, plan_diagnostic_settings
-from .encryption import EncryptionPlan, check_encryption, plan_encryption
+from .encryption import EncryptionPlan, KeyIdentity, check_encryption, plan_encryption
 from .environment import EnvironmentSettings, validate_environments, validate_image_build_compute
 from .identity import (
     USER_ASSIGNED_IDENTITY_TYPE,
@@ -40,6 +41,12 @@ from .kinds import KindPlan, check_kind, plan_kind, workspace_kind
 from .locks import LockArgs, check_lock
 from .lookups import Lookups, probe
 from .monitoring import WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
+from .role_assignments import (
+    RoleAssignmentsPlan,
+    check_no_duplicate_grants,
+    check_role_assignments,
+    plan_all_role_assignments,
+)
 from .outbound import NetworkPlan, check_endpoints_and_rules, check_network_modes, isolation_mode, plan_network
 from .registry import RegistryPlan, WorkspaceContainerRegistryArgs, plan_registry
 from .storage import StoragePlan, WorkspaceStorageArgs, plan_storage
@@ -49,8 +56,12 @@ COMPONENT = "MachineLearningWorkspace"
 
 
 def _section(args: Mapping[str, Any], key: str) -> dict[str, Any]:
-    """A child's args inherit the resource group, region, tags and protection of the workspace."""
-    return inherited(args.get(key), args, protect=args.get("protect_data", False), tags=args.get("tags") or {})
+    """A child's args inherit the resource group, region, tags and protection of the workspace. Its
+    `role_assignments` are the workspace's to declare (`declare_role_assignments`), not the child's."""
+    section = args.get(key)
+    if isinstance(section, dict) and "role_assignments" in section:
+        section = {k: v for k, v in section.items() if k != "role_assignments"}
+    return inherited(section, args, protect=args.get("protect_data", False), tags=args.get("tags") or {})
 
 
 def storage_args(args: Mapping[str, Any]) -> WorkspaceStorageArgs:
@@ -80,10 +91,15 @@ class WorkspaceChecks:
     registry: RegistryPlan | None
     primary_principal: str | None
     datastores: tuple[PlannedDatastore, ...]
+    connections: ConnectionsPlan
+    """Checked connections; their keys are the args' (`with_secrets`), never a stand-in's."""
     settings: frozenset[str]
     """The top-level settings that were checked (a plan is wired only to args with the same ones)."""
-    auth_mode: str | None
-    """`systemDatastoresAuthMode` (None for a Project, which has no storage of its own), decided against what is known of the storage's shared-key setting."""
+    key_identity: KeyIdentity | None = None
+    """The existing identity that unwraps the customer-managed key, as looked up."""
+    auth_mode: str | None = None
+    """`systemDatastoresAuthMode` (None for a Project, which has no storage of its own), decided against what is
+    known of the storage's shared-key setting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +180,7 @@ class WorkspacePlan:
     compute: ComputePlan
     access: AccessPlan
     datastores: tuple[PlannedDatastore, ...]
+    connections: ConnectionsPlan
     environments: EnvironmentPlan
     lock: LockPlan
     diagnostics: bool
@@ -174,6 +191,8 @@ class WorkspacePlan:
     friendly_name: str | None
     description: str | None
     hbi_workspace: bool
+    role_assignments: RoleAssignmentsPlan
+    """AVM `roleAssignments` per resource (the workspace and each associated resource it creates)."""
     checks: WorkspaceChecks = field(repr=False)
 
     def wired(self, name: str, args: Mapping[str, Any]) -> "WorkspacePlan":
@@ -257,17 +276,19 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     check_network_modes(args)
     check_name(COMPONENT, "workspace_name", ML_WORKSPACE, args.get("workspace_name"))
     check_tags(COMPONENT, "tags", args.get("tags"))
+    role_assignments = check_role_assignments(COMPONENT, args)
     for i, identity_id in enumerate(args.get("user_assigned_identity_ids") or []):
         check_arm_id(COMPONENT, f"user_assigned_identity_ids[{i}]", identity_id, USER_ASSIGNED_IDENTITY_TYPE)
     primary = args.get("primary_user_assigned_identity")
     check_arm_id(COMPONENT, "primary_user_assigned_identity", primary, USER_ASSIGNED_IDENTITY_TYPE)
     storage = vault = None
+    key_identity = None
     if not project:  # a Project uses its hub's associated resources (check_kind refused its own)
         storage = plan_storage(storage_args(args), COMPONENT, lookups)
         vault_section = key_vault_args(args)
         vault = plan_key_vault(vault_section, COMPONENT, lookups)
         validate_monitoring_args(monitoring_args(args), COMPONENT, lookups)
-        check_encryption(args, vault_of(vault_section, vault))
+        key_identity = check_encryption(args, vault_of(vault_section, vault), lookups)
     registry = plan_registry(registry_args(args), COMPONENT, lookups) if "container_registry" in args else None
     validate_compute_settings(COMPONENT, args.get("compute_instances", []), args.get("compute_clusters", []))
     validate_serverless_compute(COMPONENT, "serverless_compute", args.get("serverless_compute"))
@@ -291,7 +312,11 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     if "diagnostic_settings" in args:
         plan_diagnostic_settings(COMPONENT, "diagnostic_settings", args["diagnostic_settings"])
     check_endpoints_and_rules(args)
+    check_no_duplicate_grants(
+        COMPONENT, args, role_assignments, principal, key_identity.principal_id if key_identity else None
+    )
     datastores = validate_datastores(COMPONENT, args.get("datastores", []), lookups)
+    connections = plan_connections(COMPONENT, args.get("connections"))
     environments = args.get("environments", [])
     private_registry = registry is not None and registry.facts(registry_args(args))[1] == "Disabled"
     validate_environments(COMPONENT, environments, has_registry, Path.cwd(), private_registry)
@@ -300,8 +325,17 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     rg, ws_name = args.get("resource_group_name"), args.get("workspace_name")
     if isinstance(rg, str) and isinstance(ws_name, str):
         refuse_immutable_changes(args, rg, ws_name, lookups)
-    auth_mode = _auth_mode(args, storage)
-    return WorkspaceChecks(storage, vault, registry, principal, tuple(datastores), frozenset(args), auth_mode)
+    return WorkspaceChecks(
+        storage,
+        vault,
+        registry,
+        principal,
+        tuple(datastores),
+        connections,
+        frozenset(args),
+        key_identity,
+        _auth_mode(args, storage),
+    )
 
 
 def _auth_mode(args: Mapping[str, Any], storage: StoragePlan | None) -> str | None:
@@ -362,7 +396,11 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         monitoring=monitoring_args(args) if own else None,
         registry=registry,
         network=plan_network(args),
-        encryption=plan_encryption(args, vault_of(vault, checks.key_vault)) if checks.key_vault is not None else None,
+        encryption=(
+            plan_encryption(args, vault_of(vault, checks.key_vault), checks.key_identity)
+            if checks.key_vault is not None
+            else None
+        ),
         compute=ComputePlan(
             tuple(args.get("compute_instances", [])),
             tuple(args.get("compute_clusters", [])),
@@ -370,6 +408,7 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         ),
         access=AccessPlan(access or None, scientist_role),
         datastores=checks.datastores,
+        connections=checks.connections.with_secrets(args.get("connections")),
         environments=EnvironmentPlan(tuple(args.get("environments", [])), args.get("image_build_compute"), Path.cwd()),
         lock=LockPlan(args.get("lock"), workspace_lock(args)),
         diagnostics=bool(args.get("diagnostics", True))
@@ -382,6 +421,7 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         friendly_name=args.get("friendly_name"),
         description=args.get("description"),
         hbi_workspace=args.get("hbi_workspace", False),
+        role_assignments=plan_all_role_assignments(COMPONENT, args),
         checks=checks,
     )
 

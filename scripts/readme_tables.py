@@ -33,7 +33,9 @@ COMPONENT_FILES = [
     "compute.py",
     "compute_features.py",
     "access.py",
+    "role_assignments.py",
     "datastore.py",
+    "connections.py",
     "environment.py",
     "network.py",
     "budget.py",
@@ -52,7 +54,12 @@ def _typed_dicts(path: Path):
                     required = not annotation.startswith("NotRequired[")
                     if not required:
                         annotation = annotation[len("NotRequired[") : -1]
-                    doc = node.body[i + 1].value.value if i + 1 < len(node.body) else ""  # type: ignore[union-attr]
+                    after = node.body[i + 1] if i + 1 < len(node.body) else None
+                    doc = (
+                        after.value.value
+                        if isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
+                        else ""
+                    )
                     fields.append((ast.unparse(item.target), annotation, required, " ".join(str(doc).split())))
             yield node.name, fields
 

@@ -39,6 +39,8 @@ from .config_sections import (
     ContainerRegistryConfig,
     ServerlessComputeConfig,
     CustomerManagedKeyConfig,
+    ConnectionConfig,
+    RoleAssignmentConfig,
     DatastoreConfig,
     DiagnosticSettingConfig,
     EnvironmentConfig,
@@ -62,6 +64,21 @@ class BudgetConfig(StackModel):
     contact_emails: list[EmailStr]  # email-validator's syntax check (no DNS lookup)
 
     _check_name = name_check(naming.BUDGET, "budget_name")
+
+    @field_validator("thresholds", "forecast_thresholds", "contact_emails")
+    @classmethod
+    def _lists(cls, values: list[Any], info: ValidationInfo) -> list[Any]:
+        """Problems of one list on its own key, so the message names it (budget_violations: one rule)."""
+        if info.field_name == "contact_emails":
+            problems = budget_violations(amount=1, start_date=None, thresholds=[100], contact_emails=values)
+        else:
+            empty_ok = info.field_name == "forecast_thresholds"
+            problems = budget_violations(amount=1, start_date=None, thresholds=values or [100], contact_emails=["a"])
+            if not values and not empty_ok:
+                problems.append("at least one alert threshold is needed")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return values
 
     @model_validator(mode="after")
     def _rules(self) -> "BudgetConfig":
@@ -201,9 +218,11 @@ class WorkspaceConfig(
             "serverless_compute": ServerlessComputeConfig,
             "access": AccessConfig,
             "customer_managed_key": CustomerManagedKeyConfig,
+            "role_assignments": list[RoleAssignmentConfig],
             "private_endpoints": PrivateEndpointsConfig,  # resolved to a subnet ID and the stack's DNS zones
             "managed_network_outbound_rules": dict[str, OutboundRuleConfig],
             "datastores": list[DatastoreConfig],
+            "connections": list[ConnectionConfig],
             "environments": list[EnvironmentConfig],
             "image_builds": Literal["Allowed", "Disabled"],  # the component decides: allowed exactly with a registry
             "tags": Tags,  # each name and value within Azure's limits (amlws_rules.tags)
@@ -359,7 +378,7 @@ class StackConfig(StackModel):
         subnets = [s.name for s in created.subnets] if created else None
         problems = [
             f"{where}.privateEndpoints.subnetName {pe.subnet_name!r} is not a subnet of "
-            f"amlws:network.virtualNetwork ({', '.join(subnets)})"
+            f"amlws:network.virtualNetwork (its subnets[].name: {', '.join(subnets)})"
             for where, pe in users
             if subnets is not None and pe.subnet_name is not None and pe.subnet_name not in subnets
         ]

@@ -25,6 +25,7 @@ from amlws.components.compute_features import (
     ServerlessComputeSettings,
     SetupScriptsSettings,
 )
+from amlws.components.connections import WorkspaceConnectionSettings
 from amlws.components.datastore import DatastoreSettings
 from amlws.components.diagnostics import DiagnosticLogCategoryArgs, DiagnosticMetricCategoryArgs, DiagnosticSettingArgs
 from amlws.components.environment import EnvironmentSettings
@@ -32,6 +33,7 @@ from amlws.components.key_vault import WorkspaceKeyVaultArgs
 from amlws.components.monitoring import WorkspaceMonitoringArgs
 from amlws.components.network import OutboundRuleSettings
 from amlws.components.registry import WorkspaceContainerRegistryArgs
+from amlws.components.role_assignments import PRINCIPAL_TYPES, RoleAssignmentSettings
 from amlws.components.storage import WorkspaceStorageArgs
 from amlws.components.kinds import FeatureStoreSettings, WorkspaceHubConfigSettings
 from amlws.components.workspace import CustomerManagedKeySettings, WorkspaceIdentitySettings
@@ -42,7 +44,8 @@ from amlws_rules import (
     parse_duration,
     workspace_storage_violations,
 )
-from amlws_rules import arm, naming
+from amlws_rules import arm, is_guid, naming
+from amlws_rules.roles import resolve_role
 from amlws_rules.azure_values import STORAGE_KINDS, STORAGE_SKU_NAMES
 from amlws_rules.compute import MAX_NODE_COUNT, assigned_user_problem
 from amlws_rules.vm_sizes import vm_size_problem
@@ -67,6 +70,39 @@ PLACEMENT = ("resource_group_name", "location", "tags", "protect", "lock", "diag
 EXISTING_FACTS = ("existing_facts",)
 
 
+def _role(cls: Any, value: str) -> str:
+    """A built-in role name (did you mean), a GUID or a role definition ID: `resolve_role`, the components' reader."""
+    resolve_role(value, "00000000-0000-0000-0000-000000000000")  # the subscription is the deployer's, later
+    return value
+
+
+def _principal(cls: Any, value: str) -> str:
+    if not is_guid(value):
+        raise ValueError(
+            "the principal's object ID is a GUID (of a user, group, service principal or managed identity)"
+        )
+    return value
+
+
+class RoleAssignmentConfig(
+    args_section(
+        RoleAssignmentSettings,
+        types={
+            "principal_id": str,
+            "principal_type": Literal[PRINCIPAL_TYPES],  # type: ignore[valid-type]  # the components' tuple
+            "condition_version": Literal["2.0"],
+        },
+    )
+):
+    """AVM `roleAssignments` entry (the component checks duplicates and where they may go)."""
+
+    _check_role = field_validator("role_definition_id_or_name")(classmethod(_role))
+    _check_principal = field_validator("principal_id")(classmethod(_principal))
+
+
+ROLE_ASSIGNMENTS = {"role_assignments": list[RoleAssignmentConfig]}
+
+
 def _value(section: Any, key: str, default: Any) -> Any:
     value = getattr(section, key)
     return default if value is None else value
@@ -76,7 +112,7 @@ class StorageConfig(
     args_section(
         WorkspaceStorageArgs,
         omit=(*PLACEMENT, *EXISTING_FACTS),
-        types={"public_network_access": Access, "network_default_action": NetworkDefaultAction},
+        types={"public_network_access": Access, "network_default_action": NetworkDefaultAction, **ROLE_ASSIGNMENTS},
     )
 ):
     """The workspace's storage account: `existingId`, or the settings of a new one."""
@@ -119,6 +155,7 @@ class KeyVaultConfig(
             "soft_delete_retention_in_days": Annotated[int, Field(ge=7, le=90)],
             "public_network_access": Access,
             "network_default_action": NetworkDefaultAction,
+            **ROLE_ASSIGNMENTS,
         },
     )
 ):
@@ -139,7 +176,11 @@ class MonitoringConfig(
     args_section(
         WorkspaceMonitoringArgs,
         omit=(*PLACEMENT, *EXISTING_FACTS),
-        types={"retention_in_days": Annotated[int, Field(ge=30, le=730)], "public_network_access": Access},
+        types={
+            "retention_in_days": Annotated[int, Field(ge=30, le=730)],
+            "public_network_access": Access,
+            **ROLE_ASSIGNMENTS,
+        },
     )
 ):
     _check_ai_id = arm_id_check(arm.APPLICATION_INSIGHTS, "existing_application_insights_id")
@@ -164,7 +205,11 @@ class ContainerRegistryConfig(
     args_section(
         WorkspaceContainerRegistryArgs,
         omit=(*PLACEMENT, *EXISTING_FACTS, "zone_redundancy"),
-        types={"sku_name": Literal["Basic", "Standard", "Premium"], "public_network_access": Access},
+        types={
+            "sku_name": Literal["Basic", "Standard", "Premium"],
+            "public_network_access": Access,
+            **ROLE_ASSIGNMENTS,
+        },
     )
 ):
     _check_id = arm_id_check(arm.CONTAINER_REGISTRY, "existing_id")
@@ -337,6 +382,7 @@ class CustomerManagedKeyConfig(
     )
 ):
     _check_name = name_check(naming.USER_ASSIGNED_IDENTITY, "identity_name")
+    _check_identity = arm_id_check(arm.USER_ASSIGNED_IDENTITY, "user_assigned_identity_resource_id")
 
 
 class WorkspaceIdentityConfig(args_section(WorkspaceIdentitySettings)):
@@ -365,6 +411,12 @@ class OutboundRuleConfig(
     )
 ):
     _check_target = arm_id_check(None, "service_resource_id")  # any resource type can be a private endpoint's target
+
+
+class ConnectionConfig(args_section(WorkspaceConnectionSettings)):
+    """A workspace connection to Azure OpenAI, AI Services or AI Search. The component's checks name the allowed
+    values (the name pattern, categories, authType, the resource type per category); a `secret` must be a `secure:`
+    value (the program checks)."""
 
 
 class DatastoreConfig(
@@ -430,8 +482,12 @@ class PrivateEndpointsConfig(StackModel):
     # false: no DNS zone group on the endpoints (the organisation's Azure Policy registers the records), and the
     # stack creates no private DNS zones for them (the component's `private_dns_zone_group`)
     private_dns_zone_group: bool = True
+    private_dns_zone_resource_ids: list[str] | None = None
+    """Existing private DNS zones (`Microsoft.Network/privateDnsZones` IDs) that replace the stack's zones of their
+    names in these endpoints' zone groups (AVM `privateDnsZoneResourceIds`)."""
 
     _check_subnet = arm_id_check(arm.SUBNET, "subnet_id")
+    _check_zones = arm_id_check(arm.PRIVATE_DNS_ZONE, "private_dns_zone_resource_ids")
 
     @model_validator(mode="after")
     def _one_subnet(self) -> "PrivateEndpointsConfig":
@@ -467,6 +523,7 @@ class DiagnosticSettingConfig(
 __all__ = [
     "DiagnosticSettingConfig",
     "AccessConfig",
+    "RoleAssignmentConfig",
     "ComputeClusterConfig",
     "ComputeInstanceConfig",
     "ServerlessComputeConfig",

@@ -74,9 +74,11 @@ def budget_name(stack: StackConfig, project: str) -> str:
 
 
 def fill_names(args: dict[str, Any], defaults: dict[str, dict[str, str]]) -> None:
-    """Give each present section (that creates its resource) the default names it has no name for."""
+    """Give each present section (that creates its resource) the default names it has no name for. A key unwrapped
+    by an existing identity (`user_assigned_identity_resource_id`) has no identity to name."""
     for section, names in defaults.items():
         body = args.get(section)
-        if isinstance(body, dict) and not body.get("existing_id"):
+        brought = isinstance(body, dict) and (body.get("existing_id") or body.get("user_assigned_identity_resource_id"))
+        if isinstance(body, dict) and not brought:
             for key, value in names.items():
                 body.setdefault(key, value)

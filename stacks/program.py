@@ -15,6 +15,7 @@ import re
 from typing import Any, Mapping, cast
 
 import pulumi
+from pulumi.runtime.config import is_config_secret
 from pulumi_azure_native import authorization, resources
 from pydantic.alias_generators import to_camel
 
@@ -31,7 +32,8 @@ from amlws.components import (
     SharedWorkspaceResourcesArgs,
     monthly_budget,
 )
-from amlws.components.network import ALL_ZONES
+from amlws.components.network import ALL_ZONES, endpoint_targets, zones_needed, zones_the_stack_creates
+from amlws.components.outbound import WORKSPACE_SECTIONS
 from amlws.components.vnet import PrivateNetwork, PrivateNetworkArgs, validate_network_args
 from amlws_rules.naming import VIRTUAL_NETWORK, hyphenated_name
 from amlws.components.self_serve import validate_zone_args
@@ -115,7 +117,49 @@ def endpoint_settings(
         subnet = (subnets or {})[str(endpoints.subnet_name)]
     if not endpoints.private_dns_zone_group:
         return {"subnet_id": subnet, "private_dns_zone_group": False}
-    return {"subnet_id": subnet, "private_dns_zone_ids": dict(zone_ids or {})}
+    settings: dict[str, Any] = {"subnet_id": subnet, "private_dns_zone_ids": dict(zone_ids or {})}
+    if endpoints.private_dns_zone_resource_ids is not None:
+        settings["private_dns_zone_resource_ids"] = list(endpoints.private_dns_zone_resource_ids)
+    return settings
+
+
+def _endpoint_groups(sections: Mapping[str, Any], created_by_default: tuple[str, ...] = ()) -> list[str]:
+    """The private link groups of the endpoints a user's sections get (`endpoint_targets`, the components' rule)."""
+    return [group for _, _, group in endpoint_targets(sections, created_by_default)]
+
+
+def stack_dns_zones(stack: StackConfig) -> tuple[str, ...]:
+    """The private DNS zones the stack creates (`zones_the_stack_creates`): every zone no private-endpoint user
+    brings in `privateEndpoints.privateDnsZoneResourceIds`, none when all the zones they need are brought.
+    A workspace's storage, vault and registry get endpoints only when it creates them (not shared, not existing)."""
+    users: dict[str, tuple[list[str], list[str]]] = {}
+    shared = stack.shared
+    for i, ws in enumerate(stack.workspaces):
+        if ws.private_endpoints is None or not ws.private_endpoints.private_dns_zone_group:
+            continue
+        sections: dict[str, Any] = {}
+        for key in ("storage", "key_vault", "container_registry"):
+            own = getattr(ws, key)
+            if own is None and (shared is None or getattr(shared, key) is None):
+                continue
+            brought = (own is not None and own.existing_id) or (shared is not None and getattr(shared, key) is not None)
+            sections[key] = {"existing_id": "brought"} if brought else {}
+        groups = ["amlworkspace", *_endpoint_groups(sections, WORKSPACE_SECTIONS)]
+        users[f"amlws:workspaces[{i}]"] = (
+            zones_needed(groups),
+            ws.private_endpoints.private_dns_zone_resource_ids or [],
+        )
+    if shared is not None and shared.private_endpoints is not None and shared.private_endpoints.private_dns_zone_group:
+        sections = {
+            key: {"existing_id": "brought"} if getattr(getattr(shared, key), "existing_id", None) else {}
+            for key in ("storage", "key_vault", "container_registry", "ml_registry")
+            if getattr(shared, key) is not None
+        }
+        users["amlws:shared"] = (
+            zones_needed(_endpoint_groups(sections)),
+            shared.private_endpoints.private_dns_zone_resource_ids or [],
+        )
+    return zones_the_stack_creates(users)
 
 
 def needs_private_dns_zones(stack: StackConfig) -> bool:
@@ -301,6 +345,19 @@ def self_serve_args(stack: StackConfig, shared: Any = None) -> SelfServeZoneArgs
     return cast(SelfServeZoneArgs, args)  # held to the Args by the component's check_component_args
 
 
+def plain_connection_keys(index: int, workspace: WorkspaceConfig) -> list[str]:
+    """A connection's key written in plain text would sit unencrypted in the stack file: refuse it (the engine
+    marks the whole `amlws:workspaces` key secret when any value inside it is a `secure:` one)."""
+    if is_config_secret("amlws:workspaces"):
+        return []
+    return [
+        f"amlws:workspaces[{index}].connections[{j}].secret = [not shown]: a key belongs in a secure value: "
+        f"pulumi config set --secret --path 'workspaces[{index}].connections[{j}].secret' <key>"
+        for j, conn in enumerate(workspace.connections or [])
+        if conn.secret is not None
+    ]
+
+
 def preflight(
     stack: StackConfig,
     stack_file: str,
@@ -344,6 +401,7 @@ def preflight(
     index = {w.project: i for i, w in enumerate(stack.workspaces)}
     for workspace in declaration_order(stack.workspaces):
         i = index[workspace.project]
+        problems += plain_connection_keys(i, workspace)
         args = workspace_args(
             stack,
             workspace,
@@ -367,6 +425,10 @@ def preflight(
                 if planned is None or planned.diagnostics
                 else None,
             )
+    try:
+        stack_dns_zones(stack)
+    except ValueError as err:  # a zone brought by one private-endpoint user and needed from the stack by another
+        problems.append(f"privateEndpoints.privateDnsZoneResourceIds: {err}")
     if problems:
         raise StackConfigError(stack_file, problems)
     return plans
@@ -450,9 +512,13 @@ def main() -> None:
                 subnets = {
                     s["name"]: vnet.subnet_ids.apply(lambda ids, n=s["name"]: ids[n]) for s in vnet_args["subnets"]
                 }
-            if needs_private_dns_zones(stack):
+            # none when the private-endpoint users bring every zone they need, or all declare no zone group
+            zones = stack_dns_zones(stack) if needs_private_dns_zones(stack) else ()
+            if zones:
+                if zones != ALL_ZONES:
+                    dns_args["zones"] = list(zones)
                 dns = PrivateDnsZones("private-dns", dns_args)
-                zone_ids = {zone: dns.zone_ids.apply(lambda ids, z=zone: ids[z]) for zone in ALL_ZONES}
+                zone_ids = {zone: dns.zone_ids.apply(lambda ids, z=zone: ids[z]) for zone in zones}
         if stack.shared is not None:
             shared = SharedWorkspaceResources("shared", shared_args(stack, shared_group.name, zone_ids, subnets))
             shared_ids = shared.workspace_sections()

@@ -13,11 +13,17 @@ from amlws.preview import PreviewError, PreviewResult, preview_stack, run_progra
 
 ROOT = Path(__file__).resolve().parent.parent
 
-GOOD_STORAGE_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shared/providers/Microsoft.Storage/storageAccounts/stgood"
+GOOD_STORAGE_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shared"
+    "/providers/Microsoft.Storage/storageAccounts/stgood"
+)
 
 
 def storage_fixture(name: str, kind: str, sku: str, hns: bool | None) -> dict[str, Any]:
-    rid = f"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shared/providers/Microsoft.Storage/storageAccounts/{name}"
+    rid = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shared"
+        f"/providers/Microsoft.Storage/storageAccounts/{name}"
+    )
     body: dict[str, Any] = {"kind": kind, "sku": {"name": sku}}
     if hns is not None:
         body["isHnsEnabled"] = hns

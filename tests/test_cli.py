@@ -48,7 +48,8 @@ def test_secrets_are_masked_in_the_json(tmp_path):
         .read_text()
         .replace(
             "          idleTimeBeforeShutdown: PT30M",
-            "          idleTimeBeforeShutdown: PT30M\n          sshPublicAccess: Enabled\n          sshAdminPublicKey:\n            secure: v1:abcdef",
+            "          idleTimeBeforeShutdown: PT30M\n          sshPublicAccess: "
+            "Enabled\n          sshAdminPublicKey:\n            secure: v1:abcdef",
         )
     )
     (project / "Pulumi.dev.yaml").write_text(stack)

@@ -71,8 +71,8 @@ def test_a_storage_sku_outside_azures_enum_is_refused(section):
 def test_a_storage_kind_outside_azures_enum_is_refused():
     message = refused({"project": "churn", "storage": {"kind": "Banana"}})
     assert (
-        'amlws:workspaces[0].storage.kind = "Banana": Azure accepts one of Storage, StorageV2, BlobStorage, FileStorage, BlockBlobStorage'
-        in message
+        'amlws:workspaces[0].storage.kind = "Banana": Azure accepts one '
+        "of Storage, StorageV2, BlobStorage, FileStorage, BlockBlobStorage" in message
     )
 
 

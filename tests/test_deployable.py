@@ -14,7 +14,10 @@ from amlws.preview import PreviewError, run_program
 from amlws.stacks.program import main
 from harness import ROOT, by_type, inputs, one, run, shared_preview
 
-CRYPTO_OFFICER = f"/subscriptions/{SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/14b46e9e-c2b7-41b4-b07b-48a6ebf60603"
+CRYPTO_OFFICER = (
+    f"/subscriptions/{SUBSCRIPTION_ID}/providers/Microsoft.Authorization"
+    "/roleDefinitions/14b46e9e-c2b7-41b4-b07b-48a6ebf60603"
+)
 USER = "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"
 LAW = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log"
 

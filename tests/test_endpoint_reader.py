@@ -26,7 +26,10 @@ READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"  # policy/amlws_rules/roles.py R
 CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
 ENDPOINTS = {"subnet_id": SUBNET, "private_dns_zone_ids": zones()}
 CLOSED = {"public_network_access": "Disabled", "network_default_action": "Deny"}
-UAI = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-existing"
+UAI = (
+    f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg"
+    "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-existing"
+)
 UAI_PRINCIPAL = "11111111-2222-4333-8444-555555555555"
 
 

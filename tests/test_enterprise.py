@@ -35,7 +35,8 @@ def workspace(**overrides):
 
 
 def test_groups_get_builtin_roles_at_the_workspace_scope_for_this_subscription():
-    # With a registry image builds are allowed, so data scientists keep the built-in role (tests/test_self_serve.py covers the other way).
+    # With a registry image builds are allowed, so data scientists keep the built-in role (tests/test_self_serve.py
+    # covers the other way).
     access = {"data_scientists": [GROUP], "compute_operators": [OTHER], "readers": [GROUP], "admins": [OTHER]}
     result = run(workspace(access=access, container_registry={"tags": {"project": "p"}}))
     groups = [
@@ -110,7 +111,10 @@ def test_system_assigned_identity_gets_no_second_copy_of_the_grants_azure_ml_mak
 
 
 def test_a_primary_user_assigned_identity_gets_the_documented_grants_before_the_workspace():
-    uai = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id"
+    uai = (
+        f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg"
+        "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id"
+    )
     principal = "11111111-2222-4333-8444-555555555555"
     result = run(
         workspace(
@@ -150,7 +154,10 @@ def test_a_primary_user_assigned_identity_gets_the_documented_grants_before_the_
 
 
 def test_a_missing_primary_user_assigned_identity_is_refused_before_anything_is_declared():
-    uai = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/gone"
+    uai = (
+        f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg"
+        "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/gone"
+    )
     with pytest.raises(ComponentInputError, match="primary_user_assigned_identity=.*no such"):
         run(
             workspace(
@@ -214,7 +221,8 @@ def deployed(hbi: bool, cmk: bool) -> dict:
 def test_changing_hbi_after_creation_is_refused():
     with pytest.raises(
         ComponentInputError,
-        match=r"hbi_workspace=True: the deployed workspace mlw-w has hbiWorkspace=False; Azure sets it only at creation",
+        match=r"hbi_workspace=True: the deployed workspace mlw-w has "
+        r"hbiWorkspace=False; Azure sets it only at creation",
     ):
         run(workspace(hbi_workspace=True), deployed(hbi=False, cmk=False))
 
@@ -575,10 +583,13 @@ def test_datastore_account_gets_a_private_endpoint_outbound_rule_under_approved_
             {
                 "name": "d",
                 "container_name": "raw",
-                "existing_storage_id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/gone",
+                "existing_storage_id": (
+                    f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/gone"
+                ),
             },
             {
-                f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/gone": None
+                f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/rg"
+                "/providers/Microsoft.Storage/storageAccounts/gone": None
             },
             "no such Microsoft.Storage/storageAccounts exists",
         ),

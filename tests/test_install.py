@@ -104,7 +104,10 @@ def test_pulumi_install_builds_a_venv_that_runs_the_program(builds):
     env, cwd = future.result(), builds["root"]
     python = str(venv / "bin" / "python")
     # Imported as the language host would: the program's directory first on sys.path.
-    probe = "import sys; sys.path.insert(0, sys.argv[1]); import amlws.stacks.program, pulumi_azure_native, pulumi_policy; print(sys.prefix)"
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import amlws.stacks.program, "
+        "pulumi_azure_native, pulumi_policy; print(sys.prefix)"
+    )
     proc = subprocess.run(
         [python, "-c", probe, str(ROOT)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
     )

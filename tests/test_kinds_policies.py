@@ -395,3 +395,19 @@ def test_a_hub_kind_not_known_yet_is_the_sdks_advisory():
     assert len(found) == 1 and found[0][0].startswith(CANT_RUN), found
     [(message, _)] = check_stack("workspace-project-hub-is-a-hub", direct(HUB_KIND["by-dependency"][0]))
     assert message == "project p2: hubResourceId names workspace plain, of kind Default, not a Hub"
+
+
+def test_the_pack_flags_avm_maxs_owner_and_nothing_else_it_assigns(pack):
+    """issue 22: AVM max's Owner, Contributor and Reader for a managed identity (role_assignments); only Owner is
+    privileged (tests/test_interfaces.py has the scenario's ARM inputs)."""
+    from amlws.policy_runner import analyze, load_policy_config
+    from harness import ROOT, run
+    from test_enterprise import workspace
+    from test_interfaces import MSI_PRINCIPAL, OWNER, avm_max_roles
+
+    policy = "workspace-privileged-role-assignment"
+    result = run(workspace(role_assignments=avm_max_roles()))
+    violations, _ = analyze(pack, result, load_policy_config(ROOT / "policy/config/prod.json"), "prod.json")
+    mine = [v for v in violations if v["policy"] == policy]
+    assert [v["urn"].rsplit("::", 1)[1] for v in mine] == [f"w-mlw-ra-{OWNER[:8]}-{MSI_PRINCIPAL}"]
+    assert mine[0]["level"] == "mandatory" and "grants Owner on workspace" in mine[0]["message"]

@@ -287,8 +287,9 @@ CASES = [
         {"identity": {"type": "SystemAssigned,UserAssigned"}},
         {"required": True, "requirePrimaryIdentity": False},
     ),
-    # requireUserAssignedOnly: PSRule Azure.ML.UserManagedIdentity (Azure/PSRule.Rules.Azure .../rules/Azure.ML.Rule.yaml):
-    # identity.type equals UserAssigned (so not SystemAssigned,UserAssigned), userAssignedIdentities exists, primary has a value.
+    # requireUserAssignedOnly: PSRule Azure.ML.UserManagedIdentity (Azure/PSRule.Rules.Azure
+    # .../rules/Azure.ML.Rule.yaml): identity.type equals UserAssigned (so not SystemAssigned,UserAssigned),
+    # userAssignedIdentities exists, primary has a value.
     (
         "workspace-user-assigned-identity",
         WS,
@@ -425,7 +426,8 @@ def test_user_assigned_only_is_off_by_default_so_existing_configs_keep_their_ver
     assert check_resource(
         "workspace-user-assigned-identity", WS, both, {"required": True, "requireUserAssignedOnly": True}
     ) == [
-        "identity.type is 'SystemAssigned,UserAssigned', not 'UserAssigned': the workspace also has a system-assigned identity"
+        "identity.type is 'SystemAssigned,UserAssigned', not "
+        "'UserAssigned': the workspace also has a system-assigned identity"
     ]
     assert (
         check_resource(
@@ -673,9 +675,11 @@ def test_budget_covers_each_workspace_resource_group_where_required():
 
 # workspace-managed-network-no-scope-lock. how-to-managed-network, Limitations: "Make sure there are no scope locks on
 # the Azure Machine Learning resources and resource group. Internal operations related to managed virtual network might
-# be blocked." (MicrosoftDocs/azure-ai-docs articles/machine-learning/how-to-managed-network.md @ d675e2ffa1225f61fc3f8eb22b04c935b0dd21df)
-# Locks are inherited by everything under their scope (MicrosoftDocs/azure-docs articles/azure-resource-manager/management/
-# lock-resources.md, "Lock inheritance", @ 221a7c6bc08b54d3e8290225fa02021da93d3fdf).
+# be blocked." (MicrosoftDocs/azure-ai-docs articles/machine-learning/how-to-managed-network.md
+# @ d675e2ffa1225f61fc3f8eb22b04c935b0dd21df)
+# Locks are inherited by everything under their scope (MicrosoftDocs/azure-docs
+# articles/azure-resource-manager/management/lock-resources.md, "Lock inheritance",
+# @ 221a7c6bc08b54d3e8290225fa02021da93d3fdf).
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000"
 WS_ID = f"{SUB}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/mlw-churn"
 BY_SCOPE = "azure-native:authorization:ManagementLockByScope"

@@ -147,7 +147,9 @@ SCENARIOS = {
                 "type": WS,
                 "name": "ws-byid",
                 "props": {
-                    "storageAccount": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/existing"
+                    "storageAccount": (
+                        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/existing"
+                    )
                 },
             },
             {
@@ -496,7 +498,8 @@ SINGLE = [
         {"properties": {"computeType": "AmlCompute", "properties": {"subnet": {"id": UNKNOWN}}}},
         False,
     ),
-    # A first preview of a new workspace identity: its ID (userAssignedIdentities, primaryUserAssignedIdentity) is unknown.
+    # A first preview of a new workspace identity: its ID (userAssignedIdentities, primaryUserAssignedIdentity) is
+    # unknown.
     (
         "workspace-user-assigned-identity",
         WS,

@@ -97,7 +97,8 @@ def test_a_local_build_still_pushes_to_a_registry_the_deployer_can_reach(monkeyp
                 "container_registry": PRIVATE_ACR,
                 "environments": [{"name": "t", "version": "1", "docker_context": "environments/training"}],
             },
-            r"environments\[0\].docker_context='environments/training': the workspace's container registry has public network access disabled.*build_context_uri",
+            r"environments\[0\].docker_context='environments/training': the workspace's "
+            r"container registry has public network access disabled.*build_context_uri",
         ),
         (
             {
@@ -258,7 +259,7 @@ def test_an_existing_subnet_by_id_or_by_name_in_an_existing_network():
                 }
             },
             {"subnetName": "nope"},
-            "subnetName 'nope' is not a subnet of amlws:network.virtualNetwork (pe)",
+            "subnetName 'nope' is not a subnet of amlws:network.virtualNetwork (its subnets[].name: pe)",
         ),
         (
             {

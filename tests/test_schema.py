@@ -193,7 +193,12 @@ def test_stack_sections_leave_component_defaults_to_the_component():
             "environment": "dev",
             "location": "westeurope",
             "tags": {"owner": "me"},
-            "workspaces": [{"project": "proj", "computeClusters": [{"name": "cpu", "vmSize": "Standard_DS3_v2", "maxNodeCount": 2}]}],
+            "workspaces": [
+                {
+                    "project": "proj",
+                    "computeClusters": [{"name": "cpu", "vmSize": "Standard_DS3_v2", "maxNodeCount": 2}],
+                }
+            ],
         },
         "Pulumi.dev.yaml",
     )
@@ -224,4 +229,6 @@ def test_component_only_args_stay_unknown_in_a_stack_file(key, value):
     with pytest.raises(StackConfigError) as caught:
         parse_stack_config(raw, "Pulumi.dev.yaml")
     (problem,) = caught.value.problems
-    assert problem.startswith(f"amlws:workspaces[0].{key}.{next(iter(value))}: unknown setting; this section's settings")
+    assert problem.startswith(
+        f"amlws:workspaces[0].{key}.{next(iter(value))}: unknown setting; this section's settings"
+    )

@@ -63,7 +63,8 @@ def test_datastore_accounts_get_infrastructure_encryption_soft_delete_and_the_lo
 def test_a_managed_network_workspace_gets_no_lock_of_its_own_but_its_data_resources_keep_theirs(mode, monkeypatch):
     # how-to-managed-network, Limitations: "Make sure there are no scope locks on the Azure Machine Learning resources
     # and resource group. Internal operations related to managed virtual network might be blocked."
-    # (MicrosoftDocs/azure-ai-docs articles/machine-learning/how-to-managed-network.md @ d675e2ffa1225f61fc3f8eb22b04c935b0dd21df)
+    # (MicrosoftDocs/azure-ai-docs articles/machine-learning/how-to-managed-network.md
+    # @ d675e2ffa1225f61fc3f8eb22b04c935b0dd21df)
     told: list[str] = []
     monkeypatch.setattr("pulumi.log.info", lambda msg, *a, **k: told.append(msg))
     lake = {"name": "lake", "datastore_type": "AzureDataLakeGen2", "container_name": "curated", "is_hns_enabled": True}

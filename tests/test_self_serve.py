@@ -289,12 +289,12 @@ def test_creator_role_creates_workspaces_and_nothing_more():
 
 
 def test_data_scientist_role_without_image_builds():
-    builtin = lambda op: rules.role_grants(
-        rules.AZUREML_DATA_SCIENTIST_ACTIONS, rules.AZUREML_DATA_SCIENTIST_NOT_ACTIONS, op
-    )  # noqa: E731
-    no_builds = lambda op: rules.role_grants(
-        rules.AZUREML_DATA_SCIENTIST_ACTIONS, rules.NO_IMAGE_BUILDS_NOT_ACTIONS, op
-    )  # noqa: E731
+    def builtin(op: str) -> bool:
+        return rules.role_grants(rules.AZUREML_DATA_SCIENTIST_ACTIONS, rules.AZUREML_DATA_SCIENTIST_NOT_ACTIONS, op)
+
+    def no_builds(op: str) -> bool:
+        return rules.role_grants(rules.AZUREML_DATA_SCIENTIST_ACTIONS, rules.NO_IMAGE_BUILDS_NOT_ACTIONS, op)
+
     for op in rules.IMAGE_BUILD_ACTIONS:
         assert builtin(op) and not no_builds(op), op
     for op in (

@@ -76,8 +76,8 @@ def test_valid_explicit_names_pass_and_are_kept():
 def test_a_bad_enum_value_is_refused_naming_the_allowed_values():
     message = refused(lambda: account("data", account_name="stchurndev01", kind="StorageV3"))
     assert (
-        "'kind' is 'StorageV3' but expected one of ['Storage','StorageV2','BlobStorage','FileStorage','BlockBlobStorage']"
-        in message
+        "'kind' is 'StorageV3' but expected one of "
+        "['Storage','StorageV2','BlobStorage','FileStorage','BlockBlobStorage']" in message
     )
     assert "refused by ARM at pulumi up" in message
     assert "azure/mgmt/storage/v2024_01_01/models/_storage_management_client_enums.py Kind" in message

@@ -171,7 +171,10 @@ def test_yaml_read_with_libyaml_equals_pyyaml_and_errors_keep_pyyamls_wording():
         if ".venv" not in p.parts
     ]
     assert len(files) >= 6
-    tricky = "a: 1\nb: [1, 2.5, true, null, ~, 0o17, 0x1f, 1e3]\nc: {d: 'x', e: \"y\\n\"}\nf: |\n  text\n  more\ng: 2001-12-14\nh: !!str 12\ni: &x [1]\nj: *x\n"
+    tricky = (
+        "a: 1\nb: [1, 2.5, true, null, ~, 0o17, 0x1f, 1e3]\nc: {d: 'x', e: "
+        '"y\\n"}\nf: |\n  text\n  more\ng: 2001-12-14\nh: !!str 12\ni: &x [1]\nj: *x\n'
+    )
     for text in [p.read_text() for p in files] + [tricky, "", "# only a comment\n"]:
         assert load_yaml(text) == yaml.safe_load(text)
     broken = "config:\n  amlws:x: [1, 2\n"

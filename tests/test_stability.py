@@ -55,8 +55,8 @@ def test_every_component_args_field_has_a_docstring():
 
 def test_readme_generated_sections_are_current(stack_preview):
     """The generated sections of README.md and docs/ (input, config key, policy and parity tables, counts,
-    the stack pictures and trees) are current; regenerate with scripts/readme_tables.py. Checked in this process (the script's `--check` calls the same `stale`),
-    from the session's dev and prod previews."""
+    the stack pictures and trees) are current; regenerate with scripts/readme_tables.py. Checked in this process
+    (the script's `--check` calls the same `stale`), from the session's dev and prod previews."""
     import sys
 
     sys.path.insert(0, str(ROOT / "scripts"))

@@ -90,7 +90,8 @@ def test_prod_shows_sharing_isolation_cmk_access_registry_datastore_environment_
         assert (
             got["encryption"]["keyVaultProperties"]["keyVaultArmId"] == shared["keyvault:Vault"].id
         )  # the key lives in the shared vault
-        # A workspace identity of its own as primaryUserAssignedIdentity (5f0c7d88), the CMK identity beside it, no system-assigned one.
+        # A workspace identity of its own as primaryUserAssignedIdentity (5f0c7d88), the CMK identity beside it, no
+        # system-assigned one.
         assert got["identity"]["type"] == "UserAssigned"
         identities = {r.id: r for r in by_type(result, "managedidentity:UserAssignedIdentity")}
         assert identities[got["primaryUserAssignedIdentity"]].name == ws.name.removesuffix("-mlw") + "-mlw-id"
@@ -334,7 +335,8 @@ def test_shared_section_gives_several_workspaces_one_registry_vault_and_insights
                     }
                 ],
             },
-            'amlws:workspaces[0].keyVault = "<new vault>": the key vault that holds a workspace\'s customer-managed key must have purge protection',
+            'amlws:workspaces[0].keyVault = "<new vault>": the key vault that '
+            "holds a workspace's customer-managed key must have purge protection",
         ),
         (
             {

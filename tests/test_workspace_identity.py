@@ -93,7 +93,8 @@ def test_the_created_identity_is_the_primary_one_and_holds_the_documented_roles_
         assert got_grant["roleAssignmentName"] == assignment_name(
             scope.id, principal, ROLE_PREFIX + role
         )  # uuid5 of scope, principal, role
-        # Depends on the identity and its scope, on nothing that waits for the workspace, and the workspace waits for it.
+        # Depends on the identity and its scope, on nothing that waits for the workspace, and the workspace waits for
+        # it.
         assert scope.urn in grant.property_dependencies["scope"] and grant.property_dependencies["principalId"] == [
             mine.urn
         ]
@@ -326,7 +327,8 @@ def test_the_policy_is_silent_on_prod_and_fires_on_its_workspaces_without_a_prim
     assert sorted(by_workspace) == ["churn-mlw", "fraud-mlw"]
     assert all(v["level"] == "mandatory" for v in mine)
     for messages in by_workspace.values():
-        # 5f0c7d88's check, and (requireUserAssignedOnly) PSRule's: the CMK identity makes it SystemAssigned,UserAssigned.
+        # 5f0c7d88's check, and (requireUserAssignedOnly) PSRule's: the CMK identity makes it
+        # SystemAssigned,UserAssigned.
         assert sum("primaryUserAssignedIdentity is not set" in m for m in messages) == 1
         assert sum("identity.type is 'SystemAssigned,UserAssigned', not 'UserAssigned'" in m for m in messages) == 1
         assert len(messages) == 2

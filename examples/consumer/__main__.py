@@ -20,13 +20,15 @@ def main() -> None:
             "tags": TAGS,
         },
     )
+    registry, vault = shared.registry, shared.vault
+    assert registry is not None and vault is not None  # the shared component above declares both
     for name in ("vision-train", "vision-eval"):
         workspace = MachineLearningWorkspace(
             name,
             {
                 "resource_group_name": group.name,
-                "container_registry": {"existing_id": shared.registry.id},  # type: ignore[union-attr]
-                "key_vault": {"existing_id": shared.vault.id},  # type: ignore[union-attr]
+                "container_registry": {"existing_id": registry.id},
+                "key_vault": {"existing_id": vault.id},
                 "access": {"data_scientists": ["9d3b2a1c-0f4e-4d5c-8b7a-6e5f4d3c2b1a"]},
                 "compute_clusters": [
                     {"name": "gpu", "vm_size": "Standard_NC6s_v3", "max_node_count": 2, "vm_priority": "LowPriority"}

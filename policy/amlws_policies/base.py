@@ -3,7 +3,7 @@ errors that name the policy instead of surfacing as an anonymous gRPC failure.""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -66,7 +66,7 @@ def resource_policy(
         if not any(is_type(args.resource_type, module, kind) for module, kind in wanted):
             return
         config = config_with_defaults(properties, args.get_config())
-        found = check(args.resource_type, args.props, config) if with_type else check(args.props, config)  # type: ignore[call-arg]
+        found = check(args.resource_type, args.props, config) if with_type else check(args.props, config)
         for message in found:
             report(message, None)
 
@@ -174,3 +174,20 @@ def refers_to(resource: Any, prop: str, target: Any, path: str | None = None) ->
         return True
     value, wanted = text(resource.props, path or prop), text(target.props, "id")
     return value is not None and wanted is not None and value == wanted
+
+
+def when(condition: bool, message: str) -> list[str]:
+    """[message] if the condition holds, else no finding: how a check states one rule."""
+    return [message] if condition else []
+
+
+def items(props: Any, path: str) -> list[Any]:
+    """The items of a list property, each known value or UNKNOWN (never raising)."""
+    value = peek(props, path)
+    count = len(value) if isinstance(value, Sequence) and not isinstance(value, str) else 0
+    return [peek(props, f"{path}.{i}") for i in range(count)]
+
+
+# The `required` flag of the "where required" policies: they cost money or need infrastructure the stack
+# does not create, so each environment turns them on in its policy config.
+REQUIRED = {"required": {"type": "boolean", "default": False, "description": "Enforce this rule in this environment."}}

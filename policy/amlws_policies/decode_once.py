@@ -117,7 +117,7 @@ def _per_request(method: Callable[..., Any]) -> Callable[..., Any]:
         finally:
             _local.memo = None
 
-    handle.decodes_once = True  # type: ignore[attr-defined]
+    handle.decodes_once = True  # type: ignore[attr-defined]  # a marker on the wrapper, read back by getattr below
     return handle
 
 

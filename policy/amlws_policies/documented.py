@@ -141,7 +141,8 @@ def _check_datastores(args: StackValidationArgs, _config: dict[str, Any], report
 WORKSPACE_STORAGE = stack_policy(
     "workspace-storage-documented-restrictions",
     "The workspace's storage account may not be of kind BlobStorage, premium (Premium_LRS, Premium_GRS, ...) "
-    f"or have a hierarchical namespace; such storage may be added as a datastore instead. Anchor: Azure ML docs, {DOC_URL}",
+    "or have a hierarchical namespace; such storage may be added "
+    f"as a datastore instead. Anchor: Azure ML docs, {DOC_URL}",
     _check_workspace_storage,
 )
 
@@ -164,13 +165,15 @@ APP_INSIGHTS_WORKSPACE_BASED = resource_policy(
 CMK_VAULT = stack_policy(
     "workspace-cmk-key-vault-purge-protection",
     "The key vault holding a workspace's customer-managed key has purge protection and soft delete: "
-    '"CMK workspaces should have purge protection enabled on their CMK keyvault". Anchor: Azure ML docs (concept-customer-managed-keys).',
+    '"CMK workspaces should have purge protection enabled on their CMK '
+    'keyvault". Anchor: Azure ML docs (concept-customer-managed-keys).',
     _check_cmk_vault,
 )
 
 DATASTORES = stack_policy(
     "datastore-documented-rules",
-    "Premium and hierarchical-namespace storage is added as a datastore: an AzureDataLakeGen2 datastore needs an HNS account, "
+    "Premium and hierarchical-namespace storage is added as a "
+    "datastore: an AzureDataLakeGen2 datastore needs an HNS account, "
     "and access is identity-based (credentialsType None), so no key or SAS is stored in the workspace. "
     "Anchor: Azure ML docs (concept-workspace, how-to-datastore, identity-based data access).",
     _check_datastores,

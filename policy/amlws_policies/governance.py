@@ -14,6 +14,7 @@ from amlws_rules import is_type, parse_duration
 from amlws_rules.values import missing_tags, one_of, same
 
 from .base import (
+    REQUIRED,
     UNKNOWN,
     get,
     of_type,
@@ -24,15 +25,13 @@ from .base import (
     stack_policy,
     text,
     unset_by_program,
+    when,
 )
 from .documented import REQUIRED_TAGS_SCHEMA
+from .governance_services import SERVICE_GOVERNANCE_POLICIES
 
 ML_WORKSPACE = [("machinelearningservices", "Workspace")]
 ML_COMPUTE = [("machinelearningservices", "Compute")]
-STORAGE = [("storage", "StorageAccount")]
-VAULT = [("keyvault", "Vault")]
-ACR = [("containerregistry", "Registry")]
-REQUIRED = {"required": {"type": "boolean", "default": False, "description": "Enforce this rule in this environment."}}
 ISOLATED_MODES = ("AllowInternetOutbound", "AllowOnlyApprovedOutbound")
 
 
@@ -40,20 +39,17 @@ def _compute_kind(props: Mapping[str, Any]) -> str | None:
     return get(props, "properties.computeType")
 
 
-def _when(condition: bool, message: str) -> list[str]:
-    return [message] if condition else []
-
-
 # Workspace -------------------------------------------------------------------------------------
 
 
 def _public_access(props, _cfg):
-    problems = _when(
+    problems = when(
         not same(props.get("publicNetworkAccess"), "Disabled"),
         f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}, not 'Disabled'",
     )
-    # PSRule Azure.ML.PublicAccess also fails allowPublicAccessWhenBehindVnet: true (public access to a VNet-bound workspace).
-    return problems + _when(
+    # PSRule Azure.ML.PublicAccess also fails allowPublicAccessWhenBehindVnet: true (public access to a VNet-bound
+    # workspace).
+    return problems + when(
         props.get("allowPublicAccessWhenBehindVnet") is True, "allowPublicAccessWhenBehindVnet is true"
     )
 
@@ -99,7 +95,7 @@ def _isolation(args, _cfg, report) -> None:
 
 
 def _cmk(props, cfg):
-    return _when(
+    return when(
         cfg["required"] and not same(get(props, "encryption.status"), "Enabled"),
         "encryption.status is not 'Enabled' (customer-managed key required)",
     )
@@ -109,26 +105,28 @@ def _user_identity(props, cfg):
     if not cfg["required"]:
         return []
     kind = str(get(props, "identity.type") or "")
-    problems = _when(
+    problems = when(
         "userassigned" not in kind.lower(), f"identity.type is {kind!r}; a user-assigned identity is required"
     )
     only = cfg["requireUserAssignedOnly"]
     if only and not problems:
-        # PSRule Azure.ML.UserManagedIdentity (Azure/PSRule.Rules.Azure src/PSRule.Rules.Azure/rules/Azure.ML.Rule.yaml):
+        # PSRule Azure.ML.UserManagedIdentity (Azure/PSRule.Rules.Azure
+        # src/PSRule.Rules.Azure/rules/Azure.ML.Rule.yaml):
         # allOf identity.type `equals: UserAssigned` (PSRule compares strings without case by default), so
         # SystemAssigned,UserAssigned fails it; identity.userAssignedIdentities `exists: true`;
         # properties.primaryUserAssignedIdentity `hasValue: true` (below).
-        problems += _when(
+        problems += when(
             not same(kind, "UserAssigned"),
             f"identity.type is {kind!r}, not 'UserAssigned': the workspace also has a system-assigned identity",
         )
-        problems += _when(
+        problems += when(
             peek(props, "identity.userAssignedIdentities") is None, "identity.userAssignedIdentities is not set"
         )
-    # 5f0c7d88 tests primaryUserAssignedIdentity (Azure/azure-policy .../Machine Learning/Workspace_UAIEnabled_Audit.json).
+    # 5f0c7d88 tests primaryUserAssignedIdentity (Azure/azure-policy
+    # .../Machine Learning/Workspace_UAIEnabled_Audit.json).
     # An unknown one (a new identity's ID in a first preview) is a reference: it will be set.
     primary = peek(props, "primaryUserAssignedIdentity")
-    return problems + _when(
+    return problems + when(
         (cfg["requirePrimaryIdentity"] or only) and not primary,
         "primaryUserAssignedIdentity is not set: the workspace reaches its resources with its system-assigned identity",
     )
@@ -138,7 +136,7 @@ def _user_identity(props, cfg):
 
 
 def _local_auth(props, _cfg):
-    return _when(
+    return when(
         get(props, "properties.disableLocalAuth") is not True,
         f"{_compute_kind(props)} has local authentication enabled (disableLocalAuth is not true)",
     )
@@ -152,7 +150,7 @@ def _idle_shutdown(props, cfg):
         return ["compute instance has no idleTimeBeforeShutdown"]
     minutes = parse_duration(value).total_seconds() / 60
     limit = float(cfg["maxIdleMinutes"])  # config integers arrive as floats
-    return _when(minutes > limit, f"idleTimeBeforeShutdown {value} is longer than the {limit:g} minutes allowed")
+    return when(minutes > limit, f"idleTimeBeforeShutdown {value} is longer than the {limit:g} minutes allowed")
 
 
 def _cluster_scale(props, cfg):
@@ -171,88 +169,16 @@ def _cluster_scale(props, cfg):
 def _vm_size(props, cfg):
     allowed = list(cfg["allowedVmSizes"])
     size = get(props, "properties.properties.vmSize")
-    return _when(
+    return when(
         bool(allowed) and size is not None and not one_of(size, allowed),
         f"vmSize {size} is not in the allowed list: {', '.join(allowed)}",
     )
 
 
 def _subnet(props, cfg):
-    return _when(
+    return when(
         cfg["required"] and not peek(props, "properties.properties.subnet.id"),
         f"{_compute_kind(props)} is not in a subnet",
-    )
-
-
-# Registry, storage, key vault, insights ---------------------------------------------------------
-
-
-def _acr_admin(props, _cfg):
-    # ARM's default is false (azure-rest-api-specs, containerregistry .../containerregistry.json,
-    # RegistryProperties.adminUserEnabled: "default": false): only an explicit true is a finding.
-    return _when(props.get("adminUserEnabled") is True, "adminUserEnabled is true")
-
-
-def _acr_anonymous(props, _cfg):
-    return _when(props.get("anonymousPullEnabled") is True, "anonymousPullEnabled is true")
-
-
-def _acr_public(props, _cfg):
-    return _when(
-        not same(props.get("publicNetworkAccess"), "Disabled"),
-        f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}",
-    )
-
-
-def _https(props, _cfg):
-    return _when(props.get("enableHttpsTrafficOnly") is False, "enableHttpsTrafficOnly is false")
-
-
-def _tls(props, _cfg):
-    return _when(
-        not one_of(props.get("minimumTlsVersion"), ("TLS1_2", "TLS1_3")),
-        f"minimumTlsVersion is {props.get('minimumTlsVersion')!r}, not TLS1_2",
-    )
-
-
-def _blob_public(props, _cfg):
-    return _when(props.get("allowBlobPublicAccess") is not False, "allowBlobPublicAccess is not false")
-
-
-def _shared_key(props, _cfg):
-    return _when(props.get("allowSharedKeyAccess") is not False, "allowSharedKeyAccess is not false")
-
-
-def _kv_soft_delete(props, _cfg):
-    # 1e66c121 fails a vault whose request omits enableSoftDelete as well as one that sets it false.
-    value = get(props, "properties.enableSoftDelete")
-    return _when(
-        value is not True, "soft delete is disabled" if value is False else "enableSoftDelete is not set to true"
-    )
-
-
-def _kv_purge(props, _cfg):
-    return _when(get(props, "properties.enablePurgeProtection") is not True, "enablePurgeProtection is not true")
-
-
-def _kv_rbac(props, _cfg):
-    return _when(
-        get(props, "properties.enableRbacAuthorization") is not True,
-        "enableRbacAuthorization is not true (access policies in use)",
-    )
-
-
-def _kv_public(props, _cfg):
-    return _when(
-        not same(get(props, "properties.publicNetworkAccess"), "Disabled"),
-        f"publicNetworkAccess is {get(props, 'properties.publicNetworkAccess')!r}",
-    )
-
-
-def _ai_local_auth(props, _cfg):
-    return _when(
-        props.get("disableLocalAuth") is not True,
-        "disableLocalAuth is not true (instrumentation-key ingestion allowed)",
     )
 
 
@@ -350,31 +276,35 @@ TAGGABLE = {
 
 def _tags(props, cfg):
     missing = missing_tags(props.get("tags"), cfg["requiredTags"])
-    return _when(bool(missing), f"missing required tags: {', '.join(missing)}")
+    return when(bool(missing), f"missing required tags: {', '.join(missing)}")
 
 
 GOVERNANCE_POLICIES = [
     resource_policy(
         "workspace-public-network-access-disabled",
-        "Azure ML workspaces should disable public network access, also behind a VNet. Anchors: Azure Policy 438c38d2, PSRule Azure.ML.PublicAccess (Checkov's CKV_AZURE_144 is Terraform-only).",
+        "Azure ML workspaces should disable public network access, also behind a VNet. Anchors: Azure "
+        "Policy 438c38d2, PSRule Azure.ML.PublicAccess (Checkov's CKV_AZURE_144 is Terraform-only).",
         ML_WORKSPACE,
         _public_access,
     ),
     stack_policy(
         "workspace-network-isolation",
-        "Azure ML workspaces should use a managed virtual network isolation mode or private endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.",
+        "Azure ML workspaces should use a managed virtual network isolation mode or private "
+        "endpoints. Anchors: Azure Policy 6ddb1705 / 45e05259, Checkov CKV_AZURE_243.",
         _isolation,
     ),
     resource_policy(
         "workspace-cmk-encryption",
-        "Azure ML workspaces should be encrypted with a customer-managed key, where required. Anchor: Azure Policy ba769a63.",
+        "Azure ML workspaces should be encrypted with a customer-managed "
+        "key, where required. Anchor: Azure Policy ba769a63.",
         ML_WORKSPACE,
         _cmk,
         REQUIRED,
     ),
     resource_policy(
         "workspace-user-assigned-identity",
-        "Azure ML workspaces should use a user-assigned managed identity (as primaryUserAssignedIdentity), where required. Anchors: Azure Policy 5f0c7d88, PSRule Azure.ML.UserManagedIdentity.",
+        "Azure ML workspaces should use a user-assigned managed identity (as primaryUserAssignedIdentity), "
+        "where required. Anchors: Azure Policy 5f0c7d88, PSRule Azure.ML.UserManagedIdentity.",
         ML_WORKSPACE,
         _user_identity,
         {
@@ -387,19 +317,25 @@ GOVERNANCE_POLICIES = [
             "requireUserAssignedOnly": {
                 "type": "boolean",
                 "default": False,
-                "description": "Require identity.type exactly UserAssigned (no system-assigned identity beside it), userAssignedIdentities and primaryUserAssignedIdentity, as PSRule Azure.ML.UserManagedIdentity does.",
+                "description": (
+                    "Require identity.type exactly UserAssigned (no system-assigned identity "
+                    "beside it), userAssignedIdentities and primaryUserAssignedIdentity, as "
+                    "PSRule Azure.ML.UserManagedIdentity does."
+                ),
             },
         },
     ),
     resource_policy(
         "compute-local-auth-disabled",
-        "Azure ML computes should have local authentication disabled. Anchors: Azure Policy e96a9a5f, PSRule Azure.ML.DisableLocalAuth (Checkov's CKV_AZURE_142 is Terraform-only).",
+        "Azure ML computes should have local authentication disabled. Anchors: Azure Policy "
+        "e96a9a5f, PSRule Azure.ML.DisableLocalAuth (Checkov's CKV_AZURE_142 is Terraform-only).",
         ML_COMPUTE,
         _local_auth,
     ),
     resource_policy(
         "compute-instance-idle-shutdown",
-        "Azure ML compute instances should shut down when idle, within a maximum. Anchors: Azure Policy 679ddf89, PSRule Azure.ML.ComputeIdleShutdown.",
+        "Azure ML compute instances should shut down when idle, within a maximum. "
+        "Anchors: Azure Policy 679ddf89, PSRule Azure.ML.ComputeIdleShutdown.",
         ML_COMPUTE,
         _idle_shutdown,
         {
@@ -412,14 +348,16 @@ GOVERNANCE_POLICIES = [
     ),
     resource_policy(
         "compute-cluster-scale",
-        "Azure ML compute clusters should scale to 0 nodes and stay under a node cap. Anchor: cost governance (Checkov's CKV_AZURE_150 checks the same for Terraform only).",
+        "Azure ML compute clusters should scale to 0 nodes and stay under a node cap. Anchor: "
+        "cost governance (Checkov's CKV_AZURE_150 checks the same for Terraform only).",
         ML_COMPUTE,
         _cluster_scale,
         {"maxNodeCount": {"type": "number", "default": 10, "description": "Largest maxNodeCount allowed."}},
     ),
     resource_policy(
         "compute-vm-size-allowed",
-        "Azure ML computes should use VM sizes from the allowed list. Anchor: cost governance (Azure Policy 'Allowed virtual machine size SKUs').",
+        "Azure ML computes should use VM sizes from the allowed list. Anchor: "
+        "cost governance (Azure Policy 'Allowed virtual machine size SKUs').",
         ML_COMPUTE,
         _vm_size,
         {
@@ -433,97 +371,30 @@ GOVERNANCE_POLICIES = [
     ),
     resource_policy(
         "compute-in-subnet",
-        "Azure ML computes should be in a virtual network, where required. Anchors: Azure Policy 7804b5c7, PSRule Azure.ML.ComputeVnet.",
+        "Azure ML computes should be in a virtual network, where required. "
+        "Anchors: Azure Policy 7804b5c7, PSRule Azure.ML.ComputeVnet.",
         ML_COMPUTE,
         _subnet,
         REQUIRED,
     ),
-    resource_policy(
-        "acr-admin-user-disabled",
-        "Container registries should have the admin user disabled. Anchors: Azure Policy dc921057, Checkov CKV_AZURE_137, PSRule Azure.ACR.AdminUser.",
-        ACR,
-        _acr_admin,
-    ),
-    resource_policy(
-        "acr-anonymous-pull-disabled",
-        "Container registries should have anonymous pull disabled. Anchors: Azure Policy 9f2dea28, Checkov CKV_AZURE_138, PSRule Azure.ACR.AnonymousAccess.",
-        ACR,
-        _acr_anonymous,
-    ),
-    resource_policy(
-        "acr-public-network-access-disabled",
-        "Container registries should disable public network access. Anchors: Azure Policy 0fdf0491, Checkov CKV_AZURE_139.",
-        ACR,
-        _acr_public,
-    ),
-    resource_policy(
-        "storage-https-only",
-        "Secure transfer to storage accounts should be enabled. Anchors: Azure Policy 404c3081, Checkov CKV_AZURE_3, PSRule Azure.Storage.SecureTransfer.",
-        STORAGE,
-        _https,
-    ),
-    resource_policy(
-        "storage-minimum-tls-1-2",
-        "Storage accounts should require TLS 1.2 or later. Anchors: Azure Policy fe83a0eb, Checkov CKV_AZURE_44, PSRule Azure.Storage.MinTLS.",
-        STORAGE,
-        _tls,
-    ),
-    resource_policy(
-        "storage-no-public-blob-access",
-        "Storage account public (anonymous blob) access should be disallowed. Anchors: Azure Policy 4fa4b6c0, PSRule Azure.Storage.BlobPublicAccess.",
-        STORAGE,
-        _blob_public,
-    ),
-    resource_policy(
-        "storage-shared-key-access-disabled",
-        "Storage accounts should prevent shared key access. Anchor: Azure Policy 8c6a50c6.",
-        STORAGE,
-        _shared_key,
-    ),
-    resource_policy(
-        "key-vault-soft-delete",
-        "Key vaults should have soft delete enabled, set explicitly. Anchors: Azure Policy 1e66c121, Checkov CKV_AZURE_111, PSRule Azure.KeyVault.SoftDelete.",
-        VAULT,
-        _kv_soft_delete,
-    ),
-    resource_policy(
-        "key-vault-purge-protection",
-        "Key vaults should have deletion (purge) protection enabled. Anchors: Azure Policy 0b60c0b2, Checkov CKV_AZURE_110, CKV_AZURE_42 (recoverable), PSRule Azure.KeyVault.PurgeProtect.",
-        VAULT,
-        _kv_purge,
-    ),
-    resource_policy(
-        "key-vault-rbac-authorization",
-        "Key vaults should use the RBAC permission model. Anchors: Azure Policy 12d4fa5e, PSRule Azure.KeyVault.AccessPolicy (RBAC replaces access policies).",
-        VAULT,
-        _kv_rbac,
-    ),
-    resource_policy(
-        "key-vault-public-network-access-disabled",
-        "Key vaults should disable public network access. Anchors: Azure Policy 405c5871, Checkov CKV_AZURE_189.",
-        VAULT,
-        _kv_public,
-    ),
-    resource_policy(
-        "application-insights-local-auth-disabled",
-        "Application Insights should block non-Microsoft Entra ID based ingestion. Anchor: Azure Policy 199d5677.",
-        [("applicationinsights", "Component")],
-        _ai_local_auth,
-    ),
+    *SERVICE_GOVERNANCE_POLICIES,
     stack_policy(
         "workspace-diagnostic-settings",
-        "Resource logs in Azure ML workspaces should be enabled: a diagnostic setting sends them to Log Analytics. Anchor: Azure Policy afe0c3be.",
+        "Resource logs in Azure ML workspaces should be enabled: a diagnostic "
+        "setting sends them to Log Analytics. Anchor: Azure Policy afe0c3be.",
         _diagnostics,
     ),
     stack_policy(
         "workspace-cost-budget",
-        "Each workspace's resource group has a monthly budget with alerts, where required. Anchor: Azure Cost Management budgets (cost governance); the docs' \"workspaces for cost management\".",
+        "Each workspace's resource group has a monthly budget with alerts, where required. Anchor: "
+        'Azure Cost Management budgets (cost governance); the docs\' "workspaces for cost management".',
         _budget,
         REQUIRED,
     ),
     resource_policy(
         "required-tags",
-        "Every taggable resource carries the cost-allocation tags. Anchor: Azure Policy 'Require a tag on resources' (871b6d14).",
+        "Every taggable resource carries the cost-allocation tags. "
+        "Anchor: Azure Policy 'Require a tag on resources' (871b6d14).",
         sorted(TAGGABLE),
         _tags,
         REQUIRED_TAGS_SCHEMA,

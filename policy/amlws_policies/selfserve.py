@@ -95,9 +95,12 @@ def _image_builds_need_registry(args: Any, cfg: dict[str, Any], report: Any) -> 
             role = _builds(assignment, definitions) if _scopes_workspace(assignment, ws) else None
             if role is not None:
                 report(
-                    f"workspace {ws.name}: {role} (role assignment {assignment.name}) may build environment images, but the workspace "
-                    "has no container registry, so Azure ML would create an untagged one on the first build, which a tag-enforcing "
-                    "environment refuses. Give it a registry the stack creates (containerRegistry), or set imageBuilds: Disabled.",
+                    f"workspace {ws.name}: {role} (role assignment {assignment.name}) "
+                    "may build environment images, but the workspace "
+                    "has no container registry, so Azure ML would create an "
+                    "untagged one on the first build, which a tag-enforcing "
+                    "environment refuses. Give it a registry the stack creates "
+                    "(containerRegistry), or set imageBuilds: Disabled.",
                     ws.urn,
                 )
                 break
@@ -124,13 +127,15 @@ def _zone_governed(args: Any, cfg: dict[str, Any], report: Any) -> None:
             effect = _read(assignment.props, "parameters.effect.value")
             if effect is not UNKNOWN and str(effect).lower() != wanted_effect.lower():
                 report(
-                    f"self-serve zone {zone.name}: assignment {assignment.name} ({kind}) has effect {effect!r}; this environment needs {wanted_effect!r}",
+                    f"self-serve zone {zone.name}: assignment {assignment.name} ({kind}) "
+                    f"has effect {effect!r}; this environment needs {wanted_effect!r}",
                     zone.urn,
                 )
             mode = _read(assignment.props, "enforcementMode")
             if mode not in (None, UNKNOWN, "Default"):
                 report(
-                    f"self-serve zone {zone.name}: assignment {assignment.name} ({kind}) has enforcementMode {mode!r}, so nothing is enforced; use 'Default'",
+                    f"self-serve zone {zone.name}: assignment {assignment.name} ({kind}) "
+                    f"has enforcementMode {mode!r}, so nothing is enforced; use 'Default'",
                     zone.urn,
                 )
         missing = sorted(required - found)
@@ -143,7 +148,8 @@ SELF_SERVE_POLICIES = [
         "workspace-image-builds-need-registry",
         "A workspace where someone may build environment images has a container registry the stack created, with tags: "
         "Azure ML otherwise creates an untagged one on the first build, which tag-enforcing subscriptions refuse. "
-        "Anchor: the workspace docs (concept-workspace), 'Use Azure RBAC to prevent customer docker containers from being built'.",
+        "Anchor: the workspace docs (concept-workspace), 'Use Azure "
+        "RBAC to prevent customer docker containers from being built'.",
         _image_builds_need_registry,
         {
             "tagEnforcing": {
@@ -155,7 +161,8 @@ SELF_SERVE_POLICIES = [
     ),
     stack_policy(
         "self-serve-zone-governed",
-        "A self-serve zone assigns its Azure Policy rules (approved resources, required tags, the relevant built-ins) at its "
+        "A self-serve zone assigns its Azure Policy rules (approved "
+        "resources, required tags, the relevant built-ins) at its "
         "resource group, enforced, with the effect the environment needs (Deny where locked down, Audit in dev). "
         "Anchors: Azure Policy 438c38d2, 6ddb1705, e96a9a5f; the workspace docs' 'Enable self-serve'.",
         _zone_governed,

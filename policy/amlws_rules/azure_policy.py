@@ -28,14 +28,17 @@ from typing import Any, Mapping
 # - publicNetworkAccess: also the built-in 438c38d2 (Azure/azure-policy built-in-policies/
 #   policyDefinitions/Machine Learning/Workspace_PublicNetworkAccessDisabled_Audit.json).
 # - managedNetwork.isolationMode: the built-in 6ddb1705 (.../Machine Learning/ManagedNetworkIsolationMode_Audit.json).
-# - computes/disableLocalAuth: the built-in e96a9a5f (.../Machine Learning/MachineLearningServices_DisableLocalAuth_Audit.json).
+# - computes/disableLocalAuth: the built-in e96a9a5f
+#   (.../Machine Learning/MachineLearningServices_DisableLocalAuth_Audit.json).
 ALIASES: dict[str, str] = {
     "Microsoft.MachineLearningServices/workspaces/storageAccount": "properties.storageAccount",
     "Microsoft.MachineLearningServices/workspaces/keyVault": "properties.keyVault",
     "Microsoft.MachineLearningServices/workspaces/applicationInsights": "properties.applicationInsights",
     "Microsoft.MachineLearningServices/workspaces/containerRegistry": "properties.containerRegistry",
     "Microsoft.MachineLearningServices/workspaces/publicNetworkAccess": "properties.publicNetworkAccess",
-    "Microsoft.MachineLearningServices/workspaces/managedNetwork.isolationMode": "properties.managedNetwork.isolationMode",
+    "Microsoft.MachineLearningServices/workspaces/managedNetwork.isolationMode": (
+        "properties.managedNetwork.isolationMode"
+    ),
     "Microsoft.MachineLearningServices/workspaces/computes/disableLocalAuth": "properties.disableLocalAuth",
 }
 

@@ -41,7 +41,8 @@ class NameRule:
 
     def describe(self) -> str:
         return (
-            f"{self.resource_type} {self.property} must match {self.pattern} and be {self.min_length}-{self.max_length} "
+            f"{self.resource_type} {self.property} must match "
+            f"{self.pattern} and be {self.min_length}-{self.max_length} "
             f"characters, unique in {self.scope} ({self.source})"
         )
 
@@ -83,8 +84,8 @@ LOG_ANALYTICS = NameRule(
     4,
     63,
     "the resource group",
-    SPECS
-    + "operationalinsights/resource-manager/common/v1/types.json#/parameters/WorkspaceNameParameter (used by stable/2023-09-01)",
+    SPECS + "operationalinsights/resource-manager/common/v1/types.json#/parameters/WorkspaceNameParameter "
+    "(used by stable/2023-09-01)",
 )
 ML_WORKSPACE = NameRule(
     "Microsoft.MachineLearningServices/workspaces",
@@ -95,7 +96,8 @@ ML_WORKSPACE = NameRule(
     "the resource group",
     SPECS
     + "machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2025-12-01 (workspaceName; "
-    "as Azure/bicep-types-az generated/machinelearningservices/microsoft.machinelearningservices/2025-12-01/types.md states it)",
+    "as Azure/bicep-types-az "
+    "generated/machinelearningservices/microsoft.machinelearningservices/2025-12-01/types.md states it)",
 )
 # For these types this package states no spec pattern: the rules below are conservative rules of this
 # package (letters, digits and a few separators, short), not spec facts, so that a name it accepts is
@@ -107,7 +109,8 @@ APPLICATION_INSIGHTS = NameRule(
     1,
     260,
     "the resource group",
-    "a conservative rule of this package, not a spec fact (applicationinsights/resource-manager/Microsoft.Insights/stable/2020-02-02)",
+    "a conservative rule of this package, not a spec fact "
+    "(applicationinsights/resource-manager/Microsoft.Insights/stable/2020-02-02)",
 )
 USER_ASSIGNED_IDENTITY = NameRule(
     "Microsoft.ManagedIdentity/userAssignedIdentities",
@@ -116,7 +119,8 @@ USER_ASSIGNED_IDENTITY = NameRule(
     3,
     128,
     "the resource group",
-    "a conservative rule of this package, not a spec fact (msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31)",
+    "a conservative rule of this package, not a spec fact "
+    "(msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31)",
 )
 PRIVATE_ENDPOINT = NameRule(
     "Microsoft.Network/privateEndpoints",
@@ -125,7 +129,8 @@ PRIVATE_ENDPOINT = NameRule(
     2,
     64,
     "the resource group",
-    "a conservative rule of this package, not a spec fact (network/resource-manager/Microsoft.Network/stable/2024-05-01)",
+    "a conservative rule of this package, not a spec fact "
+    "(network/resource-manager/Microsoft.Network/stable/2024-05-01)",
 )
 VIRTUAL_NETWORK = NameRule(
     "Microsoft.Network/virtualNetworks",
@@ -134,7 +139,8 @@ VIRTUAL_NETWORK = NameRule(
     2,
     64,
     "the resource group",
-    "a conservative rule of this package, not a spec fact (network/resource-manager/Microsoft.Network/stable/2024-05-01)",
+    "a conservative rule of this package, not a spec fact "
+    "(network/resource-manager/Microsoft.Network/stable/2024-05-01)",
 )
 SUBNET = NameRule(
     "Microsoft.Network/virtualNetworks/subnets",
@@ -143,7 +149,8 @@ SUBNET = NameRule(
     1,
     80,
     "its virtual network",
-    "a conservative rule of this package, not a spec fact (network/resource-manager/Microsoft.Network/stable/2024-05-01)",
+    "a conservative rule of this package, not a spec fact "
+    "(network/resource-manager/Microsoft.Network/stable/2024-05-01)",
 )
 BUDGET = NameRule(
     "Microsoft.Consumption/budgets",
@@ -152,7 +159,8 @@ BUDGET = NameRule(
     1,
     63,
     "its scope",
-    "a conservative rule of this package, not a spec fact (consumption/resource-manager/Microsoft.Consumption/stable/2024-08-01)",
+    "a conservative rule of this package, not a spec fact "
+    "(consumption/resource-manager/Microsoft.Consumption/stable/2024-08-01)",
 )
 
 

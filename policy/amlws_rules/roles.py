@@ -32,6 +32,14 @@ ACR_PUSH = "8311e382-0749-4cb8-b61a-304f252e45ec"
 # Since 2025-04-30 Azure ML no longer grants it to the workspace identity itself (how-to-managed-network,
 # "Approval of private endpoints").
 AZURE_AI_ENTERPRISE_NETWORK_CONNECTION_APPROVER = "b556d68e-0be0-4f35-a333-ad7ee1ce17ea"
+# Data-plane roles for keyless (Microsoft Entra ID) workspace connections, from MicrosoftDocs/azure-docs
+# articles/role-based-access-control/built-in-roles/ai-machine-learning.md ("name" of each definition).
+# "Cognitive Services OpenAI User": inference on Azure OpenAI, no keys.
+COGNITIVE_SERVICES_OPENAI_USER = "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"
+# "Cognitive Services User": inference on an AI Services (Foundry) account; it can also list the account's keys.
+COGNITIVE_SERVICES_USER = "a97b65f3-24c7-4388-baec-2e87135dc908"
+# "Search Index Data Reader": dataActions Microsoft.Search/searchServices/indexes/documents/read only.
+SEARCH_INDEX_DATA_READER = "1407120a-92aa-4202-b7e9-c0e197c71c8f"
 
 # The group roles a workspace offers, by the name used in stack config and component args.
 GROUP_ROLES: dict[str, str] = {

@@ -42,14 +42,18 @@ BUILTIN_COMPUTE_LOCAL_AUTH_DISABLED = (
 OP_WORKSPACE_READ = (
     "Microsoft.MachineLearningServices/workspaces/read"  # "Gets the Machine Learning Services Workspace(s)"
 )
-OP_WORKSPACE_WRITE = "Microsoft.MachineLearningServices/workspaces/write"  # "Creates or updates a Machine Learning Services Workspace(s)"
+# "Creates or updates a Machine Learning Services Workspace(s)"
+OP_WORKSPACE_WRITE = "Microsoft.MachineLearningServices/workspaces/write"
 OP_WORKSPACE_DELETE = "Microsoft.MachineLearningServices/workspaces/delete"
-OP_WORKSPACE_OPERATION_STATUS = "Microsoft.MachineLearningServices/locations/workspaceOperationsStatus/read"  # "Gets the status of a particular workspace operation"
-OP_ENVIRONMENT_BUILD = "Microsoft.MachineLearningServices/workspaces/environments/build/action"  # "Builds environments in Machine Learning Services Workspace(s)"
+# "Gets the status of a particular workspace operation"
+OP_WORKSPACE_OPERATION_STATUS = "Microsoft.MachineLearningServices/locations/workspaceOperationsStatus/read"
+# "Builds environments in Machine Learning Services Workspace(s)"
+OP_ENVIRONMENT_BUILD = "Microsoft.MachineLearningServices/workspaces/environments/build/action"
 OP_ENVIRONMENT_WRITE = (
     "Microsoft.MachineLearningServices/workspaces/environments/write"  # "Creates or updates environments ..."
 )
-OP_ENVIRONMENT_VERSION_WRITE = "Microsoft.MachineLearningServices/workspaces/environments/versions/write"  # "Creates or updates environment versions ..."
+# "Creates or updates environment versions ..."
+OP_ENVIRONMENT_VERSION_WRITE = "Microsoft.MachineLearningServices/workspaces/environments/versions/write"
 OP_ENVIRONMENT_READ = "Microsoft.MachineLearningServices/workspaces/environments/read"
 OP_JOBS_WRITE = "Microsoft.MachineLearningServices/workspaces/jobs/write"
 OP_COMPUTE_WRITE = "Microsoft.MachineLearningServices/workspaces/computes/write"
@@ -101,8 +105,8 @@ WORKSPACE_CREATOR_ACTIONS = (
 )
 
 # Built-in roles whose actions include the image build: AzureML Data Scientist (above), Contributor
-# (b24988ac; how-to-assign-roles: contributors "submit a run", which builds) and Owner (8e3af657, `*`; MicrosoftDocs/azure-docs
-# role-based-access-control tutorial output of `az role definition list --name Owner`).
+# (b24988ac; how-to-assign-roles: contributors "submit a run", which builds) and Owner (8e3af657, `*`;
+# MicrosoftDocs/azure-docs role-based-access-control tutorial output of `az role definition list --name Owner`).
 BUILTIN_ROLES_THAT_BUILD = {
     "f6c7c914-8db3-469d-8ca1-694a8f32e121": "AzureML Data Scientist",
     "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
@@ -157,7 +161,8 @@ def approved_resources_definition(image_builds: str) -> dict[str, Any]:
         "description": (
             "Workspaces in the self-serve zone may use only the approved storage account, key vault, Application "
             "Insights and container registry, given by resource ID. The approved resources comply with the documented "
-            "workspace-storage rules (not BlobStorage, not premium, no hierarchical namespace; Azure ML concept-workspace), "
+            "workspace-storage rules (not BlobStorage, not premium, "
+            "no hierarchical namespace; Azure ML concept-workspace), "
             "so those rules hold for every workspace here, whoever creates it."
             + (" Image builds are allowed, so the approved registry is required." if image_builds == "Allowed" else "")
         ),
