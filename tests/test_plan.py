@@ -13,7 +13,7 @@ import pytest
 
 from amlws.components import MachineLearningWorkspace, key_vault, storage
 from amlws.components.workspace import plan_workspace
-from amlws.mocks import SUBSCRIPTION_ID, ArmMocks
+from amlws.mocks import ArmMocks
 from amlws.monitor import RecordingMonitor
 from amlws.preview import preview_stack, run_program
 from amlws.stacks.program import main
