@@ -57,6 +57,9 @@ PROJECT_FROM_HUB = {
     "customer_managed_key": "the hub's customer-managed key encrypts its projects",
     "managed_network_isolation_mode": "a project runs in its hub's managed network",
     "managed_network_outbound_rules": "a project runs in its hub's managed network: add the rule to the hub",
+    "managed_network_firewall_sku": "a project runs in its hub's managed network: set the firewall SKU on the hub",
+    "provision_network_now": "a project runs in its hub's managed network: provision it on the hub",
+    "system_datastores_auth_mode": "a project's system datastores are its hub's storage: set the mode on the hub",
     "public_network_access": "a project is reached as its hub is: set public_network_access on the hub",
     "private_endpoints": "a project is reached through its hub's private endpoints",
     "workspace_identity": (

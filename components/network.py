@@ -14,7 +14,7 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from amlws_rules import parse_arm_id
-from amlws_rules.arm import PRIVATE_DNS_ZONE
+from amlws_rules.arm import PRIVATE_DNS_ZONE, STORAGE_ACCOUNT
 from amlws_rules.naming import PRIVATE_ENDPOINT, hyphenated_name
 from amlws_rules.roles import AZURE_AI_ENTERPRISE_NETWORK_CONNECTION_APPROVER
 
@@ -61,6 +61,12 @@ class PrivateEndpointSettings(TypedDict):
         "replaces the zone of its name in the endpoints' zone groups (AVM `privateDnsZoneResourceIds`); only zones "
         "the endpoints need."
     )
+    private_dns_zone_group: NotRequired[bool]
+    (
+        "Give each endpoint a DNS zone group (its A records in the zones above); default true. False: no zone group, "
+        "for organisations whose Azure Policy adds the records itself (Cloud Adoption Framework, 'Private Link and "
+        "DNS integration at scale'); no zone IDs are taken then."
+    )
 
 
 class OutboundRuleSettings(TypedDict):
@@ -82,6 +88,12 @@ class OutboundRuleSettings(TypedDict):
     """ServiceTag rules: ports, e.g. `443`."""
     approve: NotRequired[bool]
     """PrivateEndpoint rules: grant the workspace identity Azure AI Enterprise Network Connection Approver on the target, for a target the program owns (default false)."""
+    spark_enabled: NotRequired[bool]
+    (
+        "PrivateEndpoint rules to a storage account: `destination.sparkEnabled`, the endpoint serves serverless Spark "
+        "jobs too (default false). Spark also needs the network provisioned with Spark "
+        "(`az ml workspace provision-network --include-spark`), which no workspace property does."
+    )
 
 
 # Section of a component's args -> (endpoint name suffix, private link group) for the resource it creates.
@@ -125,6 +137,18 @@ def validate_private_endpoints(
         raise ComponentInputError(component, "private_endpoints.subnet_id", None, "required")
     if isinstance(settings["subnet_id"], str):  # else a subnet the stack declares (PrivateNetwork.subnet_ids)
         check_subnet(component, "private_endpoints.subnet_id", settings["subnet_id"])
+    zone_group = settings.get("private_dns_zone_group", True)
+    if not isinstance(zone_group, bool):
+        raise ComponentInputError(component, "private_endpoints.private_dns_zone_group", zone_group, "must be a bool")
+    if not zone_group:
+        if settings.get("private_dns_zone_ids"):
+            raise ComponentInputError(
+                component,
+                "private_endpoints.private_dns_zone_ids",
+                sorted(settings.get("private_dns_zone_ids") or {}),
+                "would be ignored: private_dns_zone_group is false (no zone group): remove one of them",
+            )
+        return
     needed = sorted({z for g in groups for z in ZONES_BY_GROUP[g]})
     brought = brought_zones(component, settings, needed)
     zones = settings.get("private_dns_zone_ids") or {}
@@ -247,6 +271,30 @@ def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSett
                 raise ComponentInputError(component, f"{setting}.{key}", rule.get(key), f"required for a {kind} rule")
         if kind == "PrivateEndpoint":  # the target may be of any type: a storage account, a vault, a registry, ...
             check_arm_id(component, f"{setting}.service_resource_id", rule["service_resource_id"], None)
+        _check_spark(component, setting, rule)
+
+
+def _check_spark(component: str, setting: str, rule: Mapping[str, Any]) -> None:
+    """`sparkEnabled` is a property of `PrivateEndpointDestination` only (workspaceRP.json 2025-12-01), and
+    how-to-managed-network ("Workspace outbound rules", Private Endpoint): "Spark enabled ... This option is only
+    available if the resource type is Azure Storage"."""
+    spark = rule.get("spark_enabled")
+    if spark is None:
+        return
+    if not isinstance(spark, bool):
+        raise ComponentInputError(component, f"{setting}.spark_enabled", spark, "must be true or false")
+    if rule.get("type") != "PrivateEndpoint":
+        raise ComponentInputError(
+            component, f"{setting}.spark_enabled", spark, "only a PrivateEndpoint rule has sparkEnabled"
+        )
+    target = rule.get("service_resource_id")  # a string is a checked ARM ID (check_arm_id above)
+    if spark and isinstance(target, str) and parse_arm_id(target).full_type.lower() != STORAGE_ACCOUNT.lower():
+        raise ComponentInputError(
+            component,
+            f"{setting}.spark_enabled",
+            spark,
+            "Spark is enabled only on a private endpoint to an Azure Storage account (how-to-managed-network)",
+        )
 
 
 def outbound_rule_args(
@@ -262,7 +310,7 @@ def outbound_rule_args(
             destination=ml.PrivateEndpointDestinationArgs(
                 service_resource_id=rule["service_resource_id"],
                 subresource_target=rule["subresource_target"],
-                spark_enabled=False,
+                spark_enabled=rule.get("spark_enabled", False),
             ),
         )
     return ml.ServiceTagOutboundRuleArgs(
@@ -317,7 +365,8 @@ def private_endpoint(
     location: pulumi.Input[str] | None,
     tags: dict[str, str],
 ) -> pulumi.CustomResource:
-    """A private endpoint for one sub-resource, with its DNS zone group (the A records)."""
+    """A private endpoint for one sub-resource, with its DNS zone group (the A records) unless
+    `private_dns_zone_group` is false."""
     from pulumi_azure_native import network  # imported on use: the module takes half a second to load
 
     endpoint = network.PrivateEndpoint(
@@ -335,6 +384,9 @@ def private_endpoint(
         tags=tags,
         opts=child(parent, ignore_changes=["privateEndpointName"]),  # earlier versions let azure-native autoname it
     )
+    if not settings.get("private_dns_zone_group", True):
+        return endpoint  # the organisation's DNS (e.g. its Azure Policy) registers the records
+    zone_ids = settings.get("private_dns_zone_ids") or {}  # every zone the group needs: validate_private_endpoints
     network.PrivateDnsZoneGroup(
         f"{name}-dns",
         private_dns_zone_group_name="default",

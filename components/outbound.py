@@ -30,6 +30,9 @@ from .network import (
 
 COMPONENT = "MachineLearningWorkspace"
 ISOLATION_MODES = ("Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound")
+# `ManagedNetworkSettings.firewallSku` -> `FirewallSku` (workspaceRP.json 2025-12-01: Standard, Basic;
+# modelAsString, so ARM compares without regard to case).
+FIREWALL_SKUS = ("Basic", "Standard")
 WORKSPACE_SECTIONS = ("storage", "key_vault")  # created by default: a workspace always has them
 OutboundRule = "ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs"
 
@@ -89,6 +92,10 @@ class NetworkPlan:
     """(section, suffix, group) of the created resources that get a private endpoint beside the workspace's."""
     storage_reader: bool
     """The workspace identity gets Reader on the storage's private endpoints (`storage_endpoint_reader`)."""
+    firewall_sku: str | None = None
+    """`managedNetwork.firewallSku` as Azure spells it (None: not sent; Azure deploys Standard)."""
+    provision_network_now: bool | None = None
+    """`provisionNetworkNow` (None: not sent)."""
 
 
 def check_network_modes(args: Mapping[str, Any]) -> None:
@@ -99,6 +106,52 @@ def check_network_modes(args: Mapping[str, Any]) -> None:
     if isolation not in ISOLATION_MODES:
         raise ComponentInputError(
             COMPONENT, "managed_network_isolation_mode", isolation, f"must be one of {', '.join(ISOLATION_MODES)}"
+        )
+    check_firewall_sku(args.get("managed_network_firewall_sku"), isolation)
+    check_provision_network_now(args.get("provision_network_now"), isolation)
+
+
+def check_firewall_sku(sku: Any, isolation: str) -> None:
+    """how-to-managed-network, "Select an Azure Firewall version for allowed only approved outbound": "An Azure
+    Firewall is deployed if an FQDN outbound rule is created while in the allow only approved outbound mode ...
+    By default, a Standard version of AzureFirewall is created. Optionally, you can select to use a Basic
+    version." In any other mode there is no firewall, so a SKU would mean nothing: refused."""
+    if sku is None:
+        return
+    if firewall_sku(sku) is None:
+        raise ComponentInputError(
+            COMPONENT, "managed_network_firewall_sku", sku, f"must be one of {', '.join(FIREWALL_SKUS)}"
+        )
+    if isolation != "AllowOnlyApprovedOutbound":
+        raise ComponentInputError(
+            COMPONENT,
+            "managed_network_firewall_sku",
+            sku,
+            "Azure deploys a firewall (for FQDN rules) only with managed_network_isolation_mode "
+            f"AllowOnlyApprovedOutbound, not {isolation}",
+        )
+
+
+def firewall_sku(sku: Any) -> str | None:
+    """The SKU as the spec spells it, matched without regard to case (None: not a SKU)."""
+    return next((s for s in FIREWALL_SKUS if isinstance(sku, str) and s.lower() == sku.lower()), None)
+
+
+def check_provision_network_now(value: Any, isolation: str) -> None:
+    """`provisionNetworkNow` (workspaceRP.json 2025-12-01, WorkspaceProperties): "Set to trigger the provisioning
+    of the managed VNet with the default Options when creating a Workspace with the managed VNet enabled, or else
+    it does nothing." Without a managed network it would do nothing: refused."""
+    if value is None:
+        return
+    if not isinstance(value, bool):
+        raise ComponentInputError(COMPONENT, "provision_network_now", value, "must be true or false")
+    if value and isolation == "Disabled":
+        raise ComponentInputError(
+            COMPONENT,
+            "provision_network_now",
+            value,
+            "provisions the managed network, and there is none: set managed_network_isolation_mode to "
+            "AllowInternetOutbound or AllowOnlyApprovedOutbound",
         )
 
 
@@ -133,6 +186,8 @@ def plan_network(args: Mapping[str, Any]) -> NetworkPlan:
         private_endpoints=args.get("private_endpoints"),
         endpoint_targets=tuple(endpoint_targets(args, WORKSPACE_SECTIONS)),
         storage_reader=storage_endpoint_reader(args, "<identity>") is not None,
+        firewall_sku=firewall_sku(args.get("managed_network_firewall_sku")),
+        provision_network_now=args.get("provision_network_now"),
     )
 
 
@@ -156,7 +211,9 @@ def managed_network(plan: NetworkPlan, datastores: Sequence[DatastoreAccount]) -
                     }
                 ),
             )
-    return ml.ManagedNetworkSettingsArgs(isolation_mode=plan.isolation_mode, outbound_rules=rules or None)
+    return ml.ManagedNetworkSettingsArgs(
+        isolation_mode=plan.isolation_mode, outbound_rules=rules or None, firewall_sku=plan.firewall_sku
+    )
 
 
 def declare_approvals(

@@ -108,6 +108,8 @@ class ExistingStorage:
     kind: str | None
     sku_name: str | None
     is_hns_enabled: bool | None
+    allow_shared_key_access: bool | None = None
+    """`allowSharedKeyAccess` as found (None: not known, or null, which Azure reads as true)."""
 
 
 def _get_account(name: str, resource_group_name: str) -> ExistingStorage:
@@ -119,6 +121,7 @@ def _get_account(name: str, resource_group_name: str) -> ExistingStorage:
         kind=result.kind,
         sku_name=sku.name if sku is not None else None,
         is_hns_enabled=result.is_hns_enabled,
+        allow_shared_key_access=result.allow_shared_key_access,
     )
 
 
@@ -142,6 +145,7 @@ def lookup_existing_storage(
         kind=found.kind,
         sku_name=found.sku_name,
         is_hns_enabled=found.is_hns_enabled,
+        allow_shared_key_access=found.allow_shared_key_access,
     )
 
 

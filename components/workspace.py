@@ -18,6 +18,7 @@ from .compute_features import ServerlessComputeSettings
 from .connections import WorkspaceConnectionSettings
 from .datastore import DatastoreSettings, PlannedDatastore
 from .declaring import Declaring
+from .diagnostics import DiagnosticSettingArgs
 from .encryption import DeclaredEncryption, VaultRef, declare_encryption, deployer_crypto_officer
 from .environment import EnvironmentSettings
 from .identity import (
@@ -191,6 +192,21 @@ class MachineLearningWorkspaceArgs(TypedDict):
     """`publicNetworkAccess`: `Disabled` (default; reached through private endpoints) or `Enabled`."""
     managed_network_isolation_mode: NotRequired[str]
     """`managedNetwork.isolationMode`: `AllowOnlyApprovedOutbound` (default), `AllowInternetOutbound` or `Disabled`."""
+    managed_network_firewall_sku: NotRequired[str]
+    (
+        "`managedNetwork.firewallSku`: `Standard` (Azure's default) or `Basic`, the Azure Firewall Azure ML deploys "
+        "for FQDN rules; only with `AllowOnlyApprovedOutbound`."
+    )
+    provision_network_now: NotRequired[bool]
+    (
+        "`provisionNetworkNow`: provision the managed network while creating the workspace, not with the first "
+        "compute (preview in the docs); needs a managed network."
+    )
+    system_datastores_auth_mode: NotRequired[str]
+    (
+        "`systemDatastoresAuthMode`: `Identity`, `AccessKey` or `UserDelegationSAS`; by default `accessKey` when the "
+        "created storage allows shared keys, else `identity`. `AccessKey` is refused on storage without shared keys."
+    )
     hbi_workspace: NotRequired[bool]
     """`hbiWorkspace`: high business impact data; settable only at creation."""
     compute_instances: NotRequired[list[ComputeInstanceSettings]]
@@ -232,7 +248,14 @@ class MachineLearningWorkspaceArgs(TypedDict):
     diagnostics: NotRequired[bool]
     (
         "Send the workspace's (and its created storage's and vault's) logs and metrics to the Log Analytics workspace; "
-        "default true when there is one."
+        "default true when there is one. With `diagnostic_settings` it governs the created storage, vault and "
+        "registry only."
+    )
+    diagnostic_settings: NotRequired[list[DiagnosticSettingArgs]]
+    (
+        "AVM `diagnosticSettings` of the workspace itself (at most 5): Log Analytics, storage, event hub or partner "
+        "destinations, instead of its one setting to the Log Analytics workspace. The storage, vault and registry it "
+        "creates keep theirs (their categories differ)."
     )
     private_endpoints: NotRequired[PrivateEndpointSettings]
     (

@@ -19,7 +19,7 @@ from .compute_features import idle_shutdown_identity_note, serverless_compute_se
 
 from .connections import ConnectionsPlan, declare_connections
 from .datastore import DatastoreAccount, declare_accounts, declare_datastores
-from .diagnostics import send_diagnostics
+from .diagnostics import declare_diagnostic_settings, send_diagnostics
 from .encryption import DeclaredEncryption, VaultRef
 from .declaring import Declaring
 from .identity import DeclaredIdentity, WorkspacePrincipals
@@ -294,10 +294,9 @@ def declare_workspace(
         hbi_workspace=plan.hbi_workspace,
         encryption=encryption.encryption if encryption is not None else None,
         managed_network=None if project else managed_network(network, parts.datastores),
+        provision_network_now=network.provision_network_now,
         serverless_compute_settings=serverless_compute_settings(plan.compute.serverless),
-        system_datastores_auth_mode=(
-            None if plan.storage is None else "accessKey" if plan.storage.shared_key else "identity"
-        ),
+        system_datastores_auth_mode=None if plan.storage is None else plan.storage.auth_mode,
         v1_legacy_mode=False,
         tags=names.tags,
         opts=child(
@@ -321,7 +320,9 @@ def declare_workspace_guards(
     name = plan.names.name
     if plan.role_assignments.workspace and subscription_id is not None:
         Grants(plan.role_assignments.workspace, subscription_id).declare(parent, f"{name}-mlw", workspace.id)
-    if plan.diagnostics:
+    if plan.diagnostic_settings:
+        declare_diagnostic_settings(parent, f"{name}-mlw-diag", workspace.id, plan.diagnostic_settings)
+    elif plan.diagnostics:
         send_diagnostics(parent, f"{name}-mlw-diag", workspace.id, law_id)
     if plan.lock.workspace is not plan.lock.data:
         pulumi.log.info(

@@ -24,6 +24,7 @@ from .compute import ComputeClusterSettings, ComputeInstanceSettings, validate_c
 from .compute_features import ServerlessComputeSettings, validate_serverless_compute
 from .connections import ConnectionsPlan, plan_connections
 from .datastore import PlannedDatastore, validate_datastores
+from .diagnostics import PlannedSetting, plan_diagnostic_settings
 from .encryption import EncryptionPlan, KeyIdentity, check_encryption, plan_encryption
 from .environment import EnvironmentSettings, validate_environments, validate_image_build_compute
 from .identity import (
@@ -49,6 +50,7 @@ from .role_assignments import (
 from .outbound import NetworkPlan, check_endpoints_and_rules, check_network_modes, isolation_mode, plan_network
 from .registry import RegistryPlan, WorkspaceContainerRegistryArgs, plan_registry
 from .storage import StoragePlan, WorkspaceStorageArgs, plan_storage
+from .system_datastores import system_datastores_auth_mode
 
 COMPONENT = "MachineLearningWorkspace"
 
@@ -95,6 +97,9 @@ class WorkspaceChecks:
     """The top-level settings that were checked (a plan is wired only to args with the same ones)."""
     key_identity: KeyIdentity | None = None
     """The existing identity that unwraps the customer-managed key, as looked up."""
+    auth_mode: str | None = None
+    """`systemDatastoresAuthMode` (None for a Project, which has no storage of its own), decided against what is
+    known of the storage's shared-key setting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +118,8 @@ class WorkspaceNames:
 class StorageSection:
     args: WorkspaceStorageArgs
     plan: StoragePlan
-    shared_key: bool
-    """The workspace's system datastores use the account key (`allow_shared_key_access` on a created account)."""
+    auth_mode: str
+    """`systemDatastoresAuthMode` as sent (`system_datastores.system_datastores_auth_mode`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +184,10 @@ class WorkspacePlan:
     environments: EnvironmentPlan
     lock: LockPlan
     diagnostics: bool
+    """The default setting to the Log Analytics workspace, on the workspace (without `diagnostic_settings`) and on the
+    storage, vault and registry it creates."""
+    diagnostic_settings: tuple[PlannedSetting, ...]
+    """The workspace's own AVM `diagnosticSettings` (empty: the default setting, if `diagnostics`)."""
     friendly_name: str | None
     description: str | None
     hbi_workspace: bool
@@ -300,6 +309,8 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
             True,
             "needs a Log Analytics workspace: set monitoring.existing_log_analytics_workspace_id",
         )
+    if "diagnostic_settings" in args:
+        plan_diagnostic_settings(COMPONENT, "diagnostic_settings", args["diagnostic_settings"])
     check_endpoints_and_rules(args)
     check_no_duplicate_grants(
         COMPONENT, args, role_assignments, principal, key_identity.principal_id if key_identity else None
@@ -315,8 +326,32 @@ def check_workspace(args: Mapping[str, Any], lookups: Lookups | None = None) -> 
     if isinstance(rg, str) and isinstance(ws_name, str):
         refuse_immutable_changes(args, rg, ws_name, lookups)
     return WorkspaceChecks(
-        storage, vault, registry, principal, tuple(datastores), connections, frozenset(args), key_identity
+        storage,
+        vault,
+        registry,
+        principal,
+        tuple(datastores),
+        connections,
+        frozenset(args),
+        key_identity,
+        _auth_mode(args, storage),
     )
+
+
+def _auth_mode(args: Mapping[str, Any], storage: StoragePlan | None) -> str | None:
+    """`systemDatastoresAuthMode` against the storage's shared-key setting: a created account's
+    `allow_shared_key_access` (default false), or what the lookup of an existing one found (null reads as true);
+    unknown for an account known only later. None for a Project (its hub's storage)."""
+    if storage is None:
+        return None
+    given = args.get("storage") or {}
+    if not given.get("existing_id"):
+        return system_datastores_auth_mode(
+            args.get("system_datastores_auth_mode"), given.get("allow_shared_key_access", False), created=True
+        )
+    found = storage.looked_up
+    shared_key = None if found is None else found.allow_shared_key_access is not False
+    return system_datastores_auth_mode(args.get("system_datastores_auth_mode"), shared_key, created=False)
 
 
 def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> WorkspacePlan:
@@ -333,7 +368,6 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
     )
     kind = plan_kind(args)
     storage = storage_args(args)
-    given_storage = args.get("storage") or {}
     vault = key_vault_args(args)
     own = checks.storage is not None and checks.key_vault is not None  # a Project has none of its own
     registry = (
@@ -349,12 +383,11 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         and image_builds_setting(args.get("image_builds"), registry is not None) == "Disabled"
     ):
         scientist_role = f"amlws {given_name or name} data scientist (no image builds)"
-    shared_key = given_storage.get("allow_shared_key_access", False) and not given_storage.get("existing_id")
     return WorkspacePlan(
         names=names,
         kind=kind,
         identity=plan_identity(args, checks.primary_principal),
-        storage=StorageSection(storage, checks.storage, shared_key) if checks.storage is not None else None,
+        storage=StorageSection(storage, checks.storage, checks.auth_mode) if checks.storage is not None else None,
         key_vault=(
             VaultSection(vault, checks.key_vault, vault_of(vault, checks.key_vault))
             if checks.key_vault is not None
@@ -380,6 +413,11 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         lock=LockPlan(args.get("lock"), workspace_lock(args)),
         diagnostics=bool(args.get("diagnostics", True))
         and (has_log_analytics(args.get("monitoring")) if own else "diagnostics_workspace_id" in args),
+        diagnostic_settings=(
+            plan_diagnostic_settings(COMPONENT, "diagnostic_settings", args["diagnostic_settings"])
+            if "diagnostic_settings" in args
+            else ()
+        ),
         friendly_name=args.get("friendly_name"),
         description=args.get("description"),
         hbi_workspace=args.get("hbi_workspace", False),

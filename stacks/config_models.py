@@ -25,6 +25,7 @@ from .config_base import (
     StackModel,
     Tags,
     arm_id_check,
+    enum_check,
     guids,
     name_check,
     optional_guids,
@@ -41,6 +42,7 @@ from .config_sections import (
     ConnectionConfig,
     RoleAssignmentConfig,
     DatastoreConfig,
+    DiagnosticSettingConfig,
     EnvironmentConfig,
     FeatureStoreConfig,
     KeyVaultConfig,
@@ -188,11 +190,22 @@ class WorkspaceConfig(
         base=WorkspaceStackFields,
         # The stack's region, lock and protection; the grants stay on (the component's default).
         # `name_suffix`: the stack's amlws:nameSuffix names its workspaces and vaults (stacks/names.py).
-        omit=("location", "lock", "protect_data", "grant_workspace_identity_data_roles", "name_suffix"),
+        # A list under `diagnostics` is the component's `diagnostic_settings` (program.workspace_body).
+        omit=(
+            "location",
+            "lock",
+            "protect_data",
+            "grant_workspace_identity_data_roles",
+            "name_suffix",
+            "diagnostic_settings",
+        ),
         types={
             "resource_group_name": Optional[str],  # default rg-<project>-<environment>, created by the stack
             "public_network_access": Access,  # the component decides: off when isolated
             "managed_network_isolation_mode": IsolationMode,
+            "managed_network_firewall_sku": Literal["Basic", "Standard"],  # AllowOnlyApprovedOutbound only
+            # true/false as before, or the workspace's own settings in the AVM `diagnosticSettings` shape
+            "diagnostics": bool | list[DiagnosticSettingConfig],
             "identity_type": Literal["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"],
             # after the keys it may not stand beside (checked below)
             "workspace_identity": WorkspaceIdentityConfig,
@@ -239,6 +252,7 @@ class WorkspaceConfig(
     budget: Optional[BudgetConfig] = None  # stack-only: a monthly budget on the project's resource group
 
     _check_name = name_check(naming.ML_WORKSPACE, "workspace_name")
+    _check_auth_mode = enum_check(("AccessKey", "Identity", "UserDelegationSAS"), "system_datastores_auth_mode")
     _check_identities = arm_id_check(
         arm.USER_ASSIGNED_IDENTITY, "user_assigned_identity_ids", "primary_user_assigned_identity"
     )

@@ -27,6 +27,7 @@ from amlws.components.compute_features import (
 )
 from amlws.components.connections import WorkspaceConnectionSettings
 from amlws.components.datastore import DatastoreSettings
+from amlws.components.diagnostics import DiagnosticLogCategoryArgs, DiagnosticMetricCategoryArgs, DiagnosticSettingArgs
 from amlws.components.environment import EnvironmentSettings
 from amlws.components.key_vault import WorkspaceKeyVaultArgs
 from amlws.components.monitoring import WorkspaceMonitoringArgs
@@ -478,6 +479,9 @@ class PrivateEndpointsConfig(StackModel):
 
     subnet_id: str | None = None
     subnet_name: str | None = Field(None, min_length=1)
+    # false: no DNS zone group on the endpoints (the organisation's Azure Policy registers the records), and the
+    # stack creates no private DNS zones for them (the component's `private_dns_zone_group`)
+    private_dns_zone_group: bool = True
     private_dns_zone_resource_ids: list[str] | None = None
     """Existing private DNS zones (`Microsoft.Network/privateDnsZones` IDs) that replace the stack's zones of their
     names in these endpoints' zone groups (AVM `privateDnsZoneResourceIds`)."""
@@ -494,7 +498,30 @@ class PrivateEndpointsConfig(StackModel):
         return self
 
 
+class DiagnosticLogCategoryConfig(args_section(DiagnosticLogCategoryArgs)):
+    pass
+
+
+class DiagnosticMetricCategoryConfig(args_section(DiagnosticMetricCategoryArgs)):
+    pass
+
+
+class DiagnosticSettingConfig(
+    args_section(
+        DiagnosticSettingArgs,
+        types={
+            "log_analytics_destination_type": Literal["Dedicated", "AzureDiagnostics"],
+            "log_categories_and_groups": list[DiagnosticLogCategoryConfig],
+            "metric_categories": list[DiagnosticMetricCategoryConfig],
+        },
+    )
+):
+    """A diagnostic setting in the Azure Verified Modules' shape (`diagnosticSettingFullType`); the component checks
+    the destinations' IDs, the limits and the defaults (components/diagnostics.py)."""
+
+
 __all__ = [
+    "DiagnosticSettingConfig",
     "AccessConfig",
     "RoleAssignmentConfig",
     "ComputeClusterConfig",

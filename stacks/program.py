@@ -115,6 +115,8 @@ def endpoint_settings(
         subnet = f"{stack.network.virtual_network_id}/subnets/{endpoints.subnet_name}"
     elif subnet is None:
         subnet = (subnets or {})[str(endpoints.subnet_name)]
+    if not endpoints.private_dns_zone_group:
+        return {"subnet_id": subnet, "private_dns_zone_group": False}
     settings: dict[str, Any] = {"subnet_id": subnet, "private_dns_zone_ids": dict(zone_ids or {})}
     if endpoints.private_dns_zone_resource_ids is not None:
         settings["private_dns_zone_resource_ids"] = list(endpoints.private_dns_zone_resource_ids)
@@ -133,7 +135,7 @@ def stack_dns_zones(stack: StackConfig) -> tuple[str, ...]:
     users: dict[str, tuple[list[str], list[str]]] = {}
     shared = stack.shared
     for i, ws in enumerate(stack.workspaces):
-        if ws.private_endpoints is None:
+        if ws.private_endpoints is None or not ws.private_endpoints.private_dns_zone_group:
             continue
         sections: dict[str, Any] = {}
         for key in ("storage", "key_vault", "container_registry"):
@@ -147,7 +149,7 @@ def stack_dns_zones(stack: StackConfig) -> tuple[str, ...]:
             zones_needed(groups),
             ws.private_endpoints.private_dns_zone_resource_ids or [],
         )
-    if shared is not None and shared.private_endpoints is not None:
+    if shared is not None and shared.private_endpoints is not None and shared.private_endpoints.private_dns_zone_group:
         sections = {
             key: {"existing_id": "brought"} if getattr(getattr(shared, key), "existing_id", None) else {}
             for key in ("storage", "key_vault", "container_registry", "ml_registry")
@@ -158,6 +160,15 @@ def stack_dns_zones(stack: StackConfig) -> tuple[str, ...]:
             shared.private_endpoints.private_dns_zone_resource_ids or [],
         )
     return zones_the_stack_creates(users)
+
+
+def needs_private_dns_zones(stack: StackConfig) -> bool:
+    """The stack's private DNS zones serve the endpoints with a zone group: none when every endpoint it declares
+    has `privateDnsZoneGroup: false` (a network without endpoints keeps its zones, as before)."""
+    users = [w.private_endpoints for w in stack.workspaces if w.private_endpoints is not None]
+    if stack.shared is not None and stack.shared.private_endpoints is not None:
+        users.append(stack.shared.private_endpoints)
+    return not users or any(u.private_dns_zone_group for u in users)
 
 
 def shared_args(
@@ -195,6 +206,8 @@ def workspace_body(stack: StackConfig, workspace: WorkspaceConfig) -> dict[str, 
     if workspace.kind == "Project":  # only what the stack file writes: the component refuses what a Project
         exclude |= set(type(workspace).model_fields) - workspace.model_fields_set  # takes from its hub
     body = workspace.model_dump(exclude_none=True, exclude=exclude)
+    if isinstance(body.get("diagnostics"), list):  # the workspace's own settings (AVM diagnosticSettings)
+        body["diagnostic_settings"] = body.pop("diagnostics")
     args: dict[str, Any] = {
         **body,
         "location": stack.location,
@@ -267,10 +280,22 @@ def config_key(text: str) -> str:
     return re.sub(r"(?<![/\w'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![/\w'\"-])", lambda m: to_camel(m.group()), text)
 
 
+# A component setting fed by a stack key of another name: the workspace's `diagnostics` list is its
+# `diagnostic_settings`.
+STACK_SETTINGS = {"diagnostic_settings": "diagnostics"}
+
+
+def _stack_setting(setting: str) -> str:
+    for component_key, stack_key in STACK_SETTINGS.items():
+        if setting == component_key or setting.startswith((f"{component_key}[", f"{component_key}.")):
+            return stack_key + setting[len(component_key) :]
+    return setting
+
+
 def config_problem(prefix: str, err: ComponentInputError, context: str | None = None) -> str:
     """A component's refusal, reported like a config error: stack key (camelCase), value, what is wrong."""
     where = f" ({context}, checked by {err.component})" if context else f" (checked by {err.component})"
-    key = config_key(err.setting)
+    key = config_key(_stack_setting(err.setting))
     key = f"{prefix}.{key}" if not key.startswith("(") else f"{prefix} {key}"
     return f"{key} = {json.dumps(err.value, default=str, ensure_ascii=False)}: {config_key(err.problem)}{where}"
 
@@ -487,7 +512,8 @@ def main() -> None:
                 subnets = {
                     s["name"]: vnet.subnet_ids.apply(lambda ids, n=s["name"]: ids[n]) for s in vnet_args["subnets"]
                 }
-            zones = stack_dns_zones(stack)  # none when the private-endpoint users bring every zone they need
+            # none when the private-endpoint users bring every zone they need, or all declare no zone group
+            zones = stack_dns_zones(stack) if needs_private_dns_zones(stack) else ()
             if zones:
                 if zones != ALL_ZONES:
                     dns_args["zones"] = list(zones)
