@@ -326,7 +326,7 @@ class StackConfig(StackModel):
     @field_validator("tags")
     @classmethod
     def _cost_allocation_tags(cls, tags: dict[str, str]) -> dict[str, str]:
-        if not tags.get("owner"):
+        if not any(name.lower() == "owner" and value for name, value in tags.items()):  # tag names: any case
             raise ValueError(
                 "an owner tag is required: every resource carries project, environment and owner for cost allocation"
             )

@@ -17,6 +17,7 @@ from pulumi_policy import EnforcementLevel
 
 from amlws_rules import is_type, naming, split_token
 from amlws_rules.values import same
+from amlws_rules.kinds import inherits_hub_network
 
 from .base import (
     get,
@@ -59,6 +60,8 @@ def _valid_name(resource_type, props, _cfg):
 
 
 def _isolation_mode(props, cfg):
+    if inherits_hub_network(props):
+        return []
     mode = get(props, "managedNetwork.isolationMode")
     return when(
         not same(mode, cfg["isolationMode"]), f"managedNetwork.isolationMode is {mode!r}, not {cfg['isolationMode']!r}"

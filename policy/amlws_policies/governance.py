@@ -12,6 +12,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from amlws_rules import is_type, parse_duration
 from amlws_rules.values import missing_tags, one_of, same
+from amlws_rules.kinds import inherits_hub_network
 
 from .base import (
     REQUIRED,
@@ -43,6 +44,8 @@ def _compute_kind(props: Mapping[str, Any]) -> str | None:
 
 
 def _public_access(props, _cfg):
+    if inherits_hub_network(props):
+        return []
     problems = when(
         not same(props.get("publicNetworkAccess"), "Disabled"),
         f"publicNetworkAccess is {props.get('publicNetworkAccess')!r}, not 'Disabled'",
@@ -79,6 +82,8 @@ def _isolation(args, _cfg, report) -> None:
     urns, ids = _private_endpoint_targets(args.resources)
 
     def check(ws) -> None:
+        if inherits_hub_network(ws.props):
+            return
         # Not set by the program: Azure's default mode, Disabled (an open outbound network).
         mode = None if unset_by_program(ws.props, "managedNetwork") else peek(ws.props, "managedNetwork.isolationMode")
         if one_of(mode, ISOLATED_MODES) or ws.urn in urns or text(ws.props, "id") in ids:

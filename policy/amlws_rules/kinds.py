@@ -32,6 +32,13 @@ def is_kind(value: Any, kind: str) -> bool:
     return same(value, kind)
 
 
+def inherits_hub_network(props: Mapping[str, Any]) -> bool:
+    """A Project has no network settings of its own: it is reached and isolated as its hub is ("projects use the
+    hub's managed network", learn.microsoft.com azure/ai-foundry how-to/configure-managed-network; AVM's ai-project
+    test sends no publicNetworkAccess or managedNetwork). The network policies judge the hub instead."""
+    return is_kind(props.get("kind"), "Project")
+
+
 def project_violations(kind: Any, hub_resource_id: Any, own: Mapping[str, Any]) -> list[str]:
     """What is wrong with a Project workspace's inputs: no hub, or associated resources of its own.
 
