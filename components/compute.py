@@ -45,7 +45,11 @@ class ComputeInstanceSettings(TypedDict):
     idle_time_before_shutdown: str
     """`idleTimeBeforeShutdown` as ISO 8601, 15 minutes to 3 days (`PT30M`). Required: an idle VM costs money."""
     assigned_user_object_id: str
-    """Object ID of the Microsoft Entra user the instance is for (`personalComputeInstanceSettings.assignedUser.objectId`). Required: without it the instance belongs to whoever runs `pulumi up`."""
+    (
+        "Object ID of the Microsoft Entra user the instance is for "
+        "(`personalComputeInstanceSettings.assignedUser.objectId`). Required: without it the instance belongs to "
+        "whoever runs `pulumi up`."
+    )
     assigned_user_tenant_id: NotRequired[str]
     """Tenant of the assigned user; the deploying identity's tenant by default."""
     ssh_public_access: NotRequired[str]

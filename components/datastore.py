@@ -42,7 +42,10 @@ class DatastoreSettings(TypedDict):
     existing_storage_id: NotRequired[str]
     """Resource ID of an existing account; looked up and held to the datastore rules. The container must exist."""
     account_name: NotRequired[str]
-    """`accountName` of a new account (3-24 lowercase letters and digits, unique in all of Azure); by default `st<datastore name><suffix>`."""
+    (
+        "`accountName` of a new account (3-24 lowercase letters and digits, unique in all of Azure); by default "
+        "`st<datastore name><suffix>`."
+    )
     sku_name: NotRequired[str]
     """`sku.name` of a new account, default `Standard_ZRS`; premium SKUs are fine here."""
     kind: NotRequired[str]

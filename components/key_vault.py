@@ -54,9 +54,16 @@ class WorkspaceKeyVaultArgs(TypedDict):
     location: NotRequired[pulumi.Input[str]]
     """Azure region of the new vault."""
     vault_name: NotRequired[str]
-    """`vaultName`, unique in all of Azure (3-24 letters, digits, hyphens); by default `kv-<name>-<suffix>`, a stable hash suffix."""
+    (
+        "`vaultName`, unique in all of Azure (3-24 letters, digits, hyphens); by default `kv-<name>-<suffix>`, a stable"
+        " hash suffix."
+    )
     existing_id: NotRequired[pulumi.Input[str]]
-    """Resource ID of an existing vault to use instead of creating one: looked up before anything is declared, or, for an Output (a StackReference, a shared vault), once its value is known and before the workspace is created; with `existing_facts` no lookup is made."""
+    (
+        "Resource ID of an existing vault to use instead of creating one: looked up before anything is declared, or, "
+        "for an Output (a StackReference, a shared vault), once its value is known and before the workspace is created;"
+        " with `existing_facts` no lookup is made."
+    )
     existing_facts: NotRequired[ExistingVaultFacts]
     """Facts of the `existing_id` vault the caller vouches for (it declared the vault): used instead of a lookup."""
     tenant_id: NotRequired[pulumi.Input[str]]
@@ -76,11 +83,20 @@ class WorkspaceKeyVaultArgs(TypedDict):
     protect: NotRequired[bool]
     """Protect the vault from deletion (it holds the workspace's secrets)."""
     diagnostics_workspace_id: NotRequired[pulumi.Input[str]]
-    """Log Analytics workspace that receives the vault's audit logs and metrics (a diagnostic setting); none when omitted."""
+    (
+        "Log Analytics workspace that receives the vault's audit logs and metrics (a diagnostic setting); none when "
+        "omitted."
+    )
     grant_deployer_crypto_officer: NotRequired[bool]
-    """Give the deploying identity Key Vault Crypto Officer on the new vault, so keys (a workspace's CMK) can be created in it through ARM; default false."""
+    (
+        "Give the deploying identity Key Vault Crypto Officer on the new vault, so keys (a workspace's CMK) can be "
+        "created in it through ARM; default false."
+    )
     deployer_principal_type: NotRequired[str]
-    """`principalType` of the deploying identity for that grant: `ServicePrincipal` (default; CI, managed identities) or `User`. Azure refuses a type that does not match."""
+    (
+        "`principalType` of the deploying identity for that grant: `ServicePrincipal` (default; CI, managed identities)"
+        " or `User`. Azure refuses a type that does not match."
+    )
     lock: NotRequired[LockArgs]
     """AVM `lock`: a management lock on the new vault (e.g. `{"kind": "CanNotDelete"}`); none when omitted."""
     role_assignments: NotRequired[list[RoleAssignmentSettings]]

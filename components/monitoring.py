@@ -44,7 +44,10 @@ class WorkspaceMonitoringArgs(TypedDict):
     application_insights_name: NotRequired[str]
     """`resourceName` of a new Application Insights component; by default `appi-<name>`."""
     existing_facts: NotRequired[ExistingMonitoringFacts]
-    """For existing IDs given as Outputs (a StackReference, shared monitoring): without it, each is looked up once its value is known, before the workspace is created."""
+    (
+        "For existing IDs given as Outputs (a StackReference, shared monitoring): without it, each is looked up once "
+        "its value is known, before the workspace is created."
+    )
     retention_in_days: NotRequired[int]
     """`retentionInDays` of the Log Analytics workspace, 30 to 730, default 30."""
     disable_local_auth: NotRequired[bool]
@@ -54,7 +57,10 @@ class WorkspaceMonitoringArgs(TypedDict):
     tags: NotRequired[dict[str, str]]
     """Tags for new resources."""
     protect: NotRequired[bool]
-    """Protect new resources from deletion: deleting the App Insights a workspace uses can only be undone by recreating the workspace."""
+    (
+        "Protect new resources from deletion: deleting the App Insights a workspace uses can only be undone by "
+        "recreating the workspace."
+    )
     role_assignments: NotRequired[list[RoleAssignmentSettings]]
     """AVM `roleAssignments` on the created Application Insights (not with `existing_application_insights_id`)."""
 

@@ -48,7 +48,10 @@ class PrivateEndpointSettings(TypedDict):
     """Private endpoints in a subnet of the stack's own virtual network."""
 
     subnet_id: pulumi.Input[str]
-    """`subnet.id`: resource ID of the subnet the private endpoints' network interfaces go in (AVM `subnetResourceId`); a string is checked, an Output is a subnet the program declares."""
+    (
+        "`subnet.id`: resource ID of the subnet the private endpoints' network interfaces go in (AVM "
+        "`subnetResourceId`); a string is checked, an Output is a subnet the program declares."
+    )
     private_dns_zone_ids: NotRequired[dict[str, pulumi.Input[str]]]
     (
         "Private DNS zone name -> zone resource ID, e.g. from `PrivateDnsZones.zone_ids`; every zone the endpoints "
@@ -73,7 +76,7 @@ class OutboundRuleSettings(TypedDict):
     """One managed-network outbound rule."""
 
     type: str
-    """`FQDN` (only with `AllowOnlyApprovedOutbound`; Azure runs a firewall for it), `PrivateEndpoint` or `ServiceTag`."""
+    ("`FQDN` (only with `AllowOnlyApprovedOutbound`; Azure runs a firewall for it), `PrivateEndpoint` or `ServiceTag`.")
     destination: NotRequired[str]
     """FQDN rules: the host name, e.g. `pypi.org`."""
     service_resource_id: NotRequired[pulumi.Input[str]]
@@ -87,7 +90,10 @@ class OutboundRuleSettings(TypedDict):
     port_ranges: NotRequired[str]
     """ServiceTag rules: ports, e.g. `443`."""
     approve: NotRequired[bool]
-    """PrivateEndpoint rules: grant the workspace identity Azure AI Enterprise Network Connection Approver on the target, for a target the program owns (default false)."""
+    (
+        "PrivateEndpoint rules: grant the workspace identity Azure AI Enterprise Network Connection Approver on the "
+        "target, for a target the program owns (default false)."
+    )
     spark_enabled: NotRequired[bool]
     (
         "PrivateEndpoint rules to a storage account: `destination.sparkEnabled`, the endpoint serves serverless Spark "
@@ -386,7 +392,7 @@ def private_endpoint(
     )
     if not settings.get("private_dns_zone_group", True):
         return endpoint  # the organisation's DNS (e.g. its Azure Policy) registers the records
-    zone_ids = settings.get("private_dns_zone_ids") or {}  # every zone the group needs: validate_private_endpoints
+    # Every zone the group needs is the stack's or one the user brought (zone_id_for; validate_private_endpoints).
     network.PrivateDnsZoneGroup(
         f"{name}-dns",
         private_dns_zone_group_name="default",
@@ -409,7 +415,10 @@ class PrivateDnsZonesArgs(TypedDict):
     resource_group_name: pulumi.Input[str]
     """Resource group of the zones."""
     virtual_network_id: pulumi.Input[str]
-    """Resource ID of the virtual network the zones are linked to (an Output: one the program declares, then give `virtual_network_name`)."""
+    (
+        "Resource ID of the virtual network the zones are linked to (an Output: one the program declares, then give "
+        "`virtual_network_name`)."
+    )
     virtual_network_name: NotRequired[str]
     """Name of that virtual network, for the link names; read from `virtual_network_id` when it is a string."""
     zones: NotRequired[list[str]]

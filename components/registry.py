@@ -43,11 +43,18 @@ class WorkspaceContainerRegistryArgs(TypedDict):
     location: NotRequired[pulumi.Input[str]]
     """Azure region of the new registry."""
     registry_name: NotRequired[str]
-    """`registryName`, unique in all of Azure (5-50 letters and digits); by default `cr<name><suffix>`, a stable hash suffix."""
+    (
+        "`registryName`, unique in all of Azure (5-50 letters and digits); by default `cr<name><suffix>`, a stable hash"
+        " suffix."
+    )
     existing_id: NotRequired[pulumi.Input[str]]
-    """Resource ID of an existing registry to use instead of creating one: looked up before anything is declared, or, for an Output (a StackReference, a shared registry), once its value is known and before the workspace is created; with `existing_facts` no lookup is made."""
+    (
+        "Resource ID of an existing registry to use instead of creating one: looked up before anything is declared, or,"
+        " for an Output (a StackReference, a shared registry), once its value is known and before the workspace is "
+        "created; with `existing_facts` no lookup is made."
+    )
     existing_facts: NotRequired[ExistingRegistryFacts]
-    """Facts of the `existing_id` registry the caller vouches for (it declared the registry): used instead of a lookup."""
+    ("Facts of the `existing_id` registry the caller vouches for (it declared the registry): used instead of a lookup.")
     sku_name: NotRequired[str]
     """`Basic` (default), `Standard` or `Premium`. Only Premium can turn public network access off."""
     public_network_access: NotRequired[str]
@@ -57,9 +64,15 @@ class WorkspaceContainerRegistryArgs(TypedDict):
     protect: NotRequired[bool]
     """Protect the registry from deletion (it holds the workspace's images)."""
     zone_redundancy: NotRequired[str]
-    """`zoneRedundancy`: `Enabled` (default for Premium; Azure Policy 9d2b0a20, Checkov CKV_AZURE_233) or `Disabled`. Settable only at creation."""
+    (
+        "`zoneRedundancy`: `Enabled` (default for Premium; Azure Policy 9d2b0a20, Checkov CKV_AZURE_233) or `Disabled`."
+        " Settable only at creation."
+    )
     diagnostics_workspace_id: NotRequired[pulumi.Input[str]]
-    """Log Analytics workspace that receives the registry's audit logs (logins, repository events) and metrics; none when omitted."""
+    (
+        "Log Analytics workspace that receives the registry's audit logs (logins, repository events) and metrics; none "
+        "when omitted."
+    )
     lock: NotRequired[LockArgs]
     """AVM `lock`: a management lock on the new registry (e.g. `{"kind": "CanNotDelete"}`); none when omitted."""
     role_assignments: NotRequired[list[RoleAssignmentSettings]]

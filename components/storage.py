@@ -66,11 +66,21 @@ class WorkspaceStorageArgs(TypedDict):
     location: NotRequired[pulumi.Input[str]]
     """Azure region of the new account; the resource group's by default."""
     account_name: NotRequired[str]
-    """`accountName`, unique in all of Azure (3-24 lowercase letters and digits); by default `st<name><suffix>`, a stable hash suffix."""
+    (
+        "`accountName`, unique in all of Azure (3-24 lowercase letters and digits); by default `st<name><suffix>`, a "
+        "stable hash suffix."
+    )
     existing_id: NotRequired[pulumi.Input[str]]
-    """Resource ID of an existing account to use instead of creating one, held to the workspace storage rules: looked up before anything is declared, or, for an Output (a StackReference, a shared account), once its value is known and before the workspace is created; with `existing_facts` no lookup is made."""
+    (
+        "Resource ID of an existing account to use instead of creating one, held to the workspace storage rules: looked"
+        " up before anything is declared, or, for an Output (a StackReference, a shared account), once its value is "
+        "known and before the workspace is created; with `existing_facts` no lookup is made."
+    )
     existing_facts: NotRequired[ExistingStorageFacts]
-    """Facts of the `existing_id` account the caller vouches for (it declared the account): checked at once instead of looked up."""
+    (
+        "Facts of the `existing_id` account the caller vouches for (it declared the account): checked at once instead "
+        "of looked up."
+    )
     sku_name: NotRequired[str]
     """Storage SKU (`sku.name`), default `Standard_ZRS`. Premium SKUs are refused for workspace storage."""
     kind: NotRequired[str]
@@ -88,7 +98,10 @@ class WorkspaceStorageArgs(TypedDict):
     protect: NotRequired[bool]
     """Protect the account from deletion (it holds the workspace's data)."""
     diagnostics_workspace_id: NotRequired[pulumi.Input[str]]
-    """Log Analytics workspace that receives the blob and file services' logs and metrics (diagnostic settings); none when omitted."""
+    (
+        "Log Analytics workspace that receives the blob and file services' logs and metrics (diagnostic settings); none"
+        " when omitted."
+    )
     lock: NotRequired[LockArgs]
     """AVM `lock`: a management lock on the new account (e.g. `{"kind": "CanNotDelete"}`); none when omitted."""
     role_assignments: NotRequired[list[RoleAssignmentSettings]]
