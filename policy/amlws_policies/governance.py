@@ -82,7 +82,8 @@ def _isolation(args, _cfg, report) -> None:
     urns, ids = _private_endpoint_targets(args.resources)
 
     def check(ws) -> None:
-        if inherits_hub_network(ws.props):
+        # In a first preview an unset kind is computed (unknown): only a program's literal kind makes a Project.
+        if not unset_by_program(ws.props, "kind") and inherits_hub_network({"kind": peek(ws.props, "kind")}):
             return
         # Not set by the program: Azure's default mode, Disabled (an open outbound network).
         mode = None if unset_by_program(ws.props, "managedNetwork") else peek(ws.props, "managedNetwork.isolationMode")
