@@ -369,4 +369,15 @@ def test_the_foundry_example_previews_with_the_pack_and_no_mandatory_violation(t
         "doc-search-mlw": "Project",
         "features-mlw": "FeatureStore",
     }
-    assert not [v for v in report["violations"] if v.get("enforcementLevel") == "mandatory"]
+    assert not [v for v in report["violations"] if v["level"] == "mandatory"]
+    (connection,) = [
+        r for r in report["resources"] if r["type"] == "azure-native:machinelearningservices:WorkspaceConnection"
+    ]
+    assert connection["parent"].endswith("::genai") and connection["inputs"]["properties"]["authType"] == "AAD"
+    openai_user = "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"  # Cognitive Services OpenAI User, on the account
+    assert [
+        r["inputs"]["scope"]
+        for r in report["resources"]
+        if r["type"] == "azure-native:authorization:RoleAssignment"
+        and r["inputs"]["roleDefinitionId"].endswith(openai_user)
+    ] == [connection["inputs"]["properties"]["metadata"]["ResourceId"]]
