@@ -71,6 +71,7 @@ def validate_network_args(args: PrivateNetworkArgs) -> None:
         if subnet["name"].lower() in {n.lower() for n in seen}:
             raise ComponentInputError(COMPONENT, f"subnets[{i}].name", subnet["name"], "subnet names must be unique")
         block = _cidr(f"subnets[{i}].address_prefix", subnet.get("address_prefix"))
+        # subnet_of/overlaps are typed for one IP version; the version test (and _cidr) keeps the pairs alike.
         if not any(block.version == s.version and block.subnet_of(s) for s in space):  # type: ignore[arg-type]
             raise ComponentInputError(
                 COMPONENT,
@@ -78,7 +79,7 @@ def validate_network_args(args: PrivateNetworkArgs) -> None:
                 subnet["address_prefix"],
                 f"outside the address space {args['address_prefixes']}",
             )
-        clash = next((n for n, b in seen.items() if b.overlaps(block)), None)  # type: ignore[arg-type]
+        clash = next((n for n, b in seen.items() if b.overlaps(block)), None)  # type: ignore[arg-type]  # as above
         if clash:
             raise ComponentInputError(
                 COMPONENT, f"subnets[{i}].address_prefix", subnet["address_prefix"], f"overlaps subnet {clash}"
