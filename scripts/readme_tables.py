@@ -38,6 +38,7 @@ COMPONENT_FILES = [
     "connections.py",
     "environment.py",
     "network.py",
+    "dns_zones.py",
     "budget.py",
     "self_serve.py",
     "vnet.py",
