@@ -27,6 +27,7 @@ COMPONENT_FILES = [
     "workspace.py",
     "shared.py",
     "storage.py",
+    "storage_plan.py",
     "key_vault.py",
     "monitoring.py",
     "registry.py",
