@@ -12,19 +12,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, field_validator, model_validator
 
 from amlws.components.access import CustomRoleSettings, WorkspaceAccessSettings
 from amlws.components import defaults
-from amlws.components.compute import ComputeClusterSettings, ComputeInstanceSettings
-from amlws.components.compute_features import (
-    ComputeScheduleSettings,
-    ManagedIdentitiesSettings,
-    ScriptReferenceSettings,
-    ServerlessComputeSettings,
-    SetupScriptsSettings,
-)
 from amlws.components.connections import WorkspaceConnectionSettings
 from amlws.components.datastore import DatastoreSettings
 from amlws.components.diagnostics import DiagnosticLogCategoryArgs, DiagnosticMetricCategoryArgs, DiagnosticSettingArgs
@@ -38,17 +29,12 @@ from amlws.components.storage import WorkspaceStorageArgs
 from amlws.components.kinds import FeatureStoreSettings, WorkspaceHubConfigSettings
 from amlws.components.workspace import CustomerManagedKeySettings, WorkspaceIdentitySettings
 from amlws_rules import (
-    cluster_scale_violations,
     datastore_violations,
-    idle_shutdown_violation,
-    parse_duration,
     workspace_storage_violations,
 )
 from amlws_rules import arm, is_guid, naming
 from amlws_rules.roles import resolve_role
 from amlws_rules.azure_values import STORAGE_KINDS, STORAGE_SKU_NAMES
-from amlws_rules.compute import MAX_NODE_COUNT, assigned_user_problem
-from amlws_rules.vm_sizes import vm_size_problem
 
 from .config_base import (
     Access,
@@ -62,6 +48,16 @@ from .config_base import (
     name_check,
     not_beside,
     optional_guids,
+)
+from .config_compute import (  # noqa: F401 (moved to config_compute; imported from here before)
+    ComputeClusterConfig,
+    ComputeInstanceConfig,
+    ComputeScheduleConfig,
+    ManagedIdentitiesConfig,
+    ScriptReferenceConfig,
+    ServerlessComputeConfig,
+    SetupScriptsConfig,
+    _vm_size,
 )
 
 # What every created resource's section gets from the stack or its component, never from the stack file.
@@ -221,117 +217,6 @@ class ContainerRegistryConfig(
         sku = _value(self, "sku_name", defaults.CONTAINER_REGISTRY_SKU_NAME)
         if self.existing_id is None and self.public_network_access == "Disabled" and sku != "Premium":
             raise ValueError(f"only a Premium registry can disable public network access (skuName is {sku})")
-        return self
-
-
-def _vm_size(*fields: str) -> Any:
-    """A validator for `vmSize` against amlws_rules/vm_sizes.py (the components' rule), unless `allowUnlistedVmSize`
-    (declared before `vmSize` in the Args, so it is in `info.data`) vouches for a newer size."""
-
-    def check(cls: Any, value: str, info: ValidationInfo) -> str:
-        problem = vm_size_problem(value, info.data.get("allow_unlisted_vm_size") is True)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-    return field_validator(*fields)(classmethod(check))  # type: ignore[arg-type]  # pydantic's overloads
-
-
-# The compute features: the component checks their values while planning (cron, time zone, script source, IDs),
-# and its refusals name the stack key (program.config_problem).
-class ComputeScheduleConfig(args_section(ComputeScheduleSettings)):
-    pass
-
-
-class ScriptReferenceConfig(args_section(ScriptReferenceSettings)):
-    pass
-
-
-class SetupScriptsConfig(
-    args_section(
-        SetupScriptsSettings, types={"creation_script": ScriptReferenceConfig, "startup_script": ScriptReferenceConfig}
-    )
-):
-    pass
-
-
-class ManagedIdentitiesConfig(args_section(ManagedIdentitiesSettings)):
-    """AVM `managedIdentities` on a compute (`{}` asks for no identity, which is why it is not just left out)."""
-
-
-class ServerlessComputeConfig(args_section(ServerlessComputeSettings)):
-    pass
-
-
-class ComputeInstanceConfig(
-    args_section(
-        ComputeInstanceSettings,
-        omit=("enable_node_public_ip", "disable_local_auth"),
-        types={
-            "name": Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$")],
-            "ssh_public_access": Access,
-            "schedules": list[ComputeScheduleConfig],
-            "setup_scripts": SetupScriptsConfig,
-            "managed_identities": ManagedIdentitiesConfig,
-        },
-    )
-):
-    _check_vm_size = _vm_size("vm_size")
-    _check_subnet = arm_id_check(arm.SUBNET, "subnet_id")
-
-    @field_validator("idle_time_before_shutdown")
-    @classmethod
-    def _idle_range(cls, value: str) -> str:
-        problem = idle_shutdown_violation(value)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("assigned_user_object_id", "assigned_user_tenant_id")
-    @classmethod
-    def _assigned_user(cls, value: str | None, info: ValidationInfo) -> str | None:
-        problem = assigned_user_problem(str(info.field_name), value)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-
-class ComputeClusterConfig(
-    args_section(
-        ComputeClusterSettings,
-        omit=("enable_node_public_ip", "disable_local_auth"),
-        types={
-            "name": Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{1,15}$")],
-            "vm_priority": Literal["Dedicated", "LowPriority"],
-            "managed_identities": ManagedIdentitiesConfig,
-        },
-    )
-):
-    @field_validator("node_idle_time_before_scale_down")
-    @classmethod
-    def _duration(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_duration(value)
-        return value
-
-    _check_vm_size = _vm_size("vm_size")
-    _check_subnet = arm_id_check(arm.SUBNET, "subnet_id")
-
-    @field_validator("max_node_count", "min_node_count")
-    @classmethod
-    def _count(cls, value: int, info: ValidationInfo) -> int:
-        """Each count on its own key (its own line): negative, zero maximum, beyond the API's int32."""
-        low, high = (value, MAX_NODE_COUNT) if info.field_name == "min_node_count" else (0, value)
-        problems = [p for p in cluster_scale_violations(low, high) if p.startswith(to_camel(str(info.field_name)))]
-        if problems:
-            raise ValueError("; ".join(problems))
-        return value
-
-    @model_validator(mode="after")
-    def _scale(self) -> "ComputeClusterConfig":
-        problems = cluster_scale_violations(self.min_node_count, self.max_node_count)
-        if problems:
-            raise ValueError("; ".join(problems))
         return self
 
 

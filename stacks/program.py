@@ -10,14 +10,10 @@ declared from that plan in the second.
 from __future__ import annotations
 
 import copy
-import json
-import re
 from typing import Any, Mapping, cast
 
 import pulumi
-from pulumi.runtime.config import is_config_secret
 from pulumi_azure_native import authorization, resources
-from pydantic.alias_generators import to_camel
 
 from amlws.components import (
     BudgetSettings,
@@ -27,15 +23,11 @@ from amlws.components import (
     PrivateDnsZones,
     PrivateDnsZonesArgs,
     SelfServeZone,
-    SelfServeZoneArgs,
     SharedWorkspaceResources,
-    SharedWorkspaceResourcesArgs,
     monthly_budget,
 )
-from amlws.components.network import ALL_ZONES, endpoint_targets, zones_needed, zones_the_stack_creates
-from amlws.components.outbound import WORKSPACE_SECTIONS
-from amlws.components.vnet import PrivateNetwork, PrivateNetworkArgs, validate_network_args
-from amlws_rules.naming import VIRTUAL_NETWORK, hyphenated_name
+from amlws.components.network import ALL_ZONES
+from amlws.components.vnet import PrivateNetwork, validate_network_args
 from amlws.components.self_serve import validate_zone_args
 from amlws.components.shared import planned_workspace_sections, validate_shared_args
 from amlws.components.encryption import deployer_crypto_officer, deployer_grant_name
@@ -54,20 +46,37 @@ from .config import (  # noqa: F401 (cost_tags: moved to config, where the tag l
     cost_tags,
     read_stack_config,
 )
+from .program_network import (  # noqa: F401 (moved to program_network; imported from here before)
+    Subnets,
+    _endpoint_groups,
+    endpoint_settings,
+    needs_private_dns_zones,
+    network_args,
+    stack_dns_zones,
+)
+from .shared_args import (  # noqa: F401 (moved to shared_args; imported from here before)
+    SHARED_SECTIONS,
+    ZONE_SECTIONS,
+    _dump,
+    _lock,
+    self_serve_args,
+    shared_args,
+    shared_resource_group_name,
+)
+from .problems import (  # noqa: F401 (moved to problems; imported from here before)
+    STACK_SETTINGS,
+    _stack_setting,
+    config_key,
+    config_problem,
+    plain_connection_keys,
+)
 
-Subnets = Mapping[str, pulumi.Input[str]]
 HubIds = tuple[pulumi.Input[str], pulumi.Input[str | None] | None]
 """A Hub's workspace ID and its Log Analytics workspace ID (None: its diagnostics are off)."""
-
-SHARED_SECTIONS = ("container_registry", "key_vault", "monitoring", "storage", "ml_registry")
 
 
 def resource_group_name(stack: StackConfig, workspace: WorkspaceConfig) -> str:
     return workspace.resource_group_name or f"rg-{workspace.project}-{stack.environment}"
-
-
-def shared_resource_group_name(stack: StackConfig) -> str:
-    return (stack.shared.resource_group_name if stack.shared else None) or f"rg-shared-{stack.environment}"
 
 
 def ml_config(
@@ -76,126 +85,6 @@ def ml_config(
     """Exactly the `config.json` the Azure ML SDKs read (`MLClient.from_config()`,
     `Workspace.from_config()`): `amlws ml-config PROJECT` writes it from the stack's outputs."""
     return {"subscription_id": subscription_id, "resource_group": resource_group, "workspace_name": workspace_name}
-
-
-def _lock(stack: StackConfig) -> dict[str, Any]:
-    """A protected stack also locks its data resources (AVM `lock`): `protect` stops only Pulumi,
-    a CanNotDelete management lock stops the portal and the CLI too (the pack's data-resources-delete-lock).
-    A workspace with a managed network gets none (MachineLearningWorkspace `workspace_lock`)."""
-    return {"lock": {"kind": "CanNotDelete"}} if stack.protect else {}
-
-
-def _dump(model: Any) -> Any:
-    return model.model_dump(exclude_none=True) if model is not None else None
-
-
-def network_args(stack: StackConfig, rg_name: pulumi.Input[str]) -> PrivateNetworkArgs:
-    """The virtual network the stack creates (`amlws:network.virtualNetwork`), in the shared resource group."""
-    assert stack.network is not None and stack.network.virtual_network is not None
-    vnet = stack.network.virtual_network
-    return {
-        "resource_group_name": rg_name,
-        "location": stack.location,
-        "tags": cost_tags(stack, None),
-        "virtual_network_name": vnet.name or hyphenated_name(VIRTUAL_NETWORK, "vnet", ["shared", stack.environment]),
-        "address_prefixes": list(vnet.address_prefixes),
-        "subnets": [{"name": s.name, "address_prefix": s.address_prefix} for s in vnet.subnets],
-    }
-
-
-def endpoint_settings(
-    stack: StackConfig,
-    endpoints: PrivateEndpointsConfig,
-    zone_ids: Mapping[str, pulumi.Input[str]] | None,
-    subnets: Subnets | None,
-) -> dict[str, Any]:
-    """`private_endpoints` args: the subnet by ID, by name in the existing network, or the created subnet's ID."""
-    subnet: pulumi.Input[str] | None = endpoints.subnet_id
-    if subnet is None and stack.network is not None and stack.network.virtual_network_id is not None:
-        subnet = f"{stack.network.virtual_network_id}/subnets/{endpoints.subnet_name}"
-    elif subnet is None:
-        subnet = (subnets or {})[str(endpoints.subnet_name)]
-    if not endpoints.private_dns_zone_group:
-        return {"subnet_id": subnet, "private_dns_zone_group": False}
-    settings: dict[str, Any] = {"subnet_id": subnet, "private_dns_zone_ids": dict(zone_ids or {})}
-    if endpoints.private_dns_zone_resource_ids is not None:
-        settings["private_dns_zone_resource_ids"] = list(endpoints.private_dns_zone_resource_ids)
-    return settings
-
-
-def _endpoint_groups(sections: Mapping[str, Any], created_by_default: tuple[str, ...] = ()) -> list[str]:
-    """The private link groups of the endpoints a user's sections get (`endpoint_targets`, the components' rule)."""
-    return [group for _, _, group in endpoint_targets(sections, created_by_default)]
-
-
-def stack_dns_zones(stack: StackConfig) -> tuple[str, ...]:
-    """The private DNS zones the stack creates (`zones_the_stack_creates`): every zone no private-endpoint user
-    brings in `privateEndpoints.privateDnsZoneResourceIds`, none when all the zones they need are brought.
-    A workspace's storage, vault and registry get endpoints only when it creates them (not shared, not existing)."""
-    users: dict[str, tuple[list[str], list[str]]] = {}
-    shared = stack.shared
-    for i, ws in enumerate(stack.workspaces):
-        if ws.private_endpoints is None or not ws.private_endpoints.private_dns_zone_group:
-            continue
-        sections: dict[str, Any] = {}
-        for key in ("storage", "key_vault", "container_registry"):
-            own = getattr(ws, key)
-            if own is None and (shared is None or getattr(shared, key) is None):
-                continue
-            brought = (own is not None and own.existing_id) or (shared is not None and getattr(shared, key) is not None)
-            sections[key] = {"existing_id": "brought"} if brought else {}
-        groups = ["amlworkspace", *_endpoint_groups(sections, WORKSPACE_SECTIONS)]
-        users[f"amlws:workspaces[{i}]"] = (
-            zones_needed(groups),
-            ws.private_endpoints.private_dns_zone_resource_ids or [],
-        )
-    if shared is not None and shared.private_endpoints is not None and shared.private_endpoints.private_dns_zone_group:
-        sections = {
-            key: {"existing_id": "brought"} if getattr(getattr(shared, key), "existing_id", None) else {}
-            for key in ("storage", "key_vault", "container_registry", "ml_registry")
-            if getattr(shared, key) is not None
-        }
-        users["amlws:shared"] = (
-            zones_needed(_endpoint_groups(sections)),
-            shared.private_endpoints.private_dns_zone_resource_ids or [],
-        )
-    return zones_the_stack_creates(users)
-
-
-def needs_private_dns_zones(stack: StackConfig) -> bool:
-    """The stack's private DNS zones serve the endpoints with a zone group: none when every endpoint it declares
-    has `privateDnsZoneGroup: false` (a network without endpoints keeps its zones, as before)."""
-    users = [w.private_endpoints for w in stack.workspaces if w.private_endpoints is not None]
-    if stack.shared is not None and stack.shared.private_endpoints is not None:
-        users.append(stack.shared.private_endpoints)
-    return not users or any(u.private_dns_zone_group for u in users)
-
-
-def shared_args(
-    stack: StackConfig,
-    rg_name: pulumi.Input[str],
-    zone_ids: Mapping[str, pulumi.Input[str]] | None = None,
-    subnets: Subnets | None = None,
-) -> SharedWorkspaceResourcesArgs:
-    assert stack.shared is not None
-    args: dict[str, Any] = {
-        "resource_group_name": rg_name,
-        "location": stack.location,
-        "tags": cost_tags(stack, None),
-        "protect": stack.protect,
-        **_lock(stack),
-    }
-    for field in SHARED_SECTIONS:
-        section = getattr(stack.shared, field)
-        if section is not None:
-            args[field] = _dump(section)
-    names.fill_names(args, names.section_names(stack, "shared", shared_resource_group_name(stack)))
-    if "key_vault" in args and any(w.customer_managed_key for w in stack.workspaces):
-        args["key_vault"]["grant_deployer_crypto_officer"] = True  # the workspaces create their CMK keys in it
-        args["key_vault"]["deployer_principal_type"] = stack.deployer_principal_type
-    if stack.shared.private_endpoints is not None:
-        args["private_endpoints"] = endpoint_settings(stack, stack.shared.private_endpoints, zone_ids, subnets)
-    return cast(SharedWorkspaceResourcesArgs, args)  # held to the Args by the component's check_component_args
 
 
 def workspace_body(stack: StackConfig, workspace: WorkspaceConfig) -> dict[str, Any]:
@@ -272,90 +161,6 @@ def workspace_args(
             },
         )
     return cast(MachineLearningWorkspaceArgs, args)  # held to the Args by the component's check_component_args
-
-
-def config_key(text: str) -> str:
-    """Component settings as the stack file spells them: `storage.existing_id` -> `storage.existingId`
-    (snake_case words only; never inside an ID, a path or a quoted value)."""
-    return re.sub(r"(?<![/\w'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![/\w'\"-])", lambda m: to_camel(m.group()), text)
-
-
-# A component setting fed by a stack key of another name: the workspace's `diagnostics` list is its
-# `diagnostic_settings`.
-STACK_SETTINGS = {"diagnostic_settings": "diagnostics"}
-
-
-def _stack_setting(setting: str) -> str:
-    for component_key, stack_key in STACK_SETTINGS.items():
-        if setting == component_key or setting.startswith((f"{component_key}[", f"{component_key}.")):
-            return stack_key + setting[len(component_key) :]
-    return setting
-
-
-def config_problem(prefix: str, err: ComponentInputError, context: str | None = None) -> str:
-    """A component's refusal, reported like a config error: stack key (camelCase), value, what is wrong."""
-    where = f" ({context}, checked by {err.component})" if context else f" (checked by {err.component})"
-    key = config_key(_stack_setting(err.setting))
-    key = f"{prefix}.{key}" if not key.startswith("(") else f"{prefix} {key}"
-    return f"{key} = {json.dumps(err.value, default=str, ensure_ascii=False)}: {config_key(err.problem)}{where}"
-
-
-# selfServe.resources section -> (SelfServeZone approved key, SharedWorkspaceResources output)
-ZONE_SECTIONS = {
-    "storage": ("storage_account_id", "storage_account_id"),
-    "key_vault": ("key_vault_id", "key_vault_id"),
-    "monitoring": ("application_insights_id", "application_insights_id"),
-    "container_registry": ("container_registry_id", "container_registry_id"),
-}
-
-
-def self_serve_args(stack: StackConfig, shared: Any = None) -> SelfServeZoneArgs:
-    """The zone creates the sections it configures and approves the rest from amlws:shared (the same
-    resources the project workspaces use). `shared` is the SharedWorkspaceResources (None in the preflight,
-    which only needs to know which IDs will exist)."""
-    zone = stack.self_serve
-    assert zone is not None
-    env = stack.environment
-    args: dict[str, Any] = {
-        "resource_group_name": zone.resource_group_name or f"rg-selfserve-{env}",
-        "location": stack.location,
-        "creator_group_object_ids": list(zone.creator_group_object_ids),
-        "effect": zone.effect,
-        "required_tags": list(zone.required_tags),
-        "tags": {**stack.tags, "project": "selfserve", "environment": env, "managed-by": "pulumi"},
-        "protect": stack.protect,
-        **_lock(stack),
-    }
-    for key in ("public_network_access", "managed_network_isolation_mode", "image_builds"):
-        if getattr(zone, key) is not None:
-            args[key] = getattr(zone, key)
-    created = {f: _dump(getattr(zone.resources, f)) for f in ZONE_SECTIONS if getattr(zone.resources, f) is not None}
-    if created:
-        args["resources"] = created
-    approved: dict[str, Any] = {}
-    for field, (key, output) in ZONE_SECTIONS.items():
-        if field not in created and stack.shared is not None and getattr(stack.shared, field) is not None:
-            approved[key] = (
-                getattr(shared, output)
-                if shared is not None
-                else pulumi.Output.from_input(f"<amlws:shared.{field}>")  # preflight: an ID known later
-            )
-    if approved:
-        args["approved"] = approved
-    return cast(SelfServeZoneArgs, args)  # held to the Args by the component's check_component_args
-
-
-def plain_connection_keys(index: int, workspace: WorkspaceConfig) -> list[str]:
-    """A connection's key written in plain text would sit unencrypted in the stack file: refuse it (the engine
-    marks the whole `amlws:workspaces` key secret when any value inside it is a `secure:` one)."""
-    if is_config_secret("amlws:workspaces"):
-        return []
-    return [
-        f"amlws:workspaces[{index}].connections[{j}].secret = [not shown]: a key belongs in a secure value: "
-        f"pulumi config set --secret --path 'workspaces[{index}].connections[{j}].secret' <key>"
-        for j, conn in enumerate(workspace.connections or [])
-        if conn.secret is not None
-    ]
 
 
 def preflight(

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from amlws.components import MachineLearningWorkspace, key_vault, storage
+from amlws.components import MachineLearningWorkspace, key_vault, storage, storage_plan
 from amlws.components.workspace import plan_workspace
 from amlws.mocks import ArmMocks
 from amlws.monitor import RecordingMonitor
@@ -42,7 +42,9 @@ def _counting(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> Counte
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_each_workspace_storage_and_key_vault_are_checked_once_per_preview(stack, monkeypatch):
-    storage_checks = _counting(monkeypatch, storage, "validate_storage_args")
+    # validate_storage_args lives in storage_plan (issue 18's split); storage re-imports it, so count both names.
+    storage_checks = _counting(monkeypatch, storage_plan, "validate_storage_args")
+    storage_checks.update(_counting(monkeypatch, storage, "validate_storage_args"))
     vault_checks = _counting(monkeypatch, key_vault, "validate_key_vault_args")
     result = preview_stack(ROOT, stack)
     projects = {r.name for r in by_type(result, "MachineLearningWorkspace")}
@@ -124,13 +126,13 @@ def test_a_plan_is_frozen_and_declares_what_planning_the_same_args_again_would()
 def test_two_workspaces_bringing_one_storage_account_ask_azure_once_per_run(monkeypatch):
     """The stack program's Lookups answers the second workspace's question (it is the program's, not global)."""
     asked: list[str] = []
-    original = storage._get_account
+    original = storage_plan._get_account  # moved there from storage (issue 18's split)
 
     def counting(name: str, resource_group_name: str) -> Any:
         asked.append(name)
         return original(name, resource_group_name)
 
-    monkeypatch.setattr(storage, "_get_account", counting)
+    monkeypatch.setattr(storage_plan, "_get_account", counting)
     account = (
         "/subscriptions/00000000-0000-0000-0000-000000000000"
         "/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stshared"
