@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NotRequired, Sequence, TypedDict
 
 import pulumi
+
+from amlws.declared import as_written
 from pulumi_azure_native import authorization
 from pulumi_azure_native import machinelearningservices as ml
 
@@ -175,7 +177,12 @@ def validate_image_build_compute(
             component,
             "image_build_compute",
             image_build_compute,
-            f"names no compute of this workspace ({', '.join(compute_names) or 'it declares none'})",
+            "names no compute of this workspace ("
+            + (
+                ", ".join(compute_names)
+                or f"its {as_written('compute_instances')} and {as_written('compute_clusters')} declare none"
+            )
+            + ")",
         )
     remote = [env["name"] for env in environments if built_by_azure_ml(env)]
     if remote and registry_private and image_build_compute is None:
