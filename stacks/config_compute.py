@@ -50,11 +50,11 @@ def _vm_size(*fields: str) -> Any:
 # The compute features: the component checks their values while planning (cron, time zone, script source, IDs),
 # and its refusals name the stack key (program.config_problem).
 class ComputeScheduleConfig(args_section(ComputeScheduleSettings)):
-    pass
+    """`schedules[]` of a compute instance, as ComputeScheduleSettings."""
 
 
 class ScriptReferenceConfig(args_section(ScriptReferenceSettings)):
-    pass
+    """`creationScript` / `startupScript`, as ScriptReferenceSettings."""
 
 
 class SetupScriptsConfig(
@@ -62,7 +62,7 @@ class SetupScriptsConfig(
         SetupScriptsSettings, types={"creation_script": ScriptReferenceConfig, "startup_script": ScriptReferenceConfig}
     )
 ):
-    pass
+    """`setupScripts` of a compute instance, as SetupScriptsSettings."""
 
 
 class ManagedIdentitiesConfig(args_section(ManagedIdentitiesSettings)):
@@ -70,7 +70,7 @@ class ManagedIdentitiesConfig(args_section(ManagedIdentitiesSettings)):
 
 
 class ServerlessComputeConfig(args_section(ServerlessComputeSettings)):
-    pass
+    """`serverlessCompute` of a workspace, as ServerlessComputeSettings."""
 
 
 class ComputeInstanceConfig(

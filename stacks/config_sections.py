@@ -384,11 +384,11 @@ class PrivateEndpointsConfig(StackModel):
 
 
 class DiagnosticLogCategoryConfig(args_section(DiagnosticLogCategoryArgs)):
-    pass
+    """`logCategoriesAndGroups[]` of a diagnostic setting, as DiagnosticLogCategoryArgs."""
 
 
 class DiagnosticMetricCategoryConfig(args_section(DiagnosticMetricCategoryArgs)):
-    pass
+    """`metricCategories[]` of a diagnostic setting, as DiagnosticMetricCategoryArgs."""
 
 
 class DiagnosticSettingConfig(
