@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "policy"))
 
 COMPONENT_FILES = [
     "workspace.py",
+    "workspace_args.py",
     "shared.py",
     "storage.py",
     "storage_plan.py",
