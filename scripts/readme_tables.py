@@ -30,6 +30,7 @@ COMPONENT_FILES = [
     "storage.py",
     "storage_plan.py",
     "key_vault.py",
+    "key_vault_plan.py",
     "monitoring.py",
     "registry.py",
     "compute.py",
