@@ -16,7 +16,7 @@ from amlws_rules.naming import KEY_VAULT
 from . import defaults
 from ._common import ComponentInputError, check_name, required
 from .role_assignments import RoleAssignmentSettings
-from .lookups import Lookups, check_when_known, lookup_existing
+from .lookups import Lookups, SectionPlan, check_when_known, lookup_existing, plan_section
 from .locks import LockArgs, check_lock
 
 KEY_VAULT_TYPE = "Microsoft.KeyVault/vaults"
@@ -160,20 +160,15 @@ def _handed_vault(existing: pulumi.Input[str], facts: ExistingVaultFacts | None)
     )
 
 
-@dataclass(frozen=True, slots=True)
-class VaultPlan:
-    """The validated key vault section: what the lookup of a string `existing_id` found (None otherwise).
-    Everything else the component needs is read from its args, which may carry Outputs the plan never saw."""
-
-    looked_up: VaultFacts | None
+VaultPlan = SectionPlan[VaultFacts]
+"""The validated key vault section (`plan_key_vault`): what the lookup of a string `existing_id` found."""
 
 
 def plan_key_vault(
     args: WorkspaceKeyVaultArgs, component: str = "WorkspaceKeyVault", lookups: Lookups | None = None
 ) -> VaultPlan:
     """Validate the section once (looking up a string `existing_id`); the component declares from the result."""
-    found = validate_key_vault_args(args, component, lookups)
-    return VaultPlan(found if isinstance(args.get("existing_id"), str) else None)
+    return plan_section(validate_key_vault_args, args, component, lookups)
 
 
 def vault_of(args: WorkspaceKeyVaultArgs, plan: VaultPlan) -> VaultFacts:
