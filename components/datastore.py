@@ -144,7 +144,7 @@ def declare_accounts(
         s = ds.settings
         if ds.existing_id:
             arm = parse_arm_id(ds.existing_id)
-            accounts.append(DatastoreAccount(ds, ds.existing_id, arm.name, arm.resource_group_name))
+            accounts.append(DatastoreAccount(ds, ds.existing_id, arm.name, arm.group))
             continue
         hns = s.get("is_hns_enabled", ds.datastore_type == "AzureDataLakeGen2")
         account = storage.StorageAccount(

@@ -62,7 +62,7 @@ def lookup_existing(
 
     def fetch() -> Any:
         try:
-            return invoke(arm.name, arm.resource_group_name)
+            return invoke(arm.name, arm.group)
         except Exception as err:  # the engine reports invoke failures as plain exceptions
             if is_not_found(err):
                 raise ComponentInputError(
@@ -112,7 +112,7 @@ def check_when_known(
         except ValueError as err:
             raise ComponentInputError(component, setting, resource_id, str(err)) from None
         try:
-            found = await fetch(arm.name, arm.resource_group_name).future()
+            found = await fetch(arm.name, arm.group).future()
         except Exception as err:  # the engine reports invoke failures as plain exceptions
             if is_not_found(err):
                 raise ComponentInputError(

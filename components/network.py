@@ -191,7 +191,7 @@ def validate_outbound_rules(component: str, rules: Mapping[str, OutboundRuleSett
             if not rule.get(key):
                 raise ComponentInputError(component, f"{setting}.{key}", rule.get(key), f"required for a {kind} rule")
         if kind == "PrivateEndpoint":  # the target may be of any type: a storage account, a vault, a registry, ...
-            check_arm_id(component, f"{setting}.service_resource_id", rule["service_resource_id"], None)
+            check_arm_id(component, f"{setting}.service_resource_id", rule.get("service_resource_id"), None)
         _check_spark(component, setting, rule)
 
 

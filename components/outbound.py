@@ -3,7 +3,7 @@ endpoint rule per datastore account under approved-outbound), the approvals its 
 the private endpoints in the stack's own network. Decided while planning, declared from the plan."""
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, TypeAlias
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
@@ -34,7 +34,7 @@ ISOLATION_MODES = ("Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbou
 # modelAsString, so ARM compares without regard to case).
 FIREWALL_SKUS = ("Basic", "Standard")
 WORKSPACE_SECTIONS = ("storage", "key_vault")  # created by default: a workspace always has them
-OutboundRule = "ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs"
+OutboundRule: TypeAlias = ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs
 
 
 # Secure by default, as the Azure Verified Modules are (avm/res/machine-learning-services/workspace: public network

@@ -14,7 +14,7 @@ while planning.
 
 import difflib
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, NotRequired, Sequence, TypedDict
+from typing import Any, Iterable, Mapping, NotRequired, Sequence, TypedDict, cast
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -75,7 +75,8 @@ class PlannedRoleAssignment:
     role_guid: str
     given_role_id: str | None
     """The full role definition ID as written (None: a name or GUID, subscription-scoped when declared)."""
-    principal_id: pulumi.Input[str]
+    principal_id: str | pulumi.Output[str]
+    """A GUID, or an Output known later (a managed identity the stack creates)."""
     principal_type: str
     description: str | None
     condition: str | None
@@ -160,7 +161,7 @@ def _check_item(component: str, setting: str, item: object) -> PlannedRoleAssign
         setting=setting,
         role_guid=role_guid(resolved),
         given_role_id=given_id,
-        principal_id=principal,  # a GUID string or an Output, checked above
+        principal_id=cast("str | pulumi.Output[str]", principal),  # a GUID string or an Output, checked above
         principal_type=principal_type,
         description=item.get("description"),
         condition=condition or None,

@@ -19,7 +19,7 @@ import difflib
 import functools
 import types
 import typing
-from typing import Any, Annotated, Mapping, Union, get_args, get_origin, get_type_hints
+from typing import Any, Annotated, Mapping, Union, get_args, get_origin, get_type_hints, cast
 
 import pulumi
 import typing_extensions
@@ -77,10 +77,10 @@ def schema_type(hint: Any) -> Any:
         return _union([schema_type(m) for m in members])
     if origin in (list, collections.abc.Sequence):  # a Sequence stays one (a tuple is fine there)
         (item,) = get_args(hint) or (Any,)
-        return origin.__class_getitem__(schema_type(item))
+        return cast(Any, origin)[schema_type(item)]
     if origin in (dict, collections.abc.Mapping):
         key, value = get_args(hint) or (str, Any)
-        return origin.__class_getitem__((schema_type(key), schema_type(value)))
+        return cast(Any, origin)[schema_type(key), schema_type(value)]
     return hint  # str, int, bool, float, Literal[...], Any, an enum or another class: validated as declared
 
 

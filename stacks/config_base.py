@@ -14,6 +14,7 @@ import pulumi
 import typing_extensions
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 from pydantic.alias_generators import to_camel
+from pydantic.config import JsonDict
 
 from amlws.components.schema import args_hints
 from amlws_rules import arm, is_guid, naming
@@ -95,7 +96,7 @@ def args_section(
     fields: dict[str, Any] = {}
     for key in keys:
         typ = types[key] if key in types else stack_type(hints[key], f"{args_type.__name__}.{key}")
-        mirrors = {ARGS_FIELD: f"{args_type.__name__}.{key}"}
+        mirrors: JsonDict = {ARGS_FIELD: f"{args_type.__name__}.{key}"}
         if key in defaults:
             fields[key] = (typ, Field(defaults[key], json_schema_extra=mirrors))
         elif key in required:

@@ -54,6 +54,13 @@ class ArmId:
     """Names of the parents of a child resource, outermost first (a subnet's virtual network)."""
 
     @property
+    def group(self) -> str:
+        """The resource group of a resource's ID (an ID parsed as a resource type always has one)."""
+        if self.resource_group_name is None:
+            raise ValueError(f"{self.full_type} {self.name} is not in a resource group")
+        return self.resource_group_name
+
+    @property
     def full_type(self) -> str:
         return f"{self.provider}/{self.resource_type}" if self.provider else self.resource_type
 
