@@ -223,7 +223,7 @@ def vault_facts(found: VaultFacts) -> ExistingVaultFacts | None:
 
 def vault_name_and_group(vault_id: pulumi.Output[str]) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
     arm = vault_id.apply(lambda i: parse_arm_id(i, KEY_VAULT_TYPE))
-    return arm.apply(lambda a: a.name), arm.apply(lambda a: a.resource_group_name)
+    return arm.apply(lambda a: a.name), arm.apply(lambda a: a.group)
 
 
 def checked_vault_id(value: pulumi.Input[str], component: str, *, for_cmk: bool) -> pulumi.Output[str]:

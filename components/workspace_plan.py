@@ -205,7 +205,11 @@ def shape_plan(name: str, args: Mapping[str, Any], checks: WorkspaceChecks) -> W
         names=names,
         kind=kind,
         identity=plan_identity(args, checks.primary_principal),
-        storage=StorageSection(storage, checks.storage, checks.auth_mode) if checks.storage is not None else None,
+        storage=(
+            StorageSection(storage, checks.storage, checks.auth_mode)
+            if checks.storage is not None and checks.auth_mode is not None  # decided exactly when there is storage
+            else None
+        ),
         key_vault=(
             VaultSection(vault, checks.key_vault, vault_of(vault, checks.key_vault))
             if checks.key_vault is not None
