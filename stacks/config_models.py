@@ -123,7 +123,7 @@ class WorkspaceConfig(
         base=WorkspaceStackFields,
         # The stack's region, lock and protection; the grants stay on (the component's default).
         # `name_suffix`: the stack's amlws:nameSuffix names its workspaces and vaults (stacks/names.py).
-        # A list under `diagnostics` is the component's `diagnostic_settings` (program.workspace_body).
+        # A list under `diagnostics` is the component's `diagnostic_settings` (workspace_args.workspace_body).
         omit=(
             "location",
             "lock",
@@ -161,7 +161,7 @@ class WorkspaceConfig(
             "tags": Tags,  # each name and value within Azure's limits (amlws_rules.tags)
             "kind": Literal["Default", "Hub", "Project", "FeatureStore"],  # left out: Default, and no `kind` is sent
             "hub_resource_id": str,  # a Project's hub by resource ID (a hub outside this stack)
-            "diagnostics_workspace_id": str,  # with `hub`, the hub's Log Analytics workspace (stacks/program.py)
+            "diagnostics_workspace_id": str,  # with `hub`, the hub's Log Analytics workspace (stacks/workspace_args.py)
             "feature_store": FeatureStoreConfig,
             "workspace_hub_config": WorkspaceHubConfigConfig,
         },
