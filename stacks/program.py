@@ -169,13 +169,13 @@ def deployer_grants(stack: StackConfig, plans: Mapping[str, WorkspacePlan]) -> d
         if cmk is not None and cmk.existing_vault_id is not None:
             users.setdefault(cmk.existing_vault_id, []).append(project)
             principal_types.setdefault(cmk.existing_vault_id, cmk.deployer_principal_type)
-    stack, project_name = pulumi.get_stack(), pulumi.get_project()
+    stack_name, project_name = pulumi.get_stack(), pulumi.get_project()
     grants: dict[str, pulumi.Resource] = {}
     for vault_id, projects in users.items():
         aliases = [
             pulumi.Alias(
                 name=f"{project}-cmk-deployer-crypto-officer",
-                parent=f"urn:pulumi:{stack}::{project_name}::amlws:index:{WORKSPACE_COMPONENT}::{project}",
+                parent=f"urn:pulumi:{stack_name}::{project_name}::amlws:index:{WORKSPACE_COMPONENT}::{project}",
             )
             for project in sorted(projects)
         ]
