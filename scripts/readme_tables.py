@@ -190,12 +190,24 @@ def _default_text(field: Any) -> str:
         left_to_component = isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get(
             "componentDefault"
         )
-        return "the component's (docs/components.md)" if left_to_component else "unset"
+        return "the component's (see what it holds)" if left_to_component else "unset"
     if isinstance(default, BaseModel):
         return "its defaults"
     if default in ([], {}):
         return "`" + json.dumps(default) + "`"
     return "`" + (json.dumps(default) if not isinstance(default, str) else default) + "`"
+
+
+@functools.cache
+def _args_docs() -> dict[str, str]:
+    """`WorkspaceStorageArgs.sku_name` -> that field's docstring, for every component TypedDict."""
+    return {f"{name}.{f}": doc for name, fields in public_typed_dicts() for f, _, _, doc in fields}
+
+
+def _args_doc(field: Any) -> str:
+    """The docstring of the Args field a derived stack field mirrors (it says the component's default)."""
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    return _args_docs().get(str(extra.get("argsField", "")), "")
 
 
 def config_rows(model: Any = None, prefix: str = "amlws:") -> list[tuple[str, str, str, str]]:
@@ -208,7 +220,9 @@ def config_rows(model: Any = None, prefix: str = "amlws:") -> list[tuple[str, st
         key = prefix + (field.alias or to_camel(name))
         nested = _unwrap(field.annotation)
         doc = " ".join((nested[0].__doc__ or "").split()) if nested else ""
-        rows.append((key, _type_text(field.annotation), _default_text(field), field.description or doc))
+        rows.append(
+            (key, _type_text(field.annotation), _default_text(field), field.description or doc or _args_doc(field))
+        )
         for sub in nested[:1]:
             import typing
 

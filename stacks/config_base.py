@@ -22,6 +22,7 @@ from amlws_rules.tags import tag_name_problem, tag_set_problems, tag_value_probl
 
 NAMESPACE = "amlws"
 COMPONENT_DEFAULT = "componentDefault"  # marks a derived field left to the component's default when unset
+ARGS_FIELD = "argsField"  # `WorkspaceStorageArgs.sku_name`: the Args field a derived field mirrors (its docstring)
 
 Access = Literal["Enabled", "Disabled"]
 NetworkDefaultAction = Literal["Allow", "Deny"]
@@ -94,12 +95,13 @@ def args_section(
     fields: dict[str, Any] = {}
     for key in keys:
         typ = types[key] if key in types else stack_type(hints[key], f"{args_type.__name__}.{key}")
+        mirrors = {ARGS_FIELD: f"{args_type.__name__}.{key}"}
         if key in defaults:
-            fields[key] = (typ, defaults[key])
+            fields[key] = (typ, Field(defaults[key], json_schema_extra=mirrors))
         elif key in required:
-            fields[key] = (typ, ...)
+            fields[key] = (typ, Field(..., json_schema_extra=mirrors))
         else:  # the component's default applies (the generated reference says so)
-            fields[key] = (Optional[typ], Field(None, json_schema_extra={COMPONENT_DEFAULT: True}))
+            fields[key] = (Optional[typ], Field(None, json_schema_extra={**mirrors, COMPONENT_DEFAULT: True}))
     name = args_type.__name__.removesuffix("Args").removesuffix("Settings") + "Section"
     return create_model(name, __base__=base, __doc__=args_type.__doc__, **fields)
 

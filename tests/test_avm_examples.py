@@ -270,6 +270,20 @@ def test_max_sends_avms_compute_identity_serverless_subnet_and_locks(preview):
     assert locks and all(lock["level"] == "CanNotDelete" for lock in locks)  # AVM lock
 
 
+def test_max_sends_its_custom_setting_to_three_destinations_with_all_metrics(preview):
+    """AVM max: `customSetting` to Log Analytics, a storage account and an event hub with AllMetrics; allLogs too,
+    which the pack asks for (examples/avm/max/Pulumi.test.yaml says why)."""
+    (setting,) = [
+        r["inputs"]
+        for r in preview("max").resources("azure-native:monitor:DiagnosticSetting")
+        if r["inputs"].get("name") == "customSetting"
+    ]
+    assert setting["resourceUri"].endswith("/workspaces/mlw-mlswmax-test")
+    assert {"workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "eventHubName"} <= set(setting)
+    assert [m["category"] for m in setting["metrics"]] == ["AllMetrics"]
+    assert [log["categoryGroup"] for log in setting["logs"]] == ["allLogs"]
+
+
 def test_max_grants_avms_roles_to_the_managed_identity(preview):
     """AVM max: Owner by name, Contributor by GUID and Reader by full role definition ID, each to the managed
     identity as a ServicePrincipal, scoped to the workspace. Contributor is the workspace identity's own grant (the
@@ -297,13 +311,9 @@ def test_max_grants_avms_roles_to_the_managed_identity(preview):
     assert all(g["principalType"] == "ServicePrincipal" for g in grants)
 
 
-@pytest.mark.skip(
-    reason="examples/avm/waf-aligned does not write sparkEnabled and a diagnostics list yet: the keys landed "
-    "(branch network) at the end of the session that wrote the example"
-)
 def test_waf_aligned_spark_rule_and_logs_to_three_destinations(preview):
     """AVM waf-aligned: rule1 with sparkEnabled, and one diagnostic setting to Log Analytics, a storage account and
-    an event hub (examples/avm/waf-aligned gains the keys when the branch lands)."""
+    an event hub, and systemDatastoresAuthMode identity."""
     result = preview("waf-aligned")
     assert result.workspace()["managedNetwork"]["outboundRules"]["rule1"]["destination"]["sparkEnabled"] is True
     settings = [
@@ -314,6 +324,7 @@ def test_waf_aligned_spark_rule_and_logs_to_three_destinations(preview):
     assert any(
         {"workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "eventHubName"} <= set(s) for s in settings
     )
+    assert result.workspace()["systemDatastoresAuthMode"] == "identity"
 
 
 def test_waf_aligned_endpoint_goes_into_the_existing_dns_zone(preview):
