@@ -2,6 +2,7 @@
 compare with, printed as one Markdown table with the date and the machine.
 
     .venv/bin/python scripts/benchmark.py [--rounds 5] [--sizes 1,10,50,100,200] [--checkov PATH] [--no-tests]
+        [--against DIR]
 
 - Our command against Checkov on the ARM export of the same stack (scripts/arm_export.py):
   `amlws preview prod --quiet --policy-pack policy --policy-config policy/config/prod.json` against
@@ -14,6 +15,8 @@ compare with, printed as one Markdown table with the date and the machine.
   and no teardown as our command runs, nothing else); the pack process's own floor (pulumi and
   pulumi_policy, which the CLI's launch imports). Then ours above the floor, and what the 0.5× target
   leaves above it.
+- `--against DIR`: the same prod commands in an earlier checkout (its own .venv), interleaved with ours in the
+  same rounds, as a ratio: the "no regression" of a refactor (issue 18), measured rather than remembered.
 - Scaling: one stack with N of dev's workspace, each size in a fresh process run the way the command
   runs it (`exiting_soon`): time and peak-RSS growth per workspace, and per-workspace slope from 1 to N.
 - SDK floor: in the largest size's process, a minimal program that registers the same azure-native
@@ -77,7 +80,21 @@ def machine() -> str:
     )
 
 
-def commands(rows: list[tuple[str, str, str]], rounds: int, checkov: str) -> None:
+def baseline(against: Path | None) -> tuple[str, list[str], list[str]] | None:
+    """(commit, prod + pack command, prod --quiet command) run in an earlier checkout with its own .venv."""
+    if against is None:
+        return None
+    python = against / ".venv" / "bin" / "python"
+    if not python.exists():
+        raise SystemExit(f"--against {against}: no .venv/bin/python there (run its scripts/test once)")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=against, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    amlws = [str(python), "-m", "amlws.cli", "preview", "prod", "--quiet"]
+    return commit, [*amlws, "--policy-pack", "policy", "--policy-config", "policy/config/prod.json"], amlws
+
+
+def commands(rows: list[tuple[str, str, str]], rounds: int, checkov: str, against: Path | None = None) -> None:
     import arm_export
 
     from amlws.preview import preview_stack
@@ -96,7 +113,11 @@ def commands(rows: list[tuple[str, str, str]], rounds: int, checkov: str) -> Non
         # loading pulumi and the azure-native modules of prod's resources, in a process that does nothing
         # else (GC off and no interpreter teardown, as our command runs: the least any program pays).
         floors = floor_commands(prod.registrations)
+        earlier = baseline(against)
         for _ in range(rounds):
+            if earlier is not None:  # the same commands in the earlier checkout, interleaved with ours
+                pairs.setdefault("earlier ours", []).append(timed(earlier[1], cwd=against or ROOT)[:2])
+                pairs.setdefault("earlier prod", []).append(timed(earlier[2], cwd=against or ROOT)[:2])
             wall, cpu, proc = timed(ours)
             assert proc.returncode == 0, proc.stderr
             pairs["ours"].append((wall, cpu))
@@ -174,6 +195,20 @@ def commands(rows: list[tuple[str, str, str]], rounds: int, checkov: str) -> Non
                 "",
             )
         )
+    if earlier is not None:
+        for label, key, mine in (
+            ("+ policy pack", "earlier ours", best["ours"]),
+            ("--quiet", "earlier prod", best["prod"]),
+        ):
+            was = best[key]
+            rows.append(
+                (
+                    f"`amlws preview prod {label}`: this checkout / {earlier[0]} (same rounds, interleaved)",
+                    f"{mine[0]:.2f} / {was[0]:.2f} s wall = **{mine[0] / was[0]:.2f}×**; "
+                    f"{mine[1]:.2f} / {was[1]:.2f} s CPU = **{mine[1] / was[1]:.2f}×**",
+                    "≤ 1.0× (no regression)",
+                )
+            )
     separate = best["dev"][0] + best["prod"][0]
     rows.append(
         (
@@ -301,6 +336,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10,50,100,200")
     parser.add_argument("--checkov", default=DEFAULT_CHECKOV)
     parser.add_argument("--no-tests", action="store_true")
+    parser.add_argument(
+        "--against", type=Path, help="an earlier checkout (with its .venv) whose prod preview to compare with"
+    )
     parser.add_argument("--tests-only", action="store_true", help="only the two test-suite rows")
     parser.add_argument("--scale-worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
@@ -311,7 +349,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     rows: list[tuple[str, str, str]] = []
     if not args.tests_only:
-        commands(rows, args.rounds, args.checkov)
+        commands(rows, args.rounds, args.checkov, args.against.resolve() if args.against else None)
         scaling(rows, [int(s) for s in args.sizes.split(",")])
         pack_throughput(rows, args.rounds)
     if not args.no_tests:

@@ -3,7 +3,8 @@
 Every problem is reported together, each naming the stack file, the key path, the value and what is
 allowed, and all of it happens before a single resource is declared. The models live beside this module:
 config_base (the strict camelCase base, derivation from the component Args, shared validators),
-config_sections (the sections derived from the component Args) and config_models (the stack's own models).
+config_sections (the sections derived from the component Args, with config_compute, config_access and
+config_network), config_models (the stack's own models, with config_budget).
 This module reads the stack's settings and turns pydantic's errors into the stack file's messages.
 """
 
@@ -24,32 +25,32 @@ from amlws.components.schema import MISSING_WHY as COMPONENT_MISSING_WHY
 
 from .kinds import hub_problems
 from .config_base import COST_TAGS, NAMESPACE, Access, GroupIds, StackModel
+from .config_access import AccessConfig, CustomRoleConfig
+from .config_budget import BudgetConfig
+from .config_compute import ComputeClusterConfig, ComputeInstanceConfig
 from .config_models import (
-    BudgetConfig,
     MachineLearningRegistryConfig,
-    NetworkConfig,
     SelfServeConfig,
     SelfServeResourcesConfig,
     SharedConfig,
     StackConfig,
-    SubnetConfig,
-    VirtualNetworkConfig,
     WorkspaceConfig,
     cost_tags,
 )
+from .config_network import (
+    NetworkConfig,
+    OutboundRuleConfig,
+    PrivateEndpointsConfig,
+    SubnetConfig,
+    VirtualNetworkConfig,
+)
 from .config_sections import (
-    AccessConfig,
-    ComputeClusterConfig,
-    ComputeInstanceConfig,
     ContainerRegistryConfig,
     CustomerManagedKeyConfig,
-    CustomRoleConfig,
     DatastoreConfig,
     EnvironmentConfig,
     KeyVaultConfig,
     MonitoringConfig,
-    OutboundRuleConfig,
-    PrivateEndpointsConfig,
     StorageConfig,
     WorkspaceIdentityConfig,
 )

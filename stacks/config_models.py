@@ -1,16 +1,15 @@
 """The stack's own models: what only a stack file says (projects, budgets, the shared resource group, the
-self-serve zone, the network) around the sections derived from the component Args (config_sections)."""
+self-serve zone, the network) around the sections derived from the component Args (config_sections).
+The budget lives in config_budget, the network in config_network; this module re-imports their names."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal, Optional
 
-from pydantic import EmailStr, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from amlws_rules import arm, budget_violations, naming
-from amlws_rules.budget import start_date_findings
+from amlws_rules import arm, naming
 from amlws_rules.tags import tag_set_problems
 
 from amlws.components.workspace import MachineLearningWorkspaceArgs
@@ -32,67 +31,32 @@ from .config_base import (
     region,
     tag_problems,
 )
+from .config_access import AccessConfig, RoleAssignmentConfig
+from .config_budget import BudgetConfig
+from .config_network import (  # noqa: F401 (moved to config_network; imported from here before)
+    NetworkConfig,
+    OutboundRuleConfig,
+    PrivateEndpointsConfig,
+    SubnetConfig,
+    VirtualNetworkConfig,
+)
 from .config_sections import (
-    AccessConfig,
     ComputeClusterConfig,
     ComputeInstanceConfig,
     ContainerRegistryConfig,
     ServerlessComputeConfig,
     CustomerManagedKeyConfig,
     ConnectionConfig,
-    RoleAssignmentConfig,
     DatastoreConfig,
     DiagnosticSettingConfig,
     EnvironmentConfig,
     FeatureStoreConfig,
     KeyVaultConfig,
     MonitoringConfig,
-    OutboundRuleConfig,
-    PrivateEndpointsConfig,
     StorageConfig,
     WorkspaceHubConfigConfig,
     WorkspaceIdentityConfig,
 )
-
-
-class BudgetConfig(StackModel):
-    budget_name: Optional[str] = None  # `budgetName`; default budget-<project>-<environment>
-    amount: float
-    start_date: Optional[str] = None  # default: the current month when the budget is created (see components/budget.py)
-    thresholds: list[float] = [80, 100]
-    forecast_thresholds: list[float] = []
-    contact_emails: list[EmailStr]  # email-validator's syntax check (no DNS lookup)
-
-    _check_name = name_check(naming.BUDGET, "budget_name")
-
-    @field_validator("thresholds", "forecast_thresholds", "contact_emails")
-    @classmethod
-    def _lists(cls, values: list[Any], info: ValidationInfo) -> list[Any]:
-        """Problems of one list on its own key, so the message names it (budget_violations: one rule)."""
-        if info.field_name == "contact_emails":
-            problems = budget_violations(amount=1, start_date=None, thresholds=[100], contact_emails=values)
-        else:
-            empty_ok = info.field_name == "forecast_thresholds"
-            problems = budget_violations(amount=1, start_date=None, thresholds=values or [100], contact_emails=["a"])
-            if not values and not empty_ok:
-                problems.append("at least one alert threshold is needed")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return values
-
-    @model_validator(mode="after")
-    def _rules(self) -> "BudgetConfig":
-        problems = budget_violations(
-            amount=self.amount,
-            start_date=self.start_date,
-            thresholds=[*self.thresholds, *self.forecast_thresholds],
-            contact_emails=self.contact_emails,
-        )
-        if self.start_date is not None and not problems:
-            problems += start_date_findings(self.start_date, dt.datetime.now(dt.timezone.utc).date())[0]
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
 
 
 class MachineLearningRegistryConfig(StackModel):
@@ -144,37 +108,6 @@ class SelfServeConfig(StackModel):
     _check_groups = field_validator("creator_group_object_ids")(classmethod(lambda cls, v: guids(v)))
 
 
-class SubnetConfig(StackModel):
-    name: str = Field(min_length=1)
-    address_prefix: str = Field(min_length=1)
-
-
-class VirtualNetworkConfig(StackModel):
-    """A virtual network the stack creates in the shared resource group (`PrivateNetwork`)."""
-
-    name: Optional[str] = None  # `virtualNetworkName`; default vnet-shared-<environment>
-    address_prefixes: list[str] = Field(min_length=1)
-    subnets: list[SubnetConfig] = Field(min_length=1)
-
-
-class NetworkConfig(StackModel):
-    """The stack's virtual network for private endpoints (an existing one by ID, or one it creates); its
-    private DNS zones live in the shared resource group, linked to it."""
-
-    virtual_network_id: Optional[str] = None
-    virtual_network: Optional[VirtualNetworkConfig] = None
-
-    _check_id = arm_id_check(arm.VIRTUAL_NETWORK, "virtual_network_id")
-
-    @model_validator(mode="after")
-    def _one_network(self) -> "NetworkConfig":
-        if (self.virtual_network_id is None) == (self.virtual_network is None):
-            raise ValueError(
-                "give exactly one of virtualNetworkId (an existing network) or virtualNetwork (one the stack creates)"
-            )
-        return self
-
-
 class WorkspaceStackFields(ArgsSection):
     """What only a stack file says about a workspace, before the fields derived from its Args."""
 
@@ -190,7 +123,7 @@ class WorkspaceConfig(
         base=WorkspaceStackFields,
         # The stack's region, lock and protection; the grants stay on (the component's default).
         # `name_suffix`: the stack's amlws:nameSuffix names its workspaces and vaults (stacks/names.py).
-        # A list under `diagnostics` is the component's `diagnostic_settings` (program.workspace_body).
+        # A list under `diagnostics` is the component's `diagnostic_settings` (workspace_args.workspace_body).
         omit=(
             "location",
             "lock",
@@ -228,7 +161,7 @@ class WorkspaceConfig(
             "tags": Tags,  # each name and value within Azure's limits (amlws_rules.tags)
             "kind": Literal["Default", "Hub", "Project", "FeatureStore"],  # left out: Default, and no `kind` is sent
             "hub_resource_id": str,  # a Project's hub by resource ID (a hub outside this stack)
-            "diagnostics_workspace_id": str,  # with `hub`, the hub's Log Analytics workspace (stacks/program.py)
+            "diagnostics_workspace_id": str,  # with `hub`, the hub's Log Analytics workspace (stacks/workspace_args.py)
             "feature_store": FeatureStoreConfig,
             "workspace_hub_config": WorkspaceHubConfigConfig,
         },

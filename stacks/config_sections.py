@@ -5,16 +5,16 @@ stack narrows a type where a stack file is held tighter (an ARM enum as a Litera
 or checks a derived field by its name (an ARM ID as the type it must be: amlws_rules.arm, the components' parser)
 and leaves out what the stack sets itself (resource group, region, tags, protection, locks, diagnostics).
 A setting left out stays None: the component applies its default (components/defaults.py), which the
-rules below read too, so no default is restated here.
+rules below read too, so no default is restated here. The compute, access and network sections live in
+config_compute, config_access and config_network; this module re-imports their names.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from amlws.components.access import CustomRoleSettings, WorkspaceAccessSettings
 from amlws.components import defaults
 from amlws.components.connections import WorkspaceConnectionSettings
 from amlws.components.datastore import DatastoreSettings
@@ -22,9 +22,7 @@ from amlws.components.diagnostics import DiagnosticLogCategoryArgs, DiagnosticMe
 from amlws.components.environment import EnvironmentSettings
 from amlws.components.key_vault import WorkspaceKeyVaultArgs
 from amlws.components.monitoring import WorkspaceMonitoringArgs
-from amlws.components.network import OutboundRuleSettings
 from amlws.components.registry import WorkspaceContainerRegistryArgs
-from amlws.components.role_assignments import PRINCIPAL_TYPES, RoleAssignmentSettings
 from amlws.components.storage import WorkspaceStorageArgs
 from amlws.components.kinds import FeatureStoreSettings, WorkspaceHubConfigSettings
 from amlws.components.workspace import CustomerManagedKeySettings, WorkspaceIdentitySettings
@@ -32,22 +30,26 @@ from amlws_rules import (
     datastore_violations,
     workspace_storage_violations,
 )
-from amlws_rules import arm, is_guid, naming
-from amlws_rules.roles import resolve_role
+from amlws_rules import arm, naming
 from amlws_rules.azure_values import STORAGE_KINDS, STORAGE_SKU_NAMES
 
 from .config_base import (
     Access,
     GroupIds,
     NetworkDefaultAction,
-    StackModel,
     args_section,
     arm_id_check,
     enum_check,
-    guids,
     name_check,
     not_beside,
-    optional_guids,
+)
+from .config_access import (  # noqa: F401 (moved to config_access; imported from here before)
+    ROLE_ASSIGNMENTS,
+    AccessConfig,
+    CustomRoleConfig,
+    RoleAssignmentConfig,
+    _principal,
+    _role,
 )
 from .config_compute import (  # noqa: F401 (moved to config_compute; imported from here before)
     ComputeClusterConfig,
@@ -59,44 +61,15 @@ from .config_compute import (  # noqa: F401 (moved to config_compute; imported f
     SetupScriptsConfig,
     _vm_size,
 )
+from .config_network import (  # noqa: F401 (moved to config_network; imported from here before)
+    OutboundRuleConfig,
+    PrivateEndpointsConfig,
+)
 
 # What every created resource's section gets from the stack or its component, never from the stack file.
 PLACEMENT = ("resource_group_name", "location", "tags", "protect", "lock", "diagnostics_workspace_id")
 # Facts about an existing resource the program vouches for: a program's Outputs, never a stack setting.
 EXISTING_FACTS = ("existing_facts",)
-
-
-def _role(cls: Any, value: str) -> str:
-    """A built-in role name (did you mean), a GUID or a role definition ID: `resolve_role`, the components' reader."""
-    resolve_role(value, "00000000-0000-0000-0000-000000000000")  # the subscription is the deployer's, later
-    return value
-
-
-def _principal(cls: Any, value: str) -> str:
-    if not is_guid(value):
-        raise ValueError(
-            "the principal's object ID is a GUID (of a user, group, service principal or managed identity)"
-        )
-    return value
-
-
-class RoleAssignmentConfig(
-    args_section(
-        RoleAssignmentSettings,
-        types={
-            "principal_id": str,
-            "principal_type": Literal[PRINCIPAL_TYPES],  # type: ignore[valid-type]  # the components' tuple
-            "condition_version": Literal["2.0"],
-        },
-    )
-):
-    """AVM `roleAssignments` entry (the component checks duplicates and where they may go)."""
-
-    _check_role = field_validator("role_definition_id_or_name")(classmethod(_role))
-    _check_principal = field_validator("principal_id")(classmethod(_principal))
-
-
-ROLE_ASSIGNMENTS = {"role_assignments": list[RoleAssignmentConfig]}
 
 
 def _value(section: Any, key: str, default: Any) -> Any:
@@ -220,42 +193,6 @@ class ContainerRegistryConfig(
         return self
 
 
-class CustomRoleConfig(
-    args_section(
-        CustomRoleSettings,
-        types={
-            "role_name": Annotated[str, Field(min_length=1, max_length=128)],
-            "actions": list[str],
-            "not_actions": list[str],
-            "data_actions": list[str],
-        },
-        # A role may grant only data actions: `actions` may be left out in a stack file.
-        defaults={"actions": [], "not_actions": [], "data_actions": []},
-    )
-):
-    _check_groups = field_validator("group_object_ids")(classmethod(lambda cls, v: guids(v)))
-
-    @model_validator(mode="after")
-    def _some_action(self) -> "CustomRoleConfig":
-        if not self.actions and not self.data_actions:
-            raise ValueError("a role needs at least one action or data action: list actions or dataActions")
-        return self
-
-
-class AccessConfig(
-    args_section(
-        WorkspaceAccessSettings,
-        types={"custom_roles": list[CustomRoleConfig]},
-        defaults={"custom_roles": []},
-    )
-):
-    """Microsoft Entra groups (object IDs) per workspace role."""
-
-    _check_groups = field_validator("data_scientists", "compute_operators", "readers", "admins")(
-        classmethod(lambda cls, v: optional_guids(v))
-    )
-
-
 class CustomerManagedKeyConfig(
     args_section(
         CustomerManagedKeySettings,
@@ -283,19 +220,6 @@ class FeatureStoreConfig(args_section(FeatureStoreSettings)):
 
 class WorkspaceHubConfigConfig(args_section(WorkspaceHubConfigSettings)):
     """`workspaceHubConfig` of a Hub workspace (AVM ai-hub)."""
-
-
-class OutboundRuleConfig(
-    args_section(
-        OutboundRuleSettings,
-        omit=("approve",),  # the stack approves only the rules it writes itself (its own ML registry)
-        types={
-            "type": Literal["FQDN", "PrivateEndpoint", "ServiceTag"],
-            "protocol": Literal["TCP", "UDP", "ICMP", "*"],
-        },
-    )
-):
-    _check_target = arm_id_check(None, "service_resource_id")  # any resource type can be a private endpoint's target
 
 
 class ConnectionConfig(args_section(WorkspaceConnectionSettings)):
@@ -352,33 +276,6 @@ class EnvironmentConfig(
             raise ValueError(
                 "give exactly one of dockerContext (built and pushed from the deploying machine) "
                 "or buildContextUri (a blob URI of the context; Azure ML builds the image)"
-            )
-        return self
-
-
-class PrivateEndpointsConfig(StackModel):
-    """Where the private endpoints go: an existing subnet by ID, or a subnet of `amlws:network` by name.
-
-    Not derived: the component's `PrivateEndpointSettings` takes a subnet ID and the DNS zones, which the
-    stack resolves from this (and from `amlws:network`)."""
-
-    subnet_id: str | None = None
-    subnet_name: str | None = Field(None, min_length=1)
-    # false: no DNS zone group on the endpoints (the organisation's Azure Policy registers the records), and the
-    # stack creates no private DNS zones for them (the component's `private_dns_zone_group`)
-    private_dns_zone_group: bool = True
-    private_dns_zone_resource_ids: list[str] | None = None
-    """Existing private DNS zones (`Microsoft.Network/privateDnsZones` IDs) that replace the stack's zones of their
-    names in these endpoints' zone groups (AVM `privateDnsZoneResourceIds`)."""
-
-    _check_subnet = arm_id_check(arm.SUBNET, "subnet_id")
-    _check_zones = arm_id_check(arm.PRIVATE_DNS_ZONE, "private_dns_zone_resource_ids")
-
-    @model_validator(mode="after")
-    def _one_subnet(self) -> "PrivateEndpointsConfig":
-        if (self.subnet_id is None) == (self.subnet_name is None):
-            raise ValueError(
-                "give exactly one of subnetId (an existing subnet) or subnetName (a subnet of amlws:network)"
             )
         return self
 
