@@ -268,7 +268,8 @@ class StackConfig(StackModel):
     allow_unlisted_location: bool = False
     """Accept a `location` newer than the regions amlws_rules/azure_values.py knows."""
     location_differs_from_provider: bool = False
-    """Say so when `location` is not the provider's `azure-native:location` on purpose."""
+    """true: `location` differs from the provider's `azure-native:location` on purpose (else refused: most often a
+    stack file copied from another region)."""
     deployer_principal_type: Literal["ServicePrincipal", "User"] = "ServicePrincipal"
     """Who runs `pulumi up`: the principal type of the deployer's key grant on a customer-managed key's vault."""
     location: str = Field(min_length=2)
