@@ -48,24 +48,36 @@ COMPONENT_FILES = [
 ]
 
 
+def _attribute_docs(node: ast.ClassDef):
+    """(field, annotation, the string right after it) for each annotated field of a class body."""
+    for i, item in enumerate(node.body):
+        if isinstance(item, ast.AnnAssign):
+            after = node.body[i + 1] if i + 1 < len(node.body) else None
+            doc = after.value.value if isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant) else ""
+            yield ast.unparse(item.target), ast.unparse(item.annotation), " ".join(str(doc).split())
+
+
 def _typed_dicts(path: Path):
     for node in ast.parse(path.read_text()).body:
         if isinstance(node, ast.ClassDef) and any(ast.unparse(b) == "TypedDict" for b in node.bases):
             fields = []
-            for i, item in enumerate(node.body):
-                if isinstance(item, ast.AnnAssign):
-                    annotation = ast.unparse(item.annotation)
-                    required = not annotation.startswith("NotRequired[")
-                    if not required:
-                        annotation = annotation[len("NotRequired[") : -1]
-                    after = node.body[i + 1] if i + 1 < len(node.body) else None
-                    doc = (
-                        after.value.value
-                        if isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
-                        else ""
-                    )
-                    fields.append((ast.unparse(item.target), annotation, required, " ".join(str(doc).split())))
+            for name, annotation, doc in _attribute_docs(node):
+                required = not annotation.startswith("NotRequired[")
+                if not required:
+                    annotation = annotation[len("NotRequired[") : -1]
+                fields.append((name, annotation, required, doc))
             yield node.name, fields
+
+
+@functools.cache
+def _stack_model_docs() -> dict[str, str]:
+    """`StackConfig.location` -> the docstring under that field, for the stack's own (hand-written) models."""
+    docs = {}
+    for path in sorted((ROOT / "stacks").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef):
+                docs |= {f"{node.name}.{name}": doc for name, _, doc in _attribute_docs(node) if doc}
+    return docs
 
 
 def _cell(text: str) -> str:
@@ -222,9 +234,10 @@ def config_rows(model: Any = None, prefix: str = "amlws:") -> list[tuple[str, st
         key = prefix + (field.alias or to_camel(name))
         nested = _unwrap(field.annotation)
         doc = " ".join((nested[0].__doc__ or "").split()) if nested else ""
-        rows.append(
-            (key, _type_text(field.annotation), _default_text(field), field.description or doc or _args_doc(field))
+        described = field.description or next(
+            (d for c in model.__mro__ if (d := _stack_model_docs().get(f"{c.__name__}.{name}"))), ""
         )
+        rows.append((key, _type_text(field.annotation), _default_text(field), described or doc or _args_doc(field)))
         for sub in nested[:1]:
             import typing
 

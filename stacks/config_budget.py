@@ -16,12 +16,19 @@ from .config_base import StackModel, name_check
 
 
 class BudgetConfig(StackModel):
-    budget_name: Optional[str] = None  # `budgetName`; default budget-<project>-<environment>
+    budget_name: Optional[str] = None
+    """`budgetName`; default `budget-<project>-<environment>`."""
     amount: float
-    start_date: Optional[str] = None  # default: the current month when the budget is created (see components/budget.py)
+    """The monthly amount, in the billing currency."""
+    start_date: Optional[str] = None
+    """First day of a month (`YYYY-MM-01`); default the current month when the budget is created
+    (components/budget.py)."""
     thresholds: list[float] = [80, 100]
+    """Alert at these percentages of the amount actually spent."""
     forecast_thresholds: list[float] = []
-    contact_emails: list[EmailStr]  # email-validator's syntax check (no DNS lookup)
+    """Alert at these percentages of the amount forecast."""
+    contact_emails: list[EmailStr]
+    """Who the alerts go to (email-validator's syntax check, no DNS lookup)."""
 
     _check_name = name_check(naming.BUDGET, "budget_name")
 

@@ -61,9 +61,15 @@ from .config_sections import (
 
 class MachineLearningRegistryConfig(StackModel):
     registry_name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,32}$")
+    """Registry name: 3-33 letters, digits, hyphens and underscores, starting with a letter or digit."""
     locations: Optional[list[str]] = None
+    """Regions the registry replicates to; the shared resource group's region by default."""
     public_network_access: Access = "Enabled"
+    """`publicNetworkAccess` of the registry: `Enabled` (the default here, written in the stack file to close it)
+    or `Disabled`."""
     user_group_object_ids: Optional[GroupIds] = None
+    """Microsoft Entra groups given AzureML Registry User (1823dd4f-9b8c-4ab6-ab4e-7397a3684615) on the
+    registry."""
 
     _check_groups = field_validator("user_group_object_ids")(classmethod(lambda cls, v: optional_guids(v)))
     _check_locations = field_validator("locations")(
@@ -75,21 +81,31 @@ class SharedConfig(StackModel):
     """Associated resources the stack's workspaces share; each present section is used by every workspace."""
 
     resource_group_name: Optional[str] = None
+    """The shared resource group; default `rg-shared-<environment>`, created by the stack."""
     container_registry: Optional["ContainerRegistryConfig"] = None
+    """One container registry for every workspace of the stack."""
     key_vault: Optional["KeyVaultConfig"] = None
+    """One key vault for every workspace of the stack."""
     monitoring: Optional["MonitoringConfig"] = None
+    """One Log Analytics workspace (and Application Insights) for every workspace of the stack."""
     storage: Optional["StorageConfig"] = None
     ml_registry: Optional[MachineLearningRegistryConfig] = None
+    """An Azure ML registry the stack's workspaces share models and environments through."""
     private_endpoints: Optional[PrivateEndpointsConfig] = None
+    """Where the shared resources' private endpoints go."""
 
 
 class SelfServeResourcesConfig(StackModel):
     """Associated resources the self-serve zone creates itself (a section left out is taken from amlws:shared)."""
 
     storage: Optional[StorageConfig] = None
+    """The zone's own storage account settings."""
     key_vault: Optional[KeyVaultConfig] = None
+    """The zone's own key vault settings."""
     monitoring: Optional[MonitoringConfig] = None
+    """The zone's own Log Analytics and Application Insights settings."""
     container_registry: Optional[ContainerRegistryConfig] = None
+    """The zone's own container registry settings."""
 
 
 class SelfServeConfig(StackModel):
@@ -97,13 +113,22 @@ class SelfServeConfig(StackModel):
     Azure Policy."""
 
     resource_group_name: Optional[str] = None
+    """The zone's resource group; default `rg-selfserve-<environment>`, created by the stack."""
     creator_group_object_ids: GroupIds
+    """Microsoft Entra groups whose members may create workspaces in the zone."""
     effect: Literal["Deny", "Audit"] = "Deny"
+    """Effect of every policy assignment: `Deny` (locked-down environments) or `Audit` (dev)."""
     public_network_access: Optional[Access] = None
+    """`Disabled` to require workspaces without public network access (built-in 438c38d2); omit to leave it open."""
     managed_network_isolation_mode: Optional[IsolationMode] = None
+    """The managed network isolation mode workspaces must use (built-in 6ddb1705); omit to leave it free."""
     required_tags: list[str] = Field(default=["project", "environment", "owner"], min_length=1)
+    """Tag names every workspace must carry."""
     image_builds: Optional[Literal["Allowed", "Disabled"]] = None
+    """`Allowed` or `Disabled`: may data scientists build custom environment images? Default `Allowed` when the
+    zone approves a registry."""
     resources: SelfServeResourcesConfig = SelfServeResourcesConfig()
+    """The associated resources the zone creates for its workspaces."""
 
     _check_groups = field_validator("creator_group_object_ids")(classmethod(lambda cls, v: guids(v)))
 
@@ -112,6 +137,8 @@ class WorkspaceStackFields(ArgsSection):
     """What only a stack file says about a workspace, before the fields derived from its Args."""
 
     project: str = Field(pattern=r"^[a-z][a-z0-9-]{1,20}$")
+    """The project the workspace serves: 2-21 lowercase letters, digits and hyphens, starting with a letter. It
+    names the workspace and its resources and is the `project` cost tag."""
     hub: Optional[str] = Field(
         None, description="a Project's hub: the `project` of a Hub workspace of this stack (stacks/kinds.py)"
     )
@@ -182,7 +209,8 @@ class WorkspaceConfig(
 ):
     """One project's workspace (the docs recommend a workspace per project)."""
 
-    budget: Optional[BudgetConfig] = None  # stack-only: a monthly budget on the project's resource group
+    budget: Optional[BudgetConfig] = None
+    """A monthly budget with alerts on the project's resource group (stack-only: no component input)."""
 
     _check_name = name_check(naming.ML_WORKSPACE, "workspace_name")
     _check_auth_mode = enum_check(("AccessKey", "Identity", "UserDelegationSAS"), "system_datastores_auth_mode")
@@ -227,26 +255,38 @@ class StackConfig(StackModel):
     """Everything under the `amlws:` namespace of a stack file."""
 
     environment: str = Field(pattern=r"^[a-z][a-z0-9]{1,9}$")
-    name_seed: Optional[str] = Field(
-        None, min_length=1, max_length=64
-    )  # mixed into every name suffix (see README, Names)
+    """The environment: 2-10 lowercase letters and digits, starting with a letter. It names resources and is the
+    `environment` cost tag."""
+    name_seed: Optional[str] = Field(None, min_length=1, max_length=64)
+    """Hashed into the suffix of every globally unique name (empty by default): set it (say, to a subscription
+    ID) so that two stacks of one project and environment get different names (docs/guide.md)."""
     name_suffix: Optional[str] = Field(
         None,
         pattern=naming.NAME_SUFFIX_PATTERN,
         description="appended to workspace and key vault names, which a deletion blocks (docs/soft-delete.md)",
     )
-    allow_unlisted_location: bool = False  # a region newer than amlws_rules/azure_values.py knows
-    location_differs_from_provider: bool = False  # says so when `location` is not azure-native:location
-    deployer_principal_type: Literal["ServicePrincipal", "User"] = (
-        "ServicePrincipal"  # who runs `pulumi up` (CMK key grant)
-    )
+    allow_unlisted_location: bool = False
+    """Accept a `location` newer than the regions amlws_rules/azure_values.py knows."""
+    location_differs_from_provider: bool = False
+    """true: `location` differs from the provider's `azure-native:location` on purpose (else refused: most often a
+    stack file copied from another region)."""
+    deployer_principal_type: Literal["ServicePrincipal", "User"] = "ServicePrincipal"
+    """Who runs `pulumi up`: the principal type of the deployer's key grant on a customer-managed key's vault."""
     location: str = Field(min_length=2)
-    tags: Tags  # required: the owner tag is
+    """The Azure region of every resource of the stack."""
+    tags: Tags
+    """Tags on every taggable resource; an `owner` tag is required (cost allocation)."""
     protect: bool = False
+    """Protect resource groups and data resources from deletion and put a `CanNotDelete` lock on the data
+    resources (docs/guide.md, "Isolation and encryption")."""
     shared: Optional[SharedConfig] = None
+    """Associated resources every workspace of the stack shares."""
     network: Optional[NetworkConfig] = None
+    """The virtual network for private endpoints."""
     self_serve: Optional[SelfServeConfig] = None
+    """A self-serve zone where named groups create their own workspaces."""
     workspaces: list[WorkspaceConfig] = Field(min_length=1)
+    """The workspaces, one per project."""
 
     @model_validator(mode="after")
     def _unique_projects(self) -> "StackConfig":

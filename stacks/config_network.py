@@ -36,10 +36,12 @@ class PrivateEndpointsConfig(StackModel):
     stack resolves from this (and from `amlws:network`)."""
 
     subnet_id: str | None = None
+    """An existing subnet's resource ID."""
     subnet_name: str | None = Field(None, min_length=1)
-    # false: no DNS zone group on the endpoints (the organisation's Azure Policy registers the records), and the
-    # stack creates no private DNS zones for them (the component's `private_dns_zone_group`)
+    """A subnet of `amlws:network` by name."""
     private_dns_zone_group: bool = True
+    """false: no DNS zone group on the endpoints (the organisation's Azure Policy registers the records), and the
+    stack creates no private DNS zones for them (the component's `private_dns_zone_group`)."""
     private_dns_zone_resource_ids: list[str] | None = None
     """Existing private DNS zones (`Microsoft.Network/privateDnsZones` IDs) that replace the stack's zones of their
     names in these endpoints' zone groups (AVM `privateDnsZoneResourceIds`)."""
@@ -58,15 +60,20 @@ class PrivateEndpointsConfig(StackModel):
 
 class SubnetConfig(StackModel):
     name: str = Field(min_length=1)
+    """The subnet's name."""
     address_prefix: str = Field(min_length=1)
+    """Its CIDR block, inside the network's address space."""
 
 
 class VirtualNetworkConfig(StackModel):
     """A virtual network the stack creates in the shared resource group (`PrivateNetwork`)."""
 
-    name: Optional[str] = None  # `virtualNetworkName`; default vnet-shared-<environment>
+    name: Optional[str] = None
+    """`virtualNetworkName`; default `vnet-shared-<environment>`."""
     address_prefixes: list[str] = Field(min_length=1)
+    """The network's address space (CIDR blocks)."""
     subnets: list[SubnetConfig] = Field(min_length=1)
+    """Its subnets."""
 
 
 class NetworkConfig(StackModel):
@@ -74,7 +81,9 @@ class NetworkConfig(StackModel):
     private DNS zones live in the shared resource group, linked to it."""
 
     virtual_network_id: Optional[str] = None
+    """An existing virtual network's resource ID."""
     virtual_network: Optional[VirtualNetworkConfig] = None
+    """A virtual network the stack creates."""
 
     _check_id = arm_id_check(arm.VIRTUAL_NETWORK, "virtual_network_id")
 

@@ -23,7 +23,7 @@ from amlws.components.environment import EnvironmentSettings
 from amlws.components.key_vault import WorkspaceKeyVaultArgs
 from amlws.components.monitoring import WorkspaceMonitoringArgs
 from amlws.components.registry import WorkspaceContainerRegistryArgs
-from amlws.components.storage import WorkspaceStorageArgs
+from amlws.components.storage_plan import WorkspaceStorageArgs
 from amlws.components.kinds import FeatureStoreSettings, WorkspaceHubConfigSettings
 from amlws.components.workspace import CustomerManagedKeySettings, WorkspaceIdentitySettings
 from amlws_rules import (

@@ -24,9 +24,9 @@ from amlws.components import (
     SharedWorkspaceResources,
     monthly_budget,
 )
-from amlws.components.network import ALL_ZONES
+from amlws.components.dns_zones import ALL_ZONES
 from amlws.components.vnet import PrivateNetwork, validate_network_args
-from amlws.components.self_serve import validate_zone_args
+from amlws.components.self_serve_validation import validate_zone_args
 from amlws.components.shared import planned_workspace_sections, validate_shared_args
 from amlws.components.encryption import deployer_crypto_officer, deployer_grant_name
 from amlws.components.lookups import Lookups

@@ -10,7 +10,8 @@ from typing import Any, Mapping
 
 import pulumi
 
-from amlws.components.network import endpoint_targets, zones_needed, zones_the_stack_creates
+from amlws.components.dns_zones import zones_needed, zones_the_stack_creates
+from amlws.components.network import endpoint_targets
 from amlws.components.outbound import WORKSPACE_SECTIONS
 from amlws.components.vnet import PrivateNetworkArgs
 from amlws_rules.naming import VIRTUAL_NETWORK, hyphenated_name
