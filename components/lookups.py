@@ -10,7 +10,8 @@ program makes one per run, so two workspaces naming the same existing storage ac
 component makes its own for one construction). Nothing is remembered behind the caller's back.
 """
 
-from typing import Any, Callable, TypeVar
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Mapping, TypeVar
 
 import pulumi
 
@@ -19,6 +20,8 @@ from amlws_rules import parse_arm_id
 from ._common import ComponentInputError
 
 T = TypeVar("T")
+Found = TypeVar("Found")
+Section = TypeVar("Section", bound=Mapping[str, Any])
 
 _NOT_FOUND_MARKERS = ("notfound", "not found", "was not found", "could not be found", "404")
 
@@ -119,3 +122,25 @@ def check_when_known(
         return judge(resource_id, found)
 
     return pulumi.Output.from_input(value).apply(check)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPlan(Generic[Found]):
+    """A checked section of an account the workspace creates or brings by `existing_id` (its storage account, its
+    key vault): what the lookup of a string `existing_id` found (None otherwise: an account to create, or an Output
+    ID, whose facts come with the args or are checked once known). Everything else the component needs is read from
+    its args, which may carry Outputs the plan never saw."""
+
+    looked_up: Found | None
+
+
+def plan_section(
+    check: Callable[[Section, str, Lookups | None], Found | None],
+    args: Section,
+    component: str,
+    lookups: Lookups | None = None,
+) -> SectionPlan[Found]:
+    """Created or found, checked once: `check` the section (its lookup of a string `existing_id` answered by
+    `lookups`) and keep what that lookup found, so the component declares from it without asking again."""
+    found = check(args, component, lookups)
+    return SectionPlan(found if isinstance(args.get("existing_id"), str) else None)

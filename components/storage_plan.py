@@ -19,7 +19,7 @@ from amlws.declared import as_written
 from . import defaults
 from ._common import ComponentInputError, check_name, check_tags
 from .role_assignments import RoleAssignmentSettings
-from .lookups import Lookups, check_when_known, lookup_existing
+from .lookups import Lookups, SectionPlan, check_when_known, lookup_existing, plan_section
 from .locks import LockArgs, check_lock
 
 STORAGE_ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
@@ -183,20 +183,15 @@ def _vouched_storage(value: pulumi.Input[str], facts: ExistingStorageFacts | Non
     )
 
 
-@dataclass(frozen=True, slots=True)
-class StoragePlan:
-    """The validated storage section: what the lookup of a string `existing_id` found (None otherwise).
-    Everything else the component needs is read from its args, which may carry Outputs the plan never saw."""
-
-    looked_up: ExistingStorage | None
+StoragePlan = SectionPlan[ExistingStorage]
+"""The validated storage section (`plan_storage`): what the lookup of a string `existing_id` found."""
 
 
 def plan_storage(
     args: WorkspaceStorageArgs, component: str = "WorkspaceStorage", lookups: Lookups | None = None
 ) -> StoragePlan:
     """Validate the section once (looking up a string `existing_id`); the component declares from the result."""
-    found = validate_storage_args(args, component, lookups)
-    return StoragePlan(found if isinstance(args.get("existing_id"), str) else None)
+    return plan_section(validate_storage_args, args, component, lookups)
 
 
 def _planned_found(args: WorkspaceStorageArgs, plan: StoragePlan) -> ExistingStorage | None:

@@ -25,10 +25,12 @@ sys.path.insert(0, str(ROOT / "policy"))
 
 COMPONENT_FILES = [
     "workspace.py",
+    "workspace_args.py",
     "shared.py",
     "storage.py",
     "storage_plan.py",
     "key_vault.py",
+    "key_vault_plan.py",
     "monitoring.py",
     "registry.py",
     "compute.py",

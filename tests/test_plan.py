@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from amlws.components import MachineLearningWorkspace, key_vault, storage, storage_plan
+from amlws.components import MachineLearningWorkspace, key_vault, key_vault_plan, storage, storage_plan
 from amlws.components.workspace import plan_workspace
 from amlws.mocks import ArmMocks
 from amlws.monitor import RecordingMonitor
@@ -45,7 +45,9 @@ def test_each_workspace_storage_and_key_vault_are_checked_once_per_preview(stack
     # validate_storage_args lives in storage_plan (issue 18's split); storage re-imports it, so count both names.
     storage_checks = _counting(monkeypatch, storage_plan, "validate_storage_args")
     storage_checks.update(_counting(monkeypatch, storage, "validate_storage_args"))
-    vault_checks = _counting(monkeypatch, key_vault, "validate_key_vault_args")
+    # validate_key_vault_args likewise lives in key_vault_plan, and key_vault re-imports it.
+    vault_checks = _counting(monkeypatch, key_vault_plan, "validate_key_vault_args")
+    vault_checks.update(_counting(monkeypatch, key_vault, "validate_key_vault_args"))
     result = preview_stack(ROOT, stack)
     projects = {r.name for r in by_type(result, "MachineLearningWorkspace")}
     assert projects, "the stack declares workspaces"
