@@ -36,10 +36,10 @@ from .outbound import (
     workspace_public_network_access,
 )
 from .workspace_args import CustomerManagedKeySettings, MachineLearningWorkspaceArgs, WorkspaceIdentitySettings
+from .workspace_associated import declare_associated
 from .workspace_parts import (
     MANAGED_NETWORK_LOCKS_DOC,
     declare_access,
-    declare_associated,
     declare_computes,
     declare_workspace,
     declare_workspace_connections,
