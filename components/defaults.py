@@ -29,6 +29,11 @@ LOG_ANALYTICS_RETENTION_IN_DAYS = 30  # also the minimum Log Analytics accepts (
 # Container registry
 CONTAINER_REGISTRY_SKU_NAME = "Basic"
 
+# Azure ML registry (shared models and environments): reached through private endpoints and the workspaces'
+# managed-network rules, like the workspace itself (avm/res/machine-learning-services/workspace; Azure Policy
+# 438c38d2's rationale). Open is a setting the caller writes down.
+ML_REGISTRY_PUBLIC_NETWORK_ACCESS = "Disabled"
+
 # Compute clusters: scale to zero (CKV_AZURE_150) and release idle nodes after two minutes
 CLUSTER_MIN_NODE_COUNT = 0
 CLUSTER_VM_PRIORITY = "Dedicated"

@@ -18,6 +18,7 @@ from pulumi_azure_native import machinelearningservices as ml
 from amlws_rules import is_guid
 from amlws_rules.roles import AZUREML_REGISTRY_USER
 
+from . import defaults
 from .schema import check_component_args
 from ._common import ComponentInputError, child, inherited, token, unlocked
 from .access import assign_role, builtin_role
@@ -45,7 +46,8 @@ class MachineLearningRegistrySettings(TypedDict):
     locations: NotRequired[list[str]]
     """Regions the registry replicates to; the shared resource group's region by default."""
     public_network_access: NotRequired[str]
-    """`publicNetworkAccess`: `Enabled` (default) or `Disabled`."""
+    """`publicNetworkAccess`: `Disabled` (default; reached through private endpoints and managed-network rules) or
+    `Enabled`."""
     user_group_object_ids: NotRequired[list[str]]
     """Microsoft Entra groups given AzureML Registry User (1823dd4f-9b8c-4ab6-ab4e-7397a3684615) on the registry."""
 
@@ -339,7 +341,7 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             location=args.get("location"),
             identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
             sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
-            public_network_access=settings.get("public_network_access", "Enabled"),
+            public_network_access=settings.get("public_network_access", defaults.ML_REGISTRY_PUBLIC_NETWORK_ACCESS),
             region_details=[
                 ml.RegistryRegionArmDetailsArgs(
                     location=loc,

@@ -30,9 +30,9 @@ class MachineLearningRegistryConfig(StackModel):
     """Registry name: 3-33 letters, digits, hyphens and underscores, starting with a letter or digit."""
     locations: Optional[list[str]] = None
     """Regions the registry replicates to; the shared resource group's region by default."""
-    public_network_access: Access = "Enabled"
-    """`publicNetworkAccess` of the registry: `Enabled` (the default here, written in the stack file to close it)
-    or `Disabled`."""
+    public_network_access: Optional[Access] = None
+    """`publicNetworkAccess`: `Disabled` (the component's default; reached through private endpoints and
+    managed-network rules) or `Enabled`."""
     user_group_object_ids: Optional[GroupIds] = None
     """Microsoft Entra groups given AzureML Registry User (1823dd4f-9b8c-4ab6-ab4e-7397a3684615) on the
     registry."""

@@ -518,3 +518,10 @@ def test_a_basic_shared_registry_is_fine_when_only_the_workspace_has_private_end
         preview_config(
             {**config, "shared": {"containerRegistry": {}, "privateEndpoints": {"subnetId": f"{vnet}/subnets/shared"}}}
         )
+
+
+@pytest.mark.parametrize(("written", "sent"), [({}, "Disabled"), ({"publicNetworkAccess": "Enabled"}, "Enabled")])
+def test_a_shared_ml_registry_is_closed_unless_the_stack_file_opens_it(written, sent):
+    """Secure by default (components/defaults.py ML_REGISTRY_PUBLIC_NETWORK_ACCESS): open is written down."""
+    result = preview_config({**BASE, "shared": {"mlRegistry": {"registryName": "mlreg-qa", **written}}})
+    assert inputs(one(result, "machinelearningservices:Registry"))["publicNetworkAccess"] == sent
