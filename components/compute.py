@@ -148,7 +148,7 @@ def validate_compute_settings(
             problem = assigned_user_problem(key, ci.get(key))
             if problem:
                 raise ComponentInputError(component, f"{where}.{key}", ci.get(key), problem)
-        access = ci.get("ssh_public_access", "Disabled")
+        access = ci.get("ssh_public_access", defaults.COMPUTE_INSTANCE_SSH_PUBLIC_ACCESS)
         if access not in ("Enabled", "Disabled"):
             raise ComponentInputError(component, f"{where}.ssh_public_access", access, "must be Enabled or Disabled")
         if access == "Enabled" and not ci.get("ssh_admin_public_key"):
@@ -203,7 +203,7 @@ def compute_instance_properties(ci: ComputeInstanceSettings, tenant_id: pulumi.I
             idle_time_before_shutdown=ci["idle_time_before_shutdown"],
             compute_instance_authorization_type="personal",
             ssh_settings=ml.ComputeInstanceSshSettingsArgs(
-                ssh_public_access=ci.get("ssh_public_access", "Disabled"),
+                ssh_public_access=ci.get("ssh_public_access", defaults.COMPUTE_INSTANCE_SSH_PUBLIC_ACCESS),
                 admin_public_key=ci.get("ssh_admin_public_key"),
             ),
             personal_compute_instance_settings=ml.PersonalComputeInstanceSettingsArgs(

@@ -25,14 +25,22 @@ WORKSPACE_ISOLATION_MODE = "AllowOnlyApprovedOutbound"
 
 # Log Analytics workspace
 LOG_ANALYTICS_RETENTION_IN_DAYS = 30  # also the minimum Log Analytics accepts (30 to 730)
+# `publicNetworkAccessForIngestion/ForQuery` of Log Analytics and Application Insights: Azure's own default (the
+# operationalinsights and applicationinsights specs), kept as it was.
+MONITORING_PUBLIC_NETWORK_ACCESS = "Enabled"
 
-# Container registry
+# Container registry: Basic, which cannot refuse public network access (only Premium can: `publicNetworkAccess`
+# Disabled needs Premium, checked by the registry's validation); close it by asking for Premium and Disabled.
 CONTAINER_REGISTRY_SKU_NAME = "Basic"
+CONTAINER_REGISTRY_PUBLIC_NETWORK_ACCESS = "Enabled"
 
 # Azure ML registry (shared models and environments): reached through private endpoints and the workspaces'
 # managed-network rules, like the workspace itself (avm/res/machine-learning-services/workspace; Azure Policy
 # 438c38d2's rationale). Open is a setting the caller writes down.
 ML_REGISTRY_PUBLIC_NETWORK_ACCESS = "Disabled"
+
+# Compute instances: no public SSH port
+COMPUTE_INSTANCE_SSH_PUBLIC_ACCESS = "Disabled"
 
 # Compute clusters: scale to zero (CKV_AZURE_150) and release idle nodes after two minutes
 CLUSTER_MIN_NODE_COUNT = 0

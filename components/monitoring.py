@@ -157,7 +157,7 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
         roles = own_role_assignments("WorkspaceMonitoring", args, "existing_application_insights_id")
         super().__init__(token("WorkspaceMonitoring"), name, None, opts)
         protect = args.get("protect", False)
-        access = args.get("public_network_access", "Enabled")
+        access = args.get("public_network_access", defaults.MONITORING_PUBLIC_NETWORK_ACCESS)
 
         law_output: pulumi.Output[Optional[str]]
         if law_id:

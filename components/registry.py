@@ -119,7 +119,7 @@ def registry_public_network_access(
         return _lookup_registry(existing, component, lookups)["public_network_access"]
     if existing is not None:
         return (args.get("existing_facts") or {}).get("public_network_access")
-    return args.get("public_network_access", "Enabled")
+    return args.get("public_network_access", defaults.CONTAINER_REGISTRY_PUBLIC_NETWORK_ACCESS)
 
 
 def validate_registry_args(
@@ -134,7 +134,7 @@ def validate_registry_args(
         facts = args.get("existing_facts")
         return facts["login_server"] if facts else KNOWN_LATER
     sku = args.get("sku_name", defaults.CONTAINER_REGISTRY_SKU_NAME)
-    access = args.get("public_network_access", "Enabled")
+    access = args.get("public_network_access", defaults.CONTAINER_REGISTRY_PUBLIC_NETWORK_ACCESS)
     if "resource_group_name" not in args:
         raise ComponentInputError(component, "resource_group_name", None, "required unless existing_id is set")
     check_name(component, "container_registry.registry_name", CONTAINER_REGISTRY, args.get("registry_name"))
@@ -181,7 +181,7 @@ class RegistryPlan:
         if existing is not None and not isinstance(existing, str):
             facts = args.get("existing_facts")
             return (facts["login_server"] if facts else KNOWN_LATER), (facts or {}).get("public_network_access")
-        return None, args.get("public_network_access", "Enabled")
+        return None, args.get("public_network_access", defaults.CONTAINER_REGISTRY_PUBLIC_NETWORK_ACCESS)
 
 
 def plan_registry(args: WorkspaceContainerRegistryArgs, component: str, lookups: Lookups | None = None) -> RegistryPlan:
@@ -252,10 +252,14 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
                 sku=containerregistry.SkuArgs(name=args.get("sku_name", defaults.CONTAINER_REGISTRY_SKU_NAME)),
                 admin_user_enabled=False,
                 anonymous_pull_enabled=False,
-                public_network_access=args.get("public_network_access", "Enabled"),
+                public_network_access=args.get(
+                    "public_network_access", defaults.CONTAINER_REGISTRY_PUBLIC_NETWORK_ACCESS
+                ),
                 network_rule_bypass_options="AzureServices",
                 zone_redundancy=args.get("zone_redundancy", "Enabled" if premium else "Disabled"),
-                policies=_policies(premium, args.get("public_network_access", "Enabled")),
+                policies=_policies(
+                    premium, args.get("public_network_access", defaults.CONTAINER_REGISTRY_PUBLIC_NETWORK_ACCESS)
+                ),
                 tags=args.get("tags"),
                 opts=child(
                     self,

@@ -169,6 +169,10 @@ DOCUMENTED_DEFAULTS = [
     ("WorkspaceKeyVaultArgs", "network_default_action", defaults.KEY_VAULT_NETWORK_DEFAULT_ACTION),
     ("MachineLearningWorkspaceArgs", "public_network_access", defaults.WORKSPACE_PUBLIC_NETWORK_ACCESS),
     ("MachineLearningWorkspaceArgs", "managed_network_isolation_mode", defaults.WORKSPACE_ISOLATION_MODE),
+    ("MachineLearningRegistrySettings", "public_network_access", defaults.ML_REGISTRY_PUBLIC_NETWORK_ACCESS),
+    ("WorkspaceContainerRegistryArgs", "public_network_access", defaults.CONTAINER_REGISTRY_PUBLIC_NETWORK_ACCESS),
+    ("WorkspaceMonitoringArgs", "public_network_access", defaults.MONITORING_PUBLIC_NETWORK_ACCESS),
+    ("ComputeInstanceSettings", "ssh_public_access", defaults.COMPUTE_INSTANCE_SSH_PUBLIC_ACCESS),
 ]
 
 
