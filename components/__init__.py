@@ -8,7 +8,8 @@ from .datastore import DatastoreSettings
 from .environment import EnvironmentSettings
 from .network import OutboundRuleSettings, PrivateDnsZones, PrivateDnsZonesArgs, PrivateEndpointSettings
 from .self_serve import ApprovedResources, SelfServeZone, SelfServeZoneArgs, ZoneResources
-from .shared import MachineLearningRegistrySettings, SharedWorkspaceResources, SharedWorkspaceResourcesArgs
+from .shared import SharedWorkspaceResources
+from .shared_args import MachineLearningRegistrySettings, SharedWorkspaceResourcesArgs
 from .compute import ComputeClusterSettings, ComputeInstanceSettings
 from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs

@@ -88,9 +88,10 @@ class WorkspaceKeyVault(pulumi.ComponentResource):
         *,
         plan: VaultPlan | None = None,
     ):
-        check_component_args("WorkspaceKeyVault", name, args, WorkspaceKeyVaultArgs)
-        # `plan`: the section as validated already (by MachineLearningWorkspace's plan), so it is not checked again.
+        # `plan`: the section as checked already with its parent's Args (MachineLearningWorkspace's plan,
+        # SharedWorkspaceResources' section plans), so it is not checked again.
         if plan is None:
+            check_component_args("WorkspaceKeyVault", name, args, WorkspaceKeyVaultArgs)
             found = validate_key_vault_args(args)
         else:
             existing = args.get("existing_id")

@@ -148,12 +148,13 @@ class WorkspaceMonitoring(pulumi.ComponentResource):
         *,
         validated: bool = False,
     ):
-        check_component_args("WorkspaceMonitoring", name, args, WorkspaceMonitoringArgs)
-        # `validated`: the section was checked already (by MachineLearningWorkspace's plan), so it is not again.
+        # `validated`: the section was checked already with its parent's Args (MachineLearningWorkspace's plan,
+        # SharedWorkspaceResources' section plans), so it is not again.
+        if not validated:
+            check_component_args("WorkspaceMonitoring", name, args, WorkspaceMonitoringArgs)
+            validate_monitoring_args(args)
         ai_id = args.get("existing_application_insights_id")
         law_id = args.get("existing_log_analytics_workspace_id")
-        if not validated:
-            validate_monitoring_args(args)
         roles = own_role_assignments("WorkspaceMonitoring", args, "existing_application_insights_id")
         super().__init__(token("WorkspaceMonitoring"), name, None, opts)
         protect = args.get("protect", False)

@@ -223,9 +223,10 @@ class WorkspaceContainerRegistry(pulumi.ComponentResource):
         *,
         plan: "RegistryPlan | None" = None,
     ):
-        check_component_args("WorkspaceContainerRegistry", name, args, WorkspaceContainerRegistryArgs)
-        # `plan`: the section as validated already (by MachineLearningWorkspace's plan), so it is not checked again.
+        # `plan`: the section as checked already with its parent's Args (MachineLearningWorkspace's plan,
+        # SharedWorkspaceResources' section plans), so it is not checked again.
         if plan is None:
+            check_component_args("WorkspaceContainerRegistry", name, args, WorkspaceContainerRegistryArgs)
             lookups = Lookups()
             login_server = validate_registry_args(args, lookups=lookups)
             self.public_network_access = registry_public_network_access(args, "WorkspaceContainerRegistry", lookups)

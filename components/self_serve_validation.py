@@ -14,7 +14,8 @@ from amlws_rules import selfserve as rules
 
 from ._common import ComponentInputError, check_arm_id
 from .image_builds import image_builds_setting, validate_image_builds
-from .shared import SharedWorkspaceResourcesArgs, validate_shared_args
+from .shared import validate_shared_args
+from .shared_args import SharedWorkspaceResourcesArgs
 
 if TYPE_CHECKING:
     from .self_serve import SelfServeZoneArgs

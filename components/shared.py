@@ -9,7 +9,8 @@ and SKU, a vault's purge protection), so each workspace is held to its rules wit
 The Azure ML registry shares models, environments and components across workspaces (and regions).
 """
 
-from typing import Any, Literal, Mapping, NotRequired, Optional, TypedDict, cast, overload
+from dataclasses import dataclass
+from typing import Any, Literal, Mapping, Optional, cast, overload
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -22,72 +23,26 @@ from . import defaults
 from .schema import check_component_args
 from ._common import ComponentInputError, child, inherited, token, unlocked
 from .access import assign_role, builtin_role
-from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, validate_key_vault_args, vault_facts
-from .locks import LockArgs, check_lock, lock_resource
-from .network import PrivateEndpointSettings, endpoint_targets, private_endpoint, validate_private_endpoints
+from .key_vault import WorkspaceKeyVault, WorkspaceKeyVaultArgs, planned_vault, vault_facts
+from .locks import check_lock, lock_resource
+from .network import endpoint_targets, private_endpoint, validate_private_endpoints
 from .monitoring import WorkspaceMonitoring, WorkspaceMonitoringArgs, has_log_analytics, validate_monitoring_args
+from .key_vault_plan import VaultPlan, plan_key_vault
 from .registry import (
     KNOWN_LATER,
+    RegistryPlan,
     WorkspaceContainerRegistry,
     WorkspaceContainerRegistryArgs,
+    plan_registry,
     registry_public_network_access,
     validate_registry_args,
 )
-from .storage import WorkspaceStorage, WorkspaceStorageArgs, planned_storage, storage_facts, validate_storage_args
+from .storage_plan import StoragePlan, plan_storage
+from .storage import WorkspaceStorage, WorkspaceStorageArgs, planned_storage, storage_facts
+
+from .shared_args import MachineLearningRegistrySettings, SharedWorkspaceResourcesArgs
 
 COMPONENT = "SharedWorkspaceResources"
-
-
-class MachineLearningRegistrySettings(TypedDict):
-    """An Azure ML registry (models, environments, components shared across workspaces)."""
-
-    registry_name: str
-    """Registry name: 3-33 letters, digits, hyphens and underscores, starting with a letter or digit."""
-    locations: NotRequired[list[str]]
-    """Regions the registry replicates to; the shared resource group's region by default."""
-    public_network_access: NotRequired[str]
-    """`publicNetworkAccess`: `Disabled` (default; reached through private endpoints and managed-network rules) or
-    `Enabled`."""
-    user_group_object_ids: NotRequired[list[str]]
-    """Microsoft Entra groups given AzureML Registry User (1823dd4f-9b8c-4ab6-ab4e-7397a3684615) on the registry."""
-
-
-class SharedWorkspaceResourcesArgs(TypedDict):
-    """Inputs of SharedWorkspaceResources. Every section is optional: share only what is given."""
-
-    resource_group_name: pulumi.Input[str]
-    """Resource group of the shared resources."""
-    location: NotRequired[pulumi.Input[str]]
-    """Azure region of the shared resources."""
-    container_registry: NotRequired[WorkspaceContainerRegistryArgs]
-    """One container registry for all workspaces (created with these settings, or `existing_id`)."""
-    key_vault: NotRequired[WorkspaceKeyVaultArgs]
-    """One key vault for all workspaces (created with these settings, or `existing_id`)."""
-    monitoring: NotRequired[WorkspaceMonitoringArgs]
-    """One Log Analytics workspace and Application Insights for all workspaces."""
-    storage: NotRequired[WorkspaceStorageArgs]
-    """One storage account for all workspaces: only when asked, since it mixes the projects' data."""
-    ml_registry: NotRequired[MachineLearningRegistrySettings]
-    """An Azure ML registry for sharing models, environments and components."""
-    private_endpoints: NotRequired[PrivateEndpointSettings]
-    (
-        "Private endpoints for the shared resources this component creates (registry, which must be Premium; "
-        "vault; storage blob and file; the Azure ML registry, group `amlregistry`)."
-    )
-    diagnostics: NotRequired[bool]
-    (
-        "Send the created vault's and storage's logs to the shared Log Analytics workspace "
-        "(default true when monitoring is shared)."
-    )
-    tags: NotRequired[dict[str, str]]
-    """Tags for every shared resource."""
-    protect: NotRequired[bool]
-    """Protect the shared resources that hold data from deletion."""
-    lock: NotRequired[LockArgs]
-    (
-        'AVM `lock`: a management lock (e.g. `{"kind": "CanNotDelete"}`) '
-        "on the shared resources that hold data (registries, key vault, storage)."
-    )
 
 
 @overload
@@ -111,16 +66,26 @@ def _section(args: SharedWorkspaceResourcesArgs, key: str) -> Any:
     return unlocked(section) if key == "monitoring" else section
 
 
-def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> None:
+@dataclass(frozen=True, slots=True)
+class SharedSectionPlans:
+    """What checking the shared sections found: the component declares its children from it, unchecked again."""
+
+    container_registry: RegistryPlan | None = None
+    key_vault: VaultPlan | None = None
+    storage: StoragePlan | None = None
+
+
+def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> SharedSectionPlans:
     check_lock(COMPONENT, "lock", args.get("lock"))
+    acr = vault = store = None
     if "container_registry" in args:
-        validate_registry_args(_section(args, "container_registry"), COMPONENT)
+        acr = plan_registry(_section(args, "container_registry"), COMPONENT)
     if "key_vault" in args:
-        validate_key_vault_args(_section(args, "key_vault"), COMPONENT)
+        vault = plan_key_vault(_section(args, "key_vault"), COMPONENT)
     if "monitoring" in args:
         validate_monitoring_args(_section(args, "monitoring"), COMPONENT)
     if "storage" in args:
-        validate_storage_args(_section(args, "storage"), COMPONENT)
+        store = plan_storage(_section(args, "storage"), COMPONENT)
     registry = args.get("ml_registry")
     if registry is not None:
         name = registry.get("registry_name", "")
@@ -137,6 +102,7 @@ def validate_shared_args(args: SharedWorkspaceResourcesArgs) -> None:
                     COMPONENT, "ml_registry.user_group_object_ids", group, "a Microsoft Entra group object ID is a GUID"
                 )
     validate_private_endpoints(COMPONENT, args.get("private_endpoints"), endpoint_targets(args), args)
+    return SharedSectionPlans(acr, vault, store)
 
 
 def planned_workspace_sections(args: SharedWorkspaceResourcesArgs) -> dict[str, dict[str, Any]]:
@@ -232,7 +198,7 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SharedWorkspaceResourcesArgs, opts: Optional[pulumi.ResourceOptions] = None):
         check_component_args(COMPONENT, name, args, SharedWorkspaceResourcesArgs)
-        validate_shared_args(args)
+        plans = validate_shared_args(args)  # each section checked once: the children are handed its plan
         super().__init__(token(COMPONENT), name, None, opts)
         none = pulumi.Output.from_input(None)
         self.registry: WorkspaceContainerRegistry | None = None
@@ -242,7 +208,9 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
         logs_to: pulumi.Input[str] | None = None  # the shared Log Analytics workspace, when the resources log there
         self._monitoring_settings: Mapping[str, Any] = args.get("monitoring") or {}
         if "monitoring" in args:
-            self.monitor = WorkspaceMonitoring(f"{name}-monitoring", _section(args, "monitoring"), child(self))
+            self.monitor = WorkspaceMonitoring(
+                f"{name}-monitoring", _section(args, "monitoring"), child(self), validated=True
+            )
             if args.get("diagnostics", True) and has_log_analytics(args.get("monitoring")):
                 # has_log_analytics: this section creates the workspace, so its ID is a string, never None.
                 logs_to = cast(pulumi.Output[str], self.monitor.log_analytics_workspace_id)
@@ -250,17 +218,19 @@ class SharedWorkspaceResources(pulumi.ComponentResource):
             registry_args = _section(args, "container_registry")
             if logs_to is not None:
                 registry_args["diagnostics_workspace_id"] = logs_to
-            self.registry = WorkspaceContainerRegistry(f"{name}-registry", registry_args, child(self))
+            self.registry = WorkspaceContainerRegistry(
+                f"{name}-registry", registry_args, child(self), plan=plans.container_registry
+            )
         if "key_vault" in args:
             vault_args = _section(args, "key_vault")
             if logs_to is not None:
                 vault_args["diagnostics_workspace_id"] = logs_to
-            self.vault = WorkspaceKeyVault(f"{name}-keyvault", vault_args, child(self))
+            self.vault = WorkspaceKeyVault(f"{name}-keyvault", vault_args, child(self), plan=plans.key_vault)
         if "storage" in args:
             storage_args = _section(args, "storage")
             if logs_to is not None:
                 storage_args["diagnostics_workspace_id"] = logs_to
-            self.store = WorkspaceStorage(f"{name}-storage", storage_args, child(self))
+            self.store = WorkspaceStorage(f"{name}-storage", storage_args, child(self), plan=plans.storage)
         self.ml_registry_id = none
         registry_settings = args.get("ml_registry")
         if registry_settings is not None:

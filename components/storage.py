@@ -121,8 +121,10 @@ class WorkspaceStorage(pulumi.ComponentResource):
         *,
         plan: StoragePlan | None = None,
     ):
-        check_component_args("WorkspaceStorage", name, args, WorkspaceStorageArgs)
-        # `plan`: the section as validated already (by MachineLearningWorkspace's plan), so it is not checked again.
+        # `plan`: the section as checked already with its parent's Args (MachineLearningWorkspace's plan,
+        # SharedWorkspaceResources' section plans), so it is not checked again.
+        if plan is None:
+            check_component_args("WorkspaceStorage", name, args, WorkspaceStorageArgs)
         found = _planned_found(args, plan) if plan is not None else validate_storage_args(args)
         roles = own_role_assignments("WorkspaceStorage", args, "existing_id")
         super().__init__(token("WorkspaceStorage"), name, None, opts)

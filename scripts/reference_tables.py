@@ -17,6 +17,7 @@ COMPONENT_FILES = [
     "workspace.py",
     "workspace_args.py",
     "shared.py",
+    "shared_args.py",
     "storage.py",
     "storage_plan.py",
     "key_vault.py",
