@@ -28,15 +28,8 @@ from .config_base import COST_TAGS, NAMESPACE, Access, GroupIds, StackModel
 from .config_access import AccessConfig, CustomRoleConfig
 from .config_budget import BudgetConfig
 from .config_compute import ComputeClusterConfig, ComputeInstanceConfig
-from .config_models import (
-    MachineLearningRegistryConfig,
-    SelfServeConfig,
-    SelfServeResourcesConfig,
-    SharedConfig,
-    StackConfig,
-    WorkspaceConfig,
-    cost_tags,
-)
+from .config_models import StackConfig, WorkspaceConfig, cost_tags
+from .config_shared import MachineLearningRegistryConfig, SelfServeConfig, SelfServeResourcesConfig, SharedConfig
 from .config_network import (
     NetworkConfig,
     OutboundRuleConfig,

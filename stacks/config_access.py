@@ -1,6 +1,6 @@
 """The stack sections of access control: role assignments (AVM `roleAssignments`, on the workspace and on
 each resource it creates), custom roles and the Microsoft Entra groups per workspace role (derived from the
-component Args, like every section: config_sections.py, which re-imports every name here).
+component Args, like every section; stacks/config.py offers them).
 """
 
 from __future__ import annotations

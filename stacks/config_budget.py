@@ -1,5 +1,5 @@
 """The stack's monthly budget per project (`budget` of a workspace): the stack's own model, checked by the
-rules the pack reads too (amlws_rules.budget; config_models.py re-imports it).
+rules the pack reads too (amlws_rules.budget).
 """
 
 from __future__ import annotations

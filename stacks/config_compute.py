@@ -1,6 +1,6 @@
 """The stack sections of the compute features: compute instances and clusters, their schedules, setup
-scripts, managed identities and serverless compute (derived from the component Args, like every section:
-config_sections.py, which re-imports every name here).
+scripts, managed identities and serverless compute (derived from the component Args, like every section;
+stacks/config.py offers them).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The stack's own models: what only a stack file says (projects, budgets, the shared resource group, the
 self-serve zone, the network) around the sections derived from the component Args (config_sections).
 The budget lives in config_budget, the network in config_network, the shared resources and the self-serve zone in
-config_shared; this module re-imports their names."""
+config_shared; stacks/config.py offers every model."""
 
 from __future__ import annotations
 
@@ -31,18 +31,14 @@ from .config_base import (
 )
 from .config_access import AccessConfig, RoleAssignmentConfig
 from .config_budget import BudgetConfig
-from .config_shared import (  # noqa: F401 (moved to config_shared; imported from here before)
-    MachineLearningRegistryConfig,
+from .config_shared import (
     SelfServeConfig,
-    SelfServeResourcesConfig,
     SharedConfig,
 )
-from .config_network import (  # noqa: F401 (moved to config_network; imported from here before)
+from .config_network import (
     NetworkConfig,
     OutboundRuleConfig,
     PrivateEndpointsConfig,
-    SubnetConfig,
-    VirtualNetworkConfig,
 )
 from .config_sections import (
     ComputeClusterConfig,

@@ -1,7 +1,6 @@
 """The stack's network: the virtual network it creates or brings (`amlws:network`), where private endpoints
 go (`privateEndpoints`) and a workspace's managed-network outbound rules. OutboundRuleConfig is derived from
-the component Args like every section; the others are the stack's own (config_sections.py re-imports the
-two sections, config_models.py every name here).
+the component Args like every section; the others are the stack's own (stacks/config.py offers them).
 """
 
 from __future__ import annotations

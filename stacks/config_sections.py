@@ -6,7 +6,7 @@ or checks a derived field by its name (an ARM ID as the type it must be: amlws_r
 and leaves out what the stack sets itself (resource group, region, tags, protection, locks, diagnostics).
 A setting left out stays None: the component applies its default (components/defaults.py), which the
 rules below read too, so no default is restated here. The compute, access and network sections live in
-config_compute, config_access and config_network; this module re-imports their names.
+config_compute, config_access and config_network; stacks/config.py offers every section.
 """
 
 from __future__ import annotations
@@ -43,25 +43,18 @@ from .config_base import (
     name_check,
     not_beside,
 )
-from .config_access import (  # noqa: F401 (moved to config_access; imported from here before)
+from .config_access import (
     ROLE_ASSIGNMENTS,
     AccessConfig,
     CustomRoleConfig,
     RoleAssignmentConfig,
-    _principal,
-    _role,
 )
-from .config_compute import (  # noqa: F401 (moved to config_compute; imported from here before)
+from .config_compute import (
     ComputeClusterConfig,
     ComputeInstanceConfig,
-    ComputeScheduleConfig,
-    ManagedIdentitiesConfig,
-    ScriptReferenceConfig,
     ServerlessComputeConfig,
-    SetupScriptsConfig,
-    _vm_size,
 )
-from .config_network import (  # noqa: F401 (moved to config_network; imported from here before)
+from .config_network import (
     OutboundRuleConfig,
     PrivateEndpointsConfig,
 )

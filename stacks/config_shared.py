@@ -1,5 +1,5 @@
 """What a stack shares between its workspaces (`amlws:shared`: associated resources, an Azure ML registry) and
-its self-serve zone (`amlws:selfServe`): the stack's own models (config_models.py re-imports their names)."""
+its self-serve zone (`amlws:selfServe`): the stack's own models."""
 
 from __future__ import annotations
 

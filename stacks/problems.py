@@ -1,7 +1,5 @@
 """How the stack program reports a component's refusal: as a config error naming the stack key (camelCase),
 and the plain-text connection keys it refuses.
-
-Moved out of program.py (which re-imports every name here).
 """
 
 from __future__ import annotations

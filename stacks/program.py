@@ -35,44 +35,31 @@ from amlws.components.workspace import WorkspacePlan, plan_workspace
 
 from . import names
 from .kinds import declaration_order
-from .config import (  # noqa: F401 (cost_tags: moved to config, where the tag limits check the same union)
+from .config import (
     NAMESPACE,
-    PrivateEndpointsConfig,
     StackConfig,
     StackConfigError,
-    WorkspaceConfig,
     cost_tags,
     read_stack_config,
 )
-from .program_network import (  # noqa: F401 (moved to program_network; imported from here before)
-    Subnets,
-    _endpoint_groups,
-    endpoint_settings,
+from .program_network import (
     needs_private_dns_zones,
     network_args,
     stack_dns_zones,
 )
-from .shared_args import (  # noqa: F401 (moved to shared_args; imported from here before)
-    SHARED_SECTIONS,
-    ZONE_SECTIONS,
-    _dump,
-    _lock,
+from .shared_args import (
     self_serve_args,
     shared_args,
     shared_resource_group_name,
 )
-from .workspace_args import (  # noqa: F401 (moved to workspace_args; imported from here before)
+from .workspace_args import (
     HubIds,
     ml_config,
     resource_group_name,
     workspace_args,
     workspace_bodies,
-    workspace_body,
 )
-from .problems import (  # noqa: F401 (moved to problems; imported from here before)
-    STACK_SETTINGS,
-    _stack_setting,
-    config_key,
+from .problems import (
     config_problem,
     plain_connection_keys,
 )

@@ -1,7 +1,5 @@
 """The stack program's network arguments: the virtual network it creates, the private endpoint settings of
 each endpoint user, and the private DNS zones the stack creates for them.
-
-Moved out of program.py (which re-imports every name here).
 """
 
 from __future__ import annotations

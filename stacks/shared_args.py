@@ -1,7 +1,5 @@
 """The stack program's arguments of the resources the workspaces share: SharedWorkspaceResources (amlws:shared)
 and the SelfServeZone (amlws:selfServe), with the lock and naming every section gets from the stack.
-
-Moved out of program.py (which re-imports every name here).
 """
 
 from __future__ import annotations

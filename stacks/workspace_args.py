@@ -1,8 +1,6 @@
 """A workspace's component args from the stack config: what its section says (`workspace_body`, built once
 per workspace), then linked to the resources the stack declares (`workspace_args`), and the names and
 `config.json` the program derives for it.
-
-Moved out of program.py (which re-imports every name here).
 """
 
 from __future__ import annotations
