@@ -9,6 +9,9 @@ from amlws_rules.arm import arm_id_problem
 from amlws_rules.naming import NameRule, name_violation
 from amlws_rules.tags import tag_problems
 
+# The workspace component's name, as its errors and warnings give it (its token is `amlws:index:<this>`).
+WORKSPACE_COMPONENT = "MachineLearningWorkspace"
+
 PACKAGE = "amlws"
 
 

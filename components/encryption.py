@@ -23,7 +23,8 @@ from .identity import USER_ASSIGNED_IDENTITY_TYPE, user_identity
 from .key_vault import VaultFacts, check_deployer_principal_type
 from .lookups import Lookups, lookup_existing
 
-COMPONENT = "MachineLearningWorkspace"
+from ._common import WORKSPACE_COMPONENT as COMPONENT
+
 KEY_SIZES = (2048, 3072, 4096)
 
 

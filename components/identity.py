@@ -15,7 +15,8 @@ from .access import assign_role, builtin_role
 from .declaring import Declaring
 from .lookups import Lookups, lookup_existing
 
-COMPONENT = "MachineLearningWorkspace"
+from ._common import WORKSPACE_COMPONENT as COMPONENT
+
 IDENTITY_TYPES = ("SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned")
 USER_ASSIGNED_IDENTITY_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities"
 WORKSPACE_IDENTITY_SETTINGS = ("identity_name", "system_assigned")

@@ -37,7 +37,8 @@ from amlws_rules.kinds import WORKSPACE_KINDS, hub_network_violation, is_kind, p
 
 from ._common import ComponentInputError, check_arm_id
 
-COMPONENT = "MachineLearningWorkspace"
+from ._common import WORKSPACE_COMPONENT as COMPONENT
+
 HUB_DOC = "https://learn.microsoft.com/azure/ai-foundry/concepts/ai-resources"
 FEATURE_STORE_DOC = "https://learn.microsoft.com/azure/machine-learning/concept-what-is-managed-feature-store"
 # azure-ai-ml 1.35.2, azure/ai/ml/entities/_feature_store/_constants.py: the SDK's FeatureStore sends this

@@ -28,7 +28,8 @@ from .network import (
     validate_private_endpoints,
 )
 
-COMPONENT = "MachineLearningWorkspace"
+from ._common import WORKSPACE_COMPONENT as COMPONENT
+
 ISOLATION_MODES = ("Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound")
 # `ManagedNetworkSettings.firewallSku` -> `FirewallSku` (workspaceRP.json 2025-12-01: Standard, Basic;
 # modelAsString, so ARM compares without regard to case).

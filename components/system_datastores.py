@@ -18,7 +18,8 @@ from typing import Any
 
 from ._common import ComponentInputError
 
-COMPONENT = "MachineLearningWorkspace"
+from ._common import WORKSPACE_COMPONENT as COMPONENT
+
 SETTING = "system_datastores_auth_mode"
 # Each mode as this component sends it (see above), by its lower-cased name.
 AUTH_MODES = {"accesskey": "accessKey", "identity": "identity", "userdelegationsas": "UserDelegationSAS"}

@@ -49,7 +49,7 @@ from .workspace_parts import (
 )
 from .workspace_plan import WorkspacePlan, plan_workspace, refuse_immutable_changes, workspace_lock
 
-COMPONENT = "MachineLearningWorkspace"
+from ._common import WORKSPACE_COMPONENT as COMPONENT
 
 __all__ = [  # what this module offered before the split, and still does
     "COMPONENT",

@@ -26,7 +26,7 @@ from .workspace_plan import (
     WorkspacePlan,
 )
 
-COMPONENT = "MachineLearningWorkspace"
+from ._common import WORKSPACE_COMPONENT as COMPONENT
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ from .registry import RegistryPlan, WorkspaceContainerRegistryArgs, plan_registr
 from .storage import StoragePlan, WorkspaceStorageArgs, plan_storage
 from .system_datastores import system_datastores_auth_mode
 
-COMPONENT = "MachineLearningWorkspace"
+from ._common import WORKSPACE_COMPONENT as COMPONENT
 
 
 def _section(args: Mapping[str, Any], key: str) -> dict[str, Any]:

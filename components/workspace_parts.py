@@ -35,7 +35,8 @@ from .workspace_plan import (
 )
 from .workspace_associated import Associated, Grants
 
-COMPONENT = "MachineLearningWorkspace"
+from ._common import WORKSPACE_COMPONENT as COMPONENT
+
 MANAGED_NETWORK_LOCKS_DOC = "https://learn.microsoft.com/azure/machine-learning/how-to-managed-network#limitations"
 
 
