@@ -16,6 +16,7 @@ from amlws.components import (
     WorkspaceStorage,
     defaults,
 )
+from amlws.components import schema
 from amlws.components.schema import check_component_args, did_you_mean
 from amlws.stacks.config import StackConfigError, parse_stack_config
 from harness import inputs, one, run
@@ -109,6 +110,44 @@ def test_the_constructors_refuse_before_anything_is_declared():
 def test_a_well_formed_workspace_still_deploys():
     result = run(lambda: MachineLearningWorkspace("w", {**BASE, "compute_clusters": [CLUSTER]}))  # type: ignore[arg-type]
     assert "maxNodeCount': 4" in str(inputs(one(result, "machinelearningservices:Compute")))
+
+
+class KnownLater:
+    """An awaitable, which `pulumi.Input` accepts like an Output (an Output outside a program outlives its loop)."""
+
+    def __await__(self):
+        yield
+
+
+OUTPUT = KnownLater()
+GIVEN = [
+    BASE,
+    "not a mapping",
+    {**BASE, 1: "a key that is no string"},
+    {**BASE, "locaton": "x", "resource_group_name": 1, "storage": {"sku_name": 3, "bogus": 1}},
+    {**BASE, "storage": "not a mapping", "key_vault": None, "monitoring": OUTPUT},
+    {**BASE, "storage": {"existing_facts": {"kind": "StorageV2"}, "role_assignments": [{"principal_id": 1}]}},
+    {**BASE, "compute_clusters": [CLUSTER, {**CLUSTER, "max_node_count": "4"}, {"nme": "x"}, "not a mapping"]},
+    {**BASE, "compute_clusters": (CLUSTER,), "compute_instances": [{"name": "i", "schedules": [{"cron": 1}]}]},
+    {**BASE, "managed_network_outbound_rules": {"pypi": {"type": "FQDN", "destinaton": "x"}, "bad": "rule"}},
+    {**BASE, "managed_network_outbound_rules": {1: {"type": "FQDN"}}, "tags": {"a": 1}},
+    {**BASE, "private_endpoints": [{"subnet_id": OUTPUT, "private_dns_zone_ids": {"z": 2}}]},
+    {**BASE, "connections": [{"name": "c", "category": "AzureBlob", "metadata": {"k": 1}}], "feature_store": {}},
+]
+
+
+@pytest.mark.parametrize("given", GIVEN, ids=range(len(GIVEN)))
+def test_checking_what_was_given_reports_what_the_whole_schema_reports(given):
+    """`given_value_errors` builds schemas only for the sections given (issue 18's benchmark); it must report
+    exactly what validating the whole Args type reports, in the same order and at the same locations."""
+    try:
+        schema._adapter(MachineLearningWorkspaceArgs).validate_python(given)
+        whole = []
+    except schema.ValidationError as err:
+        whole = err.errors(include_url=False)
+    given_errors = schema.given_value_errors(MachineLearningWorkspaceArgs, given)
+    assert [(e["type"], e["loc"], e["msg"]) for e in given_errors] == [(e["type"], e["loc"], e["msg"]) for e in whole]
+    assert given == BASE or whole  # each case but the first is refused
 
 
 def test_did_you_mean_prefers_the_case_twin_then_the_closest_spelling():
