@@ -12,10 +12,12 @@ from pydantic import EmailStr, ValidationInfo, field_validator, model_validator
 from amlws_rules import budget_violations, naming
 from amlws_rules.budget import start_date_findings
 
-from .config_base import StackModel, name_check
+from .config_base import DUMPED_ON_ITS_OWN, StackModel, name_check
 
 
 class BudgetConfig(StackModel):
+    model_config = DUMPED_ON_ITS_OWN  # program.py: the component's BudgetSettings
+
     budget_name: Optional[str] = None
     """`budgetName`; default `budget-<project>-<environment>`."""
     amount: float

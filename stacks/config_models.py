@@ -17,6 +17,7 @@ from amlws.components.workspace import MachineLearningWorkspaceArgs
 
 from .config_base import (
     ArgsSection,
+    DUMPED_ON_ITS_OWN,
     args_section,
     COST_TAGS,
     Access,
@@ -134,6 +135,8 @@ class WorkspaceConfig(
     )
 ):
     """One project's workspace (the docs recommend a workspace per project)."""
+
+    model_config = DUMPED_ON_ITS_OWN  # workspace_args.workspace_body
 
     budget: Optional[BudgetConfig] = None
     """A monthly budget with alerts on the project's resource group (stack-only: no component input)."""

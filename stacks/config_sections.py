@@ -34,6 +34,7 @@ from amlws_rules import arm, naming
 from amlws_rules.azure_values import STORAGE_KINDS, STORAGE_SKU_NAMES
 
 from .config_base import (
+    DUMPED_ON_ITS_OWN,
     Access,
     GroupIds,
     NetworkDefaultAction,
@@ -174,6 +175,8 @@ class ContainerRegistryConfig(
         },
     )
 ):
+    model_config = DUMPED_ON_ITS_OWN  # shared_args
+
     _check_id = arm_id_check(arm.CONTAINER_REGISTRY, "existing_id")
     _check_name = name_check(naming.CONTAINER_REGISTRY, "registry_name")
     _alone = not_beside(("existing_id",), "registry_name", "sku_name", "public_network_access")

@@ -8,6 +8,7 @@ from typing import Literal, Optional
 from pydantic import Field, field_validator
 
 from .config_base import (
+    DUMPED_ON_ITS_OWN,
     Access,
     GroupIds,
     IsolationMode,
@@ -26,6 +27,8 @@ from .config_sections import (
 
 
 class MachineLearningRegistryConfig(StackModel):
+    model_config = DUMPED_ON_ITS_OWN  # shared_args
+
     registry_name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,32}$")
     """Registry name: 3-33 letters, digits, hyphens and underscores, starting with a letter or digit."""
     locations: Optional[list[str]] = None
