@@ -158,7 +158,8 @@ def given_value_errors(hint: Any, value: Any, loc: tuple[Any, ...] = ()) -> list
         sequence = (list, tuple) if origin is collections.abc.Sequence else (list,)
         if type(value) in sequence:
             (item,) = get_args(plain)
-            return [e for i, one in enumerate(value) for e in given_value_errors(item, one, (*loc, i))]
+            items = cast(collections.abc.Sequence[Any], value)  # a list (or a tuple where a Sequence is declared)
+            return [e for i, one in enumerate(items) for e in given_value_errors(item, one, (*loc, i))]
     if origin in (dict, collections.abc.Mapping) and _holds_typeddict(plain) and type(value) is dict:
         key_hint, item = get_args(plain)
         if key_hint is str and all(type(k) is str for k in value):
