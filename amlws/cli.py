@@ -12,15 +12,15 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, Sequence
 
-from rich.console import Console
-from rich.markup import escape
-
-from . import render
+from . import summary
 from .preview import PreviewError, PreviewResult, preview_stack, project_name
 from .spec import name_collisions, report as spec_report
 from .version import version
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 EXIT_CODES = """exit codes:
@@ -100,7 +100,11 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument(
         "--sarif", metavar="FILE", help="write policy violations as SARIF 2.1.0 ({stack} as for --json)"
     )
-    preview.add_argument("--quiet", action="store_true", help="print only the summary line")
+    preview.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print only warnings and the summary lines, as plain text (for logs and scripts)",
+    )
     preview.add_argument("--unknowns", action="store_true", help=UNKNOWNS_HELP)
     graph = sub.add_parser(
         "graph",
@@ -208,7 +212,24 @@ def per_stack(path: str | None, stack: str, several: bool, option: str) -> str |
     return path
 
 
-def run_preview(args: argparse.Namespace, console: Console, errors: Console) -> int:
+def terminal() -> Console:
+    """Standard output through rich, imported here rather than at the top: `--quiet` and `graph` write plain
+    text, and not importing rich saves them about 0.1 G instructions (30 ms) per command (docs/measurements.md)."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=200)  # logs and CI: each resource on one line
+
+
+def report_error(message: str) -> None:
+    """An error on standard error, in red on a terminal."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False)
+
+
+def run_preview(args: argparse.Namespace) -> int:
     """Preview each stack in turn (imports paid once); the exit code is the worst of them."""
     if (args.policy_config or args.sarif) and not args.policy_pack:
         raise PreviewError("--policy-config and --sarif need --policy-pack")
@@ -221,22 +242,22 @@ def run_preview(args: argparse.Namespace, console: Console, errors: Console) -> 
     previewed: list[PreviewResult] = []
     for stack in stacks:
         try:
-            code = preview_one(args, stack, several, console, previewed)
+            code = preview_one(args, stack, several, previewed)
         except PreviewError as err:
             if not several:
                 raise
-            errors.print(f"[red]error:[/red] {escape(stack)}: {escape(str(err))}", markup=True, highlight=False)
+            report_error(f"{stack}: {err}")
             code = EXIT_ERROR
         worst = max(worst, code)
     clashes = name_collisions((r.stack, r.registrations) for r in previewed)
     if clashes:  # stacks deployed side by side must not take the same global (or tenant-wide) name
-        errors.print(f"[red]error:[/red] {escape(spec_report(clashes))}", markup=True, highlight=False)
+        report_error(spec_report(clashes))
         worst = EXIT_ERROR
     return worst
 
 
 def preview_one(
-    args: argparse.Namespace, stack: str, several: bool, console: Console, previewed: list[PreviewResult] | None = None
+    args: argparse.Namespace, stack: str, several: bool, previewed: list[PreviewResult] | None = None
 ) -> int:
     pack = analysis = None
     if args.policy_pack:
@@ -274,14 +295,13 @@ def preview_one(
 
         outputs.append(("--sarif", sarif_file, sarif_text(result, args.policy_pack, args.cwd)))
     write_outputs(outputs)
-    if not args.quiet:
-        render.print_tree(result, console)
-        render.print_violations(result.violations, console)
-    for warning in result.warnings:
-        console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
-    console.print(render.summary_line(result), markup=False)
-    if args.policy_pack:
-        console.print(render.policy_line(result), markup=False)
+    lines = [summary.summary_line(result), *([summary.policy_line(result)] if args.policy_pack else [])]
+    if args.quiet:
+        sys.stdout.write("".join(f"{line}\n" for line in [*(f"warning: {w}" for w in result.warnings), *lines]))
+    else:
+        from .render import print_preview
+
+        print_preview(result, lines, terminal())
     return EXIT_VIOLATIONS if any(v["level"] == "mandatory" for v in result.violations) else EXIT_OK
 
 
@@ -299,7 +319,7 @@ def run_graph(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_ml_config(args: argparse.Namespace, console: Console) -> int:
+def run_ml_config(args: argparse.Namespace) -> int:
     from .mlconfig import config_json, ml_config, read_stack_outputs
 
     check_output_dirs(("--output", args.output))
@@ -309,27 +329,21 @@ def run_ml_config(args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write(config_json(values))
         return EXIT_OK
     write_outputs([("--output", args.output, config_json(values))])
-    console.print(
-        f"wrote {args.output}: workspace {values['workspace_name']} in {values['resource_group']}", markup=False
-    )
+    sys.stdout.write(f"wrote {args.output}: workspace {values['workspace_name']} in {values['resource_group']}\n")
     return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=200)  # logs and CI: keep each resource on one line
-    errors = Console(stderr=True, soft_wrap=True)
     try:
         if args.command == "preview":
-            return run_preview(args, console, errors)
+            return run_preview(args)
         if args.command == "graph":
             return run_graph(args)
         if args.command == "ml-config":
-            return run_ml_config(args, console)
+            return run_ml_config(args)
     except PreviewError as err:
-        errors.print(f"[red]error:[/red] {escape(str(err))}", markup=True, highlight=False)
+        report_error(str(err))
         return EXIT_ERROR
     return EXIT_ERROR
 

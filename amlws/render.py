@@ -1,8 +1,8 @@
-"""Terminal output of a preview: a tree of components and resources, a violation table, a summary."""
+"""Terminal output of a preview through rich: a tree of components and resources, a violation table, the summary
+lines (amlws/summary.py). Imported only when something is drawn: `--quiet` writes plain lines without rich."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from rich.console import Console
@@ -81,21 +81,11 @@ def print_violations(violations: list[dict[str, Any]], console: Console) -> None
     console.print(table)
 
 
-def summary_line(result: PreviewResult) -> str:
-    custom = sum(1 for r in result.registrations if r.custom)
-    components = len(result.registrations) - custom
-    levels = Counter(v["level"] for v in result.violations)
-    protected = sum(1 for r in result.registrations if r.protect)
-    text = f"{result.project}/{result.stack}: {custom} resources in {components} components, {protected} protected"
-    if result.violations or levels:
-        text += f"; policy violations: {levels.get('mandatory', 0)} mandatory, {levels.get('advisory', 0)} advisory"
-    return text
-
-
-def policy_line(result: PreviewResult) -> str:
-    """After a policy run, say how many policies ran, also (especially) when none was violated."""
-    levels = Counter(v["level"] for v in result.violations)
-    text = f"policy: {len(result.policies)} policies, {len(result.violations)} violations"
-    if result.violations:
-        text += f" ({levels.get('mandatory', 0)} mandatory, {levels.get('advisory', 0)} advisory)"
-    return text
+def print_preview(result: PreviewResult, summary: list[str], console: Console) -> None:
+    """The whole preview on a terminal (or a log, 200 columns wide): tree, violations, warnings, summary lines."""
+    print_tree(result, console)
+    print_violations(result.violations, console)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    for line in summary:
+        console.print(line, markup=False)

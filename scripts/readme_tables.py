@@ -73,7 +73,7 @@ def policy_count() -> str:
 
 def counts() -> str:
     """The figures the README quotes, from the code."""
-    from amlws.render import summary_line
+    from amlws.summary import summary_line
     from amlws_policies import ALL_POLICIES
 
     inputs = sum(1 for _ in public_typed_dicts())
@@ -129,7 +129,8 @@ def tree(stack: str):
 
         from rich.console import Console
 
-        from amlws.render import print_tree, summary_line
+        from amlws.render import print_tree
+        from amlws.summary import summary_line
 
         out = io.StringIO()
         print_tree(_preview(stack), Console(file=out, width=1000, color_system=None, highlight=False, emoji=False))
@@ -140,7 +141,7 @@ def tree(stack: str):
 
 def summary(stack: str):
     def make() -> str:
-        from amlws.render import summary_line
+        from amlws.summary import summary_line
 
         return f"`amlws preview {stack}` prints the same way: `{summary_line(_preview(stack))}`.\n"
 

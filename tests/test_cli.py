@@ -80,16 +80,29 @@ def test_unknown_stack_exits_2(capsys):
 
 
 def test_console_script_runs_from_a_subprocess(tmp_path):
+    """`--quiet` writes its lines as plain text and never imports rich (-X importtime lists every import)."""
     out = tmp_path / "prod.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "amlws.cli", "preview", "prod", "--json", str(out), "--quiet"],
+        [sys.executable, "-X", "importtime", "-m", "amlws.cli", "preview", "prod", "--json", str(out), "--quiet"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "amlws/prod: 132 resources in 19 components, 23 protected" in proc.stdout
+    assert proc.stdout == "amlws/prod: 132 resources in 19 components, 23 protected\n"
+    imported = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    assert "amlws.components" in imported and not [name for name in imported if name.split(".")[0] == "rich"]
+
+
+def test_quiet_prints_warnings_and_the_summary_as_plain_lines(monkeypatch, capsys):
+    """Long lines stay whole (a terminal-less rich console wrapped them at 200 columns) and carry no markup."""
+    from amlws.preview import PreviewResult
+
+    warning = "compute instance 'ci-one' [idle shutdown] needs Contributor on the workspace " + "x" * 200
+    monkeypatch.setattr("amlws.cli.preview_stack", lambda *a, **k: PreviewResult("amlws", "dev", [], [warning]))
+    assert main(["preview", "dev", "--cwd", str(ROOT), "--quiet"]) == 0
+    assert capsys.readouterr().out == f"warning: {warning}\namlws/dev: 0 resources in 0 components, 0 protected\n"
 
 
 @pytest.mark.parametrize("argv", [["preview"], ["nonsense", "dev"]])
