@@ -5,11 +5,13 @@ import pytest
 from amlws_rules import (
     cluster_scale_violations,
     idle_shutdown_violation,
+    is_any_type,
     is_type,
     parse_arm_id,
     parse_duration,
     workspace_storage_findings,
     workspace_storage_violations,
+    with_aliases,
 )
 from amlws_rules.storage import RULE_BLOB_STORAGE, RULE_HNS, RULE_PREMIUM
 
@@ -108,6 +110,27 @@ def test_type_tokens_match_versioned_and_plain():
     assert is_type("azure-native:machinelearningservices:Workspace", "machinelearningservices", "Workspace")
     assert is_type("azure-native:machinelearningservices/v20240401:Workspace", "machinelearningservices", "Workspace")
     assert not is_type("azure-native:operationalinsights:Workspace", "machinelearningservices", "Workspace")
+    assert is_type("azure-native:insights/v20200202:Component", "applicationinsights", "Component")  # v2's token
+    assert not is_type("azure:insights:Component", "applicationinsights", "Component")  # another package
+    assert not is_type("not-a-token", "applicationinsights", "Component")
+
+
+@pytest.mark.parametrize(
+    "token, matches",
+    [
+        ("azure-native:applicationinsights:Component", True),
+        ("azure-native:insights/v20200202:Component", True),  # the token azure-native v2 gave the same type
+        ("azure-native:operationalinsights/v20230901:Workspace", True),
+        ("azure-native:machinelearningservices:Workspace", False),
+        ("azure-native:insights:DiagnosticSetting", False),  # an alias of a type not asked for
+        ("pulumi:pulumi:Stack", False),
+        ("Component", False),
+    ],
+)
+def test_any_of_several_types_with_their_aliases(token, matches):
+    kinds = with_aliases([("applicationinsights", "Component"), ("operationalinsights", "Workspace")])
+    assert is_any_type(token, kinds) is matches
+    assert is_any_type(token, kinds) is any(is_type(token, module, name) for module, name in kinds)
 
 
 def test_arm_ids():

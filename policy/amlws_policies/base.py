@@ -16,7 +16,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError, _is_unknown
 
-from amlws_rules import get_path, is_type
+from amlws_rules import get_path, is_any_type, is_type, with_aliases
 
 Check = Callable[[Mapping[str, Any], Mapping[str, Any]], Iterable[str]]
 
@@ -59,11 +59,11 @@ def resource_policy(
 ) -> ResourceValidationPolicy:
     """A policy over resources of `types` ((module, Name), any API version): one violation per message.
     With `with_type`, the check is called as `check(resource_type, props, config)`."""
-    wanted = tuple(types)
+    wanted = with_aliases(types)
     properties = dict(schema or {})
 
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if not any(is_type(args.resource_type, module, kind) for module, kind in wanted):
+        if not is_any_type(args.resource_type, wanted):
             return
         config = config_with_defaults(properties, args.get_config())
         found = check(args.resource_type, args.props, config) if with_type else check(args.props, config)

@@ -18,7 +18,7 @@ from .storage import (
     workspace_storage_findings,
     workspace_storage_violations,
 )
-from .tokens import is_type, split_token
+from .tokens import is_any_type, is_type, split_token, with_aliases
 from .arm import ArmId, parse_arm_id
 from .props import get_path
 from .roles import GROUP_ROLES, assignment_name, is_guid, role_definition_id, role_definition_name, role_guid
@@ -44,10 +44,12 @@ __all__ = [
     "cluster_scale_violations",
     "get_path",
     "idle_shutdown_violation",
+    "is_any_type",
     "is_type",
     "parse_arm_id",
     "parse_duration",
     "split_token",
+    "with_aliases",
     "workspace_storage_findings",
     "workspace_storage_violations",
 ]
