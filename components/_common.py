@@ -15,6 +15,13 @@ WORKSPACE_COMPONENT = "MachineLearningWorkspace"
 PACKAGE = "amlws"
 
 
+def repr_without(record: Any, *hidden: str) -> str:
+    """A plan record's repr (a NamedTuple's) with the fields `hidden` left out: a secret, or state that repeats
+    the args."""
+    shown = ", ".join(f"{k}={v!r}" for k, v in zip(record._fields, record) if k not in hidden)
+    return f"{type(record).__name__}({shown})"
+
+
 def token(name: str) -> str:
     """`amlws:index:Name`, the type token the Pulumi component guidelines ask for."""
     return f"{PACKAGE}:index:{name}"

@@ -12,11 +12,10 @@ The rules (name pattern, categories, target types and roles) live in `amlws_rule
 shared with the policy pack.
 """
 
-import dataclasses
 import difflib
 import re
-from dataclasses import dataclass, field
-from typing import Any, Mapping, NotRequired, Sequence, TypedDict, cast
+from types import MappingProxyType
+from typing import Any, Mapping, NamedTuple, NotRequired, Sequence, TypedDict, cast
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -31,7 +30,7 @@ from amlws_rules.connections import (
     KEYLESS_AUTH_TYPE,
 )
 
-from ._common import ComponentInputError, child
+from ._common import ComponentInputError, child, repr_without
 from .access import assign_role, builtin_role
 
 _CONNECTION_NAME = re.compile(CONNECTION_NAME_PATTERN)
@@ -67,8 +66,7 @@ class WorkspaceConnectionSettings(TypedDict):
     """`isSharedToAll`: a hub's connection is available to all its projects (default true)."""
 
 
-@dataclass(frozen=True)
-class PlannedConnection:
+class PlannedConnection(NamedTuple):
     """One validated connection: everything its declaration needs."""
 
     name: str
@@ -78,13 +76,15 @@ class PlannedConnection:
     auth_type: str
     metadata: Mapping[str, str]
     is_shared_to_all: bool
-    secret: pulumi.Input[str] | None = field(default=None, repr=False)
+    secret: pulumi.Input[str] | None = None
     grant: str | None = None
     """Label of the grant its keyless use needs (a key of `ConnectionsPlan.grants`), None for a key-based one."""
 
+    def __repr__(self) -> str:
+        return repr_without(self, "secret")
 
-@dataclass(frozen=True)
-class PlannedGrant:
+
+class PlannedGrant(NamedTuple):
     """One data-plane role for the workspace identity on one target, shared by the connections that need it
     (a second assignment of the same principal, role and scope fails with 409 RoleAssignmentExists)."""
 
@@ -93,10 +93,9 @@ class PlannedGrant:
     role_name: str
 
 
-@dataclass(frozen=True)
-class ConnectionsPlan:
+class ConnectionsPlan(NamedTuple):
     connections: tuple[PlannedConnection, ...] = ()
-    grants: Mapping[str, PlannedGrant] = field(default_factory=dict)
+    grants: Mapping[str, PlannedGrant] = MappingProxyType({})
     """By label, `<resource group>-<resource>-<role>` (declared as `<name>-conn-<label>`): the label depends on the
     target and the role only, so adding, removing or reordering connections never moves a grant's URN."""
 
@@ -106,17 +105,15 @@ class ConnectionsPlan:
         given = list(connections or [])
         if len(given) != len(self.connections):
             raise ValueError(f"{len(given)} connections for a plan of {len(self.connections)}")
-        return dataclasses.replace(
-            self,
+        return self._replace(
             connections=tuple(
-                dataclasses.replace(c, secret=g.get("secret")) if c.auth_type == KEY_AUTH_TYPE else c
+                c._replace(secret=g.get("secret")) if c.auth_type == KEY_AUTH_TYPE else c
                 for c, g in zip(self.connections, given)
             ),
         )
 
 
-@dataclass(frozen=True)
-class DeclaredConnections:
+class DeclaredConnections(NamedTuple):
     connections: Mapping[str, ml.WorkspaceConnection]
     grants: Mapping[str, authorization.RoleAssignment]
 
@@ -261,7 +258,7 @@ def plan_connections(component: str, connections: Sequence[WorkspaceConnectionSe
                     f"names the same resource group and resource as {known.scope} in another subscription; "
                     "connect to one of them from this workspace",
                 )
-            one = dataclasses.replace(one, grant=label)
+            one = one._replace(grant=label)
         planned.append(one)
     return ConnectionsPlan(tuple(planned), grants)
 

@@ -8,8 +8,7 @@ Blob Data Contributor on each account instead.
 """
 
 import re
-from dataclasses import dataclass
-from typing import NotRequired, Sequence, TypedDict
+from typing import NamedTuple, NotRequired, Sequence, TypedDict
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
@@ -56,8 +55,7 @@ class DatastoreSettings(TypedDict):
     """`description` of the datastore."""
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedDatastore:
+class PlannedDatastore(NamedTuple):
     """A validated datastore (its existing account looked up): what `declare_accounts` declares from."""
 
     settings: DatastoreSettings
@@ -71,8 +69,7 @@ class PlannedDatastore:
         return self.settings["name"].lower().replace("_", "-")
 
 
-@dataclass(frozen=True, slots=True)
-class DatastoreAccount:
+class DatastoreAccount(NamedTuple):
     """The account behind a datastore, as declared (created) or brought (an existing ID)."""
 
     planned: PlannedDatastore

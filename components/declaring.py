@@ -1,8 +1,7 @@
 """Where a workspace's children are declared: under the component, named from its name, in its resource group,
 region and tags, with its protection; the deploying client's subscription and tenant read once."""
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import NamedTuple, TYPE_CHECKING
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -11,8 +10,7 @@ if TYPE_CHECKING:
     from .workspace_plan import WorkspaceNames
 
 
-@dataclass(frozen=True, slots=True)
-class Declaring:
+class Declaring(NamedTuple):
     parent: pulumi.Resource
     name: str
     subscription_id: pulumi.Output[str]

@@ -12,8 +12,7 @@ category 'AllMetrics' is not supported", Azure/azure-powershell#6520) and name t
 """
 
 import difflib
-from dataclasses import dataclass
-from typing import Any, Mapping, NotRequired, Sequence, TypedDict
+from typing import Any, Mapping, NamedTuple, NotRequired, Sequence, TypedDict
 
 import pulumi
 from pulumi_azure_native import monitor
@@ -118,8 +117,7 @@ class DiagnosticSettingArgs(TypedDict):
     """Metrics to send; default `[{category: AllMetrics}]` unless only logs are given; `[]` for none."""
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedSetting:
+class PlannedSetting(NamedTuple):
     """A checked setting, its defaults applied."""
 
     name: str

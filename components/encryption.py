@@ -4,8 +4,7 @@ protection), declared as an identity of its own, its grant on the vault, the key
 whoever owns that vault in the program (the stack program, once per vault); a workspace declared alone makes it
 itself."""
 
-from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 import pulumi
 from pulumi_azure_native import authorization, keyvault, managedidentity
@@ -28,8 +27,7 @@ from ._common import WORKSPACE_COMPONENT as COMPONENT
 KEY_SIZES = (2048, 3072, 4096)
 
 
-@dataclass(frozen=True, slots=True)
-class KeyIdentity:
+class KeyIdentity(NamedTuple):
     """An existing user-assigned identity that unwraps the key (`user_assigned_identity_resource_id`), as found."""
 
     id: str
@@ -37,8 +35,7 @@ class KeyIdentity:
     client_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class EncryptionPlan:
+class EncryptionPlan(NamedTuple):
     """A customer-managed key as validated: the key, the identity that unwraps it, who grants the deployer."""
 
     key_name: str
@@ -158,8 +155,7 @@ def deployer_crypto_officer(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class VaultRef:
+class VaultRef(NamedTuple):
     """Where the key goes: the vault's ID (checked for CMK when known only later), name and group."""
 
     id: pulumi.Input[str]
@@ -167,8 +163,7 @@ class VaultRef:
     resource_group_name: pulumi.Input[str]
 
 
-@dataclass(frozen=True, slots=True)
-class DeclaredEncryption:
+class DeclaredEncryption(NamedTuple):
     """What `declare_encryption` made: the workspace's `encryption`, the identity to add, what must come first."""
 
     encryption: ml.EncryptionPropertyArgs

@@ -1,8 +1,7 @@
 """The workspace's identity: which `identity.type` it gets (derived once, while planning), the user-assigned
 identity the component may create for it, and the roles a user-assigned primary identity needs."""
 
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 import pulumi
 from pulumi_azure_native import managedidentity
@@ -37,8 +36,7 @@ USER_ASSIGNED_GRANTS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class IdentityPlan:
+class IdentityPlan(NamedTuple):
     """The workspace's `identity` as decided once: its type (a customer-managed key's identity included), the
     identities the user brings, and whether the component creates the primary one."""
 
@@ -192,8 +190,7 @@ def user_identity(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class DeclaredIdentity:
+class DeclaredIdentity(NamedTuple):
     """The primary user-assigned identity the workspace reaches its resources with (None: Azure ML manages the
     grants of a system-assigned one), and the grants made to it before the workspace exists."""
 
@@ -206,8 +203,7 @@ class DeclaredIdentity:
         return WorkspacePrincipals(self.principal, system)
 
 
-@dataclass(frozen=True, slots=True)
-class WorkspacePrincipals:
+class WorkspacePrincipals(NamedTuple):
     """The identities Azure ML acts with once the workspace exists."""
 
     primary: pulumi.Input[str] | None

@@ -4,8 +4,7 @@ facts a customer-managed key is placed and checked by, before any resource is de
 Moved out of key_vault.py (which re-imports every name here).
 """
 
-from dataclasses import dataclass
-from typing import NotRequired, TypedDict
+from typing import NamedTuple, NotRequired, TypedDict
 
 import pulumi
 from pulumi_azure_native import keyvault
@@ -93,8 +92,7 @@ class WorkspaceKeyVaultArgs(TypedDict):
     """AVM `roleAssignments` on the created key vault (not with `existing_id`)."""
 
 
-@dataclass(frozen=True)
-class VaultFacts:
+class VaultFacts(NamedTuple):
     """What is known of the vault a workspace will use: enough to place and protect a CMK key."""
 
     id: pulumi.Input[str]

@@ -25,8 +25,7 @@ that of the parent hub") and resource group (learn.microsoft.com/python/api/azur
 """
 
 import re
-from dataclasses import dataclass
-from typing import Any, Mapping, NotRequired, TypedDict
+from typing import Any, Mapping, NamedTuple, NotRequired, TypedDict
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
@@ -94,8 +93,7 @@ class WorkspaceHubConfigSettings(TypedDict):
     """`defaultWorkspaceResourceGroup`: resource ID of the resource group where projects made in the portal go."""
 
 
-@dataclass(frozen=True, slots=True)
-class KindPlan:
+class KindPlan(NamedTuple):
     kind: str
     """One of WORKSPACE_KINDS, spelt as Azure documents it."""
     given: bool

@@ -10,8 +10,7 @@ program makes one per run, so two workspaces naming the same existing storage ac
 component makes its own for one construction). Nothing is remembered behind the caller's back.
 """
 
-from dataclasses import dataclass
-from typing import Any, Callable, Generic, Mapping, TypeVar
+from typing import Any, Callable, Generic, Mapping, NamedTuple, TypeVar
 
 import pulumi
 
@@ -124,8 +123,7 @@ def check_when_known(
     return pulumi.Output.from_input(value).apply(check)
 
 
-@dataclass(frozen=True, slots=True)
-class SectionPlan(Generic[Found]):
+class SectionPlan(NamedTuple, Generic[Found]):
     """A checked section of an account the workspace creates or brings by `existing_id` (its storage account, its
     key vault): what the lookup of a string `existing_id` found (None otherwise: an account to create, or an Output
     ID, whose facts come with the args or are checked once known). Everything else the component needs is read from

@@ -2,8 +2,7 @@
 endpoint rule per datastore account under approved-outbound), the approvals its private endpoints need, and
 the private endpoints in the stack's own network. Decided while planning, declared from the plan."""
 
-from dataclasses import dataclass
-from typing import Any, Mapping, Sequence, TypeAlias
+from typing import Any, Mapping, NamedTuple, Sequence, TypeAlias
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
@@ -76,8 +75,7 @@ def storage_endpoint_reader(args: Mapping[str, Any], identity: pulumi.Input[str]
     return identity if isinstance(access, str) and access.lower() == "disabled" else None
 
 
-@dataclass(frozen=True, slots=True)
-class NetworkPlan:
+class NetworkPlan(NamedTuple):
     """The workspace's network as decided once."""
 
     public_network_access: str

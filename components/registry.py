@@ -5,8 +5,7 @@ fails under subscriptions that require tags. Creating it here avoids that, with 
 anonymous pull off; identities pull with AcrPull instead.
 """
 
-from dataclasses import dataclass
-from typing import Mapping, NotRequired, Optional, TypedDict
+from typing import Mapping, NamedTuple, NotRequired, Optional, TypedDict
 
 import pulumi
 from pulumi_azure_native import containerregistry
@@ -165,8 +164,7 @@ def validate_registry_args(
         )
 
 
-@dataclass(frozen=True, slots=True)
-class RegistryPlan:
+class RegistryPlan(NamedTuple):
     """The validated registry section: what the lookup of a string `existing_id` found (None otherwise).
     Everything else the component needs is read from its args, which may carry Outputs the plan never saw."""
 

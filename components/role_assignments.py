@@ -13,8 +13,7 @@ while planning.
 """
 
 import difflib
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, NotRequired, Sequence, TypedDict, cast
+from typing import Any, Iterable, Mapping, NamedTuple, NotRequired, Sequence, TypedDict, cast
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -66,8 +65,7 @@ class RoleAssignmentSettings(TypedDict):
     """`conditionVersion`: `2.0` (the only version ARM accepts; the default with a `condition`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedRoleAssignment:
+class PlannedRoleAssignment(NamedTuple):
     """One checked role assignment: its role read once (`resolve_role`)."""
 
     setting: str
@@ -89,8 +87,7 @@ class PlannedRoleAssignment:
         return pulumi.Output.from_input(subscription_id).apply(lambda sub: role_definition_id(sub, self.role_guid))
 
 
-@dataclass(frozen=True, slots=True)
-class Grant:
+class Grant(NamedTuple):
     """A grant the component makes at one of its scopes, for refusing a duplicate: (scope, principal, role)."""
 
     scope: str
@@ -246,8 +243,7 @@ SCOPED_SECTIONS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class RoleAssignmentsPlan:
+class RoleAssignmentsPlan(NamedTuple):
     """The checked `role_assignments` of the workspace and of each associated resource it creates."""
 
     workspace: tuple[PlannedRoleAssignment, ...] = ()

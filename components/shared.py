@@ -9,8 +9,7 @@ and SKU, a vault's purge protection), so each workspace is held to its rules wit
 The Azure ML registry shares models, environments and components across workspaces (and regions).
 """
 
-from dataclasses import dataclass
-from typing import Any, Literal, Mapping, Optional, cast, overload
+from typing import Any, Literal, Mapping, NamedTuple, Optional, cast, overload
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -66,8 +65,7 @@ def _section(args: SharedWorkspaceResourcesArgs, key: str) -> Any:
     return unlocked(section) if key == "monitoring" else section
 
 
-@dataclass(frozen=True, slots=True)
-class SharedSectionPlans:
+class SharedSectionPlans(NamedTuple):
     """What checking the shared sections found: the component declares its children from it, unchecked again."""
 
     container_registry: RegistryPlan | None = None

@@ -5,8 +5,7 @@ is declared.
 Moved out of storage.py (which re-imports every name here).
 """
 
-from dataclasses import dataclass
-from typing import NotRequired, TypedDict
+from typing import NamedTuple, NotRequired, TypedDict
 
 import pulumi
 from pulumi_azure_native import storage
@@ -91,8 +90,7 @@ class WorkspaceStorageError(ComponentInputError):
     """The account breaks a documented workspace-storage rule."""
 
 
-@dataclass(frozen=True)
-class ExistingStorage:
+class ExistingStorage(NamedTuple):
     """What the lookup of an existing account (or the component that declared it) told us."""
 
     id: pulumi.Input[str]

@@ -2,8 +2,7 @@
 each `declare_*` reads its section of the `WorkspacePlan`, declares under `parent` and returns what it made;
 `declare_associated` is the step the constructor calls."""
 
-from dataclasses import dataclass
-from typing import Any, Mapping, Sequence, TypeVar, cast
+from typing import Any, Mapping, NamedTuple, Sequence, TypeVar, cast
 
 import pulumi
 
@@ -29,8 +28,7 @@ from .workspace_plan import (
 from ._common import WORKSPACE_COMPONENT as COMPONENT
 
 
-@dataclass(frozen=True, slots=True)
-class Associated:
+class Associated(NamedTuple):
     """The workspace's associated resources as declared (created, or brought by ID); a Project has none of its
     own (its hub's serve it), only its datastores' accounts."""
 
@@ -64,8 +62,7 @@ class Associated:
         return ids
 
 
-@dataclass(frozen=True, slots=True)
-class Grants:
+class Grants(NamedTuple):
     """AVM `role_assignments` for one resource: declared beside it, children of the workspace component."""
 
     planned: Sequence[PlannedRoleAssignment]

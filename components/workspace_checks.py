@@ -6,9 +6,8 @@ the lookups, never an Output), from which `shape_plan` (workspace_plan.py) makes
 Moved out of workspace_plan.py (which re-imports the names it offered before).
 """
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, cast
+from typing import Any, Mapping, NamedTuple, cast
 
 from pulumi_azure_native import machinelearningservices as ml
 
@@ -69,8 +68,7 @@ def registry_args(args: Mapping[str, Any]) -> WorkspaceContainerRegistryArgs:
     return cast(WorkspaceContainerRegistryArgs, _section(args, "container_registry"))
 
 
-@dataclass(frozen=True, slots=True)
-class WorkspaceChecks:
+class WorkspaceChecks(NamedTuple):
     """What checking the args learned (the answers of the lookups): never an Output, so a plan made with
     stand-ins holds for the real Inputs."""
 

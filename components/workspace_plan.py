@@ -7,18 +7,20 @@ answers of the lookups, nothing that is an Output. The rest is shaped from the a
 (`shape_plan`). A program that checks every workspace before declaring any (the stack program) plans with
 stand-ins for what does not exist yet (resource groups, shared resources) and later `wired` swaps in the real
 Inputs: the same checks, this run's Inputs.
+
+The records are NamedTuples rather than frozen dataclasses: equally immutable, and defined without compiling
+generated methods at every import (CONTRIBUTING.md, "How the workspace component is built").
 """
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 import pulumi
 
 from amlws_rules.naming import KEY_VAULT, ML_WORKSPACE, NAME_SUFFIX_PATTERN, hyphenated_name, suffixed_name
 
-from ._common import ComponentInputError, default_seed
+from ._common import ComponentInputError, default_seed, repr_without
 from .access import WorkspaceAccessSettings
 from .compute import ComputeClusterSettings, ComputeInstanceSettings
 from .compute_features import ServerlessComputeSettings
@@ -50,8 +52,7 @@ from .workspace_checks import (  # noqa: F401 (refuse_immutable_changes: moved, 
 )
 
 
-@dataclass(frozen=True, slots=True)
-class WorkspaceNames:
+class WorkspaceNames(NamedTuple):
     name: str
     """The component's name; children's logical names derive from it."""
     workspace_name: str
@@ -62,59 +63,51 @@ class WorkspaceNames:
     protect: bool
 
 
-@dataclass(frozen=True, slots=True)
-class StorageSection:
+class StorageSection(NamedTuple):
     args: WorkspaceStorageArgs
     plan: StoragePlan
     auth_mode: str
     """`systemDatastoresAuthMode` as sent (`system_datastores.system_datastores_auth_mode`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class VaultSection:
+class VaultSection(NamedTuple):
     args: WorkspaceKeyVaultArgs
     plan: VaultPlan
     facts: VaultFacts
 
 
-@dataclass(frozen=True, slots=True)
-class RegistrySection:
+class RegistrySection(NamedTuple):
     args: WorkspaceContainerRegistryArgs
     plan: RegistryPlan
 
 
-@dataclass(frozen=True, slots=True)
-class ComputePlan:
+class ComputePlan(NamedTuple):
     instances: tuple[ComputeInstanceSettings, ...]
     clusters: tuple[ComputeClusterSettings, ...]
     serverless: ServerlessComputeSettings | None = None
     """The workspace's `serverlessComputeSettings` (None: not sent)."""
 
 
-@dataclass(frozen=True, slots=True)
-class AccessPlan:
+class AccessPlan(NamedTuple):
     settings: WorkspaceAccessSettings | None
     data_scientist_role_name: str | None
     """The custom data-scientist role without image builds (None: the built-in role)."""
 
 
-@dataclass(frozen=True, slots=True)
-class EnvironmentPlan:
+class EnvironmentPlan(NamedTuple):
     environments: tuple[EnvironmentSettings, ...]
     image_build_compute: str | None
     base_dir: Path
 
 
-@dataclass(frozen=True, slots=True)
-class LockPlan:
+class LockPlan(NamedTuple):
     data: LockArgs | None
     """AVM `lock` on the data resources (storage, key vault, registry, datastore accounts)."""
     workspace: LockArgs | None
     """The lock on the workspace itself: none with a managed network (`workspace_lock`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class WorkspacePlan:
+class WorkspacePlan(NamedTuple):
     names: WorkspaceNames
     kind: KindPlan
     identity: IdentityPlan
@@ -141,7 +134,10 @@ class WorkspacePlan:
     hbi_workspace: bool
     role_assignments: RoleAssignmentsPlan
     """AVM `roleAssignments` per resource (the workspace and each associated resource it creates)."""
-    checks: WorkspaceChecks = field(repr=False)
+    checks: WorkspaceChecks
+
+    def __repr__(self) -> str:
+        return repr_without(self, "checks")
 
     def wired(self, name: str, args: Mapping[str, Any]) -> "WorkspacePlan":
         """This plan's checks with `args`' Inputs: `args` are the args it was planned from with stand-ins

@@ -3,7 +3,6 @@ preview, a plan is frozen, and the order of the workspaces in a stack file moves
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections import Counter
 from pathlib import Path
@@ -117,9 +116,9 @@ def test_a_plan_is_frozen_and_declares_what_planning_the_same_args_again_would()
 
     result = run(program)
     plan = holder["plan"]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):  # a NamedTuple has no setter
         plan.names = None
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):  # a NamedTuple has no setter
         plan.datastores[0].existing_id = "x"
     alone = run(lambda: MachineLearningWorkspace("ws", args))
     assert sorted(r.urn for r in result.registrations) == sorted(r.urn for r in alone.registrations)
