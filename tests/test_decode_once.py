@@ -31,11 +31,17 @@ def unpatched():
         sdk.unknown_checking_proxy,
         servicer.Analyze,
         servicer.AnalyzeStack,
+        servicer._get_resource_options,
     )
     yield servicer
-    sdk.json_format, sdk.deserialize_properties, sdk.unknown_checking_proxy, servicer.Analyze, servicer.AnalyzeStack = (
-        saved
-    )
+    (
+        sdk.json_format,
+        sdk.deserialize_properties,
+        sdk.unknown_checking_proxy,
+        servicer.Analyze,
+        servicer.AnalyzeStack,
+        servicer._get_resource_options,
+    ) = saved
 
 
 def _servicer(policies: list) -> Any:
@@ -143,6 +149,24 @@ def test_each_policy_still_gets_its_own_objects(unpatched):
         None,
     )
     assert seen == [({"owner": "team"}, False), ({"owner": "team"}, False)]
+
+
+def test_a_resources_options_are_read_once_per_request(unpatched):
+    """Every policy of one request reads the same options (protect, parent, ...); the next request its own."""
+    seen: list[Any] = []
+    policies = [
+        ResourceValidationPolicy(name=n, description=n, validate=lambda args, report: seen.append(args.opts))
+        for n in ("a", "b")
+    ]
+    decode_requests_once()
+    servicer = _servicer(policies)
+    for protect in (True, False):
+        options = analyzer_pb2.AnalyzerResourceOptions(protect=protect, parent="urn:p")
+        request = analyzer_pb2.AnalyzeRequest(type="t:m:R", properties=_struct({}), urn="u", name="x", options=options)
+        servicer.Analyze(request, None)
+    assert [(o.protect, o.parent) for o in seen] == [(True, "urn:p")] * 2 + [(False, "urn:p")] * 2
+    assert seen[0] is seen[1] and seen[2] is seen[3] and seen[1] is not seen[2]
+    assert unpatched._get_resource_options(servicer, request) is not unpatched._get_resource_options(servicer, request)
 
 
 def test_outside_a_request_json_format_is_pulumi_policys_own(unpatched):
