@@ -122,6 +122,18 @@ def test_a_plan_is_frozen_and_declares_what_planning_the_same_args_again_would()
         plan.datastores[0].existing_id = "x"
     alone = run(lambda: MachineLearningWorkspace("ws", args))
     assert sorted(r.urn for r in result.registrations) == sorted(r.urn for r in alone.registrations)
+    shown = repr(plan)
+    assert shown.startswith("WorkspacePlan(names=WorkspaceNames(") and "checks=" not in shown  # the args again
+
+
+def test_a_planned_connections_repr_leaves_its_key_out():
+    from amlws.components.connections import PlannedConnection
+
+    planned = PlannedConnection("c", "CustomKeys", "https://x", "", "CustomKeys", {}, True, secret="s3cr3t-key")
+    assert (
+        "s3cr3t-key" not in repr(planned) and "secret=" not in repr(planned) and "target='https://x'" in repr(planned)
+    )
+    assert planned._replace(secret="other").secret == "other"
 
 
 def test_two_workspaces_bringing_one_storage_account_ask_azure_once_per_run(monkeypatch):
