@@ -2,7 +2,7 @@
 compare with, printed as one Markdown table with the date and the machine.
 
     .venv/bin/python scripts/benchmark.py [--rounds 5] [--sizes 1,10,50,100,200] [--checkov PATH] [--no-tests]
-        [--against DIR]
+        [--against DIR] [--instructions | --instructions-only]
 
 - Our command against Checkov on the ARM export of the same stack (scripts/arm_export.py):
   `amlws preview prod --quiet --policy-pack policy --policy-config policy/config/prod.json` against
@@ -28,6 +28,9 @@ compare with, printed as one Markdown table with the date and the machine.
   (`compileall`), so every command reads bytecode as it does from the second run on. Where
   `PYTHONDONTWRITEBYTECODE` is set (this machine sets it), Python would otherwise compile every module of
   ours from source in every run, a cost that grows with the number of modules and that no user pays twice.
+- `--instructions` (needs valgrind): the prod commands' instructions executed, counted by cachegrind, here and in
+  `--against`'s checkout, as a ratio: deterministic where a few per cent of time is noise on a shared machine
+  (scripts/bench_instructions.py). `--instructions-only` measures just these rows.
 - Pack: resource analyses per second through the analyzer protocol (one pack process).
 - Test suite, as `bash scripts/test` runs it (pyproject's addopts: pytest-xdist, one worker per core):
   the default run without the slow tests (`-m 'not slow'`, the ≤ 20 s target), then the slow tests
@@ -56,7 +59,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 DEFAULT_CHECKOV = "/tmp/checkov-venv/bin/checkov"
 
-from bench_programs import floor_commands, scale_worker  # noqa: E402 - scripts/ is on sys.path from here
+from bench_instructions import instruction_rows  # noqa: E402 - scripts/ is on sys.path from here
+from bench_programs import floor_commands, scale_worker  # noqa: E402
 
 
 def timed(
@@ -352,6 +356,8 @@ def main() -> None:
         "--against", type=Path, help="an earlier checkout (with its .venv) whose prod preview to compare with"
     )
     parser.add_argument("--tests-only", action="store_true", help="only the two test-suite rows")
+    parser.add_argument("--instructions", action="store_true", help="also count instructions (valgrind)")
+    parser.add_argument("--instructions-only", action="store_true", help="only the instruction rows")
     parser.add_argument("--scale-worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -360,13 +366,18 @@ def main() -> None:
         return
     load = os.getloadavg()[0]
     rows: list[tuple[str, str, str]] = []
+    against = args.against.resolve() if args.against else None
     if not args.tests_only:
-        for root in (ROOT, *([args.against.resolve()] if args.against else [])):
+        for root in (ROOT, *([against] if against else [])):
             compile_sources(root)
-        commands(rows, args.rounds, args.checkov, args.against.resolve() if args.against else None)
+    if not (args.tests_only or args.instructions_only):
+        commands(rows, args.rounds, args.checkov, against)
         scaling(rows, [int(s) for s in args.sizes.split(",")])
         pack_throughput(rows, args.rounds)
-    if not args.no_tests:
+    if (args.instructions or args.instructions_only) and not args.tests_only:
+        earlier = baseline(against)
+        instruction_rows(rows, (earlier[0], against, against / ".venv/bin/python") if earlier and against else None)
+    if not (args.no_tests or args.instructions_only):
         test_suite(rows)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(
