@@ -151,6 +151,8 @@ def given_value_errors(hint: Any, value: Any, loc: tuple[Any, ...] = ()) -> list
             return []
         values = [m for m in _plain_members(members) if m is not type(None)]
         plain = values[0] if len(values) == 1 else hint
+    if plain in (str, bool, int) and type(value) is plain:
+        return []  # what the strict schema of str, bool or int accepts whole: no schema needed to say so
     origin = get_origin(plain)
     if typing_extensions.is_typeddict(plain) and type(value) is dict:
         return _typeddict_errors(plain, value, loc)
