@@ -25,23 +25,12 @@ sdk: Any = policy  # the analyzer's module-level names, which the patch replaces
 def unpatched():
     """Restore pulumi_policy's analyzer after the test: the patch is process-wide."""
     servicer: Any = sdk._PolicyAnalyzerServicer
-    saved = (
-        sdk.json_format,
-        sdk.deserialize_properties,
-        sdk.unknown_checking_proxy,
-        servicer.Analyze,
-        servicer.AnalyzeStack,
-        servicer._get_resource_options,
-    )
+    patched = [(sdk, n) for n in ("json_format", "deserialize_properties", "unknown_checking_proxy")]
+    patched += [(servicer, n) for n in ("Analyze", "AnalyzeStack", "_get_resource_options")]
+    saved = [(owner, name, getattr(owner, name)) for owner, name in patched]
     yield servicer
-    (
-        sdk.json_format,
-        sdk.deserialize_properties,
-        sdk.unknown_checking_proxy,
-        servicer.Analyze,
-        servicer.AnalyzeStack,
-        servicer._get_resource_options,
-    ) = saved
+    for owner, name, value in saved:
+        setattr(owner, name, value)
 
 
 def _servicer(policies: list) -> Any:
