@@ -120,6 +120,12 @@ class KnownLater:
 
 
 OUTPUT = KnownLater()
+
+
+class Label(str):
+    """A str subclass: not the exact type the schema shortcut (`type(value) is str`) takes."""
+
+
 GIVEN = [
     BASE,
     "not a mapping",
@@ -134,7 +140,12 @@ GIVEN = [
     {**BASE, "private_endpoints": [{"subnet_id": OUTPUT, "private_dns_zone_ids": {"z": 2}}]},
     {**BASE, "connections": [{"name": "c", "category": "AzureBlob", "metadata": {"k": 1}}], "feature_store": {}},
     # a bool where an int is declared, an int where a bool is, a str subclass where a str is: the schema decides
-    {**BASE, "compute_clusters": [{**CLUSTER, "max_node_count": True}], "hbi_workspace": 1, "friendly_name": Path("x")},
+    {
+        **BASE,
+        "compute_clusters": [{**CLUSTER, "max_node_count": True}],
+        "hbi_workspace": 1,
+        "friendly_name": Label("x"),
+    },
     (ACCEPTED := {**BASE, "compute_clusters": [{**CLUSTER, "max_node_count": 4}], "hbi_workspace": True}),
 ]
 
