@@ -49,7 +49,7 @@ def counted(python: Path | str, argv: list[str], cwd: Path) -> list[int]:
             raise SystemExit(f"valgrind {' '.join(argv)} in {cwd}: exit {proc.returncode}\n{proc.stderr[-2000:]}")
         return [
             int(m.group(1).replace(",", ""))
-            for log in sorted(Path(logs).iterdir())
+            for log in sorted(Path(logs).iterdir(), key=lambda log: int(log.name))  # by pid: the command first
             for m in [_REFS.search(log.read_text())]
             if m
         ]
